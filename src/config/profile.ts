@@ -1,0 +1,75 @@
+/**
+ * RFC-0025 persistence-profile guardrails.
+ *
+ * Returns every violation, in the RFC's order (the first one is the primary code), instead
+ * of stopping at the first as the reference did. `evaluateGuardrails(settings, 'PRODUCTION')`
+ * is also how LOCAL runs its shadow validation (RFC §4.3 step 1) and how the cutover check
+ * evaluates with `--as-production`.
+ */
+import type { ReasonCode } from './reason-codes.ts';
+import { REASON_CODES } from './reason-codes.ts';
+import type { PersistenceProfile, Settings } from './settings.ts';
+import type { Violation } from './variables.ts';
+
+interface Guardrail {
+  readonly code: ReasonCode;
+  readonly variable: string;
+  /** True when the rule is broken. */
+  readonly violated: (s: Settings) => boolean;
+}
+
+/** The RFC's order. A backend check and its DSN check are separate rules: both may fire. */
+const GUARDRAILS: readonly Guardrail[] = [
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES',
+    variable: 'DPM_SUPPORTABILITY_STORE_BACKEND',
+    violated: (s) => s.dpm.backend !== 'POSTGRES',
+  },
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES_DSN',
+    variable: 'DPM_SUPPORTABILITY_POSTGRES_DSN',
+    violated: (s) => s.dpm.postgresDsn === '',
+  },
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES',
+    variable: 'PROPOSAL_STORE_BACKEND',
+    violated: (s) => s.proposals.backend !== 'POSTGRES',
+  },
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES_DSN',
+    variable: 'PROPOSAL_POSTGRES_DSN',
+    violated: (s) => s.proposals.postgresDsn === '',
+  },
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES',
+    variable: 'DPM_POLICY_PACK_CATALOG_BACKEND',
+    violated: (s) => s.policyPacks.catalogRequired && s.policyPacks.catalogBackend !== 'POSTGRES',
+  },
+  {
+    // Deliberately the explicit variable only: a production catalog must name its database.
+    code: 'PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES_DSN',
+    variable: 'DPM_POLICY_PACK_POSTGRES_DSN',
+    violated: (s) => s.policyPacks.catalogRequired && s.policyPacks.explicitPostgresDsn === '',
+  },
+  {
+    code: 'PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_ADMIN_TOKEN',
+    variable: 'DPM_POLICY_PACK_ADMIN_TOKEN',
+    violated: (s) => s.policyPacks.adminApisEnabled && s.policyPacks.adminToken === '',
+  },
+];
+
+/** The guardrail codes in the RFC's order, for docs and tests. */
+export const GUARDRAIL_CODES: readonly ReasonCode[] = GUARDRAILS.map((g) => g.code);
+
+/**
+ * Evaluates the guardrails of `asProfile` (default: the configured profile) against the settings.
+ * LOCAL has no guardrails, so it returns nothing.
+ */
+export function evaluateGuardrails(settings: Settings, asProfile: PersistenceProfile = settings.profile): Violation[] {
+  if (asProfile !== 'PRODUCTION') return [];
+  return GUARDRAILS.filter((g) => g.violated(settings)).map((g) => ({
+    code: g.code,
+    variable: g.variable,
+    message: REASON_CODES[g.code].meaning,
+  }));
+}

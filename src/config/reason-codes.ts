@@ -1,0 +1,137 @@
+/**
+ * The one catalogue of reason codes the service can emit.
+ *
+ * Docs (docs/configuration.md) and tests read this table; no other module spells a code
+ * string by hand. Codes that carry a suffix at run time (e.g. `CUTOVER_MIGRATION_MISSING:<ns>:<version>`)
+ * are catalogued by their stem and built with `withDetail`.
+ */
+
+export type ReasonArea =
+  | 'configuration'
+  | 'guardrail'
+  | 'migration'
+  | 'cutover'
+  | 'store'
+  | 'http';
+
+export interface ReasonCodeEntry {
+  readonly area: ReasonArea;
+  /** One line, for operators: what happened and what to change. */
+  readonly meaning: string;
+}
+
+const entries = {
+  // ── Configuration values (settings.ts) ────────────────────────────────────────────────
+  APP_PERSISTENCE_PROFILE_INVALID: {
+    area: 'configuration',
+    meaning: 'APP_PERSISTENCE_PROFILE is neither LOCAL nor PRODUCTION.',
+  },
+  DPM_SUPPORTABILITY_STORE_BACKEND_INVALID: {
+    area: 'configuration',
+    meaning: 'DPM_SUPPORTABILITY_STORE_BACKEND is not IN_MEMORY, SQL (alias SQLITE) or POSTGRES.',
+  },
+  PROPOSAL_STORE_BACKEND_INVALID: {
+    area: 'configuration',
+    meaning: 'PROPOSAL_STORE_BACKEND is not IN_MEMORY, SQLITE or POSTGRES.',
+  },
+  DPM_POLICY_PACK_CATALOG_BACKEND_INVALID: {
+    area: 'configuration',
+    meaning: 'DPM_POLICY_PACK_CATALOG_BACKEND is not ENV_JSON, SQLITE or POSTGRES.',
+  },
+  DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID: {
+    area: 'configuration',
+    meaning: 'DPM_SUPPORTABILITY_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+  },
+  PROPOSAL_POSTGRES_DSN_INVALID: {
+    area: 'configuration',
+    meaning: 'PROPOSAL_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+  },
+  DPM_POLICY_PACK_POSTGRES_DSN_INVALID: {
+    area: 'configuration',
+    meaning: 'DPM_POLICY_PACK_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+  },
+  CONFIG_FLAG_INVALID: {
+    area: 'configuration',
+    meaning: 'A boolean flag is not one of 1/true/yes/on or 0/false/no/off (the variable is named in the detail).',
+  },
+  CONFIG_INTEGER_INVALID: {
+    area: 'configuration',
+    meaning: 'A numeric setting is not an integer within its allowed range (the variable is named in the detail).',
+  },
+  CONFIG_ENUM_INVALID: {
+    area: 'configuration',
+    meaning: 'A setting with a fixed set of values has an unknown value (the variable is named in the detail).',
+  },
+
+  // ── RFC-0025 persistence-profile guardrails (profile.ts), in the RFC's order ─────────────
+  PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES: {
+    area: 'guardrail',
+    meaning: 'PRODUCTION requires DPM_SUPPORTABILITY_STORE_BACKEND=POSTGRES.',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES_DSN: {
+    area: 'guardrail',
+    meaning: 'PRODUCTION requires a non-empty DPM_SUPPORTABILITY_POSTGRES_DSN.',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES: {
+    area: 'guardrail',
+    meaning: 'PRODUCTION requires PROPOSAL_STORE_BACKEND=POSTGRES.',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES_DSN: {
+    area: 'guardrail',
+    meaning: 'PRODUCTION requires a non-empty PROPOSAL_POSTGRES_DSN.',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES: {
+    area: 'guardrail',
+    meaning:
+      'PRODUCTION with policy packs or their admin APIs enabled requires DPM_POLICY_PACK_CATALOG_BACKEND=POSTGRES.',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES_DSN: {
+    area: 'guardrail',
+    meaning:
+      'PRODUCTION with policy packs or their admin APIs enabled requires an explicit DPM_POLICY_PACK_POSTGRES_DSN (no fallback to the DPM DSN).',
+  },
+  PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_ADMIN_TOKEN: {
+    area: 'guardrail',
+    meaning: 'PRODUCTION with DPM_POLICY_PACK_ADMIN_APIS_ENABLED requires DPM_POLICY_PACK_ADMIN_TOKEN.',
+  },
+
+  // ── Migrations (stores/postgres, stores/sqlite) ────────────────────────────────────────
+  // (added by the migration runner)
+
+  // ── Stores at run time ───────────────────────────────────────────────────────────────
+  // (added by the store adapters)
+
+  // ── HTTP ─────────────────────────────────────────────────────────────────────────────
+  VALIDATION_ERROR: {
+    area: 'http',
+    meaning: 'The request does not match its schema; every offending field is listed.',
+  },
+  ROUTE_NOT_FOUND: { area: 'http', meaning: 'No route matches this method and path.' },
+  INTERNAL_ERROR: {
+    area: 'http',
+    meaning: 'An unexpected error; the log line with the same correlation id has the details.',
+  },
+} as const satisfies Record<string, ReasonCodeEntry>;
+
+export type ReasonCode = keyof typeof entries;
+
+export const REASON_CODES: Readonly<Record<ReasonCode, ReasonCodeEntry>> = entries;
+
+/** `CODE:detail:detail`, the reference's format for codes that name a namespace or version. */
+export function withDetail(code: ReasonCode, ...details: string[]): string {
+  return [code, ...details].join(':');
+}
+
+/** An error that carries a catalogued reason code; the message never contains secrets. */
+export class ReasonError extends Error {
+  readonly code: ReasonCode;
+  /** The code plus its run-time suffix, e.g. `POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001`. */
+  readonly fullCode: string;
+
+  constructor(code: ReasonCode, message: string, options: { details?: string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'ReasonError';
+    this.code = code;
+    this.fullCode = withDetail(code, ...(options.details ?? []));
+  }
+}

@@ -1,0 +1,262 @@
+/**
+ * Typed settings: the only module that reads `process.env`.
+ *
+ * `loadSettings` never throws and never falls back silently: every invalid value becomes a
+ * violation with its own reason code, and all of them are returned together. The returned
+ * settings are still complete (invalid values replaced by defaults) so the guardrails can be
+ * evaluated on top and every problem reported in one go; a caller must not start anything
+ * while `ok` is false.
+ */
+import {
+  dsnVariable,
+  enumVariable,
+  flagVariable,
+  integerVariable,
+  textVariable,
+  type Env,
+  type ReadResult,
+  type Variable,
+  type VariableDoc,
+  type Violation,
+} from './variables.ts';
+
+export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
+export type PersistenceProfile = (typeof PROFILES)[number];
+export type DpmStoreBackend = 'IN_MEMORY' | 'SQL' | 'POSTGRES';
+export type ProposalStoreBackend = 'IN_MEMORY' | 'SQLITE' | 'POSTGRES';
+export type PolicyPackCatalogBackend = 'ENV_JSON' | 'SQLITE' | 'POSTGRES';
+
+export interface Settings {
+  readonly profile: PersistenceProfile;
+  readonly http: { readonly host: string; readonly port: number; readonly logLevel: string; readonly shutdownGraceMs: number };
+  /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
+  readonly migrateOnStartup: boolean;
+  readonly postgres: {
+    readonly poolMax: number;
+    readonly statementTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly migrationLockTimeoutMs: number;
+  };
+  readonly dpm: { readonly backend: DpmStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
+  readonly proposals: { readonly backend: ProposalStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
+  readonly policyPacks: {
+    readonly catalogBackend: PolicyPackCatalogBackend;
+    /** DPM_POLICY_PACK_POSTGRES_DSN exactly as given: the guardrail accepts no fallback. */
+    readonly explicitPostgresDsn: string;
+    /** The DSN the catalog connects to: the explicit one, or the DPM DSN when the variable is unset. */
+    readonly postgresDsn: string;
+    readonly sqlitePath: string;
+    readonly catalogJson: string;
+    readonly enabled: boolean;
+    readonly adminApisEnabled: boolean;
+    readonly adminToken: string;
+    /** Packs or their admin APIs are on, so the catalog is part of the persistence contract. */
+    readonly catalogRequired: boolean;
+  };
+}
+
+export const VARIABLES = {
+  profile: enumVariable({
+    name: 'APP_PERSISTENCE_PROFILE',
+    description: 'Persistence profile. PRODUCTION refuses to start unless every store runs on PostgreSQL (RFC-0025).',
+    values: PROFILES,
+    defaultValue: 'LOCAL',
+    invalidCode: 'APP_PERSISTENCE_PROFILE_INVALID',
+  }),
+  host: textVariable({ name: 'HOST', description: 'Address the HTTP server binds to.', defaultValue: '127.0.0.1', allowed: 'IP address or host name' }),
+  port: integerVariable({ name: 'PORT', description: 'TCP port of the HTTP server (0 picks a free port).', defaultValue: 8000, min: 0, max: 65535 }),
+  logLevel: enumVariable({
+    name: 'LOG_LEVEL',
+    description: 'Minimum level of the JSON log lines on stdout.',
+    values: ['FATAL', 'ERROR', 'WARN', 'INFO', 'DEBUG', 'TRACE', 'SILENT'],
+    defaultValue: 'INFO',
+    invalidCode: 'CONFIG_ENUM_INVALID',
+  }),
+  shutdownGraceMs: integerVariable({
+    name: 'APP_SHUTDOWN_GRACE_MS',
+    description: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway.',
+    defaultValue: 10_000,
+    min: 0,
+    max: 600_000,
+  }),
+  migrateOnStartup: flagVariable({
+    name: 'APP_MIGRATE_ON_STARTUP',
+    description: 'Apply pending migrations when the service starts. Default: true in LOCAL, false in PRODUCTION (run `npm run migrate` instead).',
+    defaultValue: false,
+  }),
+  poolMax: integerVariable({ name: 'POSTGRES_POOL_MAX', description: 'Connections per PostgreSQL pool (one pool per distinct DSN).', defaultValue: 10, min: 1, max: 1000 }),
+  statementTimeoutMs: integerVariable({
+    name: 'POSTGRES_STATEMENT_TIMEOUT_MS',
+    description: 'Server-side statement_timeout for service connections.',
+    defaultValue: 15_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  connectTimeoutMs: integerVariable({
+    name: 'POSTGRES_CONNECT_TIMEOUT_MS',
+    description: 'How long to wait for a new PostgreSQL connection.',
+    defaultValue: 5_000,
+    min: 1,
+    max: 600_000,
+  }),
+  migrationLockTimeoutMs: integerVariable({
+    name: 'POSTGRES_MIGRATION_LOCK_TIMEOUT_MS',
+    description: 'How long a migrator waits for the namespace advisory lock before failing.',
+    defaultValue: 60_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  dpmBackend: enumVariable({
+    name: 'DPM_SUPPORTABILITY_STORE_BACKEND',
+    description: 'Where DPM runs, idempotency, async operations, workflow and lineage are kept.',
+    values: ['IN_MEMORY', 'SQL', 'POSTGRES'],
+    aliases: { SQLITE: 'SQL' },
+    defaultValue: 'IN_MEMORY',
+    invalidCode: 'DPM_SUPPORTABILITY_STORE_BACKEND_INVALID',
+  }),
+  dpmDsn: dsnVariable({
+    name: 'DPM_SUPPORTABILITY_POSTGRES_DSN',
+    description: 'PostgreSQL DSN of the DPM supportability store (required with POSTGRES).',
+    invalidCode: 'DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID',
+  }),
+  dpmSqlPath: textVariable({
+    name: 'DPM_SUPPORTABILITY_SQL_PATH',
+    description: 'SQLite file of the DPM store (backend SQL). Wins over the legacy DPM_SUPPORTABILITY_SQLITE_PATH.',
+    defaultValue: '',
+    defaultText: 'DPM_SUPPORTABILITY_SQLITE_PATH, else .data/dpm_supportability.db',
+    allowed: 'file path (parent folder is created)',
+  }),
+  dpmSqliteLegacyPath: textVariable({
+    name: 'DPM_SUPPORTABILITY_SQLITE_PATH',
+    description: 'Legacy name of DPM_SUPPORTABILITY_SQL_PATH, used only when the new name is unset.',
+    defaultValue: '',
+    allowed: 'file path',
+  }),
+  proposalBackend: enumVariable({
+    name: 'PROPOSAL_STORE_BACKEND',
+    description: 'Where advisory proposals, versions, events and approvals are kept.',
+    values: ['IN_MEMORY', 'SQLITE', 'POSTGRES'],
+    defaultValue: 'IN_MEMORY',
+    invalidCode: 'PROPOSAL_STORE_BACKEND_INVALID',
+  }),
+  proposalDsn: dsnVariable({
+    name: 'PROPOSAL_POSTGRES_DSN',
+    description: 'PostgreSQL DSN of the proposal store (required with POSTGRES).',
+    invalidCode: 'PROPOSAL_POSTGRES_DSN_INVALID',
+  }),
+  proposalSqlitePath: textVariable({
+    name: 'PROPOSAL_SQLITE_PATH',
+    description: 'SQLite file of the proposal store (backend SQLITE).',
+    defaultValue: '.data/proposals.db',
+    allowed: 'file path (parent folder is created)',
+  }),
+  catalogBackend: enumVariable({
+    name: 'DPM_POLICY_PACK_CATALOG_BACKEND',
+    description: 'Where the policy-pack catalog is read from. ENV_JSON is read-only.',
+    values: ['ENV_JSON', 'SQLITE', 'POSTGRES'],
+    defaultValue: 'ENV_JSON',
+    invalidCode: 'DPM_POLICY_PACK_CATALOG_BACKEND_INVALID',
+  }),
+  catalogDsn: dsnVariable({
+    name: 'DPM_POLICY_PACK_POSTGRES_DSN',
+    description:
+      'PostgreSQL DSN of the policy-pack catalog. When unset the catalog uses DPM_SUPPORTABILITY_POSTGRES_DSN, but PRODUCTION with packs enabled requires it explicitly.',
+    invalidCode: 'DPM_POLICY_PACK_POSTGRES_DSN_INVALID',
+  }),
+  catalogSqlitePath: textVariable({
+    name: 'DPM_POLICY_PACK_SQLITE_PATH',
+    description: 'SQLite file of the policy-pack catalog (backend SQLITE).',
+    defaultValue: '.data/dpm_policy_packs.db',
+    allowed: 'file path (parent folder is created)',
+  }),
+  catalogJson: textVariable({
+    name: 'DPM_POLICY_PACK_CATALOG_JSON',
+    description: 'The ENV_JSON catalog: a JSON object {policy_pack_id: definition}.',
+    defaultValue: '',
+    defaultText: '(empty catalog)',
+    allowed: 'JSON object',
+  }),
+  packsEnabled: flagVariable({
+    name: 'DPM_POLICY_PACKS_ENABLED',
+    description: 'Apply policy packs to simulations. Makes the catalog part of the PRODUCTION contract.',
+    defaultValue: false,
+  }),
+  adminApisEnabled: flagVariable({
+    name: 'DPM_POLICY_PACK_ADMIN_APIS_ENABLED',
+    description: 'Enable PUT/DELETE on the policy-pack catalog. Makes the catalog part of the PRODUCTION contract.',
+    defaultValue: false,
+  }),
+  adminToken: textVariable({
+    name: 'DPM_POLICY_PACK_ADMIN_TOKEN',
+    description: 'Bearer token required by the policy-pack admin APIs (required in PRODUCTION when they are enabled). Never logged.',
+    defaultValue: '',
+    allowed: 'secret text',
+    secret: true,
+  }),
+} as const satisfies Record<string, Variable<unknown>>;
+
+/** Every variable, in documentation order. */
+export const VARIABLE_DOCS: readonly VariableDoc[] = Object.values(VARIABLES);
+
+export type SettingsResult =
+  | { readonly ok: true; readonly settings: Settings; readonly violations: readonly [] }
+  | { readonly ok: false; readonly settings: Settings; readonly violations: readonly Violation[] };
+
+export function loadSettings(env: Env = process.env): SettingsResult {
+  const violations: Violation[] = [];
+  const read = <T>(variable: Variable<T>, fallback: T): T => {
+    const result: ReadResult<T> = variable.read(env);
+    if (result.ok) return result.value;
+    violations.push(result.violation);
+    return fallback;
+  };
+  const V = VARIABLES;
+
+  const profile = read(V.profile, 'LOCAL');
+  const dpmDsn = read(V.dpmDsn, '');
+  const explicitCatalogDsn = read(V.catalogDsn, '');
+  // The runtime fallback applies only when the variable is absent, as in the reference.
+  const catalogDsnUnset = env[V.catalogDsn.name] === undefined;
+  const packsEnabled = read(V.packsEnabled, false);
+  const adminApisEnabled = read(V.adminApisEnabled, false);
+
+  const settings: Settings = {
+    profile,
+    http: {
+      host: read(V.host, '127.0.0.1'),
+      port: read(V.port, 8000),
+      logLevel: read(V.logLevel, 'INFO').toLowerCase(),
+      shutdownGraceMs: read(V.shutdownGraceMs, 10_000),
+    },
+    // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
+    migrateOnStartup: env[V.migrateOnStartup.name]?.trim() ? read(V.migrateOnStartup, false) : profile === 'LOCAL',
+    postgres: {
+      poolMax: read(V.poolMax, 10),
+      statementTimeoutMs: read(V.statementTimeoutMs, 15_000),
+      connectTimeoutMs: read(V.connectTimeoutMs, 5_000),
+      migrationLockTimeoutMs: read(V.migrationLockTimeoutMs, 60_000),
+    },
+    dpm: {
+      backend: read(V.dpmBackend, 'IN_MEMORY'),
+      postgresDsn: dpmDsn,
+      sqlitePath: read(V.dpmSqlPath, '') || read(V.dpmSqliteLegacyPath, '') || '.data/dpm_supportability.db',
+    },
+    proposals: {
+      backend: read(V.proposalBackend, 'IN_MEMORY'),
+      postgresDsn: read(V.proposalDsn, ''),
+      sqlitePath: read(V.proposalSqlitePath, '.data/proposals.db'),
+    },
+    policyPacks: {
+      catalogBackend: read(V.catalogBackend, 'ENV_JSON'),
+      explicitPostgresDsn: explicitCatalogDsn,
+      postgresDsn: catalogDsnUnset ? dpmDsn : explicitCatalogDsn,
+      sqlitePath: read(V.catalogSqlitePath, '.data/dpm_policy_packs.db'),
+      catalogJson: read(V.catalogJson, ''),
+      enabled: packsEnabled,
+      adminApisEnabled,
+      adminToken: read(V.adminToken, ''),
+      catalogRequired: packsEnabled || adminApisEnabled,
+    },
+  };
+  return violations.length === 0 ? { ok: true, settings, violations: [] } : { ok: false, settings, violations };
+}

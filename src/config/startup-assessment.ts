@@ -1,0 +1,31 @@
+/**
+ * What the process knows about its configuration before it opens anything: the settings,
+ * every violation that must stop it (invalid values first, then guardrails in the RFC's
+ * order), and — in LOCAL — the shadow violations a switch to PRODUCTION would raise.
+ */
+import { evaluateGuardrails } from './profile.ts';
+import { loadSettings, type Settings } from './settings.ts';
+import type { Env, Violation } from './variables.ts';
+
+export interface StartupAssessment {
+  readonly settings: Settings;
+  /** Non-empty means: do not start. */
+  readonly violations: readonly Violation[];
+  /** RFC-0025 §4.3 step 1: what PRODUCTION would refuse, evaluated in LOCAL without enforcing it. */
+  readonly shadowViolations: readonly Violation[];
+}
+
+export function assessStartup(env?: Env): StartupAssessment {
+  const loaded = loadSettings(env);
+  const { settings } = loaded;
+  return {
+    settings,
+    violations: [...loaded.violations, ...evaluateGuardrails(settings)],
+    shadowViolations: settings.profile === 'PRODUCTION' ? [] : evaluateGuardrails(settings, 'PRODUCTION'),
+  };
+}
+
+/** `CODE: one-line explanation`, the stderr format of a refused start. */
+export function formatViolation(violation: Violation): string {
+  return `${violation.code}: ${violation.message}`;
+}

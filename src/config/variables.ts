@@ -1,0 +1,185 @@
+/**
+ * Declarative environment variables: each one knows how to read itself, what it accepts,
+ * its default and the reason code it produces. settings.ts assembles them; the
+ * configuration reference (docs/configuration.md) is generated from the same objects, so
+ * the docs cannot drift from the parser.
+ *
+ * Rules shared by every variable (and deliberately stricter than the reference):
+ * - unset, empty or whitespace-only means "use the default" (compose passes `${VAR:-}`);
+ * - values are trimmed; enum values are case-insensitive;
+ * - an unknown value is an error with its own reason code, never a silent fallback.
+ */
+import type { ReasonCode } from './reason-codes.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export interface Violation {
+  readonly code: string;
+  readonly message: string;
+  /** The variable at fault, when there is one. */
+  readonly variable?: string;
+}
+
+export type ReadResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly violation: Violation };
+
+export interface VariableDoc {
+  readonly name: string;
+  readonly description: string;
+  readonly allowed: string;
+  readonly defaultText: string;
+  readonly codes: readonly ReasonCode[];
+}
+
+export interface Variable<T> extends VariableDoc {
+  read(env: Env): ReadResult<T>;
+}
+
+function presentValue(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function invalid(code: ReasonCode, name: string, message: string): ReadResult<never> {
+  return { ok: false, violation: { code, message, variable: name } };
+}
+
+/** A fixed set of values, with aliases (e.g. SQLITE → SQL for the DPM store). */
+export function enumVariable<const V extends string>(spec: {
+  name: string;
+  description: string;
+  values: readonly V[];
+  aliases?: Readonly<Record<string, V>>;
+  defaultValue: V;
+  invalidCode: ReasonCode;
+}): Variable<V> {
+  const aliases = spec.aliases ?? {};
+  const aliasText = Object.entries(aliases).map(([alias, target]) => `${alias} (= ${target})`);
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: [...spec.values, ...aliasText].join(', '),
+    defaultText: spec.defaultValue,
+    codes: [spec.invalidCode],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: spec.defaultValue };
+      const upper = raw.toUpperCase();
+      const direct = spec.values.find((v) => v === upper);
+      const resolved = direct ?? aliases[upper];
+      if (resolved !== undefined) return { ok: true, value: resolved };
+      return invalid(
+        spec.invalidCode,
+        spec.name,
+        `${spec.name}=${JSON.stringify(raw)} is not one of ${spec.values.join(', ')}${aliasText.length ? ` (aliases: ${Object.keys(aliases).join(', ')})` : ''}.`,
+      );
+    },
+  };
+}
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+export function flagVariable(spec: { name: string; description: string; defaultValue: boolean }): Variable<boolean> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: 'true/false (also 1/0, yes/no, on/off)',
+    defaultText: String(spec.defaultValue),
+    codes: ['CONFIG_FLAG_INVALID'],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: spec.defaultValue };
+      const lower = raw.toLowerCase();
+      if (TRUE_WORDS.has(lower)) return { ok: true, value: true };
+      if (FALSE_WORDS.has(lower)) return { ok: true, value: false };
+      return invalid('CONFIG_FLAG_INVALID', spec.name, `${spec.name}=${JSON.stringify(raw)} is not a boolean (true/false).`);
+    },
+  };
+}
+
+export function integerVariable(spec: {
+  name: string;
+  description: string;
+  defaultValue: number;
+  min: number;
+  max: number;
+}): Variable<number> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: `integer ${spec.min}–${spec.max}`,
+    defaultText: String(spec.defaultValue),
+    codes: ['CONFIG_INTEGER_INVALID'],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: spec.defaultValue };
+      const value = /^[+-]?\d+$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isSafeInteger(value) && value >= spec.min && value <= spec.max) return { ok: true, value };
+      return invalid(
+        'CONFIG_INTEGER_INVALID',
+        spec.name,
+        `${spec.name}=${JSON.stringify(raw)} is not an integer between ${spec.min} and ${spec.max}.`,
+      );
+    },
+  };
+}
+
+/** Free text (paths, ids, JSON kept as text for its own parser). */
+export function textVariable(spec: {
+  name: string;
+  description: string;
+  defaultValue: string;
+  allowed?: string;
+  defaultText?: string;
+  secret?: boolean;
+}): Variable<string> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: spec.allowed ?? 'text',
+    defaultText: spec.defaultText ?? (spec.defaultValue === '' ? '(empty)' : spec.defaultValue),
+    codes: [],
+    read(env) {
+      return { ok: true, value: presentValue(env, spec.name) ?? spec.defaultValue };
+    },
+  };
+}
+
+/** A libpq connection string: a postgres:// / postgresql:// URL or key=value pairs. Empty is allowed here; the guardrails decide whether it is required. */
+export function dsnVariable(spec: { name: string; description: string; invalidCode: ReasonCode }): Variable<string> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: 'postgres://user:password@host:port/db (or postgresql://), or key=value DSN',
+    defaultText: '(empty)',
+    codes: [spec.invalidCode],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: '' };
+      if (isPostgresDsn(raw)) return { ok: true, value: raw };
+      // Never echo the value: it may hold a password even when malformed.
+      return invalid(
+        spec.invalidCode,
+        spec.name,
+        `${spec.name} is neither a postgres:// / postgresql:// URL nor a key=value DSN.`,
+      );
+    },
+  };
+}
+
+const KEY_VALUE_DSN = /^(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*(?:'(?:[^'\\]|\\.)*'|[^\s'=]+)\s*)+$/;
+
+export function isPostgresDsn(value: string): boolean {
+  if (/^postgres(?:ql)?:\/\//i.test(value)) {
+    try {
+      // A URL with an unresolvable shape (e.g. bad port) is a configuration error now, not a connect error later.
+      const url = new URL(value);
+      return url.pathname !== '' || url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }
+  return KEY_VALUE_DSN.test(value);
+}
