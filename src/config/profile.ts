@@ -58,7 +58,10 @@ const GUARDRAILS: readonly Guardrail[] = [
   },
 ];
 
-/** The guardrail codes in the RFC's order, for docs and tests. */
+/** The guardrail codes in the RFC's order, each with the variable that breaks it, for docs and tests. */
+export const GUARDRAIL_RULES: readonly { readonly code: ReasonCode; readonly variable: string }[] = GUARDRAILS.map(
+  ({ code, variable }) => ({ code, variable }),
+);
 export const GUARDRAIL_CODES: readonly ReasonCode[] = GUARDRAILS.map((g) => g.code);
 
 /**

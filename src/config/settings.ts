@@ -14,7 +14,6 @@ import {
   integerVariable,
   textVariable,
   type Env,
-  type ReadResult,
   type Variable,
   type VariableDoc,
   type Violation,
@@ -81,8 +80,9 @@ export const VARIABLES = {
   }),
   migrateOnStartup: flagVariable({
     name: 'APP_MIGRATE_ON_STARTUP',
-    description: 'Apply pending migrations when the service starts. Default: true in LOCAL, false in PRODUCTION (run `npm run migrate` instead).',
+    description: 'Apply pending migrations when the service starts. PRODUCTION otherwise only verifies them (run `npm run migrate` instead).',
     defaultValue: false,
+    defaultText: 'true in LOCAL, false in PRODUCTION',
   }),
   poolMax: integerVariable({ name: 'POSTGRES_POOL_MAX', description: 'Connections per PostgreSQL pool (one pool per distinct DSN).', defaultValue: 10, min: 1, max: 1000 }),
   statementTimeoutMs: integerVariable({
@@ -202,60 +202,57 @@ export type SettingsResult =
   | { readonly ok: true; readonly settings: Settings; readonly violations: readonly [] }
   | { readonly ok: false; readonly settings: Settings; readonly violations: readonly Violation[] };
 
+type Values = { readonly [K in keyof typeof VARIABLES]: (typeof VARIABLES)[K] extends Variable<infer T> ? T : never };
+
+/** Reads every variable in documentation order, so violations come out in that order too. */
+function readAll(env: Env, violations: Violation[]): Values {
+  const values: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(VARIABLES) as [string, Variable<unknown>][]) {
+    const result = variable.read(env);
+    if (result.ok) values[key] = result.value;
+    else violations.push(result.violation);
+  }
+  // Invalid values fall back to their defaults only so the guardrails can still be evaluated.
+  for (const [key, variable] of Object.entries(VARIABLES) as [string, Variable<unknown>][]) {
+    if (!(key in values)) values[key] = (variable.read({}) as { value: unknown }).value;
+  }
+  return values as Values;
+}
+
 export function loadSettings(env: Env = process.env): SettingsResult {
   const violations: Violation[] = [];
-  const read = <T>(variable: Variable<T>, fallback: T): T => {
-    const result: ReadResult<T> = variable.read(env);
-    if (result.ok) return result.value;
-    violations.push(result.violation);
-    return fallback;
-  };
-  const V = VARIABLES;
-
-  const profile = read(V.profile, 'LOCAL');
-  const dpmDsn = read(V.dpmDsn, '');
-  const explicitCatalogDsn = read(V.catalogDsn, '');
+  const v = readAll(env, violations);
+  const migrateOnStartupSet = env[VARIABLES.migrateOnStartup.name]?.trim();
   // The runtime fallback applies only when the variable is absent, as in the reference.
-  const catalogDsnUnset = env[V.catalogDsn.name] === undefined;
-  const packsEnabled = read(V.packsEnabled, false);
-  const adminApisEnabled = read(V.adminApisEnabled, false);
+  const catalogDsnUnset = env[VARIABLES.catalogDsn.name] === undefined;
 
   const settings: Settings = {
-    profile,
-    http: {
-      host: read(V.host, '127.0.0.1'),
-      port: read(V.port, 8000),
-      logLevel: read(V.logLevel, 'INFO').toLowerCase(),
-      shutdownGraceMs: read(V.shutdownGraceMs, 10_000),
-    },
+    profile: v.profile,
+    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs },
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
-    migrateOnStartup: env[V.migrateOnStartup.name]?.trim() ? read(V.migrateOnStartup, false) : profile === 'LOCAL',
+    migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {
-      poolMax: read(V.poolMax, 10),
-      statementTimeoutMs: read(V.statementTimeoutMs, 15_000),
-      connectTimeoutMs: read(V.connectTimeoutMs, 5_000),
-      migrationLockTimeoutMs: read(V.migrationLockTimeoutMs, 60_000),
+      poolMax: v.poolMax,
+      statementTimeoutMs: v.statementTimeoutMs,
+      connectTimeoutMs: v.connectTimeoutMs,
+      migrationLockTimeoutMs: v.migrationLockTimeoutMs,
     },
     dpm: {
-      backend: read(V.dpmBackend, 'IN_MEMORY'),
-      postgresDsn: dpmDsn,
-      sqlitePath: read(V.dpmSqlPath, '') || read(V.dpmSqliteLegacyPath, '') || '.data/dpm_supportability.db',
+      backend: v.dpmBackend,
+      postgresDsn: v.dpmDsn,
+      sqlitePath: v.dpmSqlPath || v.dpmSqliteLegacyPath || '.data/dpm_supportability.db',
     },
-    proposals: {
-      backend: read(V.proposalBackend, 'IN_MEMORY'),
-      postgresDsn: read(V.proposalDsn, ''),
-      sqlitePath: read(V.proposalSqlitePath, '.data/proposals.db'),
-    },
+    proposals: { backend: v.proposalBackend, postgresDsn: v.proposalDsn, sqlitePath: v.proposalSqlitePath },
     policyPacks: {
-      catalogBackend: read(V.catalogBackend, 'ENV_JSON'),
-      explicitPostgresDsn: explicitCatalogDsn,
-      postgresDsn: catalogDsnUnset ? dpmDsn : explicitCatalogDsn,
-      sqlitePath: read(V.catalogSqlitePath, '.data/dpm_policy_packs.db'),
-      catalogJson: read(V.catalogJson, ''),
-      enabled: packsEnabled,
-      adminApisEnabled,
-      adminToken: read(V.adminToken, ''),
-      catalogRequired: packsEnabled || adminApisEnabled,
+      catalogBackend: v.catalogBackend,
+      explicitPostgresDsn: v.catalogDsn,
+      postgresDsn: catalogDsnUnset ? v.dpmDsn : v.catalogDsn,
+      sqlitePath: v.catalogSqlitePath,
+      catalogJson: v.catalogJson,
+      enabled: v.packsEnabled,
+      adminApisEnabled: v.adminApisEnabled,
+      adminToken: v.adminToken,
+      catalogRequired: v.packsEnabled || v.adminApisEnabled,
     },
   };
   return violations.length === 0 ? { ok: true, settings, violations: [] } : { ok: false, settings, violations };

@@ -81,12 +81,17 @@ export function enumVariable<const V extends string>(spec: {
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
 
-export function flagVariable(spec: { name: string; description: string; defaultValue: boolean }): Variable<boolean> {
+export function flagVariable(spec: {
+  name: string;
+  description: string;
+  defaultValue: boolean;
+  defaultText?: string;
+}): Variable<boolean> {
   return {
     name: spec.name,
     description: spec.description,
     allowed: 'true/false (also 1/0, yes/no, on/off)',
-    defaultText: String(spec.defaultValue),
+    defaultText: spec.defaultText ?? String(spec.defaultValue),
     codes: ['CONFIG_FLAG_INVALID'],
     read(env) {
       const raw = presentValue(env, spec.name);

@@ -1,0 +1,8 @@
+import { Command } from 'commander';
+import { serveCommand } from './serve.ts';
+
+export function buildProgram(): Command {
+  return new Command('dpm-rebalance-service')
+    .description('DPM rebalance and advisory proposal service')
+    .addCommand(serveCommand(), { isDefault: true });
+}

@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { createApp } from '../app/app.ts';
+import { stopOnSignals } from '../app/lifecycle.ts';
+import { createLogger } from '../app/logger.ts';
+import { assessStartup, formatViolation } from '../config/startup-assessment.ts';
+import { EX_CONFIG } from './exit-codes.ts';
+
+/**
+ * `serve`: refuse to start on any configuration violation (every one printed, exit 78, port
+ * never bound); otherwise serve until SIGTERM/SIGINT. There is no switch to skip the checks.
+ */
+export async function serve(): Promise<void> {
+  const assessment = assessStartup();
+  const { settings } = assessment;
+  const logger = createLogger(settings.http.logLevel);
+
+  if (assessment.violations.length > 0) {
+    for (const violation of assessment.violations) process.stderr.write(`${formatViolation(violation)}\n`);
+    logger.fatal(
+      { profile: settings.profile, codes: assessment.violations.map((v) => v.code), violations: assessment.violations },
+      'Startup refused: configuration violates the persistence profile',
+    );
+    process.exitCode = EX_CONFIG;
+    return;
+  }
+  if (assessment.shadowViolations.length > 0) {
+    logger.warn(
+      { codes: assessment.shadowViolations.map((v) => v.code) },
+      'Shadow validation: PRODUCTION would refuse this configuration',
+    );
+  }
+
+  const app = await createApp(assessment, logger);
+  stopOnSignals(app, logger, settings.http.shutdownGraceMs);
+  await app.server.listen({ host: settings.http.host, port: settings.http.port });
+  logger.info({ profile: settings.profile, address: app.server.addresses() }, 'Serving');
+}
+
+export function serveCommand(): Command {
+  return new Command('serve').description('Serve the HTTP API (the default command).').action(serve);
+}

@@ -1,0 +1,85 @@
+/**
+ * One error body for the whole API: `{ detail, code, message, errors? }`. `detail` carries the
+ * code as the reference's clients expect (`{"detail": "<CODE>"}`); `errors` lists every bad
+ * field of a validation failure. Nothing here ever leaks a stack trace or a DSN.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { REASON_CODES, type ReasonCode, type ReasonError } from '../config/reason-codes.ts';
+import { redactSecrets } from '../config/redact.ts';
+
+export interface FieldError {
+  readonly field: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+export interface ErrorBody {
+  readonly detail: string;
+  readonly code: string;
+  readonly message: string;
+  readonly errors?: readonly FieldError[];
+}
+
+/** An error a route throws on purpose: it becomes `status` with this code. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly fieldErrors?: readonly FieldError[],
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorBody(code: string, message: string, errors?: readonly FieldError[]): ErrorBody {
+  return errors === undefined ? { detail: code, code, message } : { detail: code, code, message, errors };
+}
+
+/** ajv's `instancePath` (`/a/0/b`) plus its `missingProperty` → `body.a[0].b`. */
+function fieldPath(context: string, instancePath: string, params: Record<string, unknown>): string {
+  const parts = instancePath.split('/').filter(Boolean);
+  if (typeof params['missingProperty'] === 'string') parts.push(params['missingProperty']);
+  if (typeof params['additionalProperty'] === 'string') parts.push(params['additionalProperty']);
+  return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : `${path}.${part}`), context);
+}
+
+function validationErrors(error: FastifyError): FieldError[] {
+  const context = error.validationContext ?? 'body';
+  return (error.validation ?? []).map((v) => ({
+    field: fieldPath(context, v.instancePath, v.params as Record<string, unknown>),
+    code: v.keyword,
+    message: v.message ?? 'is invalid',
+  }));
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    const code: ReasonCode = 'ROUTE_NOT_FOUND';
+    void reply.code(404).send(errorBody(code, `${request.method} ${request.url} does not exist.`));
+  });
+
+  app.setErrorHandler((error: FastifyError | HttpError | ReasonError, request, reply) => {
+    if (error instanceof HttpError) {
+      void reply.headers(error.headers).code(error.statusCode).send(errorBody(error.code, error.message, error.fieldErrors));
+      return;
+    }
+    if ('validation' in error && error.validation) {
+      const code: ReasonCode = 'VALIDATION_ERROR';
+      void reply.code(422).send(errorBody(code, 'The request is invalid; see errors.', validationErrors(error)));
+      return;
+    }
+    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, wrong content type, body too large).
+      const code = 'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST';
+      void reply.code(status).send(errorBody(code, redactSecrets(error.message)));
+      return;
+    }
+    request.log.error({ err: { message: redactSecrets(error.message), stack: error.stack && redactSecrets(error.stack) } }, 'Unhandled error while serving request');
+    const code: ReasonCode = 'INTERNAL_ERROR';
+    void reply.code(500).send(errorBody(code, REASON_CODES[code].meaning));
+  });
+}

@@ -1,0 +1,50 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { ReadinessSource } from '../../app/readiness.ts';
+
+const StoreStatus = Type.Object({
+  backend: Type.String(),
+  ready: Type.Optional(Type.Boolean()),
+  code: Type.Optional(Type.String()),
+});
+
+const ReadinessBody = Type.Object({
+  status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+  profile: Type.Union([Type.Literal('LOCAL'), Type.Literal('PRODUCTION')]),
+  stores: Type.Record(Type.String(), StoreStatus),
+  production_readiness: Type.Object({
+    ready: Type.Boolean(),
+    violations: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+  }),
+});
+
+export function healthRoutes(readiness: ReadinessSource) {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.get(
+      '/health/live',
+      {
+        schema: {
+          tags: ['Health'],
+          summary: 'The process is up and serving HTTP.',
+          response: { 200: Type.Object({ status: Type.Literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+
+    app.get(
+      '/health/ready',
+      {
+        schema: {
+          tags: ['Health'],
+          summary: 'Every store is reachable; also reports what PRODUCTION would refuse (shadow validation).',
+          response: { 200: ReadinessBody, 503: ReadinessBody },
+        },
+      },
+      async (_request, reply) => {
+        const { ready, ...report } = await readiness.report();
+        return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', ...report });
+      },
+    );
+  };
+}

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderConfigurationReference } from '../../src/config/reference.ts';
+import { REASON_CODES } from '../../src/config/reason-codes.ts';
+import { VARIABLE_DOCS } from '../../src/config/settings.ts';
+
+describe('docs/configuration.md', () => {
+  const committed = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
+
+  it('is exactly what the code catalogue renders (run `npm run docs:config` after changing config)', () => {
+    expect(committed).toBe(renderConfigurationReference());
+  });
+
+  it('names every variable and every reason code', () => {
+    for (const variable of VARIABLE_DOCS) expect(committed).toContain(`\`${variable.name}\``);
+    for (const code of Object.keys(REASON_CODES)) expect(committed).toContain(`\`${code}\``);
+  });
+});
