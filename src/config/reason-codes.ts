@@ -99,7 +99,10 @@ const entries = {
   // (added by the migration runner)
 
   // ── Stores at run time ───────────────────────────────────────────────────────────────
-  // (added by the store adapters)
+  // (Postgres connection/unavailable codes: added by the platform)
+  // (DPM supportability store codes)
+  // (proposal store codes)
+  // (policy-pack catalog codes)
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {
