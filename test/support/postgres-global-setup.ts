@@ -45,7 +45,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     user: 'postgres',
     password: 'postgres',
     persistent: false,
-    createPostgresUser: true,
+    // Only root needs (and may create) the unprivileged `postgres` user that initdb insists on.
+    createPostgresUser: process.getuid?.() === 0,
     // The package asks initdb for en_US.UTF-8 messages, a locale a fresh Debian machine lacks.
     initdbFlags: ['--lc-messages=C', '--locale=C', '--encoding=UTF8'],
     onLog: () => {},
