@@ -96,10 +96,100 @@ const entries = {
   },
 
   // ── Migrations (stores/postgres, stores/sqlite) ────────────────────────────────────────
-  // (added by the migration runner)
+  POSTGRES_MIGRATIONS_NAMESPACE_NOT_FOUND: {
+    area: 'migration',
+    meaning: 'No PostgreSQL migration folder exists for the namespace (`…:<ns>`).',
+  },
+  POSTGRES_MIGRATION_INVALID_FILE_NAME: {
+    area: 'migration',
+    meaning: 'A migration file is not named NNNN_description.sql (`…:<ns>:<file>`).',
+  },
+  POSTGRES_MIGRATION_DUPLICATE_VERSION: {
+    area: 'migration',
+    meaning: 'Two migration files of a namespace share a version prefix (`…:<ns>:<version>`).',
+  },
+  POSTGRES_MIGRATION_CHECKSUM_MISMATCH: {
+    area: 'migration',
+    meaning: 'An applied migration file was edited after it ran (`…:<ns>:<version>`); see docs/migrations.md to recover.',
+  },
+  POSTGRES_MIGRATION_UNKNOWN_VERSION: {
+    area: 'migration',
+    meaning: 'The database holds a migration this code does not have (`…:<ns>:<version>`): it is newer than this release.',
+  },
+  POSTGRES_MIGRATION_FAILED: {
+    area: 'migration',
+    meaning: 'A migration file failed and was rolled back with its history row (`…:<ns>:<version>`).',
+  },
+  SQLITE_MIGRATIONS_NAMESPACE_NOT_FOUND: {
+    area: 'migration',
+    meaning: 'No SQLite migration folder exists for the namespace (`…:<ns>`).',
+  },
+  SQLITE_MIGRATION_INVALID_FILE_NAME: {
+    area: 'migration',
+    meaning: 'A migration file is not named NNNN_description.sql (`…:<ns>:<file>`).',
+  },
+  SQLITE_MIGRATION_DUPLICATE_VERSION: {
+    area: 'migration',
+    meaning: 'Two migration files of a namespace share a version prefix (`…:<ns>:<version>`).',
+  },
+  SQLITE_MIGRATION_CHECKSUM_MISMATCH: {
+    area: 'migration',
+    meaning: 'An applied migration file was edited after it ran (`…:<ns>:<version>`); see docs/migrations.md to recover.',
+  },
+  SQLITE_MIGRATION_UNKNOWN_VERSION: {
+    area: 'migration',
+    meaning: 'The database holds a migration this code does not have (`…:<ns>:<version>`): it is newer than this release.',
+  },
+  SQLITE_MIGRATION_FAILED: {
+    area: 'migration',
+    meaning: 'A migration file failed and was rolled back with its history row (`…:<ns>:<version>`).',
+  },
+  POSTGRES_MIGRATION_LOCK_TIMEOUT: {
+    area: 'migration',
+    meaning: 'Another migrator held the namespace advisory lock longer than POSTGRES_MIGRATION_LOCK_TIMEOUT_MS (`…:<ns>`).',
+  },
+  POSTGRES_MIGRATION_DSN_REQUIRED: {
+    area: 'migration',
+    meaning: 'The migrate CLI was asked for a namespace whose DSN is not configured (`…:<ns>`).',
+  },
+  POSTGRES_MIGRATION_CONNECTION_FAILED: {
+    area: 'migration',
+    meaning: 'The migrate CLI could not connect to the database of a namespace (`…:<ns>`).',
+  },
+  POSTGRES_SCHEMA_MIGRATIONS_TABLE_MISSING: {
+    area: 'migration',
+    meaning: 'The database has no schema_migrations table: it was never migrated (`…:<ns>`).',
+  },
+  POSTGRES_MIGRATION_PENDING: {
+    area: 'migration',
+    meaning: 'A migration file has not been applied to the database (`…:<ns>:<version>`).',
+  },
 
   // ── Stores at run time ───────────────────────────────────────────────────────────────
-  // (Postgres connection/unavailable codes: added by the platform)
+  DPM_SUPPORTABILITY_POSTGRES_CONNECTION_FAILED: {
+    area: 'store',
+    meaning: 'The DPM supportability store could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+  },
+  DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE: {
+    area: 'store',
+    meaning: 'The DPM supportability store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+  },
+  PROPOSAL_POSTGRES_CONNECTION_FAILED: {
+    area: 'store',
+    meaning: 'The proposal store could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+  },
+  PROPOSAL_POSTGRES_UNAVAILABLE: {
+    area: 'store',
+    meaning: 'The proposal store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+  },
+  DPM_POLICY_PACK_POSTGRES_CONNECTION_FAILED: {
+    area: 'store',
+    meaning: 'The policy-pack catalog could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+  },
+  DPM_POLICY_PACK_POSTGRES_UNAVAILABLE: {
+    area: 'store',
+    meaning: 'The policy-pack catalog lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+  },
   // (DPM supportability store codes)
   // (proposal store codes)
   // (policy-pack catalog codes)
