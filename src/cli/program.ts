@@ -1,8 +1,10 @@
 import { Command } from 'commander';
+import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 
 export function buildProgram(): Command {
   return new Command('dpm-rebalance-service')
     .description('DPM rebalance and advisory proposal service')
-    .addCommand(serveCommand(), { isDefault: true });
+    .addCommand(serveCommand(), { isDefault: true })
+    .addCommand(migrateCommand());
 }
