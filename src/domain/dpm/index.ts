@@ -1,0 +1,22 @@
+/**
+ * Public API of the DPM rebalance engine (pure; no I/O, clock or randomness).
+ *
+ *   validateRebalanceRequest(body)      → problems[] | RebalanceRequest      (422 on problems)
+ *   rebalanceRequestHash(request)       → "sha256:…"                          (idempotency)
+ *   simulateRebalance(request, ctx)     → RebalanceResult                      (POST /rebalance/simulate)
+ *   validateBatchRebalanceRequest(body) → problems[] | BatchRebalanceRequest  (422 on problems)
+ *   analyzeBatch(request, ctx)          → BatchRebalanceResult                 (POST /rebalance/analyze)
+ *
+ * The TypeBox schemas are exported for OpenAPI.
+ */
+export { analyzeBatch, type BatchContext } from './analyze.ts';
+export type { EngineContext } from './outcomes.ts';
+export { rebalanceRequestHash, simulateRebalance } from './simulate.ts';
+export type { ValidationProblem, ValidationResult } from './validation/problems.ts';
+export {
+  validateBatchRebalanceRequest,
+  validateEngineOptions,
+  validateRebalanceRequest,
+} from './validation/validate-request.ts';
+export * from './model/request-schema.ts';
+export * from './model/result-schema.ts';

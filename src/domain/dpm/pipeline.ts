@@ -1,0 +1,79 @@
+/**
+ * The rebalance pipeline (spec §3), stage by stage. Pure: the same input and context always give
+ * the same outcome; ids come in through the context, nothing reads a clock or a random source.
+ */
+import { RULE_IDS, WARNINGS } from './codes.ts';
+import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from './model/engine-model.ts';
+import { completed, earlyBlocked, settlementBlocked, type EngineContext, type RunBasics } from './outcomes.ts';
+import { applyIntents } from './stages/after-state.ts';
+import { emptyDiagnostics, hasBlockingDataQuality } from './stages/diagnostics.ts';
+import { generateFxAndOrder } from './stages/fx-funding.ts';
+import { statusFromRules } from './stages/gate.ts';
+import { generateIntents } from './stages/intents.ts';
+import { buildMarketContext } from './stages/market-context.ts';
+import { reconcile, reconciliationRule } from './stages/reconciliation.ts';
+import { evaluateRules } from './stages/rules.ts';
+import { checkSettlementLadder, settlementRule } from './stages/settlement.ts';
+import { compareTargetMethods, runTargetMethod, traceOf } from './stages/targets/target-methods.ts';
+import { applyTurnoverCap } from './stages/turnover.ts';
+import { buildUniverse } from './stages/universe.ts';
+import { valuePortfolio } from './stages/valuation.ts';
+
+function failed(rules: readonly RuleResult[], ruleId: string): boolean {
+  return rules.some((r) => r.ruleId === ruleId && r.status === 'FAIL');
+}
+
+export function runPipeline(input: EngineInput, context: EngineContext): RebalanceOutcome {
+  const { portfolio, options } = input;
+  const diagnostics = emptyDiagnostics();
+  const dataQuality = diagnostics.dataQuality;
+  const market = buildMarketContext(input);
+
+  const before = valuePortfolio(portfolio, options.valuationMode, market, dataQuality);
+  const totalValue = before.totalValue.amount;
+  const universe = buildUniverse(input.modelTargets, portfolio, before, options, market, dataQuality);
+
+  const primary = runTargetMethod(options.targetMethod, universe, input, market, diagnostics);
+  const targets = traceOf(primary, universe, input, totalValue);
+  const comparison = options.compareTargetMethods
+    ? compareTargetMethods({ result: primary, trace: targets }, universe, input, market, totalValue, diagnostics)
+    : null;
+  const basics: RunBasics = { context, input, before, universe, targets, diagnostics };
+  if (primary.status === 'BLOCKED' || hasBlockingDataQuality(diagnostics, options)) return earlyBlocked(basics);
+
+  const { intents: trades, ledger } = generateIntents(targets, options, market, diagnostics);
+  if (hasBlockingDataQuality(diagnostics, options)) return earlyBlocked(basics);
+  const taxImpact = ledger?.impact() ?? null;
+
+  const kept = applyTurnoverCap(trades, options.maxTurnoverPct, totalValue, diagnostics);
+  const funded = generateFxAndOrder(kept, portfolio.cashBalances, options, market, diagnostics);
+  if (funded.blocked) return earlyBlocked(basics);
+  const intents = funded.intents;
+
+  if (options.enableSettlementAwareness) {
+    const breach = checkSettlementLadder(intents, portfolio.cashBalances, options, market, diagnostics);
+    if (breach !== null) {
+      const unchanged = valuePortfolio(portfolio, options.valuationMode, market, dataQuality);
+      return settlementBlocked(basics, intents, unchanged, settlementRule(breach), taxImpact, comparison);
+    }
+  }
+
+  const after = valuePortfolio(applyIntents(portfolio, intents), 'CALCULATED', market, dataQuality);
+  const rules = evaluateRules(after, options, diagnostics);
+  let status: RunStatus;
+  let reconciliation = null;
+  if (rules.some((r) => r.severity === 'HARD' && r.status === 'FAIL')) {
+    if (failed(rules, RULE_IDS.NO_SHORTING)) diagnostics.warnings.push(WARNINGS.SIMULATION_SAFETY_CHECK_FAILED);
+    if (failed(rules, RULE_IDS.INSUFFICIENT_CASH)) diagnostics.warnings.push(WARNINGS.SIMULATION_SAFETY_CHECK_FAILED);
+    status = 'BLOCKED';
+  } else {
+    reconciliation = reconcile(before, after);
+    if (reconciliation.status === 'MISMATCH') {
+      rules.push(reconciliationRule(reconciliation));
+      status = 'BLOCKED';
+    } else status = statusFromRules(rules);
+  }
+  // A target-stage shortfall alone still needs review (but leaves the gate at EXECUTION_READY).
+  if (primary.status === 'PENDING_REVIEW' && status === 'READY') status = 'PENDING_REVIEW';
+  return completed(basics, status, intents, after, rules, reconciliation, taxImpact, comparison);
+}

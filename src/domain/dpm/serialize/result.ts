@@ -1,0 +1,260 @@
+/**
+ * Internal outcome → wire RebalanceResult (spec §2), keys in the reference's order. The only
+ * place that knows which weights are quantized on output (PositionSummary and AllocationMetric,
+ * 4 dp) and which are emitted raw (everything else).
+ */
+import { formatDecimal as dec, formatFixed, type Decimal } from '../../decimal.ts';
+import type {
+  AllocationMetric,
+  CashBalance,
+  Diagnostics,
+  GateDecision,
+  Intent,
+  Money,
+  RebalanceOutcome,
+  RuleResult,
+  SimulatedState,
+  TargetMethodComparison,
+} from '../model/engine-model.ts';
+import type {
+  DiagnosticsOut,
+  IntentOut,
+  MoneyOut,
+  RebalanceResult,
+  SimulatedStateOut,
+} from '../model/result-schema.ts';
+
+const OUTPUT_WEIGHT_DECIMALS = 4;
+const weight4 = (value: Decimal): string => formatFixed(value, OUTPUT_WEIGHT_DECIMALS);
+
+const money = (m: Money): MoneyOut => ({ amount: dec(m.amount), currency: m.currency });
+const moneyOrNull = (m: Money | null): MoneyOut | null => (m === null ? null : money(m));
+const decOrNull = (d: Decimal | null): string | null => (d === null ? null : dec(d));
+
+function decimalMap(entries: Iterable<readonly [string, Decimal]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of entries) out[key] = dec(value);
+  return out;
+}
+
+const cashBalance = (c: CashBalance) => ({
+  currency: c.currency,
+  amount: dec(c.amount),
+  settled: decOrNull(c.settled),
+  pending: decOrNull(c.pending),
+});
+
+const metric = (m: AllocationMetric) => ({ key: m.key, weight: weight4(m.weight), value: money(m.value) });
+
+export function serializeState(state: SimulatedState): SimulatedStateOut {
+  const byInstrument = state.allocationByInstrument.map(metric);
+  const byAttribute: SimulatedStateOut['allocation_by_attribute'] = {};
+  for (const [key, metrics] of state.allocationByAttribute) byAttribute[key] = metrics.map(metric);
+  return {
+    total_value: money(state.totalValue),
+    cash_balances: state.cashBalances.map(cashBalance),
+    positions: state.positions.map((p) => ({
+      instrument_id: p.instrumentId,
+      quantity: dec(p.quantity),
+      instrument_currency: p.instrumentCurrency,
+      asset_class: p.assetClass,
+      price: moneyOrNull(p.price),
+      value_in_instrument_ccy: money(p.valueInInstrumentCcy),
+      value_in_base_ccy: money(p.valueInBaseCcy),
+      weight: weight4(p.weight),
+    })),
+    allocation_by_asset_class: state.allocationByAssetClass.map(metric),
+    allocation_by_instrument: byInstrument,
+    allocation: byInstrument.map((m) => ({ ...m, value: { ...m.value } })),
+    allocation_by_attribute: byAttribute,
+  };
+}
+
+function serializeIntent(intent: Intent): IntentOut {
+  if (intent.intentType === 'FX_SPOT') {
+    return {
+      intent_type: 'FX_SPOT',
+      intent_id: intent.intentId,
+      pair: intent.pair,
+      buy_currency: intent.buyCurrency,
+      buy_amount: dec(intent.buyAmount),
+      sell_currency: intent.sellCurrency,
+      sell_amount_estimated: dec(intent.sellAmountEstimated),
+      dependencies: [],
+      rationale:
+        intent.purpose === 'FUNDING' ? { code: 'FUNDING', message: 'Fund' } : { code: 'SWEEP', message: 'Sweep' },
+    };
+  }
+  return {
+    intent_type: 'SECURITY_TRADE',
+    intent_id: intent.intentId,
+    instrument_id: intent.instrumentId,
+    side: intent.side,
+    quantity: dec(intent.quantity),
+    notional: money(intent.notional),
+    notional_base: money(intent.notionalBase),
+    dependencies: [...intent.dependencies],
+    rationale: { code: 'DRIFT_REBALANCE', message: 'Align' },
+    constraints_applied: [...intent.constraintsApplied],
+  };
+}
+
+const serializeRule = (r: RuleResult) => ({
+  rule_id: r.ruleId,
+  severity: r.severity,
+  status: r.status,
+  measured: dec(r.measured),
+  threshold: decimalMap(r.threshold),
+  reason_code: r.reasonCode,
+  remediation_hint: r.remediationHint,
+});
+
+export function serializeDiagnostics(d: Diagnostics): DiagnosticsOut {
+  return {
+    warnings: [...d.warnings],
+    suppressed_intents: d.suppressedIntents.map((s) => ({
+      instrument_id: s.instrumentId,
+      reason: s.reason,
+      intended_notional: money(s.intendedNotional),
+      threshold: money(s.threshold),
+    })),
+    dropped_intents: d.droppedIntents.map((x) => ({
+      instrument_id: x.instrumentId,
+      reason: x.reason,
+      potential_notional: money(x.potentialNotional),
+      score: dec(x.score),
+    })),
+    group_constraint_events: d.groupConstraintEvents.map((e) => ({
+      constraint_key: e.constraintKey,
+      group_weight_before: dec(e.groupWeightBefore),
+      max_weight: dec(e.maxWeight),
+      released_weight: dec(e.releasedWeight),
+      recipients: decimalMap(e.recipients),
+      status: e.status,
+    })),
+    tax_budget_constraint_events: d.taxBudgetConstraintEvents.map((e) => ({
+      instrument_id: e.instrumentId,
+      requested_quantity: dec(e.requestedQuantity),
+      allowed_quantity: dec(e.allowedQuantity),
+      reason_code: e.reasonCode,
+    })),
+    cash_ladder: d.cashLadder.map((p) => ({
+      date_offset: p.dateOffset,
+      currency: p.currency,
+      projected_balance: dec(p.projectedBalance),
+    })),
+    cash_ladder_breaches: d.cashLadderBreaches.map((b) => ({
+      date_offset: b.dateOffset,
+      currency: b.currency,
+      projected_balance: dec(b.projectedBalance),
+      allowed_floor: dec(b.allowedFloor),
+      reason_code: b.reasonCode,
+    })),
+    missing_fx_pairs: [],
+    funding_plan: [],
+    insufficient_cash: [],
+    data_quality: {
+      price_missing: [...d.dataQuality.priceMissing],
+      fx_missing: [...d.dataQuality.fxMissing],
+      shelf_missing: [...d.dataQuality.shelfMissing],
+    },
+  };
+}
+
+const serializeComparison = (c: TargetMethodComparison) => ({
+  primary_method: c.primaryMethod,
+  primary_status: c.primaryStatus,
+  alternate_method: c.alternateMethod,
+  alternate_status: c.alternateStatus,
+  tolerance: c.tolerance,
+  differing_instruments: [...c.differingInstruments],
+  alternate_warnings: [...c.alternateWarnings],
+});
+
+const serializeGate = (g: GateDecision) => ({
+  gate: g.gate,
+  recommended_next_step: g.recommendedNextStep,
+  reasons: g.reasons.map((r) => ({
+    reason_code: r.reasonCode,
+    severity: r.severity,
+    source: r.source,
+    details: { ...r.details },
+  })),
+  summary: {
+    hard_fail_count: g.hardFailCount,
+    soft_fail_count: g.softFailCount,
+    new_high_suitability_count: 0,
+    new_medium_suitability_count: 0,
+  },
+});
+
+export function serializeResult(o: RebalanceOutcome): RebalanceResult {
+  const coverage = o.coverageComputed ? '1' : '0';
+  const { comparison } = o.explanation;
+  return {
+    rebalance_run_id: o.runId,
+    correlation_id: o.correlationId,
+    status: o.status,
+    before: serializeState(o.before),
+    universe: {
+      universe_id: `u_${o.runId}`,
+      eligible_for_buy: [...o.universe.eligibleForBuy],
+      eligible_for_sell: [...o.universe.eligibleForSell],
+      excluded: o.universe.excluded.map((e) => ({
+        instrument_id: e.instrumentId,
+        reason_code: e.reasonCode,
+        details: null,
+      })),
+      coverage: { price_coverage_pct: coverage, fx_coverage_pct: coverage },
+    },
+    target: {
+      target_id: `t_${o.runId}`,
+      strategy: {},
+      targets: o.targets.map((t) => ({
+        instrument_id: t.instrumentId,
+        model_weight: dec(t.modelWeight),
+        final_weight: dec(t.finalWeight),
+        final_value: money(t.finalValue),
+        tags: [...t.tags],
+      })),
+    },
+    intents: o.intents.map(serializeIntent),
+    after_simulated: serializeState(o.afterSimulated),
+    reconciliation:
+      o.reconciliation === null
+        ? null
+        : {
+            before_total_value: money(o.reconciliation.beforeTotalValue),
+            after_total_value: money(o.reconciliation.afterTotalValue),
+            delta: money(o.reconciliation.delta),
+            tolerance: money(o.reconciliation.tolerance),
+            status: o.reconciliation.status,
+          },
+    tax_impact:
+      o.taxImpact === null
+        ? null
+        : {
+            total_realized_gain: money(o.taxImpact.totalRealizedGain),
+            total_realized_loss: money(o.taxImpact.totalRealizedLoss),
+            budget_limit: moneyOrNull(o.taxImpact.budgetLimit),
+            budget_used: moneyOrNull(o.taxImpact.budgetUsed),
+          },
+    rule_results: o.ruleResults.map(serializeRule),
+    explanation:
+      comparison === undefined
+        ? { summary: o.explanation.summary }
+        : {
+            summary: o.explanation.summary,
+            target_method_comparison: comparison === null ? null : serializeComparison(comparison),
+          },
+    diagnostics: serializeDiagnostics(o.diagnostics),
+    gate_decision: o.gateDecision === null ? null : serializeGate(o.gateDecision),
+    lineage: {
+      portfolio_snapshot_id: o.portfolioId,
+      market_data_snapshot_id: 'md',
+      request_hash: o.requestHash,
+      idempotency_key: null,
+      engine_version: null,
+    },
+  };
+}

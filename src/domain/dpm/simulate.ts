@@ -1,0 +1,25 @@
+/** `POST /rebalance/simulate` semantics: one validated request in, one RebalanceResult out. */
+import { canonicalHash } from '../canonical-json.ts';
+import { parseEngineInput } from './engine-input.ts';
+import type { RebalanceRequest } from './model/request-schema.ts';
+import type { RebalanceResult } from './model/result-schema.ts';
+import type { EngineContext } from './outcomes.ts';
+import { runPipeline } from './pipeline.ts';
+import { serializeResult } from './serialize/result.ts';
+
+/**
+ * Runs the engine. Never throws on a validated request except for arithmetic the reference also
+ * refuses (a `DecimalArithmeticError`, e.g. division by zero) — an HTTP 500 there.
+ */
+export function simulateRebalance(request: RebalanceRequest, context: EngineContext): RebalanceResult {
+  return serializeResult(runPipeline(parseEngineInput(request, request.options), context));
+}
+
+/**
+ * `sha256:<hex>` over the canonical JSON of the validated request (defaults filled in, decimals
+ * as the reference's text): equal for bodies that validate to the same request, stable across
+ * processes. Take it before policy-pack overrides.
+ */
+export function rebalanceRequestHash(request: RebalanceRequest): string {
+  return canonicalHash(request);
+}

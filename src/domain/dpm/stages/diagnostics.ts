@@ -1,0 +1,27 @@
+/** The run's diagnostics object and the data-quality blocking test (spec §3.6). */
+import type { Diagnostics, EngineOptions } from '../model/engine-model.ts';
+
+export function emptyDiagnostics(): Diagnostics {
+  return {
+    warnings: [],
+    suppressedIntents: [],
+    droppedIntents: [],
+    groupConstraintEvents: [],
+    taxBudgetConstraintEvents: [],
+    cashLadder: [],
+    cashLadderBreaches: [],
+    dataQuality: { priceMissing: [], fxMissing: [], shelfMissing: [] },
+  };
+}
+
+export type DataQuality = Diagnostics['dataQuality'];
+
+/** Missing shelf always blocks; missing prices / FX block only when their option says so. */
+export function hasBlockingDataQuality(diagnostics: Diagnostics, options: EngineOptions): boolean {
+  const dq = diagnostics.dataQuality;
+  return (
+    dq.shelfMissing.length > 0 ||
+    (options.blockOnMissingPrices && dq.priceMissing.length > 0) ||
+    (options.blockOnMissingFx && dq.fxMissing.length > 0)
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * The reference's model validators: checks that look at more than one field. They run on
+ * already-normalised values (decimal text), so they only parse what they compare.
+ */
+import { Decimal, sum } from '../../decimal.ts';
+import { MAX_SCENARIOS, type Position } from '../model/request-schema.ts';
+import type { PathSegment, ProblemList } from './problems.ts';
+import type { Refinement } from './schema-walker.ts';
+
+const LOT_TOLERANCE = new Decimal('0.0001');
+
+function lotsSumToQuantity(position: Position, path: readonly PathSegment[], problems: ProblemList): boolean {
+  if (position.lots.length === 0) return true;
+  const lotTotal = sum(position.lots.map((lot) => new Decimal(lot.quantity)));
+  if (lotTotal.minus(position.quantity).abs().lte(LOT_TOLERANCE)) return true;
+  problems.add(
+    [...path, 'lots'],
+    'value_error',
+    'Value error, sum(lot.quantity) must equal position.quantity within tolerance 0.0001',
+  );
+  return false;
+}
+
+function suitabilityCashBandOrdered(
+  thresholds: { cash_band_min_weight: string; cash_band_max_weight: string },
+  path: readonly PathSegment[],
+  problems: ProblemList,
+): boolean {
+  if (new Decimal(thresholds.cash_band_min_weight).lte(thresholds.cash_band_max_weight)) return true;
+  problems.add(path, 'value_error', 'Value error, suitability cash band min cannot exceed max');
+  return false;
+}
+
+function scenarioCount(
+  scenarios: Record<string, unknown>,
+  path: readonly PathSegment[],
+  problems: ProblemList,
+): boolean {
+  const count = Object.keys(scenarios).length;
+  if (count === 0) problems.add(path, 'value_error', 'Value error, at least one scenario is required');
+  else if (count > MAX_SCENARIOS) {
+    problems.add(path, 'value_error', `Value error, scenario count exceeds maximum of ${MAX_SCENARIOS}`);
+  } else return true;
+  return false;
+}
+
+export const REQUEST_REFINEMENTS: Readonly<Record<string, Refinement>> = {
+  'lots-sum-to-quantity': lotsSumToQuantity as Refinement,
+  'suitability-cash-band-ordered': suitabilityCashBandOrdered as Refinement,
+  'scenario-count': scenarioCount as Refinement,
+};
