@@ -12,6 +12,7 @@ export type ReasonArea =
   | 'migration'
   | 'cutover'
   | 'store'
+  | 'request'
   | 'http';
 
 export interface ReasonCodeEntry {
@@ -193,6 +194,16 @@ const entries = {
   // (DPM supportability store codes)
   // (proposal store codes)
   // (policy-pack catalog codes)
+
+  // ── Requests (HTTP and the engine CLI) ─────────────────────────────────────────────────
+  DPM_REQUEST_INVALID: {
+    area: 'request',
+    meaning: 'The rebalance request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
+  },
+  SIMULATE_INPUT_UNREADABLE: {
+    area: 'request',
+    meaning: 'The simulate CLI could not read its input file as JSON (exit 66).',
+  },
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {

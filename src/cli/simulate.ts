@@ -1,0 +1,93 @@
+/**
+ * `simulate <file>`: runs the DPM engine on a request file and prints the result as JSON on
+ * stdout. `--batch` runs a /rebalance/analyze body instead. The file may be a bare request body
+ * or a conformance vector (`{name, request, batch_request?, expected}`), whose `request` (or
+ * `batch_request`) is used.
+ *
+ * Failures print one JSON object on stderr — `{"code", "message", "problems"?}` — and exit
+ * non-zero: SIMULATE_INPUT_UNREADABLE (66) when the file cannot be read or is not JSON,
+ * DPM_REQUEST_INVALID (65) with every validation problem when the body is not a valid request.
+ *
+ * Ids and the clock live here, not in the engine: run ids are `rr_` + 8 random hex digits.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { ReasonCode } from '../config/reason-codes.ts';
+import {
+  analyzeBatch,
+  rebalanceRequestHash,
+  simulateRebalance,
+  validateBatchRebalanceRequest,
+  validateRebalanceRequest,
+  type ValidationResult,
+} from '../domain/dpm/index.ts';
+import { EX_DATAERR, EX_NOINPUT } from './exit-codes.ts';
+
+
+const hex8 = (): string => randomBytes(4).toString('hex');
+
+/** Python's `datetime.now(timezone.utc).isoformat()` shape: microseconds and `+00:00`. */
+const nowUtc = (): string => new Date().toISOString().replace('Z', '000+00:00');
+
+/** One way of running a file; `--proposal` (advisory engine) will be another. */
+interface Mode<T> {
+  /** The key of a conformance vector that holds this mode's body. */
+  readonly vectorKey: string;
+  validate(body: unknown): ValidationResult<T>;
+  run(request: T): unknown;
+}
+
+const simulateMode: Mode<Parameters<typeof simulateRebalance>[0]> = {
+  vectorKey: 'request',
+  validate: validateRebalanceRequest,
+  run: (request) => simulateRebalance(request, { runId: `rr_${hex8()}`, requestHash: rebalanceRequestHash(request) }),
+};
+
+const batchMode: Mode<Parameters<typeof analyzeBatch>[0]> = {
+  vectorKey: 'batch_request',
+  validate: validateBatchRebalanceRequest,
+  run: (request) =>
+    analyzeBatch(request, { batchRunId: `batch_${hex8()}`, runAtUtc: nowUtc(), newRunId: () => `rr_${hex8()}` }),
+};
+
+function fail(code: ReasonCode, exitCode: number, message: string, extra = {}): void {
+  process.stderr.write(`${JSON.stringify({ code, message, ...extra })}\n`);
+  process.exitCode = exitCode;
+}
+
+function readJson(file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+  } catch (error) {
+    return { ok: false, message: `Cannot read ${file} as JSON: ${(error as Error).message}` };
+  }
+}
+
+function runMode<T>(mode: Mode<T>, file: string): void {
+  const content = readJson(file);
+  if (!content.ok) {
+    fail('SIMULATE_INPUT_UNREADABLE', EX_NOINPUT, content.message);
+    return;
+  }
+  const document = content.value;
+  const isVector = typeof document === 'object' && document !== null && mode.vectorKey in document;
+  const body = isVector ? (document as Record<string, unknown>)[mode.vectorKey] : document;
+  const validated = mode.validate(body);
+  if (!validated.ok) {
+    fail('DPM_REQUEST_INVALID', EX_DATAERR, `${file} is not a valid request`, { problems: validated.problems });
+    return;
+  }
+  process.stdout.write(`${JSON.stringify(mode.run(validated.value), null, 2)}\n`);
+}
+
+export function simulateCommand(): Command {
+  return new Command('simulate')
+    .description('Run the DPM rebalance engine on a request file; print the result as JSON.')
+    .argument('<request.json>', 'RebalanceRequest body, or a conformance vector holding one under "request"')
+    .option('--batch', 'run a /rebalance/analyze body (or a vector\'s "batch_request") instead')
+    .action((file: string, options: { batch?: boolean }) => {
+      if (options.batch) runMode(batchMode, file);
+      else runMode(simulateMode, file);
+    });
+}
