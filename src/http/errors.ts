@@ -4,7 +4,7 @@
  * field of a validation failure. Nothing here ever leaks a stack trace or a DSN.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { REASON_CODES, type ReasonCode, type ReasonError } from '../config/reason-codes.ts';
+import { REASON_CODES, ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import { redactSecrets } from '../config/redact.ts';
 
 export interface FieldError {
@@ -55,6 +55,21 @@ function validationErrors(error: FastifyError): FieldError[] {
   }));
 }
 
+/** Seconds a client should wait before retrying when a database is unavailable. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The HTTP status of a reason code a service or store raised, by the code's family. A code
+ * outside these families is a bug and stays a 500.
+ */
+export function statusForReason(code: ReasonCode): number | undefined {
+  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED')) return 503;
+  if (code.endsWith('_INVALID_CURSOR')) return 400;
+  if (code.endsWith('_NOT_FOUND')) return 404;
+  if (code.endsWith('_CONFLICT')) return 409;
+  return undefined;
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     const code: ReasonCode = 'ROUTE_NOT_FOUND';
@@ -65,6 +80,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (error instanceof HttpError) {
       void reply.headers(error.headers).code(error.statusCode).send(errorBody(error.code, error.message, error.fieldErrors));
       return;
+    }
+    if (error instanceof ReasonError) {
+      const status = statusForReason(error.code);
+      if (status !== undefined) {
+        if (status === 503) {
+          request.log.warn({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');
+          void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
+        }
+        void reply.code(status).send(errorBody(error.fullCode, redactSecrets(error.message)));
+        return;
+      }
     }
     if ('validation' in error && error.validation) {
       const code: ReasonCode = 'VALIDATION_ERROR';
