@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { cutoverCheckCommand } from './cutover-check.ts';
 import { migrateCommand } from './migrate.ts';
 import { serveCommand } from './serve.ts';
 import { simulateCommand } from './simulate.ts';
@@ -8,5 +9,6 @@ export function buildProgram(): Command {
     .description('DPM rebalance and advisory proposal service')
     .addCommand(serveCommand(), { isDefault: true })
     .addCommand(simulateCommand())
-    .addCommand(migrateCommand());
+    .addCommand(migrateCommand())
+    .addCommand(cutoverCheckCommand());
 }

@@ -157,13 +157,26 @@ const entries = {
     area: 'migration',
     meaning: 'The migrate CLI could not connect to the database of a namespace (`…:<ns>`).',
   },
-  POSTGRES_SCHEMA_MIGRATIONS_TABLE_MISSING: {
-    area: 'migration',
-    meaning: 'The database has no schema_migrations table: it was never migrated (`…:<ns>`).',
+
+  CUTOVER_PROFILE_NOT_PRODUCTION: {
+    area: 'cutover',
+    meaning: 'APP_PERSISTENCE_PROFILE is not PRODUCTION (use --as-production to evaluate a LOCAL environment as if it were).',
   },
-  POSTGRES_MIGRATION_PENDING: {
-    area: 'migration',
-    meaning: 'A migration file has not been applied to the database (`…:<ns>:<version>`).',
+  CUTOVER_POSTGRES_UNREACHABLE: {
+    area: 'cutover',
+    meaning: 'The database of a namespace cannot be reached with its DSN (`…:<ns>`).',
+  },
+  CUTOVER_SCHEMA_MIGRATIONS_TABLE_MISSING: {
+    area: 'cutover',
+    meaning: 'The database of a namespace was never migrated: no schema_migrations table on its search_path (`…:<ns>`).',
+  },
+  CUTOVER_MIGRATION_MISSING: {
+    area: 'cutover',
+    meaning: 'A migration file is not applied to the database of its namespace (`…:<ns>:<version>`); every missing one is listed.',
+  },
+  CUTOVER_INVALID_INDEX: {
+    area: 'cutover',
+    meaning: 'An index is invalid, left by an interrupted CREATE INDEX CONCURRENTLY (`…:<ns>:<index>`).',
   },
 
   // ── Stores at run time ───────────────────────────────────────────────────────────────

@@ -1,53 +1,89 @@
 /**
- * Is a PostgreSQL namespace ready to serve? Reachable, migrated, every file applied, no edited
- * file, no version newer than this code. Returns every problem, for the PRODUCTION startup check
- * (the service does not run DDL there) and for the cutover check.
+ * Is a PostgreSQL namespace ready to serve? One check per aspect — reachable, migrated, each
+ * file applied with its checksum intact, no version newer than this code, no index left invalid
+ * by an interrupted `CREATE INDEX CONCURRENTLY` — passing ones included, so the cutover check can
+ * print a full checklist and PRODUCTION startup can refuse with exactly the same codes.
  */
 import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactSecrets } from '../../config/redact.ts';
-import type { Violation } from '../../config/variables.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
 import { postgresMigrationStatus } from './migrator.ts';
-import type { StorePrefix } from './errors.ts';
+
+export interface Check {
+  /** The reason code this check raises when it fails (with its `:<ns>:<version>` detail). */
+  readonly code: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
 
 export interface NamespaceTarget {
   readonly namespace: Namespace;
-  readonly store: StorePrefix;
   readonly pool: pg.Pool;
 }
 
-export async function verifyNamespace(target: NamespaceTarget, migrationsRoot?: string): Promise<Violation[]> {
-  const { namespace } = target;
+async function invalidIndexes(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ name: string }>(
+    `SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE NOT i.indisvalid AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1`,
+  );
+  return rows.map((r) => r.name);
+}
+
+export async function verifyNamespace(target: NamespaceTarget, migrationsRoot?: string): Promise<Check[]> {
+  const { namespace, pool } = target;
   let status;
   try {
-    status = await postgresMigrationStatus(target.pool, namespace, migrationsRoot === undefined ? {} : { migrationsRoot });
+    status = await postgresMigrationStatus(pool, namespace, migrationsRoot === undefined ? {} : { migrationsRoot });
   } catch (error) {
-    if (error instanceof ReasonError) return [{ code: error.fullCode, message: error.message }];
+    if (error instanceof ReasonError) return [{ code: error.fullCode, ok: false, detail: error.message }];
     const message = redactSecrets(error instanceof Error ? error.message || error.constructor.name : String(error));
-    return [{ code: `${target.store}_POSTGRES_CONNECTION_FAILED`, message: `${namespace}: ${message}` }];
+    return [{ code: `CUTOVER_POSTGRES_UNREACHABLE:${namespace}`, ok: false, detail: `${namespace} database unreachable: ${message}` }];
   }
-  if (!status.historyTableExists) {
-    return [
-      {
-        code: `POSTGRES_SCHEMA_MIGRATIONS_TABLE_MISSING:${namespace}`,
-        message: `The ${namespace} database was never migrated; run \`npm run migrate -- --target ${namespace}\`.`,
-      },
-    ];
-  }
+  const checks: Check[] = [{ code: `CUTOVER_POSTGRES_UNREACHABLE:${namespace}`, ok: true, detail: `${namespace} database reachable` }];
+  checks.push({
+    code: `CUTOVER_SCHEMA_MIGRATIONS_TABLE_MISSING:${namespace}`,
+    ok: status.historyTableExists,
+    detail: status.historyTableExists
+      ? `${namespace}: schema_migrations present`
+      : `${namespace}: never migrated (no schema_migrations); run \`npm run migrate -- --target ${namespace}\``,
+  });
+  if (!status.historyTableExists) return checks;
+
   const { plan } = status;
-  return [
-    ...plan.pending.map((file) => ({
-      code: `POSTGRES_MIGRATION_PENDING:${namespace}:${file.version}`,
-      message: `${file.fileName} is not applied; run \`npm run migrate -- --target ${namespace}\`.`,
-    })),
-    ...plan.checksumDrift.map((drift) => ({
-      code: `POSTGRES_MIGRATION_CHECKSUM_MISMATCH:${namespace}:${drift.version}`,
-      message: `The applied ${namespace}:${drift.version} differs from its file; see docs/migrations.md.`,
-    })),
-    ...plan.unknown.map((version) => ({
-      code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}:${version}`,
-      message: `The database has ${namespace}:${version}, which this release does not know.`,
-    })),
-  ];
+  const pending = new Set(plan.pending.map((f) => f.version));
+  const drifted = new Set(plan.checksumDrift.map((d) => d.version));
+  for (const version of [...plan.applied, ...pending].sort()) {
+    checks.push({
+      code: `CUTOVER_MIGRATION_MISSING:${namespace}:${version}`,
+      ok: !pending.has(version),
+      detail: pending.has(version) ? `${namespace}:${version} not applied; run \`npm run migrate -- --target ${namespace}\`` : `${namespace}:${version} applied`,
+    });
+    if (pending.has(version)) continue;
+    checks.push({
+      code: `POSTGRES_MIGRATION_CHECKSUM_MISMATCH:${namespace}:${version}`,
+      ok: !drifted.has(version),
+      detail: drifted.has(version) ? `${namespace}:${version} was edited after it was applied; see docs/migrations.md` : `${namespace}:${version} checksum matches`,
+    });
+  }
+  checks.push(
+    ...(plan.unknown.length === 0
+      ? [{ code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}`, ok: true, detail: `${namespace}: no version newer than this release` }]
+      : plan.unknown.map((version) => ({
+          code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}:${version}`,
+          ok: false,
+          detail: `${namespace}:${version} is in the database but not in this release`,
+        }))),
+  );
+  const invalid = await invalidIndexes(pool);
+  checks.push(
+    ...(invalid.length === 0
+      ? [{ code: `CUTOVER_INVALID_INDEX:${namespace}`, ok: true, detail: `${namespace}: no invalid index` }]
+      : invalid.map((name) => ({
+          code: `CUTOVER_INVALID_INDEX:${namespace}:${name}`,
+          ok: false,
+          detail: `index ${name} is invalid (interrupted CREATE INDEX CONCURRENTLY); drop it and migrate again`,
+        }))),
+  );
+  return checks;
 }

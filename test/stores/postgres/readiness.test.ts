@@ -23,32 +23,48 @@ describe('verifyNamespace (real PostgreSQL)', () => {
     await database.drop();
   });
 
-  const codes = async (root: string): Promise<string[]> =>
-    (await verifyNamespace({ namespace: 'dpm', store: 'DPM_SUPPORTABILITY', pool }, root)).map((v) => v.code);
+  const failed = async (root: string): Promise<string[]> =>
+    (await verifyNamespace({ namespace: 'dpm', pool }, root)).filter((c) => !c.ok).map((c) => c.code);
 
   it('reports a database that was never migrated', async () => {
-    expect(await codes(v1)).toEqual(['POSTGRES_SCHEMA_MIGRATIONS_TABLE_MISSING:dpm']);
+    expect(await failed(v1)).toEqual(['CUTOVER_SCHEMA_MIGRATIONS_TABLE_MISSING:dpm']);
   });
 
-  it('is satisfied when every file is applied', async () => {
+  it('passes every check when every file is applied', async () => {
     await migratePostgres(pool, 'dpm', { migrationsRoot: v1 });
-    expect(await codes(v1)).toEqual([]);
+    const checks = await verifyNamespace({ namespace: 'dpm', pool }, v1);
+    expect(checks.every((c) => c.ok)).toBe(true);
+    expect(checks.map((c) => c.code)).toEqual([
+      'CUTOVER_POSTGRES_UNREACHABLE:dpm',
+      'CUTOVER_SCHEMA_MIGRATIONS_TABLE_MISSING:dpm',
+      'CUTOVER_MIGRATION_MISSING:dpm:0001',
+      'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001',
+      'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm',
+      'CUTOVER_INVALID_INDEX:dpm',
+    ]);
   });
 
   it('lists every pending file, not just the first', async () => {
-    expect(await codes(v2)).toEqual(['POSTGRES_MIGRATION_PENDING:dpm:0002', 'POSTGRES_MIGRATION_PENDING:dpm:0003']);
+    expect(await failed(v2)).toEqual(['CUTOVER_MIGRATION_MISSING:dpm:0002', 'CUTOVER_MIGRATION_MISSING:dpm:0003']);
   });
 
-  it('reports checksum drift and versions newer than the code', async () => {
+  it('reports checksum drift, versions newer than the code, and invalid indexes', async () => {
     await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0007', 'dpm', 'x')");
-    expect(await codes(edited)).toEqual(['POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001', 'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0007']);
+    // An index PostgreSQL marks invalid, as an interrupted CREATE INDEX CONCURRENTLY leaves it.
+    await pool.query('CREATE INDEX a_id_idx ON a (id)');
+    await pool.query("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'a_id_idx'::regclass");
+    expect(await failed(edited)).toEqual([
+      'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001',
+      'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0007',
+      'CUTOVER_INVALID_INDEX:dpm:a_id_idx',
+    ]);
   });
 
-  it('maps an unreachable server to the store code, password redacted', async () => {
+  it('reports an unreachable server with the password redacted', async () => {
     const dead = new pg.Pool({ connectionString: 'postgres://app:hunter2@127.0.0.1:1/x', connectionTimeoutMillis: 2000 });
-    const violations = await verifyNamespace({ namespace: 'dpm', store: 'PROPOSAL', pool: dead }, v1);
+    const checks = await verifyNamespace({ namespace: 'dpm', pool: dead }, v1);
     await dead.end();
-    expect(violations.map((v) => v.code)).toEqual(['PROPOSAL_POSTGRES_CONNECTION_FAILED']);
-    expect(JSON.stringify(violations)).not.toContain('hunter2');
+    expect(checks.map((c) => [c.code, c.ok])).toEqual([['CUTOVER_POSTGRES_UNREACHABLE:dpm', false]]);
+    expect(JSON.stringify(checks)).not.toContain('hunter2');
   });
 });
