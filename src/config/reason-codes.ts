@@ -205,6 +205,10 @@ const entries = {
     meaning: 'The policy-pack catalog lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
   },
   // (DPM supportability store codes)
+  DPM_SUPPORTABILITY_INVALID_CURSOR: {
+    area: 'store',
+    meaning: 'A list cursor of the DPM supportability APIs was not issued by this service (edited, truncated or from another list).',
+  },
   // (proposal store codes)
   // (policy-pack catalog codes)
 

@@ -1,0 +1,37 @@
+import type { DpmStoreBackend } from '../../config/settings.ts';
+import type { PostgresPools } from '../postgres/pools.ts';
+import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
+import type { DpmSupportabilityStore } from './port.ts';
+import { createSqlDpmSupportabilityStore } from './sql-store.ts';
+
+export interface OpenDpmStoreOptions {
+  readonly backend: DpmStoreBackend;
+  readonly sqlitePath: string;
+  readonly postgresDsn: string;
+  readonly pools: PostgresPools;
+  readonly migrate: boolean;
+  readonly lockTimeoutMs?: number;
+}
+
+export interface OpenedDpmStore {
+  readonly store: DpmSupportabilityStore;
+  check(): Promise<ProbeResult>;
+}
+
+/** IN_MEMORY is SQLite `:memory:` behind the same queries, so it cannot drift from the others. */
+export async function openDpmSupportabilityStore(options: OpenDpmStoreOptions): Promise<OpenedDpmStore> {
+  const engine =
+    options.backend === 'POSTGRES'
+      ? ({ kind: 'postgres', dsn: options.postgresDsn, pools: options.pools } as const)
+      : options.backend === 'SQL'
+        ? ({ kind: 'sqlite', path: options.sqlitePath } as const)
+        : ({ kind: 'memory' } as const);
+  const opened = await openExecutor({
+    engine,
+    namespace: 'dpm',
+    store: 'DPM_SUPPORTABILITY',
+    migrate: options.migrate,
+    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+  });
+  return { store: createSqlDpmSupportabilityStore(opened.executor), check: opened.check };
+}

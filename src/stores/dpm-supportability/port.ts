@@ -1,0 +1,206 @@
+/**
+ * The DPM supportability store: everything operations need to investigate a rebalance run
+ * months later. One port, three backends (IN_MEMORY = SQLite `:memory:`, SQL = SQLite file,
+ * POSTGRES), one contract suite. Times are ISO-8601 strings given by the caller; payloads are
+ * JSON values stored as given.
+ */
+import type { Page } from '../sql/keyset-cursor.ts';
+
+export type { Page } from '../sql/keyset-cursor.ts';
+
+export interface RunRecord {
+  readonly rebalance_run_id: string;
+  readonly correlation_id: string;
+  readonly request_hash: string;
+  readonly idempotency_key: string | null;
+  readonly portfolio_id: string;
+  /** The result's status (READY, PENDING_REVIEW, BLOCKED …), kept as a column so lists filter on an index. */
+  readonly status: string;
+  readonly created_at: string;
+  readonly result_json: unknown;
+}
+
+export interface IdempotencyMapping {
+  readonly idempotency_key: string;
+  readonly request_hash: string;
+  readonly rebalance_run_id: string;
+  readonly created_at: string;
+}
+
+export interface IdempotencyHistoryEntry {
+  readonly idempotency_key: string;
+  readonly rebalance_run_id: string;
+  readonly correlation_id: string;
+  readonly request_hash: string;
+  readonly created_at: string;
+}
+
+export interface LineageEdge {
+  readonly edge_id: string;
+  readonly source_entity_id: string;
+  readonly edge_type: string;
+  readonly target_entity_id: string;
+  readonly created_at: string;
+  readonly metadata_json: unknown;
+}
+
+export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+export interface AsyncOperation {
+  readonly operation_id: string;
+  readonly operation_type: string;
+  readonly status: OperationStatus;
+  readonly correlation_id: string;
+  readonly created_at: string;
+  readonly started_at: string | null;
+  readonly finished_at: string | null;
+  readonly result_json: unknown;
+  readonly error_json: unknown;
+  readonly request_json: unknown;
+  /** The worker that holds the operation while RUNNING, and until when. */
+  readonly lease_owner: string | null;
+  readonly lease_expires_at: string | null;
+}
+
+export interface WorkflowDecision {
+  readonly decision_id: string;
+  readonly run_id: string;
+  readonly action: string;
+  readonly reason_code: string;
+  readonly comment: string | null;
+  readonly actor_id: string;
+  readonly decided_at: string;
+  readonly correlation_id: string;
+}
+
+/**
+ * What `recordRun` did. With an idempotency key: the first writer records; a later call with
+ * the same request hash gets the stored run back (`replayed`); with another hash it gets
+ * `conflict` and nothing is written. Racing writers can never create two mappings.
+ */
+export type RecordRunOutcome =
+  | { readonly outcome: 'recorded'; readonly run: RunRecord }
+  | { readonly outcome: 'replayed'; readonly run: RunRecord }
+  | { readonly outcome: 'conflict'; readonly existingRequestHash: string; readonly existingRunId: string };
+
+export interface RecordRunInput {
+  readonly run: RunRecord;
+  /** Edges written in the same transaction as the run. */
+  readonly lineage: readonly LineageEdge[];
+  /**
+   * false: every call records a new run and the mapping points at the latest (the reference's
+   * replay-disabled behaviour); the history still keeps every attempt.
+   */
+  readonly replay: boolean;
+}
+
+export interface ListPage {
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+export interface RunFilter extends ListPage {
+  readonly created_from?: string | undefined;
+  readonly created_to?: string | undefined;
+  readonly status?: string | undefined;
+  readonly request_hash?: string | undefined;
+  readonly portfolio_id?: string | undefined;
+}
+
+export interface OperationFilter extends ListPage {
+  readonly created_from?: string | undefined;
+  readonly created_to?: string | undefined;
+  readonly operation_type?: string | undefined;
+  readonly status?: string | undefined;
+  readonly correlation_id?: string | undefined;
+}
+
+export interface DecisionFilter extends ListPage {
+  readonly rebalance_run_id?: string | undefined;
+  readonly action?: string | undefined;
+  readonly actor_id?: string | undefined;
+  readonly reason_code?: string | undefined;
+  readonly decided_from?: string | undefined;
+  readonly decided_to?: string | undefined;
+}
+
+export interface LineageFilter extends ListPage {
+  readonly edge_type?: string | undefined;
+  readonly created_from?: string | undefined;
+  readonly created_to?: string | undefined;
+}
+
+export interface OperationCompletion {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly finished_at: string;
+  readonly result_json: unknown;
+  readonly error_json: unknown;
+}
+
+export interface SupportabilitySummary {
+  readonly run_count: number;
+  readonly operation_count: number;
+  readonly operation_status_counts: Record<string, number>;
+  readonly run_status_counts: Record<string, number>;
+  readonly workflow_decision_count: number;
+  readonly workflow_action_counts: Record<string, number>;
+  readonly workflow_reason_code_counts: Record<string, number>;
+  readonly lineage_edge_count: number;
+  readonly oldest_run_created_at: string | null;
+  readonly newest_run_created_at: string | null;
+  readonly oldest_operation_created_at: string | null;
+  readonly newest_operation_created_at: string | null;
+}
+
+export interface DpmSupportabilityStore {
+  /** Run + idempotency mapping + history entry + lineage edges, atomically. */
+  recordRun(input: RecordRunInput): Promise<RecordRunOutcome>;
+  getRun(runId: string): Promise<RunRecord | null>;
+  /** The latest run of a correlation id (several runs may share one). */
+  getRunByCorrelation(correlationId: string): Promise<RunRecord | null>;
+  getRunByRequestHash(requestHash: string): Promise<RunRecord | null>;
+  getRunByIdempotencyKey(key: string): Promise<RunRecord | null>;
+  /** Newest first: `created_at DESC, rebalance_run_id DESC`; bounds inclusive. */
+  listRuns(filter: RunFilter): Promise<Page<RunRecord>>;
+
+  saveArtifact(runId: string, artifact: unknown, createdAt: string): Promise<void>;
+  getArtifact(runId: string): Promise<unknown>;
+
+  getIdempotencyMapping(key: string): Promise<IdempotencyMapping | null>;
+  /** Oldest first. */
+  listIdempotencyHistory(key: string): Promise<IdempotencyHistoryEntry[]>;
+
+  /** Creates a PENDING operation with its lineage edges, atomically. */
+  createOperation(operation: AsyncOperation, lineage: readonly LineageEdge[]): Promise<void>;
+  getOperation(operationId: string): Promise<AsyncOperation | null>;
+  getOperationByCorrelation(correlationId: string): Promise<AsyncOperation | null>;
+  listOperations(filter: OperationFilter): Promise<Page<AsyncOperation>>;
+  /**
+   * Moves one operation to RUNNING under a lease: the given one if it is PENDING, or (without
+   * an id) the oldest PENDING or lease-expired RUNNING one. Null when there is nothing to claim.
+   * Exactly one of several concurrent claimers wins an operation.
+   */
+  claimOperation(claim: { operationId?: string; workerId: string; now: string; leaseUntil: string }): Promise<AsyncOperation | null>;
+  /** Finishes an operation; false when the lease was lost to another worker meanwhile. */
+  completeOperation(operationId: string, workerId: string, completion: OperationCompletion): Promise<boolean>;
+  /** Deletes operations whose `finished_at ?? created_at` is before `cutoff`; returns how many. */
+  purgeOperationsBefore(cutoff: string): Promise<number>;
+
+  appendWorkflowDecision(decision: WorkflowDecision): Promise<void>;
+  /** Oldest first. */
+  listWorkflowDecisions(runId: string): Promise<WorkflowDecision[]>;
+  /** Newest first: `decided_at DESC, decision_id DESC`. */
+  listWorkflowDecisionsFiltered(filter: DecisionFilter): Promise<Page<WorkflowDecision>>;
+
+  appendLineageEdges(edges: readonly LineageEdge[]): Promise<void>;
+  /** Edges touching the entity as source or target, oldest first: `created_at, edge_id`. */
+  listLineageEdges(entityId: string, filter: LineageFilter): Promise<Page<LineageEdge>>;
+
+  summary(): Promise<SupportabilitySummary>;
+  /** Deletes runs created before `cutoff` with everything that hangs off them; returns how many runs. */
+  purgeRunsBefore(cutoff: string): Promise<number>;
+
+  /** Cheap round trip for readiness. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,345 @@
+/**
+ * The DPM supportability store on the shared SQL layer: the same queries run on SQLite
+ * (`:memory:` for IN_MEMORY, a file for SQL) and PostgreSQL. Races are decided by the
+ * database — a primary key on the idempotency key, a conditional UPDATE for leases — never
+ * by process memory, so several replicas can share one PostgreSQL.
+ */
+import type { ReasonCode } from '../../config/reason-codes.ts';
+import { pageOf, type Page } from '../sql/keyset-cursor.ts';
+import type { SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
+import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import type {
+  DecisionFilter,
+  DpmSupportabilityStore,
+  IdempotencyHistoryEntry,
+  LineageEdge,
+  LineageFilter,
+  OperationCompletion,
+  OperationFilter,
+  RecordRunInput,
+  RecordRunOutcome,
+  RunFilter,
+  RunRecord,
+  SupportabilitySummary,
+  WorkflowDecision,
+} from './port.ts';
+import { countsOf, RUN_COLUMNS, toDecision, toEdge, toHistory, toMapping, toOperation, toRun } from './rows.ts';
+
+const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+async function insertRun(tx: SqlQueryable, run: RunRecord): Promise<void> {
+  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+    run.rebalance_run_id,
+    run.correlation_id,
+    run.request_hash,
+    run.idempotency_key,
+    run.portfolio_id,
+    run.status,
+    isoTimestamp(run.created_at),
+    json(run.result_json),
+  ]);
+}
+
+async function insertEdges(tx: SqlQueryable, edges: readonly LineageEdge[]): Promise<void> {
+  for (const edge of edges) {
+    await tx.execute(
+      'INSERT INTO dpm_lineage_edges (edge_id, source_entity_id, edge_type, target_entity_id, created_at, metadata_json) VALUES ($1, $2, $3, $4, $5, $6)',
+      [edge.edge_id, edge.source_entity_id, edge.edge_type, edge.target_entity_id, isoTimestamp(edge.created_at), json(edge.metadata_json)],
+    );
+  }
+}
+
+async function insertHistory(tx: SqlQueryable, entry: IdempotencyHistoryEntry): Promise<void> {
+  await tx.execute(
+    'INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+    [entry.idempotency_key, entry.rebalance_run_id, entry.correlation_id, entry.request_hash, isoTimestamp(entry.created_at)],
+  );
+}
+
+async function one<T>(queryable: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
+  const [row] = await queryable.query(sql, params);
+  return row ? map(row) : null;
+}
+
+export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabilityStore {
+  async function list<T>(
+    sql: { select: string; where: Where; orderTime: string; orderId: string; direction: 'ASC' | 'DESC' },
+    limit: number,
+    map: (row: Record<string, unknown>) => T,
+    positionOf: (item: T) => { createdAt: string; id: string },
+  ): Promise<Page<T>> {
+    const { where, orderTime, orderId, direction } = sql;
+    const rows = await db.query(
+      `${sql.select} ${where} ORDER BY ${orderTime} ${direction}, ${orderId} ${direction} LIMIT ${where.param(limit + 1)}`,
+      where.params,
+    );
+    return pageOf(rows.map(map), limit, positionOf);
+  }
+
+  async function claimKey(tx: SqlQueryable, input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
+    const { run } = input;
+    const claimed = await tx.query(
+      `INSERT INTO dpm_run_idempotency (idempotency_key, request_hash, rebalance_run_id, created_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+      [key, run.request_hash, run.rebalance_run_id, isoTimestamp(run.created_at)],
+    );
+    if (claimed.length > 0) return undefined;
+    // Another writer holds the key; ON CONFLICT waited for it to commit, so its mapping is visible.
+    const existing = await one(tx, 'SELECT * FROM dpm_run_idempotency WHERE idempotency_key = $1', [key], toMapping);
+    if (!existing) throw new Error(`Idempotency key ${key} vanished while it was being claimed.`);
+    if (existing.request_hash !== run.request_hash) {
+      return { outcome: 'conflict', existingRequestHash: existing.request_hash, existingRunId: existing.rebalance_run_id };
+    }
+    if (input.replay) {
+      const stored = await one(tx, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [existing.rebalance_run_id], toRun);
+      if (!stored) throw new Error(`Run ${existing.rebalance_run_id} of key ${key} is missing.`);
+      await insertHistory(tx, { ...run, idempotency_key: key, rebalance_run_id: stored.rebalance_run_id });
+      return { outcome: 'replayed', run: stored };
+    }
+    await tx.execute('UPDATE dpm_run_idempotency SET rebalance_run_id = $2, created_at = $3 WHERE idempotency_key = $1', [
+      key,
+      run.rebalance_run_id,
+      isoTimestamp(run.created_at),
+    ]);
+    return undefined;
+  }
+
+  return {
+    async recordRun(input) {
+      return db.transaction(async (tx) => {
+        const key = input.run.idempotency_key;
+        if (key !== null) {
+          const decided = await claimKey(tx, input, key);
+          if (decided) return decided;
+        }
+        await insertRun(tx, input.run);
+        if (key !== null) await insertHistory(tx, { ...input.run, idempotency_key: key });
+        await insertEdges(tx, input.lineage);
+        const stored = await one(tx, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [input.run.rebalance_run_id], toRun);
+        return { outcome: 'recorded', run: stored ?? input.run };
+      });
+    },
+
+    getRun: (runId) => one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [runId], toRun),
+    getRunByCorrelation: (correlationId) =>
+      one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE correlation_id = $1 ORDER BY created_at DESC, rebalance_run_id DESC LIMIT 1`, [correlationId], toRun),
+    getRunByRequestHash: (requestHash) =>
+      one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE request_hash = $1 ORDER BY created_at DESC, rebalance_run_id DESC LIMIT 1`, [requestHash], toRun),
+    getRunByIdempotencyKey: (key) =>
+      one(
+        db,
+        `SELECT ${RUN_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')} FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
+        [key],
+        toRun,
+      ),
+
+    async listRuns(filter: RunFilter) {
+      const where = new Where()
+        .when(isoOrUndefined(filter.created_from), 'created_at >= ?')
+        .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
+        .when(filter.status, 'status = ?')
+        .when(filter.request_hash, 'request_hash = ?')
+        .when(filter.portfolio_id, 'portfolio_id = ?')
+        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'rebalance_run_id', 'DESC');
+      return list(
+        { select: `SELECT ${RUN_COLUMNS} FROM dpm_runs`, where, orderTime: 'created_at', orderId: 'rebalance_run_id', direction: 'DESC' },
+        filter.limit,
+        toRun,
+        (r) => ({ createdAt: r.created_at, id: r.rebalance_run_id }),
+      );
+    },
+
+    async saveArtifact(runId, artifact, createdAt) {
+      await db.execute(
+        `INSERT INTO dpm_run_artifacts (rebalance_run_id, artifact_json, created_at) VALUES ($1, $2, $3)
+         ON CONFLICT (rebalance_run_id) DO UPDATE SET artifact_json = excluded.artifact_json, created_at = excluded.created_at`,
+        [runId, json(artifact), isoTimestamp(createdAt)],
+      );
+    },
+    getArtifact: (runId) => one(db, 'SELECT artifact_json FROM dpm_run_artifacts WHERE rebalance_run_id = $1', [runId], (row) => row['artifact_json']),
+
+    getIdempotencyMapping: (key) => one(db, 'SELECT * FROM dpm_run_idempotency WHERE idempotency_key = $1', [key], toMapping),
+    async listIdempotencyHistory(key) {
+      const rows = await db.query('SELECT * FROM dpm_run_idempotency_history WHERE idempotency_key = $1 ORDER BY created_at, history_id', [key]);
+      return rows.map(toHistory);
+    },
+
+    async createOperation(operation, lineage) {
+      await db.transaction(async (tx) => {
+        await tx.execute(
+          `INSERT INTO dpm_async_operations (operation_id, operation_type, status, correlation_id, created_at, started_at, finished_at,
+             result_json, error_json, request_json, lease_owner, lease_expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+          [
+            operation.operation_id,
+            operation.operation_type,
+            operation.status,
+            operation.correlation_id,
+            isoTimestamp(operation.created_at),
+            isoOrUndefined(operation.started_at ?? undefined) ?? null,
+            isoOrUndefined(operation.finished_at ?? undefined) ?? null,
+            json(operation.result_json),
+            json(operation.error_json),
+            json(operation.request_json),
+            operation.lease_owner,
+            isoOrUndefined(operation.lease_expires_at ?? undefined) ?? null,
+          ],
+        );
+        await insertEdges(tx, lineage);
+      });
+    },
+    getOperation: (operationId) => one(db, 'SELECT * FROM dpm_async_operations WHERE operation_id = $1', [operationId], toOperation),
+    getOperationByCorrelation: (correlationId) =>
+      one(db, 'SELECT * FROM dpm_async_operations WHERE correlation_id = $1 ORDER BY created_at DESC, operation_id DESC LIMIT 1', [correlationId], toOperation),
+    async listOperations(filter: OperationFilter) {
+      const where = new Where()
+        .when(isoOrUndefined(filter.created_from), 'created_at >= ?')
+        .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
+        .when(filter.operation_type, 'operation_type = ?')
+        .when(filter.status, 'status = ?')
+        .when(filter.correlation_id, 'correlation_id = ?')
+        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'operation_id', 'DESC');
+      return list(
+        { select: 'SELECT * FROM dpm_async_operations', where, orderTime: 'created_at', orderId: 'operation_id', direction: 'DESC' },
+        filter.limit,
+        toOperation,
+        (o) => ({ createdAt: o.created_at, id: o.operation_id }),
+      );
+    },
+    async claimOperation(claim) {
+      const now = isoTimestamp(claim.now);
+      // Claimable: PENDING, or RUNNING whose worker stopped renewing its lease (it died).
+      const claimable = `(status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1))`;
+      const target =
+        claim.operationId === undefined
+          ? `(SELECT operation_id FROM dpm_async_operations WHERE ${claimable} AND request_json IS NOT NULL ORDER BY created_at, operation_id LIMIT 1)`
+          : '$4';
+      const params: SqlValue[] = [now, claim.workerId, isoTimestamp(claim.leaseUntil)];
+      if (claim.operationId !== undefined) params.push(claim.operationId);
+      // The condition is repeated on the row itself: of two concurrent claimers, the second
+      // re-checks it after the first commits and updates nothing.
+      const [row] = await db.query(
+        `UPDATE dpm_async_operations SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3
+         WHERE operation_id = ${target} AND ${claim.operationId === undefined ? claimable : "status = 'PENDING'"} RETURNING *`,
+        params,
+      );
+      return row ? toOperation(row) : null;
+    },
+    async completeOperation(operationId, workerId, completion: OperationCompletion) {
+      const changed = await db.execute(
+        `UPDATE dpm_async_operations SET status = $3, finished_at = $4, result_json = $5, error_json = $6, lease_owner = NULL, lease_expires_at = NULL
+         WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
+        [operationId, workerId, completion.status, isoTimestamp(completion.finished_at), json(completion.result_json), json(completion.error_json)],
+      );
+      return changed > 0;
+    },
+    purgeOperationsBefore: (cutoff) =>
+      db.execute('DELETE FROM dpm_async_operations WHERE COALESCE(finished_at, created_at) < $1', [isoTimestamp(cutoff)]),
+
+    async appendWorkflowDecision(decision: WorkflowDecision) {
+      await db.execute(
+        'INSERT INTO dpm_workflow_decisions (decision_id, run_id, action, reason_code, comment, actor_id, decided_at, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+        [
+          decision.decision_id,
+          decision.run_id,
+          decision.action,
+          decision.reason_code,
+          decision.comment,
+          decision.actor_id,
+          isoTimestamp(decision.decided_at),
+          decision.correlation_id,
+        ],
+      );
+    },
+    async listWorkflowDecisions(runId) {
+      return (await db.query('SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decided_at, decision_id', [runId])).map(toDecision);
+    },
+    async listWorkflowDecisionsFiltered(filter: DecisionFilter) {
+      const where = new Where()
+        .when(filter.rebalance_run_id, 'run_id = ?')
+        .when(filter.action, 'action = ?')
+        .when(filter.actor_id, 'actor_id = ?')
+        .when(filter.reason_code, 'reason_code = ?')
+        .when(isoOrUndefined(filter.decided_from), 'decided_at >= ?')
+        .when(isoOrUndefined(filter.decided_to), 'decided_at <= ?')
+        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'decided_at', 'decision_id', 'DESC');
+      return list(
+        { select: 'SELECT * FROM dpm_workflow_decisions', where, orderTime: 'decided_at', orderId: 'decision_id', direction: 'DESC' },
+        filter.limit,
+        toDecision,
+        (d) => ({ createdAt: d.decided_at, id: d.decision_id }),
+      );
+    },
+
+    async appendLineageEdges(edges) {
+      if (edges.length > 0) await db.transaction((tx) => insertEdges(tx, edges));
+    },
+    async listLineageEdges(entityId: string, filter: LineageFilter) {
+      const where = new Where();
+      const id = where.param(entityId);
+      where
+        .add(`(source_entity_id = ${id} OR target_entity_id = ${id})`)
+        .when(filter.edge_type, 'edge_type = ?')
+        .when(isoOrUndefined(filter.created_from), 'created_at >= ?')
+        .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
+        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'edge_id', 'ASC');
+      return list(
+        { select: 'SELECT * FROM dpm_lineage_edges', where, orderTime: 'created_at', orderId: 'edge_id', direction: 'ASC' },
+        filter.limit,
+        toEdge,
+        (e) => ({ createdAt: e.created_at, id: e.edge_id }),
+      );
+    },
+
+    async summary(): Promise<SupportabilitySummary> {
+      const [runs] = await db.query('SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM dpm_runs');
+      const [operations] = await db.query('SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM dpm_async_operations');
+      const [decisions] = await db.query('SELECT COUNT(*) AS n FROM dpm_workflow_decisions');
+      const [edges] = await db.query('SELECT COUNT(*) AS n FROM dpm_lineage_edges');
+      const grouped = (table: string, column: string) =>
+        db.query(`SELECT ${column} AS key, COUNT(*) AS n FROM ${table} WHERE ${column} <> '' GROUP BY ${column} ORDER BY ${column}`);
+      const nullable = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+      return {
+        run_count: Number(runs?.['n'] ?? 0),
+        operation_count: Number(operations?.['n'] ?? 0),
+        operation_status_counts: countsOf(await grouped('dpm_async_operations', 'status')),
+        run_status_counts: countsOf(await grouped('dpm_runs', 'status')),
+        workflow_decision_count: Number(decisions?.['n'] ?? 0),
+        workflow_action_counts: countsOf(await grouped('dpm_workflow_decisions', 'action')),
+        workflow_reason_code_counts: countsOf(await grouped('dpm_workflow_decisions', 'reason_code')),
+        lineage_edge_count: Number(edges?.['n'] ?? 0),
+        oldest_run_created_at: nullable(runs?.['oldest']),
+        newest_run_created_at: nullable(runs?.['newest']),
+        oldest_operation_created_at: nullable(operations?.['oldest']),
+        newest_operation_created_at: nullable(operations?.['newest']),
+      };
+    },
+
+    async purgeRunsBefore(cutoff) {
+      return db.transaction(async (tx) => {
+        const expired = (
+          await tx.query(
+            `SELECT r.rebalance_run_id AS run_id, r.correlation_id, i.idempotency_key
+             FROM dpm_runs r LEFT JOIN dpm_run_idempotency i ON i.rebalance_run_id = r.rebalance_run_id
+             WHERE r.created_at < $1`,
+            [isoTimestamp(cutoff)],
+          )
+        ).flatMap((row) => [row['run_id'], row['correlation_id'], row['idempotency_key']]);
+        const entities = [...new Set(expired.filter((v): v is string => typeof v === 'string'))];
+        // Edges first: they reference runs, correlations and keys by value, not by foreign key.
+        for (const entity of entities) {
+          await tx.execute('DELETE FROM dpm_lineage_edges WHERE source_entity_id = $1 OR target_entity_id = $1', [entity]);
+        }
+        // Artifacts, mappings, history and decisions go with their run (ON DELETE CASCADE).
+        return tx.execute('DELETE FROM dpm_runs WHERE created_at < $1', [isoTimestamp(cutoff)]);
+      });
+    },
+
+    async ping() {
+      await db.query('SELECT 1 AS ok');
+    },
+    close: () => db.close(),
+  };
+}
+
