@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { buildServer } from '../http/server.ts';
-import { createReadinessSource, type StoreProbe } from './readiness.ts';
+import type { Violation } from '../config/variables.ts';
+import { createReadinessSource } from './readiness.ts';
+import { openStores } from './stores.ts';
 
 export interface App {
   readonly server: FastifyInstance;
@@ -15,9 +17,13 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function createApp(assessment: StartupAssessment, logger: Logger): Promise<App> {
+export type CreateAppResult = { readonly ok: true; readonly app: App } | { readonly ok: false; readonly violations: readonly Violation[] };
+
+export async function createApp(assessment: StartupAssessment, logger: Logger): Promise<CreateAppResult> {
   const { settings } = assessment;
-  const probes: StoreProbe[] = [];
+  const opened = await openStores(settings, logger);
+  if (!opened.ok) return opened;
+  const { stores } = opened;
   const readiness = createReadinessSource({
     profile: settings.profile,
     backends: {
@@ -25,15 +31,19 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
       proposals: settings.proposals.backend,
       policy_pack_catalog: settings.policyPacks.catalogBackend,
     },
-    probes: () => probes,
+    probes: () => stores.probes,
     shadowViolations: assessment.shadowViolations,
   });
 
   const server = await buildServer({ logger, routes: [healthRoutes(readiness)] });
   return {
-    server,
-    async close() {
-      await server.close();
+    ok: true,
+    app: {
+      server,
+      async close() {
+        await server.close();
+        await stores.close();
+      },
     },
   };
 }

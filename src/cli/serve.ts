@@ -3,6 +3,7 @@ import { createApp } from '../app/app.ts';
 import { stopOnSignals } from '../app/lifecycle.ts';
 import { createLogger } from '../app/logger.ts';
 import { assessStartup, formatViolation } from '../config/startup-assessment.ts';
+import type { Violation } from '../config/variables.ts';
 import { EX_CONFIG } from './exit-codes.ts';
 
 /**
@@ -14,13 +15,13 @@ export async function serve(): Promise<void> {
   const { settings } = assessment;
   const logger = createLogger(settings.http.logLevel);
 
-  if (assessment.violations.length > 0) {
-    for (const violation of assessment.violations) process.stderr.write(`${formatViolation(violation)}\n`);
-    logger.fatal(
-      { profile: settings.profile, codes: assessment.violations.map((v) => v.code), violations: assessment.violations },
-      'Startup refused: configuration violates the persistence profile',
-    );
+  const refuse = (violations: readonly Violation[], message: string): void => {
+    for (const violation of violations) process.stderr.write(`${formatViolation(violation)}\n`);
+    logger.fatal({ profile: settings.profile, codes: violations.map((v) => v.code), violations }, message);
     process.exitCode = EX_CONFIG;
+  };
+  if (assessment.violations.length > 0) {
+    refuse(assessment.violations, 'Startup refused: configuration violates the persistence profile');
     return;
   }
   if (assessment.shadowViolations.length > 0) {
@@ -30,7 +31,12 @@ export async function serve(): Promise<void> {
     );
   }
 
-  const app = await createApp(assessment, logger);
+  const created = await createApp(assessment, logger);
+  if (!created.ok) {
+    refuse(created.violations, 'Startup refused: a store is not ready');
+    return;
+  }
+  const { app } = created;
   stopOnSignals(app, logger, settings.http.shutdownGraceMs);
   await app.server.listen({ host: settings.http.host, port: settings.http.port });
   logger.info({ profile: settings.profile, address: app.server.addresses() }, 'Serving');

@@ -1,0 +1,76 @@
+/**
+ * Opens the stores the settings select. In PRODUCTION without APP_MIGRATE_ON_STARTUP, the
+ * service runs no DDL: it verifies every PostgreSQL namespace exactly like the cutover check
+ * and refuses to start on any problem (all of them reported). Otherwise it migrates its own
+ * namespaces first (LOCAL).
+ */
+import type { Logger } from 'pino';
+import type { Settings } from '../config/settings.ts';
+import type { Violation } from '../config/variables.ts';
+import { ReasonError } from '../config/reason-codes.ts';
+import { openDpmSupportabilityStore } from '../stores/dpm-supportability/open.ts';
+import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
+import type { Namespace } from '../stores/migrations/namespaces.ts';
+import { PostgresPools } from '../stores/postgres/pools.ts';
+import { verifyNamespace } from '../stores/postgres/readiness.ts';
+import type { StoreProbe } from './readiness.ts';
+
+export interface Stores {
+  readonly dpm: DpmSupportabilityStore;
+  readonly probes: readonly StoreProbe[];
+  close(): Promise<void>;
+}
+
+export type OpenStoresResult = { readonly ok: true; readonly stores: Stores } | { readonly ok: false; readonly violations: readonly Violation[] };
+
+/** The PostgreSQL namespaces this configuration uses, with their DSNs. */
+function postgresNamespaces(settings: Settings): { namespace: Namespace; dsn: string }[] {
+  const targets: { namespace: Namespace; dsn: string }[] = [];
+  if (settings.dpm.backend === 'POSTGRES') targets.push({ namespace: 'dpm', dsn: settings.dpm.postgresDsn });
+  return targets;
+}
+
+async function verifyAll(settings: Settings, pools: PostgresPools): Promise<Violation[]> {
+  const checks = await Promise.all(postgresNamespaces(settings).map(({ namespace, dsn }) => verifyNamespace({ namespace, pool: pools.pool(dsn) })));
+  return checks.flat().filter((check) => !check.ok).map((check) => ({ code: check.code, message: check.detail }));
+}
+
+export async function openStores(settings: Settings, logger: Logger): Promise<OpenStoresResult> {
+  const pools = new PostgresPools({
+    ...settings.postgres,
+    onIdleError: (message) => logger.warn({ reason: message }, 'PostgreSQL connection lost; the pool will reconnect'),
+  });
+  try {
+    if (!settings.migrateOnStartup) {
+      const violations = await verifyAll(settings, pools);
+      if (violations.length > 0) {
+        await pools.closeAll();
+        return { ok: false, violations };
+      }
+    }
+    const dpm = await openDpmSupportabilityStore({
+      backend: settings.dpm.backend,
+      sqlitePath: settings.dpm.sqlitePath,
+      postgresDsn: settings.dpm.postgresDsn,
+      pools,
+      migrate: settings.migrateOnStartup,
+      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+    });
+    const probes: StoreProbe[] = [{ store: 'dpm_supportability', backend: settings.dpm.backend, check: dpm.check }];
+    return {
+      ok: true,
+      stores: {
+        dpm: dpm.store,
+        probes,
+        async close() {
+          await dpm.store.close();
+          await pools.closeAll();
+        },
+      },
+    };
+  } catch (error) {
+    await pools.closeAll();
+    if (error instanceof ReasonError) return { ok: false, violations: [{ code: error.fullCode, message: error.message }] };
+    throw error;
+  }
+}
