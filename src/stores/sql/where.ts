@@ -33,7 +33,8 @@ export class Where {
     const op = direction === 'DESC' ? '<' : '>';
     const time = this.param(position.createdAt);
     const id = this.param(position.id);
-    return this.add(`(${timeColumn} ${op} ${time} OR (${timeColumn} = ${time} AND ${idColumn} ${op} ${id}))`);
+    // A row-value comparison, which both engines turn into one range scan of the (time, id) index.
+    return this.add(`(${timeColumn}, ${idColumn}) ${op} (${time}, ${id})`);
   }
 
   toString(): string {
