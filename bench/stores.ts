@@ -1,0 +1,65 @@
+/**
+ * `npm run bench:stores [-- --json] [-- --large N]`: store figures per backend.
+ * PostgreSQL is an embedded server started here (durable settings: fsync on), or BENCH_POSTGRES_URL.
+ * Figures are measurements of this machine, not assertions; see docs/performance.md.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openDpmSupportabilityStore } from '../src/stores/dpm-supportability/open.ts';
+import { PostgresPools } from '../src/stores/postgres/pools.ts';
+import { startEmbeddedPostgres, type RunningPostgres } from '../test/support/embedded-postgres.ts';
+import { bulkLoadPostgres, measureReads, writeRuns } from './stores/dpm.ts';
+
+const args = process.argv.slice(2);
+const json = args.includes('--json');
+const largeIndex = args.indexOf('--large');
+const LARGE = largeIndex >= 0 ? Number(args[largeIndex + 1]) : 1_000_000;
+const SMALL = 10_000;
+const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
+
+async function database(server: RunningPostgres | undefined): Promise<string> {
+  const admin = process.env['BENCH_POSTGRES_URL'] ?? server?.adminUrl ?? '';
+  const name = `bench_${Date.now()}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+async function main(): Promise<void> {
+  const server = process.env['BENCH_POSTGRES_URL'] ? undefined : await startEmbeddedPostgres({ durable: true });
+  const pools = new PostgresPools({ poolMax: 16, statementTimeoutMs: 60_000, connectTimeoutMs: 5_000 });
+  const results: Record<string, unknown> = {};
+  try {
+    const backends = [
+      { backend: 'IN_MEMORY' as const, sqlitePath: '', dsn: '' },
+      { backend: 'SQL' as const, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'dpm.db'), dsn: '' },
+      { backend: 'POSTGRES' as const, sqlitePath: '', dsn: await database(server) },
+    ];
+    for (const { backend, sqlitePath, dsn } of backends) {
+      const { store } = await openDpmSupportabilityStore({ backend, sqlitePath, postgresDsn: dsn, pools, migrate: true });
+      log(`${backend}: writing ${SMALL} runs…`);
+      const recordsPerSecond = await writeRuns(store, 0, SMALL, backend === 'POSTGRES' ? 16 : 1);
+      const figures: Record<string, unknown> = { records_per_second: recordsPerSecond, at_10k: await measureReads(store, SMALL) };
+      if (backend === 'POSTGRES' && LARGE > SMALL) {
+        log(`${backend}: bulk-loading to ${LARGE} runs…`);
+        await bulkLoadPostgres(dsn, SMALL, LARGE);
+        figures[`at_${LARGE >= 1_000_000 ? `${LARGE / 1_000_000}M` : LARGE}`] = await measureReads(store, LARGE);
+      }
+      results[backend] = figures;
+      log(JSON.stringify({ [backend]: figures }, null, 2));
+      if (backend !== 'POSTGRES') await store.close();
+    }
+  } finally {
+    await pools.closeAll();
+    await server?.stop();
+  }
+  if (json) process.stdout.write(`${JSON.stringify({ dpm_supportability: results })}\n`);
+}
+
+await main();
