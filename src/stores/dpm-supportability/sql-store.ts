@@ -6,6 +6,7 @@
  */
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { pageOf, type Page } from '../sql/keyset-cursor.ts';
+import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
 import type { SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type {
@@ -208,32 +209,11 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
       );
     },
     async claimOperation(claim) {
-      const now = isoTimestamp(claim.now);
-      // Claimable: PENDING, or RUNNING whose worker stopped renewing its lease (it died).
-      const claimable = `(status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1))`;
-      const target =
-        claim.operationId === undefined
-          ? `(SELECT operation_id FROM dpm_async_operations WHERE ${claimable} AND request_json IS NOT NULL ORDER BY created_at, operation_id LIMIT 1)`
-          : '$4';
-      const params: SqlValue[] = [now, claim.workerId, isoTimestamp(claim.leaseUntil)];
-      if (claim.operationId !== undefined) params.push(claim.operationId);
-      // The condition is repeated on the row itself: of two concurrent claimers, the second
-      // re-checks it after the first commits and updates nothing.
-      const [row] = await db.query(
-        `UPDATE dpm_async_operations SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3
-         WHERE operation_id = ${target} AND ${claim.operationId === undefined ? claimable : "status = 'PENDING'"} RETURNING *`,
-        params,
-      );
+      const row = await claimLeasedOperation(db, 'dpm_async_operations', claim);
       return row ? toOperation(row) : null;
     },
-    async completeOperation(operationId, workerId, completion: OperationCompletion) {
-      const changed = await db.execute(
-        `UPDATE dpm_async_operations SET status = $3, finished_at = $4, result_json = $5, error_json = $6, lease_owner = NULL, lease_expires_at = NULL
-         WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
-        [operationId, workerId, completion.status, isoTimestamp(completion.finished_at), json(completion.result_json), json(completion.error_json)],
-      );
-      return changed > 0;
-    },
+    completeOperation: (operationId, workerId, completion: OperationCompletion) =>
+      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, completion),
     purgeOperationsBefore: (cutoff) =>
       db.execute('DELETE FROM dpm_async_operations WHERE COALESCE(finished_at, created_at) < $1', [isoTimestamp(cutoff)]),
 
