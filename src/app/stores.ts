@@ -11,12 +11,15 @@ import { ReasonError } from '../config/reason-codes.ts';
 import { openDpmSupportabilityStore } from '../stores/dpm-supportability/open.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
+import { openProposalStore } from '../stores/proposals/open.ts';
+import type { ProposalStore } from '../stores/proposals/port.ts';
 import { PostgresPools } from '../stores/postgres/pools.ts';
 import { verifyNamespace } from '../stores/postgres/readiness.ts';
 import type { StoreProbe } from './readiness.ts';
 
 export interface Stores {
   readonly dpm: DpmSupportabilityStore;
+  readonly proposals: ProposalStore;
   readonly probes: readonly StoreProbe[];
   close(): Promise<void>;
 }
@@ -27,6 +30,7 @@ export type OpenStoresResult = { readonly ok: true; readonly stores: Stores } | 
 function postgresNamespaces(settings: Settings): { namespace: Namespace; dsn: string }[] {
   const targets: { namespace: Namespace; dsn: string }[] = [];
   if (settings.dpm.backend === 'POSTGRES') targets.push({ namespace: 'dpm', dsn: settings.dpm.postgresDsn });
+  if (settings.proposals.backend === 'POSTGRES') targets.push({ namespace: 'proposals', dsn: settings.proposals.postgresDsn });
   return targets;
 }
 
@@ -40,6 +44,8 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
     ...settings.postgres,
     onIdleError: (message) => logger.warn({ reason: message }, 'PostgreSQL connection lost; the pool will reconnect'),
   });
+  // Closed again if a later store fails to open.
+  const opened: { close(): Promise<void> }[] = [];
   try {
     if (!settings.migrateOnStartup) {
       const violations = await verifyAll(settings, pools);
@@ -56,19 +62,34 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       migrate: settings.migrateOnStartup,
       lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
     });
-    const probes: StoreProbe[] = [{ store: 'dpm_supportability', backend: settings.dpm.backend, check: dpm.check }];
+    opened.push(dpm.store);
+    const proposals = await openProposalStore({
+      backend: settings.proposals.backend,
+      sqlitePath: settings.proposals.sqlitePath,
+      postgresDsn: settings.proposals.postgresDsn,
+      pools,
+      migrate: settings.migrateOnStartup,
+      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+    });
+    const probes: StoreProbe[] = [
+      { store: 'dpm_supportability', backend: settings.dpm.backend, check: dpm.check },
+      { store: 'proposals', backend: settings.proposals.backend, check: proposals.check },
+    ];
     return {
       ok: true,
       stores: {
         dpm: dpm.store,
+        proposals: proposals.store,
         probes,
         async close() {
           await dpm.store.close();
+          await proposals.store.close();
           await pools.closeAll();
         },
       },
     };
   } catch (error) {
+    for (const store of opened) await store.close();
     await pools.closeAll();
     if (error instanceof ReasonError) return { ok: false, violations: [{ code: error.fullCode, message: error.message }] };
     throw error;

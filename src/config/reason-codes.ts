@@ -210,6 +210,10 @@ const entries = {
     meaning: 'A list cursor of the DPM supportability APIs was not issued by this service (edited, truncated or from another list).',
   },
   // (proposal store codes)
+  PROPOSAL_INVALID_CURSOR: {
+    area: 'store',
+    meaning: 'A proposal list cursor was not issued by this service (edited, truncated or from another list).',
+  },
   // (policy-pack catalog codes)
 
   // ── Requests (HTTP and the engine CLI) ─────────────────────────────────────────────────

@@ -1,0 +1,99 @@
+/** Row → record mappers for the proposal store (booleans are 0/1 and counts strings on some engines). */
+import type { Row } from '../sql/executor.ts';
+import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent } from './port.ts';
+
+const text = (value: unknown): string => String(value);
+const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+const intOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const jsonOrNull = (value: unknown): unknown => (value === undefined ? null : value);
+
+export function toProposal(row: Row): ProposalRecord {
+  return {
+    proposal_id: text(row['proposal_id']),
+    portfolio_id: text(row['portfolio_id']),
+    mandate_id: textOrNull(row['mandate_id']),
+    jurisdiction: textOrNull(row['jurisdiction']),
+    created_by: text(row['created_by']),
+    created_at: text(row['created_at']),
+    last_event_at: text(row['last_event_at']),
+    current_state: text(row['current_state']),
+    current_version_no: Number(row['current_version_no']),
+    title: textOrNull(row['title']),
+    advisor_notes: textOrNull(row['advisor_notes']),
+    row_version: Number(row['row_version']),
+  };
+}
+
+export function toVersion(row: Row): ProposalVersion {
+  return {
+    proposal_version_id: text(row['proposal_version_id']),
+    proposal_id: text(row['proposal_id']),
+    version_no: Number(row['version_no']),
+    created_at: text(row['created_at']),
+    request_hash: text(row['request_hash']),
+    artifact_hash: text(row['artifact_hash']),
+    simulation_hash: text(row['simulation_hash']),
+    status_at_creation: text(row['status_at_creation']),
+    proposal_result_json: row['proposal_result_json'],
+    artifact_json: row['artifact_json'],
+    evidence_bundle_json: row['evidence_bundle_json'],
+    gate_decision_json: jsonOrNull(row['gate_decision_json']),
+  };
+}
+
+export function toEvent(row: Row): WorkflowEvent {
+  return {
+    event_id: text(row['event_id']),
+    proposal_id: text(row['proposal_id']),
+    event_type: text(row['event_type']),
+    from_state: textOrNull(row['from_state']),
+    to_state: text(row['to_state']),
+    actor_id: text(row['actor_id']),
+    occurred_at: text(row['occurred_at']),
+    reason_json: row['reason_json'],
+    related_version_no: intOrNull(row['related_version_no']),
+  };
+}
+
+export function toApproval(row: Row): Approval {
+  return {
+    approval_id: text(row['approval_id']),
+    proposal_id: text(row['proposal_id']),
+    approval_type: text(row['approval_type']) as Approval['approval_type'],
+    approved: Boolean(row['approved']),
+    actor_id: text(row['actor_id']),
+    occurred_at: text(row['occurred_at']),
+    details_json: row['details_json'],
+    related_version_no: intOrNull(row['related_version_no']),
+  };
+}
+
+export function toIdempotency(row: Row): IdempotencyRecord {
+  return {
+    idempotency_key: text(row['idempotency_key']),
+    request_hash: text(row['request_hash']),
+    proposal_id: text(row['proposal_id']),
+    proposal_version_no: Number(row['proposal_version_no']),
+    created_at: text(row['created_at']),
+  };
+}
+
+export function toOperation(row: Row): ProposalOperation {
+  return {
+    operation_id: text(row['operation_id']),
+    operation_type: text(row['operation_type']) as ProposalOperation['operation_type'],
+    status: text(row['status']) as ProposalOperation['status'],
+    correlation_id: text(row['correlation_id']),
+    idempotency_key: textOrNull(row['idempotency_key']),
+    proposal_id: textOrNull(row['proposal_id']),
+    created_by: text(row['created_by']),
+    created_at: text(row['created_at']),
+    started_at: textOrNull(row['started_at']),
+    finished_at: textOrNull(row['finished_at']),
+    result_json: jsonOrNull(row['result_json']),
+    error_json: jsonOrNull(row['error_json']),
+    request_json: jsonOrNull(row['request_json']),
+    lease_owner: textOrNull(row['lease_owner']),
+    lease_expires_at: textOrNull(row['lease_expires_at']),
+  };
+}
