@@ -1,11 +1,13 @@
 /**
- * `npm run bench:stores [-- --json] [-- --large N]`: store figures per backend.
+ * `npm run bench:stores [-- --json] [-- --large N]`: store figures per backend (DPM supportability,
+ * and the proposal store via bench/stores/proposals.ts when that file exists).
  * PostgreSQL is an embedded server started here (durable settings: fsync on), or BENCH_POSTGRES_URL.
  * Figures are measurements of this machine, not assertions; see docs/performance.md.
  */
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDpmSupportabilityStore } from '../src/stores/dpm-supportability/open.ts';
 import { PostgresPools } from '../src/stores/postgres/pools.ts';
@@ -31,10 +33,22 @@ async function database(server: RunningPostgres | undefined): Promise<string> {
   return url.toString();
 }
 
+type Figure = { name: string; value: number; unit: string };
+type BenchProposalStore = (options: { backend: 'IN_MEMORY' | 'SQLITE' | 'POSTGRES'; dsn?: string; sqlitePath?: string }) => Promise<Figure[]>;
+
+/** The proposal store's figures (bench/stores/proposals.ts), when that benchmark exists. */
+async function proposalBench(): Promise<BenchProposalStore | undefined> {
+  const file = fileURLToPath(new URL('./stores/proposals.ts', import.meta.url));
+  if (!existsSync(file)) return undefined;
+  const module = (await import(file)) as { benchProposalStore?: BenchProposalStore };
+  return module.benchProposalStore;
+}
+
 async function main(): Promise<void> {
   const server = process.env['BENCH_POSTGRES_URL'] ? undefined : await startEmbeddedPostgres({ durable: true });
   const pools = new PostgresPools({ poolMax: 16, statementTimeoutMs: 60_000, connectTimeoutMs: 5_000 });
   const results: Record<string, unknown> = {};
+  const dpm: Record<string, unknown> = {};
   try {
     const backends = [
       { backend: 'IN_MEMORY' as const, sqlitePath: '', dsn: '' },
@@ -51,15 +65,29 @@ async function main(): Promise<void> {
         await bulkLoadPostgres(dsn, SMALL, LARGE);
         figures[`at_${LARGE >= 1_000_000 ? `${LARGE / 1_000_000}M` : LARGE}`] = await measureReads(store, LARGE);
       }
-      results[backend] = figures;
+      dpm[backend] = figures;
       log(JSON.stringify({ [backend]: figures }, null, 2));
       if (backend !== 'POSTGRES') await store.close();
+    }
+    const benchProposalStore = await proposalBench();
+    if (benchProposalStore) {
+      const proposals: Record<string, Figure[]> = {};
+      for (const backend of ['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const) {
+        log(`proposals ${backend}…`);
+        proposals[backend] = await benchProposalStore(
+          backend === 'POSTGRES' ? { backend, dsn: await database(server) } : backend === 'SQLITE' ? { backend, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'proposals.db') } : { backend },
+        );
+        log(JSON.stringify({ [backend]: proposals[backend] }, null, 2));
+      }
+      results['proposals'] = proposals;
+    } else {
+      log('bench/stores/proposals.ts not present: proposal store figures skipped.');
     }
   } finally {
     await pools.closeAll();
     await server?.stop();
   }
-  if (json) process.stdout.write(`${JSON.stringify({ dpm_supportability: results })}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ dpm_supportability: dpm, ...results })}\n`);
 }
 
 await main();

@@ -7,8 +7,12 @@ import type { AsyncOperation, DpmSupportabilityStore, LineageEdge, RunRecord } f
 
 export interface StoreHandle {
   readonly store: DpmSupportabilityStore;
-  /** Closes this handle and opens the same data again (a process restart). Absent for IN_MEMORY. */
-  readonly reopen?: () => Promise<DpmSupportabilityStore>;
+  /** Whether data outlives the process (SQLITE file, POSTGRES) or not (IN_MEMORY). */
+  readonly durable: boolean;
+  /** Closes the store and opens the same location again (a process restart). */
+  reopen(): Promise<DpmSupportabilityStore>;
+  /** The readiness probe of the opened store. */
+  check(): Promise<{ ready: boolean; code?: string }>;
   close(): Promise<void>;
 }
 
@@ -113,12 +117,17 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.listIdempotencyHistory('none')).toEqual([]);
     });
 
-    it('with replay off every call records a new run and the mapping follows the latest', async () => {
+    it('with replay off every call records a new run (no conflict check) and the mapping follows the latest', async () => {
       await store.recordRun({ run: run('rr_1', { idempotency_key: 'k' }), lineage: [], replay: false });
       const second = await store.recordRun({ run: run('rr_2', { idempotency_key: 'k', request_hash: 'sha256:rr_1', created_at: at(3) }), lineage: [], replay: false });
       expect(second.outcome).toBe('recorded');
-      expect((await store.getIdempotencyMapping('k'))?.rebalance_run_id).toBe('rr_2');
-      expect((await store.listIdempotencyHistory('k')).map((h) => h.rebalance_run_id)).toEqual(['rr_1', 'rr_2']);
+      const third = await store.recordRun({ run: run('rr_3', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(4) }), lineage: [], replay: false });
+      expect(third).toEqual({ outcome: 'recorded', run: run('rr_3', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(4) }) });
+      expect(await store.getIdempotencyMapping('k')).toEqual({ idempotency_key: 'k', request_hash: 'sha256:changed', rebalance_run_id: 'rr_3', created_at: at(4) });
+      expect((await store.listIdempotencyHistory('k')).map((h) => h.rebalance_run_id)).toEqual(['rr_1', 'rr_2', 'rr_3']);
+      // Turning replay back on replays the latest mapping.
+      const replayed = await store.recordRun({ run: run('rr_4', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(5) }), lineage: [], replay: true });
+      expect(replayed.outcome === 'replayed' ? replayed.run.rebalance_run_id : replayed.outcome).toBe('rr_3');
     });
 
     it('lists runs newest first with every filter, paging through ties in created_at', async () => {
@@ -152,32 +161,87 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.getArtifact('rr_1')).toEqual({ evidence: { hash: 'b' } });
     });
 
-    it('async operations: create, look up, filter, page, claim under a lease, complete and purge', async () => {
+    it('async operations: create, look up, filter and page', async () => {
       await store.createOperation(operation('op_1', { created_at: at(1) }), [edge('e_op1', 'op_1', 'corr_op_1', at(1), 'OPERATION_TO_CORRELATION')]);
       await store.createOperation(operation('op_2', { created_at: at(2), correlation_id: 'corr_op_1' }), []);
       await store.createOperation(operation('op_3', { created_at: at(3), operation_type: 'OTHER' }), []);
-      expect((await store.getOperation('op_1'))?.status).toBe('PENDING');
+      await store.createOperation(operation('op_4', { created_at: at(3) }), []);
+      expect(await store.getOperation('op_1')).toEqual(operation('op_1', { created_at: at(1) }));
       expect((await store.getOperationByCorrelation('corr_op_1'))?.operation_id).toBe('op_2');
       expect(await store.getOperation('missing')).toBeNull();
+      expect(await store.getOperationByCorrelation('missing')).toBeNull();
+      expect((await store.listLineageEdges('op_1', { limit: 5 })).items.map((e) => e.edge_id)).toEqual(['e_op1']);
       const pages = await allPages((cursor) => store.listOperations({ limit: 2, cursor }));
-      expect(pages.map((p) => p.map((o) => o.operation_id))).toEqual([['op_3', 'op_2'], ['op_1']]);
-      expect((await store.listOperations({ limit: 5, operation_type: 'OTHER' })).items.map((o) => o.operation_id)).toEqual(['op_3']);
-      expect((await store.listOperations({ limit: 5, correlation_id: 'corr_op_1' })).items.map((o) => o.operation_id)).toEqual(['op_2', 'op_1']);
+      expect(pages.map((p) => p.map((o) => o.operation_id))).toEqual([['op_4', 'op_3'], ['op_2', 'op_1']]);
+      const ids = async (filter: Parameters<DpmSupportabilityStore['listOperations']>[0]) => (await store.listOperations(filter)).items.map((o) => o.operation_id);
+      expect(await ids({ limit: 5, operation_type: 'OTHER' })).toEqual(['op_3']);
+      expect(await ids({ limit: 5, correlation_id: 'corr_op_1' })).toEqual(['op_2', 'op_1']);
+      expect(await ids({ limit: 5, created_from: at(2), created_to: at(2) })).toEqual(['op_2']);
+      await store.claimOperation({ operationId: 'op_2', workerId: 'w', now: at(4), leaseMs: 1000 });
+      expect(await ids({ limit: 5, status: 'RUNNING' })).toEqual(['op_2']);
+      expect(await ids({ limit: 5, status: 'PENDING', created_to: at(2) })).toEqual(['op_1']);
+    });
 
-      const claimed = await store.claimOperation({ operationId: 'op_1', workerId: 'w1', now: at(10), leaseUntil: at(40) });
-      expect(claimed).toMatchObject({ status: 'RUNNING', lease_owner: 'w1', started_at: at(10), lease_expires_at: at(40) });
-      expect(await store.claimOperation({ operationId: 'op_1', workerId: 'w2', now: at(11), leaseUntil: at(41) })).toBeNull();
-      // The oldest claimable is op_2 now; after its lease expires, op_1 can be taken over.
-      expect((await store.claimOperation({ workerId: 'w2', now: at(12), leaseUntil: at(42) }))?.operation_id).toBe('op_2');
-      expect((await store.claimOperation({ workerId: 'w3', now: at(50), leaseUntil: at(80) }))?.operation_id).toBe('op_1');
-      expect(await store.completeOperation('op_1', 'w1', { status: 'SUCCEEDED', finished_at: at(51), result_json: { ok: 1 }, error_json: null })).toBe(false);
-      expect(await store.completeOperation('op_1', 'w3', { status: 'SUCCEEDED', finished_at: at(51), result_json: { ok: 1 }, error_json: null })).toBe(true);
-      expect(await store.getOperation('op_1')).toMatchObject({ status: 'SUCCEEDED', finished_at: at(51), result_json: { ok: 1 }, lease_owner: null });
+    it('async operations: claims under a lease, takeover after expiry, guarded complete and fail, heartbeat', async () => {
+      await store.createOperation(operation('op_1', { created_at: at(1) }), []);
+      await store.createOperation(operation('op_2', { created_at: at(2) }), []);
+      await store.createOperation(operation('op_legacy', { created_at: at(0), request_json: null }), []);
+      // An operation without a request payload is never runnable.
+      expect(await store.claimOperation({ operationId: 'op_legacy', workerId: 'w1', now: at(10), leaseMs: 30_000 })).toBeNull();
+      expect(await store.claimOperation({ operationId: 'missing', workerId: 'w1', now: at(10), leaseMs: 30_000 })).toBeNull();
 
-      expect(await store.purgeOperationsBefore(at(2))).toBe(0);
-      expect(await store.purgeOperationsBefore(at(60))).toBe(3);
-      expect(await store.getOperation('op_3')).toBeNull();
-      expect((await store.listLineageEdges('op_1', { limit: 5 })).items).toHaveLength(1);
+      const claimed = await store.claimOperation({ operationId: 'op_1', workerId: 'w1', now: at(10), leaseMs: 30_000 });
+      expect(claimed).toMatchObject({ operation_id: 'op_1', status: 'RUNNING', lease_owner: 'w1', started_at: at(10), lease_expires_at: at(40) });
+      expect(await store.claimOperation({ operationId: 'op_1', workerId: 'w2', now: at(11), leaseMs: 30_000 })).toBeNull();
+      // Oldest runnable first: op_1 is leased, op_legacy has no payload, so op_2.
+      expect((await store.claimRunnable({ workerId: 'w2', now: at(12), leaseMs: 30_000 }))?.operation_id).toBe('op_2');
+      expect(await store.claimRunnable({ workerId: 'w2', now: at(13), leaseMs: 30_000 })).toBeNull();
+      // w1 heartbeats op_1 to at(55): at(50) it is not yet runnable, at(60) it is taken over.
+      expect(await store.extendLease({ operationId: 'op_1', workerId: 'w1', now: at(25), leaseMs: 30_000 })).toBe(true);
+      expect(await store.extendLease({ operationId: 'op_1', workerId: 'w9', now: at(25), leaseMs: 30_000 })).toBe(false);
+      expect((await store.claimRunnable({ workerId: 'w3', now: at(50), leaseMs: 30_000 }))?.operation_id).toBe('op_2');
+      const takenOver = await store.claimRunnable({ workerId: 'w4', now: at(60), leaseMs: 30_000 });
+      expect(takenOver).toMatchObject({ operation_id: 'op_1', lease_owner: 'w4', started_at: at(10), lease_expires_at: at(90) });
+      // The first worker lost its lease: it can neither finish nor heartbeat.
+      expect(await store.completeOperation('op_1', 'w1', { finished_at: at(61), result_json: { ok: 1 } })).toBe(false);
+      expect(await store.extendLease({ operationId: 'op_1', workerId: 'w1', now: at(61), leaseMs: 30_000 })).toBe(false);
+      expect(await store.completeOperation('op_1', 'w4', { finished_at: at(62), result_json: { batch_run_id: 'batch_1', amount: '10.50' } })).toBe(true);
+      expect(await store.getOperation('op_1')).toEqual({
+        ...operation('op_1', { created_at: at(1) }),
+        status: 'SUCCEEDED',
+        started_at: at(10),
+        finished_at: at(62),
+        result_json: { batch_run_id: 'batch_1', amount: '10.50' },
+      });
+      // Finished operations are not claimable, completable or failable again.
+      expect(await store.completeOperation('op_1', 'w4', { finished_at: at(63), result_json: {} })).toBe(false);
+      expect(await store.claimOperation({ operationId: 'op_1', workerId: 'w5', now: at(64), leaseMs: 1 })).toBeNull();
+
+      expect(await store.failOperation('op_2', 'w2', { finished_at: at(70), error_json: { code: 'X', message: 'lost' } })).toBe(false);
+      expect(await store.failOperation('op_2', 'w3', { finished_at: at(70), error_json: { code: 'RuntimeError', message: 'boom' } })).toBe(true);
+      expect(await store.getOperation('op_2')).toMatchObject({ status: 'FAILED', finished_at: at(70), result_json: null, error_json: { code: 'RuntimeError', message: 'boom' }, lease_owner: null, lease_expires_at: null });
+      expect(await store.claimRunnable({ workerId: 'w6', now: at(500), leaseMs: 1000 })).toBeNull();
+    });
+
+    it('TTL purge: by finished_at ?? created_at, never a RUNNING operation with a live lease, with the operations\' lineage edges', async () => {
+      await store.createOperation(operation('op_pending', { created_at: at(1) }), [edge('e_p', 'op_pending', 'corr_shared', at(1), 'OPERATION_TO_CORRELATION')]);
+      await store.createOperation(operation('op_done', { created_at: at(2) }), []);
+      await store.createOperation(operation('op_running', { created_at: at(3) }), [edge('e_r', 'op_running', 'corr_shared', at(3), 'OPERATION_TO_CORRELATION')]);
+      await store.createOperation(operation('op_young', { created_at: at(100) }), []);
+      await store.claimOperation({ operationId: 'op_done', workerId: 'w', now: at(4), leaseMs: 1000 });
+      expect(await store.completeOperation('op_done', 'w', { finished_at: at(90), result_json: {} })).toBe(true);
+      await store.claimOperation({ operationId: 'op_running', workerId: 'w', now: at(5), leaseMs: 200_000 });
+
+      expect(await store.purgeExpiredOperations({ cutoff: at(1), now: at(150) })).toBe(0);
+      // Cutoff at(50): op_pending (created at 1) goes; op_done finished at 90 stays; op_running is leased until 205.
+      expect(await store.purgeExpiredOperations({ cutoff: at(50), now: at(150) })).toBe(1);
+      expect(await store.getOperation('op_pending')).toBeNull();
+      expect((await store.listOperations({ limit: 10 })).items.map((o) => o.operation_id)).toEqual(['op_young', 'op_running', 'op_done']);
+      expect((await store.listLineageEdges('corr_shared', { limit: 10 })).items.map((e) => e.edge_id)).toEqual(['e_r']);
+      // Once the lease has expired the stuck operation is purgeable too.
+      expect(await store.purgeExpiredOperations({ cutoff: at(95), now: at(300) })).toBe(2);
+      expect((await store.listOperations({ limit: 10 })).items.map((o) => o.operation_id)).toEqual(['op_young']);
+      expect((await store.listLineageEdges('corr_shared', { limit: 10 })).items).toEqual([]);
     });
 
     it('workflow decisions: per run oldest first, filtered newest first with paging', async () => {
@@ -193,15 +257,39 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
         decided_at: at(seconds),
         correlation_id: `corr_${runId}`,
       });
-      await store.appendWorkflowDecision(decision('dwd_1', 'rr_1', 1, 'REQUEST_CHANGES'));
+      expect(await store.appendWorkflowDecision(decision('dwd_1', 'rr_1', 1, 'REQUEST_CHANGES'))).toEqual({ outcome: 'appended', decision: decision('dwd_1', 'rr_1', 1, 'REQUEST_CHANGES') });
       await store.appendWorkflowDecision(decision('dwd_2', 'rr_1', 2));
       await store.appendWorkflowDecision(decision('dwd_3', 'rr_2', 2));
-      expect((await store.listWorkflowDecisions('rr_1')).map((d) => d.decision_id)).toEqual(['dwd_1', 'dwd_2']);
+      // Same decided_at: the append order decides which is latest.
+      await store.appendWorkflowDecision(decision('dwd_0', 'rr_1', 2, 'REJECT'));
+      expect(await store.listWorkflowDecisions('rr_1')).toEqual([decision('dwd_1', 'rr_1', 1, 'REQUEST_CHANGES'), decision('dwd_2', 'rr_1', 2), decision('dwd_0', 'rr_1', 2, 'REJECT')]);
+      expect(await store.listWorkflowDecisions('rr_missing')).toEqual([]);
       const pages = await allPages((cursor) => store.listWorkflowDecisionsFiltered({ limit: 2, cursor }));
-      expect(pages.map((p) => p.map((d) => d.decision_id))).toEqual([['dwd_3', 'dwd_2'], ['dwd_1']]);
-      expect((await store.listWorkflowDecisionsFiltered({ limit: 5, action: 'APPROVE', rebalance_run_id: 'rr_1' })).items.map((d) => d.decision_id)).toEqual(['dwd_2']);
-      expect((await store.listWorkflowDecisionsFiltered({ limit: 5, reason_code: 'NEEDS_CHANGES' })).items).toHaveLength(1);
-      expect((await store.listWorkflowDecisionsFiltered({ limit: 5, decided_from: at(2), actor_id: 'ops_1' })).items).toHaveLength(2);
+      expect(pages.map((p) => p.map((d) => d.decision_id))).toEqual([['dwd_3', 'dwd_2'], ['dwd_0', 'dwd_1']]);
+      const ids = async (filter: Parameters<DpmSupportabilityStore['listWorkflowDecisionsFiltered']>[0]) =>
+        (await store.listWorkflowDecisionsFiltered(filter)).items.map((d) => d.decision_id);
+      expect(await ids({ limit: 5, action: 'APPROVE', rebalance_run_id: 'rr_1' })).toEqual(['dwd_2']);
+      expect(await ids({ limit: 5, reason_code: 'NEEDS_CHANGES' })).toEqual(['dwd_0', 'dwd_1']);
+      expect(await ids({ limit: 5, decided_from: at(2), actor_id: 'ops_1' })).toEqual(['dwd_3', 'dwd_2', 'dwd_0']);
+      expect(await ids({ limit: 5, decided_to: at(1) })).toEqual(['dwd_1']);
+      expect(await ids({ limit: 5, actor_id: 'someone_else' })).toEqual([]);
+      await expect(store.listWorkflowDecisionsFiltered({ limit: 1, cursor: 'dwd_1' })).rejects.toMatchObject({ code: 'DPM_SUPPORTABILITY_INVALID_CURSOR' });
+    });
+
+    it('workflow decisions: a guarded append wins only from the state it was based on', async () => {
+      await store.recordRun({ run: run('rr_1', { status: 'PENDING_REVIEW' }), lineage: [], replay: true });
+      const decision = (id: string, action: string) => ({ decision_id: id, run_id: 'rr_1', action, reason_code: 'R', comment: null, actor_id: 'a', decided_at: at(1), correlation_id: 'c_none' });
+      expect((await store.appendWorkflowDecision(decision('d1', 'REQUEST_CHANGES'), { expectedLatestDecisionId: null })).outcome).toBe('appended');
+      expect(await store.appendWorkflowDecision(decision('d2', 'APPROVE'), { expectedLatestDecisionId: null })).toEqual({ outcome: 'stale', latest: decision('d1', 'REQUEST_CHANGES') });
+      // Two reviewers acting at once from d1: exactly one decision lands.
+      const raced = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => store.appendWorkflowDecision(decision(`d_race_${i}`, i % 2 === 0 ? 'APPROVE' : 'REJECT'), { expectedLatestDecisionId: 'd1' })),
+      );
+      const appended = raced.filter((o) => o.outcome === 'appended');
+      expect(appended).toHaveLength(1);
+      const winner = appended[0]?.outcome === 'appended' ? appended[0].decision : null;
+      for (const o of raced) if (o.outcome === 'stale') expect(o.latest).toEqual(winner);
+      expect((await store.listWorkflowDecisions('rr_1')).map((d) => d.decision_id)).toEqual(['d1', winner?.decision_id]);
     });
 
     it('lineage: edges touching an entity as source or target, oldest first, filtered and paged', async () => {
@@ -215,6 +303,9 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(pages.map((p) => p.map((e) => e.edge_id))).toEqual([['e1', 'e2'], ['e3']]);
       expect((await store.listLineageEdges('a', { limit: 5, edge_type: 'OTHER' })).items.map((e) => e.edge_id)).toEqual(['e2']);
       expect((await store.listLineageEdges('a', { limit: 5, created_from: at(2) })).items.map((e) => e.edge_id)).toEqual(['e2', 'e3']);
+      expect((await store.listLineageEdges('a', { limit: 5, created_to: at(1) })).items).toEqual([edge('e1', 'a', 'b', at(1))]);
+      expect((await store.listLineageEdges('b', { limit: 5 })).items.map((e) => e.edge_id)).toEqual(['e1']);
+      await expect(store.listLineageEdges('a', { limit: 5, cursor: 'e1' })).rejects.toMatchObject({ code: 'DPM_SUPPORTABILITY_INVALID_CURSOR' });
       expect((await store.listLineageEdges('nobody', { limit: 5 })).items).toEqual([]);
     });
 
@@ -256,6 +347,10 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
     it('retention purge removes old runs with everything that hangs off them, and only those', async () => {
       await store.recordRun({ run: run('rr_old', { idempotency_key: 'k_old', created_at: at(0) }), lineage: [edge('e_old', 'rr_old', 'corr_rr_old'), edge('e_key', 'k_old', 'rr_old')], replay: true });
       await store.recordRun({ run: run('rr_new', { idempotency_key: 'k_new', created_at: at(100) }), lineage: [edge('e_new', 'rr_new', 'corr_rr_new', at(100))], replay: true });
+      // Live entities sharing the old run's correlation id and key must keep their edges.
+      await store.recordRun({ run: run('rr_live', { correlation_id: 'corr_rr_old', created_at: at(100) }), lineage: [edge('e_live', 'corr_rr_old', 'rr_live', at(100), 'CORRELATION_TO_RUN')], replay: true });
+      await store.createOperation(operation('op_live', { correlation_id: 'corr_rr_old' }), [edge('e_op', 'op_live', 'corr_rr_old', at(0), 'OPERATION_TO_CORRELATION')]);
+      await store.appendLineageEdges([edge('e_key_other', 'k_old', 'something_else', at(0), 'OTHER')]);
       await store.saveArtifact('rr_old', { a: 1 }, at(1));
       await store.appendWorkflowDecision({ decision_id: 'd_old', run_id: 'rr_old', action: 'APPROVE', reason_code: 'OK', comment: null, actor_id: 'a', decided_at: at(1), correlation_id: 'corr_rr_old' });
       expect(await store.purgeRunsBefore(at(50))).toBe(1);
@@ -265,9 +360,15 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.listIdempotencyHistory('k_old')).toEqual([]);
       expect(await store.listWorkflowDecisions('rr_old')).toEqual([]);
       expect((await store.listLineageEdges('rr_old', { limit: 10 })).items).toEqual([]);
-      expect(await store.getRun('rr_new')).not.toBeNull();
+      expect((await store.listLineageEdges('k_old', { limit: 10 })).items.map((e) => e.edge_id)).toEqual(['e_key_other']);
+      expect((await store.listLineageEdges('corr_rr_old', { limit: 10 })).items.map((e) => e.edge_id)).toEqual(['e_op', 'e_live']);
+      expect((await store.getRunByCorrelation('corr_rr_old'))?.rebalance_run_id).toBe('rr_live');
+      expect(await store.getRun('rr_new')).toEqual(run('rr_new', { idempotency_key: 'k_new', created_at: at(100) }));
+      expect((await store.getIdempotencyMapping('k_new'))?.rebalance_run_id).toBe('rr_new');
       expect((await store.listLineageEdges('rr_new', { limit: 10 })).items).toHaveLength(1);
+      expect(await store.getOperation('op_live')).not.toBeNull();
       expect(await store.purgeRunsBefore(at(50))).toBe(0);
+      expect((await store.summary()).run_count).toBe(2);
     });
 
     it('20 concurrent writers on one idempotency key create exactly one run, and every caller gets it', async () => {
@@ -285,20 +386,44 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.listIdempotencyHistory('race')).toHaveLength(20);
     });
 
-    it('10 concurrent claimers of one operation: exactly one wins', async () => {
-      await store.createOperation(operation('op_race'), []);
-      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimOperation({ workerId: `w${i}`, now: at(1), leaseUntil: at(30) })));
+    it('concurrent workers: every runnable operation is claimed exactly once, none is lost', async () => {
+      for (let i = 0; i < 6; i += 1) await store.createOperation(operation(`op_${i}`, { created_at: at(i) }), []);
+      const won = await Promise.all(
+        Array.from({ length: 10 }, async (_, w) => {
+          const mine: string[] = [];
+          for (;;) {
+            const claimed = await store.claimRunnable({ workerId: `w${w}`, now: at(10), leaseMs: 60_000 });
+            if (!claimed) return mine;
+            expect(claimed.lease_owner).toBe(`w${w}`);
+            mine.push(claimed.operation_id);
+          }
+        }),
+      );
+      expect(won.flat().sort()).toEqual(['op_0', 'op_1', 'op_2', 'op_3', 'op_4', 'op_5']);
+      // And a single operation raced by ten manual executes runs once.
+      await store.createOperation(operation('op_race', { created_at: at(20) }), []);
+      const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => store.claimOperation({ operationId: 'op_race', workerId: `m${i}`, now: at(21), leaseMs: 30_000 })));
       expect(claims.filter((c) => c !== null)).toHaveLength(1);
     });
 
-    it('keeps everything across a restart (durable backends)', async () => {
-      if (!handle.reopen) {
-        expect(backend).toBe('IN_MEMORY');
-        return;
-      }
-      await store.recordRun({ run: run('rr_keep', { idempotency_key: 'keep' }), lineage: [], replay: true });
+    it('reports ready through its probe', async () => {
+      expect(await handle.check()).toEqual({ ready: true });
+    });
+
+    it('survives a restart when durable, starts empty when not', async () => {
+      const kept = run('rr_keep', { idempotency_key: 'keep' });
+      await store.recordRun({ run: kept, lineage: [edge('e_keep', 'corr_rr_keep', 'rr_keep')], replay: true });
+      await store.createOperation(operation('op_keep'), []);
       store = await handle.reopen();
-      expect(await store.getRunByIdempotencyKey('keep')).toEqual(run('rr_keep', { idempotency_key: 'keep' }));
+      if (handle.durable) {
+        expect(await store.getRunByIdempotencyKey('keep')).toEqual(kept);
+        expect((await store.getOperation('op_keep'))?.status).toBe('PENDING');
+        expect((await store.listLineageEdges('rr_keep', { limit: 5 })).items.map((e) => e.edge_id)).toEqual(['e_keep']);
+        expect((await store.recordRun({ run: run('rr_again', { idempotency_key: 'keep', request_hash: kept.request_hash }), lineage: [], replay: true })).outcome).toBe('replayed');
+      } else {
+        expect(await store.getRun('rr_keep')).toBeNull();
+        expect((await store.summary()).run_count).toBe(0);
+      }
     });
   });
 }

@@ -15,7 +15,10 @@ export interface OpenDpmStoreOptions {
 
 export interface OpenedDpmStore {
   readonly store: DpmSupportabilityStore;
+  /** Readiness: `{ ready: false, code: 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE' }` while PostgreSQL is away. */
   check(): Promise<ProbeResult>;
+  /** Closes the store (a SQLite database; PostgreSQL pools belong to `pools`). */
+  close(): Promise<void>;
 }
 
 /** IN_MEMORY is SQLite `:memory:` behind the same queries, so it cannot drift from the others. */
@@ -33,5 +36,6 @@ export async function openDpmSupportabilityStore(options: OpenDpmStoreOptions): 
     migrate: options.migrate,
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
-  return { store: createSqlDpmSupportabilityStore(opened.executor), check: opened.check };
+  const store = createSqlDpmSupportabilityStore(opened.executor);
+  return { store, check: opened.check, close: () => store.close() };
 }

@@ -88,8 +88,9 @@ export interface RecordRunInput {
   /** Edges written in the same transaction as the run. */
   readonly lineage: readonly LineageEdge[];
   /**
-   * false: every call records a new run and the mapping points at the latest (the reference's
-   * replay-disabled behaviour); the history still keeps every attempt.
+   * false: the key is not used for replay or conflict detection — every call records a new run
+   * and the mapping points at the latest (the reference's replay-disabled behaviour); the
+   * history still keeps every attempt.
    */
   readonly replay: boolean;
 }
@@ -130,12 +131,32 @@ export interface LineageFilter extends ListPage {
   readonly created_to?: string | undefined;
 }
 
-export interface OperationCompletion {
-  readonly status: 'SUCCEEDED' | 'FAILED';
+export interface OperationSuccess {
   readonly finished_at: string;
   readonly result_json: unknown;
+}
+
+export interface OperationFailure {
+  readonly finished_at: string;
+  /** `{code, message}` in the service's shape. */
   readonly error_json: unknown;
 }
+
+export interface LeaseRequest {
+  readonly workerId: string;
+  /** The caller's clock; the lease runs until `now + leaseMs`. */
+  readonly now: string;
+  readonly leaseMs: number;
+}
+
+/**
+ * What `appendWorkflowDecision` did. With `expectedLatestDecisionId` the append happens only if
+ * the run's latest decision is still that one (optimistic concurrency: of two reviewers acting
+ * from the same state, one wins and the other learns the state it lost to).
+ */
+export type AppendDecisionOutcome =
+  | { readonly outcome: 'appended'; readonly decision: WorkflowDecision }
+  | { readonly outcome: 'stale'; readonly latest: WorkflowDecision | null };
 
 export interface SupportabilitySummary {
   readonly run_count: number;
@@ -176,18 +197,35 @@ export interface DpmSupportabilityStore {
   getOperationByCorrelation(correlationId: string): Promise<AsyncOperation | null>;
   listOperations(filter: OperationFilter): Promise<Page<AsyncOperation>>;
   /**
-   * Moves one operation to RUNNING under a lease: the given one if it is PENDING, or (without
-   * an id) the oldest PENDING or lease-expired RUNNING one. Null when there is nothing to claim.
-   * Exactly one of several concurrent claimers wins an operation.
+   * The worker loop's claim: atomically moves the oldest runnable operation — PENDING, or
+   * RUNNING whose lease expired (its worker died) — to RUNNING under `workerId`'s lease and
+   * returns it; null when nothing is runnable. Of any number of concurrent claimers (replicas
+   * included) exactly one gets a given operation, so an accepted operation is neither lost nor
+   * run twice. Only operations with a request payload are runnable.
    */
-  claimOperation(claim: { operationId?: string; workerId: string; now: string; leaseUntil: string }): Promise<AsyncOperation | null>;
-  /** Finishes an operation; false when the lease was lost to another worker meanwhile. */
-  completeOperation(operationId: string, workerId: string, completion: OperationCompletion): Promise<boolean>;
-  /** Deletes operations whose `finished_at ?? created_at` is before `cutoff`; returns how many. */
-  purgeOperationsBefore(cutoff: string): Promise<number>;
+  claimRunnable(request: LeaseRequest): Promise<AsyncOperation | null>;
+  /** Manual execute: claims this operation if it is PENDING (null otherwise: missing, running or finished). */
+  claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<AsyncOperation | null>;
+  /** Heartbeat of a long run: pushes the lease to `now + leaseMs`; false when the lease was lost. */
+  extendLease(request: LeaseRequest & { readonly operationId: string }): Promise<boolean>;
+  /** RUNNING → SUCCEEDED, only by the lease holder; false when the lease was lost to another worker. */
+  completeOperation(operationId: string, workerId: string, success: OperationSuccess): Promise<boolean>;
+  /** RUNNING → FAILED, only by the lease holder; false when the lease was lost to another worker. */
+  failOperation(operationId: string, workerId: string, failure: OperationFailure): Promise<boolean>;
+  /**
+   * TTL purge: deletes operations whose `finished_at ?? created_at` is before `cutoff`, with
+   * their lineage edges — except RUNNING ones whose lease is still live at `now` (a long run is
+   * never purged mid-flight). Returns how many operations went.
+   */
+  purgeExpiredOperations(purge: { readonly cutoff: string; readonly now: string }): Promise<number>;
 
-  appendWorkflowDecision(decision: WorkflowDecision): Promise<void>;
-  /** Oldest first. */
+  /**
+   * Appends a decision. With `expectedLatestDecisionId` (null = "no decision yet") it is appended
+   * only if that is still the run's latest decision; otherwise `stale` with the actual latest.
+   * The run must exist (foreign key).
+   */
+  appendWorkflowDecision(decision: WorkflowDecision, guard?: { readonly expectedLatestDecisionId: string | null }): Promise<AppendDecisionOutcome>;
+  /** The run's decisions in the order they were appended (the last one is the latest). */
   listWorkflowDecisions(runId: string): Promise<WorkflowDecision[]>;
   /** Newest first: `decided_at DESC, decision_id DESC`. */
   listWorkflowDecisionsFiltered(filter: DecisionFilter): Promise<Page<WorkflowDecision>>;
@@ -197,7 +235,11 @@ export interface DpmSupportabilityStore {
   listLineageEdges(entityId: string, filter: LineageFilter): Promise<Page<LineageEdge>>;
 
   summary(): Promise<SupportabilitySummary>;
-  /** Deletes runs created before `cutoff` with everything that hangs off them; returns how many runs. */
+  /**
+   * Retention: deletes runs created before `cutoff` with their artifacts, idempotency mappings and
+   * history, workflow decisions and the lineage edges that touch the run ids — never edges of
+   * live runs that share a correlation id or key. Returns how many runs went.
+   */
   purgeRunsBefore(cutoff: string): Promise<number>;
 
   /** Cheap round trip for readiness. */

@@ -7,15 +7,16 @@
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { pageOf, type Page } from '../sql/keyset-cursor.ts';
 import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
-import type { SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
+import { SqlConstraintError, type SqlExecutor, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type {
+  AppendDecisionOutcome,
   DecisionFilter,
   DpmSupportabilityStore,
   IdempotencyHistoryEntry,
   LineageEdge,
+  LeaseRequest,
   LineageFilter,
-  OperationCompletion,
   OperationFilter,
   RecordRunInput,
   RecordRunOutcome,
@@ -27,6 +28,9 @@ import type {
 import { countsOf, RUN_COLUMNS, toDecision, toEdge, toHistory, toMapping, toOperation, toRun } from './rows.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
+const CLAIM_ATTEMPTS = 5;
+const APPEND_ATTEMPTS = 5;
+const EDGE_DELETE_CHUNK = 500;
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 async function insertRun(tx: SqlQueryable, run: RunRecord): Promise<void> {
@@ -56,6 +60,26 @@ async function insertHistory(tx: SqlQueryable, entry: IdempotencyHistoryEntry): 
     'INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
     [entry.idempotency_key, entry.rebalance_run_id, entry.correlation_id, entry.request_hash, isoTimestamp(entry.created_at)],
   );
+}
+
+/** Edges whose source or target is one of `ids`, in chunks that stay under both engines' parameter limits. */
+async function deleteEdgesTouching(tx: SqlQueryable, ids: readonly string[]): Promise<void> {
+  for (let start = 0; start < ids.length; start += EDGE_DELETE_CHUNK) {
+    const chunk = ids.slice(start, start + EDGE_DELETE_CHUNK);
+    const list = chunk.map((_, i) => `$${i + 1}`).join(', ');
+    await tx.execute(`DELETE FROM dpm_lineage_edges WHERE source_entity_id IN (${list}) OR target_entity_id IN (${list})`, chunk);
+  }
+}
+
+async function latestDecision(queryable: SqlQueryable, runId: string): Promise<{ decision: WorkflowDecision; seq: number } | null> {
+  return one(queryable, 'SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decision_seq DESC LIMIT 1', [runId], (row) => ({
+    decision: toDecision(row),
+    seq: Number(row['decision_seq']),
+  }));
+}
+
+function leaseOf(request: LeaseRequest): { workerId: string; now: string; leaseUntil: string } {
+  return { workerId: request.workerId, now: request.now, leaseUntil: new Date(Date.parse(request.now) + request.leaseMs).toISOString() };
 }
 
 async function one<T>(queryable: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
@@ -89,21 +113,25 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     // Another writer holds the key; ON CONFLICT waited for it to commit, so its mapping is visible.
     const existing = await one(tx, 'SELECT * FROM dpm_run_idempotency WHERE idempotency_key = $1', [key], toMapping);
     if (!existing) throw new Error(`Idempotency key ${key} vanished while it was being claimed.`);
+    if (!input.replay) {
+      // Replay disabled: the key is only recorded — the mapping follows the newest run.
+      await tx.execute('UPDATE dpm_run_idempotency SET request_hash = $2, rebalance_run_id = $3, created_at = $4 WHERE idempotency_key = $1', [
+        key,
+        run.request_hash,
+        run.rebalance_run_id,
+        isoTimestamp(run.created_at),
+      ]);
+      return undefined;
+    }
     if (existing.request_hash !== run.request_hash) {
       return { outcome: 'conflict', existingRequestHash: existing.request_hash, existingRunId: existing.rebalance_run_id };
     }
-    if (input.replay) {
+    {
       const stored = await one(tx, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [existing.rebalance_run_id], toRun);
       if (!stored) throw new Error(`Run ${existing.rebalance_run_id} of key ${key} is missing.`);
       await insertHistory(tx, { ...run, idempotency_key: key, rebalance_run_id: stored.rebalance_run_id });
       return { outcome: 'replayed', run: stored };
     }
-    await tx.execute('UPDATE dpm_run_idempotency SET rebalance_run_id = $2, created_at = $3 WHERE idempotency_key = $1', [
-      key,
-      run.rebalance_run_id,
-      isoTimestamp(run.created_at),
-    ]);
-    return undefined;
   }
 
   return {
@@ -208,32 +236,89 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
         (o) => ({ createdAt: o.created_at, id: o.operation_id }),
       );
     },
-    async claimOperation(claim) {
-      const row = await claimLeasedOperation(db, 'dpm_async_operations', claim);
+    async claimRunnable(request) {
+      // A claimer that loses a race for the oldest runnable operation gets nothing from its
+      // UPDATE; it tries again while runnable work is left, so losing never means idling.
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+        const row = await claimLeasedOperation(db, 'dpm_async_operations', leaseOf(request));
+        if (row) return toOperation(row);
+        const left = await db.query(
+          `SELECT operation_id FROM dpm_async_operations
+           WHERE (status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
+          [isoTimestamp(request.now)],
+        );
+        if (left.length === 0) return null;
+      }
+      return null;
+    },
+    async claimOperation(request) {
+      // request_json never changes after creation, so checking it first cannot race.
+      const [payload] = await db.query('SELECT request_json FROM dpm_async_operations WHERE operation_id = $1', [request.operationId]);
+      if (payload === undefined || payload['request_json'] === null || payload['request_json'] === undefined) return null;
+      const row = await claimLeasedOperation(db, 'dpm_async_operations', { ...leaseOf(request), operationId: request.operationId });
       return row ? toOperation(row) : null;
     },
-    completeOperation: (operationId, workerId, completion: OperationCompletion) =>
-      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, completion),
-    purgeOperationsBefore: (cutoff) =>
-      db.execute('DELETE FROM dpm_async_operations WHERE COALESCE(finished_at, created_at) < $1', [isoTimestamp(cutoff)]),
-
-    async appendWorkflowDecision(decision: WorkflowDecision) {
-      await db.execute(
-        'INSERT INTO dpm_workflow_decisions (decision_id, run_id, action, reason_code, comment, actor_id, decided_at, correlation_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-        [
-          decision.decision_id,
-          decision.run_id,
-          decision.action,
-          decision.reason_code,
-          decision.comment,
-          decision.actor_id,
-          isoTimestamp(decision.decided_at),
-          decision.correlation_id,
-        ],
+    async extendLease(request) {
+      const changed = await db.execute(
+        "UPDATE dpm_async_operations SET lease_expires_at = $3 WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'",
+        [request.operationId, request.workerId, leaseOf(request).leaseUntil],
       );
+      return changed > 0;
+    },
+    completeOperation: (operationId, workerId, success) =>
+      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, { status: 'SUCCEEDED', finished_at: success.finished_at, result_json: success.result_json, error_json: null }),
+    failOperation: (operationId, workerId, failure) =>
+      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
+    async purgeExpiredOperations({ cutoff, now }) {
+      return db.transaction(async (tx) => {
+        const purged = await tx.query(
+          `DELETE FROM dpm_async_operations
+           WHERE COALESCE(finished_at, created_at) < $1 AND (status <> 'RUNNING' OR lease_expires_at IS NULL OR lease_expires_at < $2)
+           RETURNING operation_id`,
+          [isoTimestamp(cutoff), isoTimestamp(now)],
+        );
+        const ids = purged.map((row) => String(row['operation_id']));
+        await deleteEdgesTouching(tx, ids);
+        return ids.length;
+      });
+    },
+
+    async appendWorkflowDecision(decision, guard) {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await db.transaction(async (tx): Promise<AppendDecisionOutcome> => {
+            const latest = await latestDecision(tx, decision.run_id);
+            if (guard && (latest?.decision.decision_id ?? null) !== guard.expectedLatestDecisionId) {
+              return { outcome: 'stale', latest: latest?.decision ?? null };
+            }
+            await tx.execute(
+              `INSERT INTO dpm_workflow_decisions (decision_id, run_id, action, reason_code, comment, actor_id, decided_at, correlation_id, decision_seq)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+              [
+                decision.decision_id,
+                decision.run_id,
+                decision.action,
+                decision.reason_code,
+                decision.comment,
+                decision.actor_id,
+                isoTimestamp(decision.decided_at),
+                decision.correlation_id,
+                (latest?.seq ?? 0) + 1,
+              ],
+            );
+            return { outcome: 'appended', decision };
+          });
+        } catch (error) {
+          // A concurrent append took the next sequence number of this run (UNIQUE (run_id, seq)).
+          if (!(error instanceof SqlConstraintError && error.kind === 'unique')) throw error;
+          const duplicateId = await db.query('SELECT decision_id FROM dpm_workflow_decisions WHERE decision_id = $1', [decision.decision_id]);
+          if (duplicateId.length > 0 || attempt >= APPEND_ATTEMPTS) throw error;
+          if (guard) return { outcome: 'stale', latest: (await latestDecision(db, decision.run_id))?.decision ?? null };
+        }
+      }
     },
     async listWorkflowDecisions(runId) {
-      return (await db.query('SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decided_at, decision_id', [runId])).map(toDecision);
+      return (await db.query('SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decision_seq', [runId])).map(toDecision);
     },
     async listWorkflowDecisionsFiltered(filter: DecisionFilter) {
       const where = new Where()
@@ -298,21 +383,13 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
 
     async purgeRunsBefore(cutoff) {
       return db.transaction(async (tx) => {
-        const expired = (
-          await tx.query(
-            `SELECT r.rebalance_run_id AS run_id, r.correlation_id, i.idempotency_key
-             FROM dpm_runs r LEFT JOIN dpm_run_idempotency i ON i.rebalance_run_id = r.rebalance_run_id
-             WHERE r.created_at < $1`,
-            [isoTimestamp(cutoff)],
-          )
-        ).flatMap((row) => [row['run_id'], row['correlation_id'], row['idempotency_key']]);
-        const entities = [...new Set(expired.filter((v): v is string => typeof v === 'string'))];
-        // Edges first: they reference runs, correlations and keys by value, not by foreign key.
-        for (const entity of entities) {
-          await tx.execute('DELETE FROM dpm_lineage_edges WHERE source_entity_id = $1 OR target_entity_id = $1', [entity]);
-        }
         // Artifacts, mappings, history and decisions go with their run (ON DELETE CASCADE).
-        return tx.execute('DELETE FROM dpm_runs WHERE created_at < $1', [isoTimestamp(cutoff)]);
+        const purged = await tx.query('DELETE FROM dpm_runs WHERE created_at < $1 RETURNING rebalance_run_id', [isoTimestamp(cutoff)]);
+        const ids = purged.map((row) => String(row['rebalance_run_id']));
+        // Only edges that touch a purged run: a correlation id (`c_none`) or key shared with a
+        // live run keeps that run's edges (the reference deleted those too).
+        await deleteEdgesTouching(tx, ids);
+        return ids.length;
       });
     },
 

@@ -61,6 +61,8 @@ CREATE TABLE dpm_async_operations (
 CREATE INDEX dpm_async_operations_created_idx ON dpm_async_operations (created_at DESC, operation_id DESC);
 CREATE INDEX dpm_async_operations_correlation_idx ON dpm_async_operations (correlation_id, created_at DESC, operation_id DESC);
 CREATE INDEX dpm_async_operations_status_idx ON dpm_async_operations (status, created_at, operation_id);
+-- TTL purge: finished_at ?? created_at.
+CREATE INDEX dpm_async_operations_expiry_idx ON dpm_async_operations ((COALESCE(finished_at, created_at)));
 
 CREATE TABLE dpm_workflow_decisions (
   decision_id TEXT PRIMARY KEY,
@@ -70,9 +72,12 @@ CREATE TABLE dpm_workflow_decisions (
   comment TEXT,
   actor_id TEXT NOT NULL,
   decided_at TEXT NOT NULL,
-  correlation_id TEXT NOT NULL
+  correlation_id TEXT NOT NULL,
+  -- 1, 2, 3 … per run: the append order. UNIQUE makes a guarded append (expected latest
+  -- decision) lose cleanly to a concurrent one instead of both landing.
+  decision_seq INTEGER NOT NULL,
+  CONSTRAINT dpm_workflow_decisions_run_seq_key UNIQUE (run_id, decision_seq)
 );
-CREATE INDEX dpm_workflow_decisions_run_idx ON dpm_workflow_decisions (run_id, decided_at, decision_id);
 CREATE INDEX dpm_workflow_decisions_decided_idx ON dpm_workflow_decisions (decided_at DESC, decision_id DESC);
 CREATE INDEX dpm_workflow_decisions_correlation_idx ON dpm_workflow_decisions (correlation_id);
 
