@@ -87,7 +87,8 @@ describe('npm run cutover-check', () => {
     await client.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:9999', 'dpm', 'x')");
     await client.end();
     const drifted = await check(['--check-migrations'], production);
-    expect(failedCodes(drifted.report)).toEqual(['POSTGRES_MIGRATION_CHECKSUM_MISMATCH:proposals:0001', 'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:9999']);
+    // Namespaces are checked in order: dpm first, then proposals.
+    expect(failedCodes(drifted.report)).toEqual(['POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:9999', 'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:proposals:0001']);
   });
 
   it('an unreachable database is named per namespace, password redacted, in human output too', async () => {

@@ -48,7 +48,7 @@ describe('stores at startup', () => {
   });
 
   it('PRODUCTION starts once migrated, and /health/ready turns 503 while the database is gone', async () => {
-    expect((await runCli(['migrate', '--target', 'dpm'], production)).code).toBe(0);
+    expect((await runCli(['migrate'], production)).code).toBe(0);
     const service = await startService({ ...production, POSTGRES_CONNECT_TIMEOUT_MS: '1000' });
     try {
       const ready = await fetch(`${service.baseUrl}/health/ready`);

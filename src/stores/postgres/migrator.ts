@@ -44,7 +44,8 @@ async function ensureHistoryTable(client: pg.PoolClient): Promise<void> {
     await client.query(CREATE_HISTORY_TABLE);
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code !== '23505' && code !== '42P07') throw error;
+    // 23505: the catalog's unique index; 42P07 / 42710: the table or its row type exists.
+    if (code !== '23505' && code !== '42P07' && code !== '42710') throw error;
   }
 }
 
