@@ -5,7 +5,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { StartupAssessment } from '../config/startup-assessment.ts';
+import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
+import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { createReadinessSource } from './readiness.ts';
@@ -21,6 +23,13 @@ export type CreateAppResult = { readonly ok: true; readonly app: App } | { reado
 
 export async function createApp(assessment: StartupAssessment, logger: Logger): Promise<CreateAppResult> {
   const { settings } = assessment;
+  const tenantMap = parseTenantPolicyPackMap(settings.policyPacks.tenantMapJson);
+  if (tenantMap.problems.length > 0) {
+    return {
+      ok: false,
+      violations: [{ code: 'DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID', variable: 'DPM_TENANT_POLICY_PACK_MAP_JSON', message: `DPM_TENANT_POLICY_PACK_MAP_JSON: ${tenantMap.problems.join('; ')}.` }],
+    };
+  }
   const opened = await openStores(settings, logger);
   if (!opened.ok) return opened;
   const { stores } = opened;
@@ -35,7 +44,24 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     shadowViolations: assessment.shadowViolations,
   });
 
-  const server = await buildServer({ logger, routes: [healthRoutes(readiness)] });
+  const { policyPacks } = settings;
+  const server = await buildServer({
+    logger,
+    routes: [
+      healthRoutes(readiness),
+      policyPackRoutes({
+        catalog: stores.policyPacks,
+        settings: {
+          enabled: policyPacks.enabled,
+          adminApisEnabled: policyPacks.adminApisEnabled,
+          adminToken: policyPacks.adminToken,
+          defaultPolicyPackId: policyPacks.defaultPolicyPackId,
+          tenantResolutionEnabled: policyPacks.tenantResolutionEnabled,
+          tenantPolicyPackMap: tenantMap.map,
+        },
+      }),
+    ],
+  });
   return {
     ok: true,
     app: {

@@ -11,6 +11,8 @@ import { ReasonError } from '../config/reason-codes.ts';
 import { openDpmSupportabilityStore } from '../stores/dpm-supportability/open.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
+import { openPolicyPackCatalog } from '../stores/policy-pack-catalog/open.ts';
+import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 import { openProposalStore } from '../stores/proposals/open.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
 import { PostgresPools } from '../stores/postgres/pools.ts';
@@ -20,6 +22,7 @@ import type { StoreProbe } from './readiness.ts';
 export interface Stores {
   readonly dpm: DpmSupportabilityStore;
   readonly proposals: ProposalStore;
+  readonly policyPacks: PolicyPackCatalog;
   readonly probes: readonly StoreProbe[];
   close(): Promise<void>;
 }
@@ -31,6 +34,7 @@ function postgresNamespaces(settings: Settings): { namespace: Namespace; dsn: st
   const targets: { namespace: Namespace; dsn: string }[] = [];
   if (settings.dpm.backend === 'POSTGRES') targets.push({ namespace: 'dpm', dsn: settings.dpm.postgresDsn });
   if (settings.proposals.backend === 'POSTGRES') targets.push({ namespace: 'proposals', dsn: settings.proposals.postgresDsn });
+  if (settings.policyPacks.catalogBackend === 'POSTGRES') targets.push({ namespace: 'policy_packs', dsn: settings.policyPacks.postgresDsn });
   return targets;
 }
 
@@ -71,19 +75,33 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       migrate: settings.migrateOnStartup,
       lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
     });
+    opened.push(proposals.store);
+    const catalog = await openPolicyPackCatalog({
+      backend: settings.policyPacks.catalogBackend,
+      catalogJson: settings.policyPacks.catalogJson,
+      sqlitePath: settings.policyPacks.sqlitePath,
+      postgresDsn: settings.policyPacks.postgresDsn,
+      pools,
+      migrate: settings.migrateOnStartup,
+      cacheTtlMs: settings.policyPacks.cacheTtlMs,
+      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+    });
     const probes: StoreProbe[] = [
       { store: 'dpm_supportability', backend: settings.dpm.backend, check: dpm.check },
       { store: 'proposals', backend: settings.proposals.backend, check: proposals.check },
+      { store: 'policy_pack_catalog', backend: settings.policyPacks.catalogBackend, check: catalog.check },
     ];
     return {
       ok: true,
       stores: {
         dpm: dpm.store,
         proposals: proposals.store,
+        policyPacks: catalog.catalog,
         probes,
         async close() {
           await dpm.store.close();
           await proposals.store.close();
+          await catalog.close();
           await pools.closeAll();
         },
       },

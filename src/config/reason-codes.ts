@@ -59,6 +59,10 @@ const entries = {
     area: 'configuration',
     meaning: 'A numeric setting is not an integer within its allowed range (the variable is named in the detail).',
   },
+  DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID: {
+    area: 'configuration',
+    meaning: 'DPM_TENANT_POLICY_PACK_MAP_JSON is not a JSON object of tenant id → policy pack id.',
+  },
   CONFIG_ENUM_INVALID: {
     area: 'configuration',
     meaning: 'A setting with a fixed set of values has an unknown value (the variable is named in the detail).',
@@ -214,7 +218,47 @@ const entries = {
     area: 'store',
     meaning: 'A proposal list cursor was not issued by this service (edited, truncated or from another list).',
   },
+  PROPOSAL_STATE_CONFLICT: {
+    area: 'store',
+    meaning: 'The proposal is no longer in the state the change expected (another change landed first); nothing was written — re-read and retry.',
+  },
+  PROPOSAL_VERSION_CONFLICT: {
+    area: 'store',
+    meaning: 'The proposal changed since it was read (its row version moved on); nothing was written — re-read and retry.',
+  },
+  PROPOSAL_IDEMPOTENCY_KEY_CONFLICT: {
+    area: 'store',
+    meaning: 'The idempotency key was already used for a different request (request hash differs); nothing was written.',
+  },
   // (policy-pack catalog codes)
+  DPM_POLICY_PACK_CATALOG_JSON_INVALID: {
+    area: 'store',
+    meaning: 'DPM_POLICY_PACK_CATALOG_JSON is not a JSON object {policy_pack_id: definition}; the service refuses to start.',
+  },
+  DPM_POLICY_PACK_DEFINITION_INVALID: {
+    area: 'store',
+    meaning: 'A policy-pack definition in the catalog fails validation (the pack id is in the detail, every bad field in the message); never dropped silently.',
+  },
+  DPM_POLICY_PACK_CATALOG_READ_ONLY: {
+    area: 'store',
+    meaning: 'The ENV_JSON policy-pack catalog cannot be changed through the API (HTTP 409); use the SQLITE or POSTGRES backend.',
+  },
+  DPM_POLICY_PACK_POSTGRES_DSN_REQUIRED: {
+    area: 'store',
+    meaning: 'The POSTGRES policy-pack catalog has no DSN (DPM_POLICY_PACK_POSTGRES_DSN, or DPM_SUPPORTABILITY_POSTGRES_DSN when unset).',
+  },
+  DPM_POLICY_PACK_NOT_FOUND: {
+    area: 'http',
+    meaning: 'No policy pack with this id is in the catalog (HTTP 404).',
+  },
+  DPM_POLICY_PACK_ADMIN_APIS_DISABLED: {
+    area: 'http',
+    meaning: 'PUT/DELETE on the policy-pack catalog are off (HTTP 404); set DPM_POLICY_PACK_ADMIN_APIS_ENABLED=true.',
+  },
+  DPM_POLICY_PACK_ADMIN_UNAUTHORIZED: {
+    area: 'http',
+    meaning: 'A policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong (HTTP 401).',
+  },
 
   // ── Requests (HTTP and the engine CLI) ─────────────────────────────────────────────────
   DPM_REQUEST_INVALID: {

@@ -49,6 +49,11 @@ export interface Settings {
     readonly enabled: boolean;
     readonly adminApisEnabled: boolean;
     readonly adminToken: string;
+    readonly defaultPolicyPackId: string;
+    readonly tenantResolutionEnabled: boolean;
+    /** Raw JSON; parsed and validated by the policy-pack domain at startup. */
+    readonly tenantMapJson: string;
+    readonly cacheTtlMs: number;
     /** Packs or their admin APIs are on, so the catalog is part of the persistence contract. */
     readonly catalogRequired: boolean;
   };
@@ -193,6 +198,32 @@ export const VARIABLES = {
     allowed: 'secret text',
     secret: true,
   }),
+  defaultPolicyPackId: textVariable({
+    name: 'DPM_DEFAULT_POLICY_PACK_ID',
+    description: 'Policy pack applied when the request names none (and no tenant mapping applies).',
+    defaultValue: '',
+    defaultText: '(none)',
+    allowed: 'policy pack id',
+  }),
+  tenantResolutionEnabled: flagVariable({
+    name: 'DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED',
+    description: 'Resolve the policy pack from X-Tenant-Id through DPM_TENANT_POLICY_PACK_MAP_JSON.',
+    defaultValue: false,
+  }),
+  tenantMapJson: textVariable({
+    name: 'DPM_TENANT_POLICY_PACK_MAP_JSON',
+    description: 'Tenant → policy pack id map, a JSON object {"tenant": "pack"}. Invalid JSON or entries refuse to start.',
+    defaultValue: '',
+    defaultText: '(empty map)',
+    allowed: 'JSON object',
+  }),
+  catalogCacheTtlMs: integerVariable({
+    name: 'DPM_POLICY_PACK_CACHE_TTL_MS',
+    description: 'Longest a replica serves its cached catalog before checking the database for another replica\'s change.',
+    defaultValue: 1_000,
+    min: 0,
+    max: 60_000,
+  }),
 } as const satisfies Record<string, Variable<unknown>>;
 
 /** Every variable, in documentation order. */
@@ -252,6 +283,10 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       enabled: v.packsEnabled,
       adminApisEnabled: v.adminApisEnabled,
       adminToken: v.adminToken,
+      defaultPolicyPackId: v.defaultPolicyPackId,
+      tenantResolutionEnabled: v.tenantResolutionEnabled,
+      tenantMapJson: v.tenantMapJson,
+      cacheTtlMs: v.catalogCacheTtlMs,
       catalogRequired: v.packsEnabled || v.adminApisEnabled,
     },
   };

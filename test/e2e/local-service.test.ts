@@ -53,6 +53,17 @@ describe('LOCAL service', () => {
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
   });
 
+  it('serves the policy-pack routes from the ENV_JSON catalog', async () => {
+    const effective = await fetch(`${service.baseUrl}/rebalance/policies/effective`);
+    expect(effective.status).toBe(200);
+    const catalog = await fetch(`${service.baseUrl}/rebalance/policies/catalog`);
+    expect(catalog.status).toBe(200);
+    expect(await catalog.json()).toMatchObject({ enabled: false, total: 0, items: [] });
+    const admin = await fetch(`${service.baseUrl}/rebalance/policies/catalog/pack_a`, { method: 'DELETE' });
+    expect(admin.status).toBe(404);
+    expect(await admin.json()).toMatchObject({ detail: 'DPM_POLICY_PACK_ADMIN_APIS_DISABLED' });
+  });
+
   it('echoes or generates X-Correlation-Id and answers unknown routes with a coded 404', async () => {
     const echoed = await fetch(`${service.baseUrl}/health/live`, { headers: { 'X-Correlation-Id': 'corr-test-1' } });
     expect(echoed.headers.get('x-correlation-id')).toBe('corr-test-1');

@@ -74,6 +74,15 @@ describe('PRODUCTION start with everything wrong', () => {
     expect(result.stderr).not.toContain('topsecret');
   });
 
+  it('an invalid catalog or tenant map refuses to start with its code', async () => {
+    const catalog = await runCli(['serve'], { PORT: '0', DPM_POLICY_PACK_CATALOG_JSON: '{"pack_a": ' }, 15_000);
+    expect(catalog.code).toBe(78);
+    expect(printedCodes(catalog.stderr)).toEqual(['DPM_POLICY_PACK_CATALOG_JSON_INVALID']);
+    const tenants = await runCli(['serve'], { PORT: '0', DPM_TENANT_POLICY_PACK_MAP_JSON: '[1]' }, 15_000);
+    expect(tenants.code).toBe(78);
+    expect(printedCodes(tenants.stderr)).toEqual(['DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID']);
+  });
+
   it('an unknown profile refuses to start instead of meaning LOCAL', async () => {
     const result = await runCli(['serve'], { APP_PERSISTENCE_PROFILE: 'PROD', PORT: '0' }, 15_000);
     expect(result.code).toBe(78);

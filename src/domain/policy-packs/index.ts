@@ -1,0 +1,3 @@
+export * from './model.ts';
+export * from './overrides.ts';
+export * from './resolution.ts';
