@@ -162,6 +162,32 @@ describe('catalog cache (SQLITE file, two catalogs = two replicas, injected cloc
       await b.close();
     }
   });
+
+  it('sees a rename (delete + create) by a replica whose clock is behind the newest timestamp', async () => {
+    // Replica clocks differ; a summary probe (count, sum of versions, max timestamps) cannot
+    // tell "old" from "new" here and would serve the deleted pack until the next change.
+    const path = join(mkdtempSync(join(tmpdir(), 'policy-packs-')), 'catalog.db');
+    const t0 = Date.parse('2026-04-01T08:00:00.000Z');
+    let observerClock = t0;
+    const behind = await openPolicyPackCatalog(baseOptions({ sqlitePath: path, cacheTtlMs: 1000, now: () => t0 }));
+    const ahead = await openPolicyPackCatalog(baseOptions({ sqlitePath: path, cacheTtlMs: 1000, now: () => t0 + 10_000 }));
+    const observer = await openPolicyPackCatalog(baseOptions({ sqlitePath: path, cacheTtlMs: 1000, now: () => observerClock }));
+    try {
+      await behind.catalog.upsert(definition('old', {}));
+      await ahead.catalog.upsert(definition('keep', {}));
+      observerClock += 1000;
+      expect((await observer.catalog.list()).map((p) => p.definition.policy_pack_id)).toEqual(['keep', 'old']);
+
+      await behind.catalog.delete('old');
+      await behind.catalog.upsert(definition('new', {}));
+      observerClock += 1000;
+      expect((await observer.catalog.list()).map((p) => p.definition.policy_pack_id)).toEqual(['keep', 'new']);
+    } finally {
+      await behind.close();
+      await ahead.close();
+      await observer.close();
+    }
+  });
 });
 
 describe('POSTGRES: two replicas on one database', () => {

@@ -5,10 +5,12 @@
  * Cache contract (documented in docs/policy-packs.md):
  * - A snapshot of the whole table is kept in memory; reads (simulate, catalog routes) are
  *   served from it.
- * - At most once per `cacheTtlMs` a read runs a one-row change probe
- *   (`count(*)`, `sum(version)`, `max(updated_at)`, `max(created_at)`). Every upsert bumps
- *   `version` and sets `updated_at`, a delete lowers `count`/`sum`, so any committed change by
- *   any replica changes the probe. Only then is the table reloaded.
+ * - At most once per `cacheTtlMs` a read runs a change probe: every pack's id, revision and
+ *   timestamps (no definitions). Every upsert bumps the revision, a delete removes a row, a
+ *   re-create gets new timestamps, so any committed change by any replica changes the probe.
+ *   Only then is the table (definitions included) reloaded. A one-row summary (count, sum of
+ *   revisions, max timestamps) is not enough: the timestamps come from each replica's clock,
+ *   so a rename (delete + create) by a replica whose clock is behind leaves it unchanged.
  * - This replica's own writes drop the snapshot at once (read-your-writes).
  * - Bound: another replica's committed change is visible here at most `cacheTtlMs` (+ the
  *   probe and reload time) after its commit.
@@ -36,11 +38,8 @@ export interface SqlPolicyPackCatalog extends PolicyPackCatalog {
   close(): Promise<void>;
 }
 
-const PROBE_SQL = `SELECT CAST(count(*) AS TEXT) AS pack_count,
-  CAST(coalesce(sum(version), 0) AS TEXT) AS version_sum,
-  CAST(max(updated_at) AS TEXT) AS max_updated_at,
-  CAST(max(created_at) AS TEXT) AS max_created_at
-FROM dpm_policy_packs`;
+// Catalogs hold tens to hundreds of packs: these narrow rows are cheap, and exact.
+const PROBE_SQL = 'SELECT policy_pack_id, version, created_at, updated_at FROM dpm_policy_packs ORDER BY policy_pack_id';
 
 const LOAD_SQL = 'SELECT policy_pack_id, version, definition_json, created_at, updated_at FROM dpm_policy_packs';
 
@@ -90,8 +89,8 @@ export function createSqlPolicyPackCatalog(executor: SqlExecutor, options: SqlPo
 
   const probe = async (): Promise<string> => {
     stats.probes += 1;
-    const [row] = await executor.query(PROBE_SQL);
-    return JSON.stringify([row?.['pack_count'], row?.['version_sum'], row?.['max_updated_at'], row?.['max_created_at']].map((v) => (v === null || v === undefined ? null : String(v))));
+    const rows = await executor.query(PROBE_SQL);
+    return JSON.stringify(rows.map((row) => [row['policy_pack_id'], String(row['version']), String(row['created_at']), String(row['updated_at'])]));
   };
 
   const refresh = async (startGeneration: number): Promise<PolicyPackCatalogSnapshot> => {
