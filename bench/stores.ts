@@ -4,14 +4,14 @@
  * PostgreSQL is an embedded server started here (durable settings: fsync on), or BENCH_POSTGRES_URL.
  * Figures are measurements of this machine, not assertions; see docs/performance.md.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { openDpmSupportabilityStore } from '../src/stores/dpm-supportability/open.ts';
 import { PostgresPools } from '../src/stores/postgres/pools.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from '../test/support/embedded-postgres.ts';
+import { benchProposalStore } from './stores/proposals.ts';
 import { bulkLoadPostgres, measureReads, writeRuns } from './stores/dpm.ts';
 
 const args = process.argv.slice(2);
@@ -31,17 +31,6 @@ async function database(server: RunningPostgres | undefined): Promise<string> {
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-type Figure = { name: string; value: number; unit: string };
-type BenchProposalStore = (options: { backend: 'IN_MEMORY' | 'SQLITE' | 'POSTGRES'; dsn?: string; sqlitePath?: string }) => Promise<Figure[]>;
-
-/** The proposal store's figures (bench/stores/proposals.ts), when that benchmark exists. */
-async function proposalBench(): Promise<BenchProposalStore | undefined> {
-  const file = fileURLToPath(new URL('./stores/proposals.ts', import.meta.url));
-  if (!existsSync(file)) return undefined;
-  const module = (await import(file)) as { benchProposalStore?: BenchProposalStore };
-  return module.benchProposalStore;
 }
 
 async function main(): Promise<void> {
@@ -69,20 +58,19 @@ async function main(): Promise<void> {
       log(JSON.stringify({ [backend]: figures }, null, 2));
       if (backend !== 'POSTGRES') await store.close();
     }
-    const benchProposalStore = await proposalBench();
-    if (benchProposalStore) {
-      const proposals: Record<string, Figure[]> = {};
-      for (const backend of ['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const) {
-        log(`proposals ${backend}…`);
-        proposals[backend] = await benchProposalStore(
-          backend === 'POSTGRES' ? { backend, dsn: await database(server) } : backend === 'SQLITE' ? { backend, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'proposals.db') } : { backend },
-        );
-        log(JSON.stringify({ [backend]: proposals[backend] }, null, 2));
-      }
-      results['proposals'] = proposals;
-    } else {
-      log('bench/stores/proposals.ts not present: proposal store figures skipped.');
+    const proposals: Record<string, Awaited<ReturnType<typeof benchProposalStore>>> = {};
+    for (const backend of ['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const) {
+      log(`proposals ${backend}…`);
+      proposals[backend] = await benchProposalStore(
+        backend === 'POSTGRES'
+          ? { backend, dsn: await database(server) }
+          : backend === 'SQLITE'
+            ? { backend, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'proposals.db') }
+            : { backend },
+      );
+      log(JSON.stringify({ [backend]: proposals[backend] }, null, 2));
     }
+    results['proposals'] = proposals;
   } finally {
     await pools.closeAll();
     await server?.stop();

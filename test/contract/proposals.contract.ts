@@ -3,15 +3,26 @@
  * SQLITE and POSTGRES by proposals.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { encodeCursor } from '../../src/stores/sql/keyset-cursor.ts';
 import type { SqlExecutor } from '../../src/stores/sql/executor.ts';
-import type { Approval, ProposalStore, ProposalVersion, WorkflowEvent } from '../../src/stores/proposals/port.ts';
+import type {
+  Approval,
+  CreateProposalInput,
+  ProposalFilter,
+  ProposalOperation,
+  ProposalStore,
+  ProposalVersion,
+  TransitionEvent,
+  WorkflowEvent,
+} from '../../src/stores/proposals/port.ts';
 
 export interface ProposalStoreHandle {
   readonly store: ProposalStore;
   /** The raw executor, to prove the database itself refuses edits of append-only rows. */
   readonly executor: SqlExecutor;
-  /** A store over the same data whose executor fails on the statement matching `pattern`. */
+  /** A store over the same data whose executor fails on the statement matching `pattern`, as a crash between steps would. */
   failingOn(pattern: RegExp): ProposalStore;
+  /** Durable backends: close everything and open the same data again (a process restart). */
   readonly reopen?: () => Promise<ProposalStore>;
   close(): Promise<void>;
 }
@@ -19,24 +30,9 @@ export interface ProposalStoreHandle {
 const T0 = Date.parse('2026-04-01T08:00:00.000Z');
 const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
 
-const proposalRow = (id: string, overrides: Record<string, unknown> = {}) => ({
-  proposal_id: id,
-  portfolio_id: 'pf_1',
-  mandate_id: null,
-  jurisdiction: 'SG',
-  created_by: 'adviser_1',
-  created_at: at(0),
-  last_event_at: at(0),
-  current_state: 'DRAFT',
-  current_version_no: 1,
-  title: 'Rebalance',
-  advisor_notes: 'notes',
-  ...overrides,
-});
-
-const version = (id: string, no: number, createdAt = at(0)): ProposalVersion => ({
-  proposal_version_id: `ppv_${id}_${no}`,
-  proposal_id: id,
+const version = (proposalId: string, no: number, createdAt = at(0)): ProposalVersion => ({
+  proposal_version_id: `ppv_${proposalId}_${no}`,
+  proposal_id: proposalId,
   version_no: no,
   created_at: createdAt,
   request_hash: `sha256:req_${no}`,
@@ -49,7 +45,19 @@ const version = (id: string, no: number, createdAt = at(0)): ProposalVersion => 
   gate_decision_json: { gate: 'RISK_REVIEW_REQUIRED' },
 });
 
-const event = (id: string, proposalId: string, type: string, from: string | null, to: string, seconds = 0): WorkflowEvent => ({
+const created = (proposalId: string, seconds = 0): WorkflowEvent => ({
+  event_id: `pwe_${proposalId}_created`,
+  proposal_id: proposalId,
+  event_type: 'CREATED',
+  from_state: null,
+  to_state: 'DRAFT',
+  actor_id: 'adviser_1',
+  occurred_at: at(seconds),
+  reason_json: { correlation_id: 'corr_1' },
+  related_version_no: 1,
+});
+
+const step = (id: string, proposalId: string, type: string, from: string, to: string, seconds = 0): TransitionEvent => ({
   event_id: id,
   proposal_id: proposalId,
   event_type: type,
@@ -59,6 +67,44 @@ const event = (id: string, proposalId: string, type: string, from: string | null
   occurred_at: at(seconds),
   reason_json: { note: type },
   related_version_no: 1,
+});
+
+const createInput = (id: string, overrides: { created_at?: string; portfolio_id?: string; created_by?: string; key?: string; hash?: string } = {}): CreateProposalInput => {
+  const createdAt = overrides.created_at ?? at(0);
+  return {
+    proposal: {
+      proposal_id: id,
+      portfolio_id: overrides.portfolio_id ?? 'pf_1',
+      mandate_id: null,
+      jurisdiction: 'SG',
+      created_by: overrides.created_by ?? 'adviser_1',
+      created_at: createdAt,
+      title: 'Rebalance',
+      advisor_notes: 'notes',
+    },
+    version: version(id, 1, createdAt),
+    event: { ...created(id), occurred_at: createdAt },
+    ...(overrides.key === undefined ? {} : { idempotency: { key: overrides.key, request_hash: overrides.hash ?? 'h' } }),
+  };
+};
+
+const operation = (id: string, overrides: Partial<ProposalOperation> = {}): ProposalOperation => ({
+  operation_id: id,
+  operation_type: 'CREATE_PROPOSAL',
+  status: 'PENDING',
+  correlation_id: 'corr_1',
+  idempotency_key: 'k1',
+  proposal_id: null,
+  created_by: 'adviser_1',
+  created_at: at(0),
+  started_at: null,
+  finished_at: null,
+  result_json: null,
+  error_json: null,
+  request_json: { created_by: 'adviser_1' },
+  lease_owner: null,
+  lease_expires_at: null,
+  ...overrides,
 });
 
 export function proposalStoreContract(backend: string, open: () => Promise<ProposalStoreHandle>): void {
@@ -75,230 +121,351 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
       await handle.close();
     });
 
-    async function create(id: string, overrides: Record<string, unknown> = {}) {
-      const outcome = await store.createProposal({
-        proposal: proposalRow(id, overrides),
-        version: version(id, 1, String(overrides['created_at'] ?? at(0))),
-        event: event(`pwe_${id}_1`, id, 'CREATED', null, 'DRAFT'),
-      });
+    async function create(id: string, overrides: Parameters<typeof createInput>[1] = {}) {
+      const outcome = await store.createProposal(createInput(id, overrides));
       if (outcome.outcome !== 'created') throw new Error(`create ${id}: ${outcome.outcome}`);
       return outcome.proposal;
     }
 
-    it('creates a proposal with version 1 and its CREATED event, atomically', async () => {
-      const proposal = await create('pp_1');
-      expect(proposal).toEqual({ ...proposalRow('pp_1'), row_version: 1 });
-      expect(await store.getProposal('pp_1')).toEqual(proposal);
-      expect(await store.getVersion('pp_1', 1)).toEqual(version('pp_1', 1));
-      expect(await store.getCurrentVersion('pp_1')).toEqual(version('pp_1', 1));
-      expect(await store.listEvents('pp_1')).toEqual([event('pwe_pp_1_1', 'pp_1', 'CREATED', null, 'DRAFT')]);
-      expect(await store.getProposal('pp_none')).toBeNull();
-      expect(await store.getVersion('pp_1', 9)).toBeNull();
-      expect(await store.listEvents('pp_none')).toEqual([]);
-    });
-
-    it('a create retried with the same idempotency key returns the original; another body conflicts', async () => {
-      const input = (id: string, hash: string) => ({
-        proposal: proposalRow(id),
-        version: version(id, 1),
-        event: event(`pwe_${id}`, id, 'CREATED', null, 'DRAFT'),
-        idempotency: { key: 'idem-1', request_hash: hash },
+    describe('create', () => {
+      it('writes the proposal, version 1 and its CREATED event together; the row follows the event', async () => {
+        const proposal = await create('pp_1', { created_at: at(5) });
+        expect(proposal).toEqual({
+          proposal_id: 'pp_1',
+          portfolio_id: 'pf_1',
+          mandate_id: null,
+          jurisdiction: 'SG',
+          created_by: 'adviser_1',
+          created_at: at(5),
+          last_event_at: at(5),
+          current_state: 'DRAFT',
+          current_version_no: 1,
+          title: 'Rebalance',
+          advisor_notes: 'notes',
+          row_version: 1,
+        });
+        expect(await store.getProposal('pp_1')).toEqual(proposal);
+        expect(await store.getVersion('pp_1', 1)).toEqual(version('pp_1', 1, at(5)));
+        expect(await store.getCurrentVersion('pp_1')).toEqual(version('pp_1', 1, at(5)));
+        expect(await store.listEvents('pp_1')).toEqual([{ ...created('pp_1'), occurred_at: at(5) }]);
+        expect(await store.getProposal('pp_none')).toBeNull();
+        expect(await store.getVersion('pp_1', 2)).toBeNull();
+        expect(await store.getCurrentVersion('pp_none')).toBeNull();
+        expect(await store.listEvents('pp_none')).toEqual([]);
       });
-      expect((await store.createProposal(input('pp_a', 'h1'))).outcome).toBe('created');
-      expect(await store.createProposal(input('pp_b', 'h1'))).toEqual({
-        outcome: 'existing',
-        idempotency: { idempotency_key: 'idem-1', request_hash: 'h1', proposal_id: 'pp_a', proposal_version_no: 1, created_at: at(0) },
+
+      it('a retry with the same idempotency key gets the original proposal; another request hash is a conflict; neither writes', async () => {
+        expect((await store.createProposal(createInput('pp_a', { key: 'idem-1', hash: 'h1' }))).outcome).toBe('created');
+        const mapping = { idempotency_key: 'idem-1', request_hash: 'h1', proposal_id: 'pp_a', proposal_version_no: 1, created_at: at(0) };
+        expect(await store.createProposal(createInput('pp_b', { key: 'idem-1', hash: 'h1' }))).toEqual({
+          outcome: 'existing',
+          proposal: await store.getProposal('pp_a'),
+          idempotency: mapping,
+        });
+        expect(await store.createProposal(createInput('pp_c', { key: 'idem-1', hash: 'h2' }))).toEqual({
+          outcome: 'idempotency_conflict',
+          code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT',
+          idempotency: mapping,
+        });
+        expect(await store.getProposal('pp_b')).toBeNull();
+        expect(await store.getProposal('pp_c')).toBeNull();
+        expect(await store.getIdempotency('idem-1')).toEqual(mapping);
+        expect(await store.getIdempotency('idem-none')).toBeNull();
       });
-      expect((await store.createProposal(input('pp_c', 'h2'))).outcome).toBe('idempotency_conflict');
-      expect(await store.getProposal('pp_b')).toBeNull();
-      expect(await store.getProposal('pp_c')).toBeNull();
-      expect((await store.getIdempotency('idem-1'))?.proposal_id).toBe('pp_a');
-    });
 
-    it('20 parallel creates with one idempotency key create exactly one proposal', async () => {
-      const outcomes = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          store.createProposal({
-            proposal: proposalRow(`pp_race_${i}`),
-            version: version(`pp_race_${i}`, 1),
-            event: event(`pwe_race_${i}`, `pp_race_${i}`, 'CREATED', null, 'DRAFT'),
-            idempotency: { key: 'race', request_hash: 'same' },
-          }),
-        ),
-      );
-      expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
-      const winner = (await store.getIdempotency('race'))?.proposal_id;
-      for (const o of outcomes) if (o.outcome === 'existing') expect(o.idempotency.proposal_id).toBe(winner);
-      expect((await store.listProposals({ limit: 50 })).items.map((p) => p.proposal_id)).toEqual([winner]);
-    });
-
-    it('a new version moves the proposal on, with optimistic concurrency and idempotency', async () => {
-      const proposal = await create('pp_1');
-      const next = await store.createVersion({
-        proposalId: 'pp_1',
-        expectedRowVersion: proposal.row_version,
-        version: version('pp_1', 2, at(10)),
-        event: event('pwe_v2', 'pp_1', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT', 10),
-        newState: 'DRAFT',
-        idempotency: { key: 'v2', request_hash: 'hv2' },
+      it('20 parallel creates with one key: one creates, the other 19 get the winner', async () => {
+        const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => store.createProposal(createInput(`pp_race_${i}`, { key: 'race', hash: 'same' }))));
+        const winners = outcomes.flatMap((o) => (o.outcome === 'created' ? [o.proposal.proposal_id] : []));
+        expect(winners).toHaveLength(1);
+        const losers = outcomes.flatMap((o) => (o.outcome === 'existing' ? [o.proposal.proposal_id] : []));
+        expect(losers).toEqual(Array.from({ length: 19 }, () => winners[0]));
+        expect((await store.listProposals({ limit: 50 })).items.map((p) => p.proposal_id)).toEqual(winners);
+        expect((await store.getIdempotency('race'))?.proposal_id).toBe(winners[0]);
       });
-      expect(next).toMatchObject({ outcome: 'created', proposal: { current_version_no: 2, row_version: 2, last_event_at: at(10) } });
-      const stale = await store.createVersion({
-        proposalId: 'pp_1',
-        expectedRowVersion: 1,
-        version: version('pp_1', 3, at(11)),
-        event: event('pwe_v3', 'pp_1', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT', 11),
-        newState: 'DRAFT',
-        idempotency: { key: 'v3', request_hash: 'hv3' },
+
+      it('a create that fails between its steps leaves nothing, not even its idempotency key', async () => {
+        await expect(handle.failingOn(/INSERT INTO proposal_workflow_events/).createProposal(createInput('pp_1', { key: 'k' }))).rejects.toThrow('injected failure');
+        expect(await store.getProposal('pp_1')).toBeNull();
+        expect(await store.getVersion('pp_1', 1)).toBeNull();
+        expect(await store.getIdempotency('k')).toBeNull();
+        // The key is free for the retry.
+        expect((await store.createProposal(createInput('pp_1', { key: 'k' }))).outcome).toBe('created');
       });
-      expect(stale).toMatchObject({ outcome: 'version_conflict', current: { row_version: 2 } });
-      // The failed attempt left nothing: no version 3, no event, and its key is still free.
-      expect(await store.getVersion('pp_1', 3)).toBeNull();
-      expect(await store.getIdempotency('v3')).toBeNull();
-      expect((await store.listEvents('pp_1')).map((e) => e.event_id)).toEqual(['pwe_pp_1_1', 'pwe_v2']);
-      expect(await store.createVersion({ proposalId: 'pp_1', expectedRowVersion: 2, version: version('pp_1', 2), event: event('x', 'pp_1', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT'), newState: 'DRAFT', idempotency: { key: 'v2', request_hash: 'hv2' } })).toMatchObject({ outcome: 'existing' });
-      expect(await store.createVersion({ proposalId: 'pp_nope', expectedRowVersion: 1, version: version('pp_nope', 2), event: event('y', 'pp_nope', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT'), newState: 'DRAFT' })).toEqual({ outcome: 'not_found' });
-      expect((await store.listVersions('pp_1')).map((v) => v.version_no)).toEqual([1, 2]);
-      expect((await store.getCurrentVersion('pp_1'))?.version_no).toBe(2);
     });
 
-    it('a transition changes state, appends its event and approval, and refuses a stale expected state', async () => {
-      await create('pp_1');
-      const approval: Approval = { approval_id: 'pap_1', proposal_id: 'pp_1', approval_type: 'RISK', approved: true, actor_id: 'risk_1', occurred_at: at(20), details_json: { ok: true }, related_version_no: 1 };
-      expect(await store.transition({ proposalId: 'pp_1', expectedState: 'DRAFT', newState: 'RISK_REVIEW', event: event('pwe_2', 'pp_1', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW', 10) })).toMatchObject({
-        outcome: 'applied',
-        proposal: { current_state: 'RISK_REVIEW', row_version: 2 },
+    describe('new versions', () => {
+      const versionInput = (no: number, expectedRowVersion: number, extra: { key?: string; from?: string; seconds?: number } = {}) => ({
+        expectedRowVersion,
+        version: version('pp_1', no, at(extra.seconds ?? 10)),
+        event: step(`pwe_v${no}_${expectedRowVersion}`, 'pp_1', 'NEW_VERSION_CREATED', extra.from ?? 'DRAFT', extra.from ?? 'DRAFT', extra.seconds ?? 10),
+        ...(extra.key === undefined ? {} : { idempotency: { key: extra.key, request_hash: `h_${extra.key}` } }),
       });
-      expect(await store.transition({ proposalId: 'pp_1', expectedState: 'RISK_REVIEW', newState: 'AWAITING_CLIENT_CONSENT', event: event('pwe_3', 'pp_1', 'RISK_APPROVED', 'RISK_REVIEW', 'AWAITING_CLIENT_CONSENT', 20), approval })).toMatchObject({ outcome: 'applied' });
-      expect(await store.transition({ proposalId: 'pp_1', expectedState: 'DRAFT', newState: 'CANCELLED', event: event('pwe_x', 'pp_1', 'CANCELLED', 'DRAFT', 'CANCELLED', 30) })).toMatchObject({
-        outcome: 'state_conflict',
-        current: { current_state: 'AWAITING_CLIENT_CONSENT' },
+
+      it('appends version + event and moves the pointer; a stale read, a wrong state or a missing proposal write nothing', async () => {
+        await create('pp_1');
+        expect(await store.createVersion({ ...versionInput(2, 1, { key: 'v2' }), portfolioId: 'pf_2' })).toMatchObject({
+          outcome: 'created',
+          proposal: { current_version_no: 2, row_version: 2, last_event_at: at(10), current_state: 'DRAFT', portfolio_id: 'pf_2' },
+        });
+        expect(await store.createVersion(versionInput(3, 1, { key: 'v3' }))).toMatchObject({ outcome: 'version_conflict', code: 'PROPOSAL_VERSION_CONFLICT', current: { row_version: 2 } });
+        expect(await store.createVersion(versionInput(3, 2, { key: 'v3', from: 'RISK_REVIEW' }))).toMatchObject({ outcome: 'state_conflict', code: 'PROPOSAL_STATE_CONFLICT' });
+        expect(await store.createVersion({ ...versionInput(2, 1), event: step('e', 'pp_none', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT'), version: version('pp_none', 2) })).toEqual({ outcome: 'not_found' });
+        // The refused attempts left nothing: no version 3, no event, and their key is still free.
+        expect(await store.getVersion('pp_1', 3)).toBeNull();
+        expect(await store.getIdempotency('v3')).toBeNull();
+        expect((await store.listEvents('pp_1')).map((e) => e.event_id)).toEqual(['pwe_pp_1_created', 'pwe_v2_1']);
+        expect(await store.getProposal('pp_1')).toMatchObject({ row_version: 2, current_version_no: 2 });
       });
-      expect(await store.transition({ proposalId: 'pp_1', expectedState: 'AWAITING_CLIENT_CONSENT', expectedRowVersion: 1, newState: 'CANCELLED', event: event('pwe_y', 'pp_1', 'CANCELLED', 'AWAITING_CLIENT_CONSENT', 'CANCELLED', 30) })).toMatchObject({ outcome: 'version_conflict' });
-      expect(await store.transition({ proposalId: 'pp_none', expectedState: 'DRAFT', newState: 'CANCELLED', event: event('pwe_z', 'pp_none', 'CANCELLED', 'DRAFT', 'CANCELLED') })).toEqual({ outcome: 'not_found' });
-      expect((await store.listEvents('pp_1')).map((e) => e.event_type)).toEqual(['CREATED', 'SUBMITTED_FOR_RISK_REVIEW', 'RISK_APPROVED']);
-      expect(await store.listApprovals('pp_1')).toEqual([approval]);
+
+      it('a retried version with the same key gets the proposal back instead of a duplicate', async () => {
+        await create('pp_1');
+        await store.createVersion(versionInput(2, 1, { key: 'op_1' }));
+        expect(await store.createVersion(versionInput(2, 1, { key: 'op_1' }))).toMatchObject({
+          outcome: 'existing',
+          proposal: { proposal_id: 'pp_1', current_version_no: 2 },
+          idempotency: { idempotency_key: 'op_1', proposal_version_no: 2 },
+        });
+        expect((await store.listLineage('pp_1')).map((v) => v.version_no)).toEqual([1, 2]);
+      });
+
+      it('a version number that does not follow the current one is refused, never skipped or overwritten', async () => {
+        await create('pp_1');
+        await expect(store.createVersion(versionInput(3, 1))).rejects.toThrow(/does not follow/);
+        await expect(store.createVersion(versionInput(1, 1))).rejects.toThrow(/does not follow/);
+        expect(await store.getVersion('pp_1', 1)).toEqual(version('pp_1', 1));
+        expect(await store.getProposal('pp_1')).toMatchObject({ row_version: 1, current_version_no: 1 });
+      });
+
+      it('10 parallel versions from one read: exactly one lands', async () => {
+        await create('pp_1');
+        const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => store.createVersion({ ...versionInput(2, 1), event: step(`pwe_p${i}`, 'pp_1', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT', 10) })));
+        expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'version_conflict')).toHaveLength(9);
+        expect(await store.listEvents('pp_1')).toHaveLength(2);
+      });
+
+      it('a version that fails between its steps leaves nothing', async () => {
+        await create('pp_1');
+        await expect(handle.failingOn(/INSERT INTO proposal_workflow_events/).createVersion(versionInput(2, 1, { key: 'v2' }))).rejects.toThrow('injected failure');
+        expect(await store.getProposal('pp_1')).toMatchObject({ row_version: 1, current_version_no: 1 });
+        expect(await store.getVersion('pp_1', 2)).toBeNull();
+        expect(await store.getIdempotency('v2')).toBeNull();
+      });
+
+      it('lineage lists every version oldest first, without payloads', async () => {
+        await create('pp_1');
+        await store.createVersion(versionInput(2, 1, { seconds: 20 }));
+        expect(await store.listLineage('pp_1')).toEqual([1, 2].map((no) => {
+          const { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash } = version('pp_1', no, at(no === 1 ? 0 : 20));
+          return { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash };
+        }));
+        expect(await store.listLineage('pp_none')).toEqual([]);
+      });
     });
 
-    it('events keep the order they happened in, even with equal timestamps', async () => {
-      await create('pp_1');
-      const states = ['RISK_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY', 'EXECUTED'];
-      let from = 'DRAFT';
-      for (const [i, to] of states.entries()) {
-        await store.transition({ proposalId: 'pp_1', expectedState: from, newState: to, event: event(`pwe_${9 - i}`, 'pp_1', `E${i}`, from, to, 5) });
-        from = to;
-      }
-      expect((await store.listEvents('pp_1')).map((e) => e.event_id)).toEqual(['pwe_pp_1_1', 'pwe_9', 'pwe_8', 'pwe_7', 'pwe_6']);
-    });
+    describe('transitions', () => {
+      const riskApproval: Approval = { approval_id: 'pap_1', proposal_id: 'pp_1', approval_type: 'RISK', approved: true, actor_id: 'risk_1', occurred_at: at(20), details_json: { ok: true }, related_version_no: 1 };
 
-    it('20 parallel transitions from one state: exactly one wins, the rest get the conflict', async () => {
-      await create('pp_1');
-      const outcomes = await Promise.all(
-        Array.from({ length: 20 }, (_, i) =>
-          store.transition({ proposalId: 'pp_1', expectedState: 'DRAFT', newState: 'RISK_REVIEW', event: event(`pwe_r${i}`, 'pp_1', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW', 1) }),
-        ),
-      );
-      expect(outcomes.filter((o) => o.outcome === 'applied')).toHaveLength(1);
-      expect(outcomes.filter((o) => o.outcome === 'state_conflict')).toHaveLength(19);
-      expect(await store.listEvents('pp_1')).toHaveLength(2);
-    });
+      it('change the state with their event (and approval); a stale state or row version, or a missing proposal, write nothing', async () => {
+        await create('pp_1');
+        expect(await store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW', 10) })).toMatchObject({
+          outcome: 'applied',
+          proposal: { current_state: 'RISK_REVIEW', row_version: 2, last_event_at: at(10) },
+        });
+        expect(await store.transition({ expectedRowVersion: 2, event: step('pwe_3', 'pp_1', 'RISK_APPROVED', 'RISK_REVIEW', 'AWAITING_CLIENT_CONSENT', 20), approval: riskApproval })).toMatchObject({
+          outcome: 'applied',
+          proposal: { current_state: 'AWAITING_CLIENT_CONSENT', row_version: 3 },
+        });
+        expect(await store.transition({ expectedRowVersion: 3, event: step('pwe_x', 'pp_1', 'CANCELLED', 'DRAFT', 'CANCELLED', 30) })).toMatchObject({
+          outcome: 'state_conflict',
+          code: 'PROPOSAL_STATE_CONFLICT',
+          current: { current_state: 'AWAITING_CLIENT_CONSENT', row_version: 3 },
+        });
+        expect(await store.transition({ expectedRowVersion: 2, event: step('pwe_y', 'pp_1', 'CANCELLED', 'AWAITING_CLIENT_CONSENT', 'CANCELLED', 30) })).toMatchObject({
+          outcome: 'version_conflict',
+          code: 'PROPOSAL_VERSION_CONFLICT',
+          current: { row_version: 3 },
+        });
+        expect(await store.transition({ expectedRowVersion: 1, event: step('pwe_z', 'pp_none', 'CANCELLED', 'DRAFT', 'CANCELLED') })).toEqual({ outcome: 'not_found' });
+        expect((await store.listEvents('pp_1')).map((e) => e.event_id)).toEqual(['pwe_pp_1_created', 'pwe_2', 'pwe_3']);
+        expect(await store.listApprovals('pp_1')).toEqual([riskApproval]);
+        expect(await store.getProposal('pp_1')).toMatchObject({ current_state: 'AWAITING_CLIENT_CONSENT', row_version: 3 });
+      });
 
-    it('a transition that fails between its steps leaves nothing written', async () => {
-      await create('pp_1');
-      const broken = handle.failingOn(/INSERT INTO proposal_approvals/);
-      const approval: Approval = { approval_id: 'pap_1', proposal_id: 'pp_1', approval_type: 'COMPLIANCE', approved: true, actor_id: 'c', occurred_at: at(5), details_json: {}, related_version_no: 1 };
-      await expect(
-        broken.transition({ proposalId: 'pp_1', expectedState: 'DRAFT', newState: 'COMPLIANCE_REVIEW', event: event('pwe_2', 'pp_1', 'SUBMITTED_FOR_COMPLIANCE_REVIEW', 'DRAFT', 'COMPLIANCE_REVIEW', 5), approval }),
-      ).rejects.toThrow('injected failure');
-      expect(await store.getProposal('pp_1')).toMatchObject({ current_state: 'DRAFT', row_version: 1 });
-      expect(await store.listEvents('pp_1')).toHaveLength(1);
-      expect(await store.listApprovals('pp_1')).toEqual([]);
-    });
+      it('events and approvals come back in the order they were written, even with equal timestamps', async () => {
+        await create('pp_1');
+        const path = ['DRAFT', 'RISK_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY', 'EXECUTED'];
+        const types = ['', 'SUBMITTED_FOR_RISK_REVIEW', 'RISK_APPROVED', 'CLIENT_CONSENT_RECORDED', 'EXECUTED'];
+        for (let i = 1; i < path.length; i += 1) {
+          const approval: Approval | undefined = i === 2 || i === 3 ? { ...riskApproval, approval_id: `pap_${9 - i}`, approval_type: i === 2 ? 'RISK' : 'CLIENT_CONSENT', occurred_at: at(5) } : undefined;
+          await store.transition({ expectedRowVersion: i, event: step(`pwe_${9 - i}`, 'pp_1', types[i] ?? '', path[i - 1] ?? '', path[i] ?? '', 5), ...(approval ? { approval } : {}) });
+        }
+        expect((await store.listEvents('pp_1')).map((e) => e.event_id)).toEqual(['pwe_pp_1_created', 'pwe_8', 'pwe_7', 'pwe_6', 'pwe_5']);
+        expect((await store.listApprovals('pp_1')).map((a) => a.approval_id)).toEqual(['pap_7', 'pap_6']);
+      });
 
-    it('a create that fails between its steps leaves nothing written, not even its idempotency key', async () => {
-      const broken = handle.failingOn(/INSERT INTO proposal_workflow_events/);
-      await expect(
-        broken.createProposal({ proposal: proposalRow('pp_1'), version: version('pp_1', 1), event: event('e', 'pp_1', 'CREATED', null, 'DRAFT'), idempotency: { key: 'k', request_hash: 'h' } }),
-      ).rejects.toThrow('injected failure');
-      expect(await store.getProposal('pp_1')).toBeNull();
-      expect(await store.getVersion('pp_1', 1)).toBeNull();
-      expect(await store.getIdempotency('k')).toBeNull();
+      it('20 parallel transitions from one read: exactly one wins, 19 get PROPOSAL_STATE_CONFLICT', async () => {
+        await create('pp_1');
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            store.transition({ expectedRowVersion: 1, event: step(`pwe_r${i}`, 'pp_1', i % 2 ? 'CANCELLED' : 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', i % 2 ? 'CANCELLED' : 'RISK_REVIEW', 1) }),
+          ),
+        );
+        const applied = outcomes.flatMap((o) => (o.outcome === 'applied' ? [o.proposal] : []));
+        expect(applied).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'state_conflict' && o.code === 'PROPOSAL_STATE_CONFLICT')).toHaveLength(19);
+        const events = await store.listEvents('pp_1');
+        expect(events).toHaveLength(2);
+        expect(await store.getProposal('pp_1')).toEqual(applied[0]);
+        expect(events[1]?.to_state).toBe(applied[0]?.current_state);
+      });
+
+      it.each([
+        ['its event', /INSERT INTO proposal_workflow_events/],
+        ['its approval', /INSERT INTO proposal_approvals/],
+      ])('a transition that fails on %s, after the state UPDATE, leaves nothing written', async (_step, pattern) => {
+        await create('pp_1');
+        const approval: Approval = { ...riskApproval, approval_type: 'COMPLIANCE', occurred_at: at(5) };
+        await expect(
+          handle.failingOn(pattern).transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'SUBMITTED_FOR_COMPLIANCE_REVIEW', 'DRAFT', 'COMPLIANCE_REVIEW', 5), approval }),
+        ).rejects.toThrow('injected failure');
+        expect(await store.getProposal('pp_1')).toMatchObject({ current_state: 'DRAFT', row_version: 1, last_event_at: at(0) });
+        expect(await store.listEvents('pp_1')).toHaveLength(1);
+        expect(await store.listApprovals('pp_1')).toEqual([]);
+      });
     });
 
     it('versions, events and approvals are append-only in the database itself', async () => {
       await create('pp_1');
+      await store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW'), approval: { approval_id: 'pap_1', proposal_id: 'pp_1', approval_type: 'RISK', approved: false, actor_id: 'r', occurred_at: at(1), details_json: {}, related_version_no: 1 } });
       for (const sql of [
         "UPDATE proposal_versions SET status_at_creation = 'BLOCKED'",
         'DELETE FROM proposal_versions',
         "UPDATE proposal_workflow_events SET actor_id = 'someone else'",
         'DELETE FROM proposal_workflow_events',
+        'UPDATE proposal_approvals SET approved = true',
+        'DELETE FROM proposal_approvals',
+        // PostgreSQL also has TRUNCATE, which bypasses row triggers; SQLite has no such statement.
+        ...(handle.executor.dialect === 'postgres' ? ['TRUNCATE proposal_versions, proposal_workflow_events, proposal_approvals'] : []),
       ]) {
-        await expect(handle.executor.execute(sql)).rejects.toThrow(/PROPOSAL_RECORD_IMMUTABLE/);
+        await expect(handle.executor.execute(sql), sql).rejects.toThrow(/PROPOSAL_RECORD_IMMUTABLE/);
       }
       expect(await store.getVersion('pp_1', 1)).toEqual(version('pp_1', 1));
+      expect(await store.listEvents('pp_1')).toHaveLength(2);
+      expect((await store.listApprovals('pp_1'))[0]?.approved).toBe(false);
     });
 
-    it('lists newest first with filters and cursor paging across ties; refuses a foreign cursor', async () => {
-      for (let i = 0; i < 5; i += 1) {
-        await create(`pp_${i}`, { created_at: at(i < 3 ? 100 : 200 + i), portfolio_id: i % 2 ? 'pf_odd' : 'pf_even', created_by: i < 2 ? 'a' : 'b' });
-      }
-      await store.transition({ proposalId: 'pp_4', expectedState: 'DRAFT', newState: 'RISK_REVIEW', event: event('t', 'pp_4', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW') });
-      const pages: string[][] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await store.listProposals({ limit: 2, cursor });
-        pages.push(page.items.map((p) => p.proposal_id));
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor);
-      expect(pages).toEqual([['pp_4', 'pp_3'], ['pp_2', 'pp_1'], ['pp_0']]);
-      const ids = async (f: Omit<Parameters<ProposalStore['listProposals']>[0], 'limit'>) => (await store.listProposals({ limit: 10, ...f })).items.map((p) => p.proposal_id);
-      expect(await ids({ portfolio_id: 'pf_odd' })).toEqual(['pp_3', 'pp_1']);
-      expect(await ids({ state: 'RISK_REVIEW' })).toEqual(['pp_4']);
-      expect(await ids({ created_by: 'a' })).toEqual(['pp_1', 'pp_0']);
-      expect(await ids({ created_from: at(150), created_to: at(203) })).toEqual(['pp_3']);
-      await expect(store.listProposals({ limit: 2, cursor: 'pp_1' })).rejects.toMatchObject({ code: 'PROPOSAL_INVALID_CURSOR' });
+    it('the database refuses states and event types outside the vocabulary, and the whole transition with them', async () => {
+      await create('pp_1');
+      await expect(store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'CANCELLED', 'DRAFT', 'LIMBO') })).rejects.toThrow();
+      await expect(store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'TELEPORTED', 'DRAFT', 'CANCELLED') })).rejects.toThrow();
+      expect(await store.getProposal('pp_1')).toMatchObject({ current_state: 'DRAFT', row_version: 1 });
+      expect(await store.listEvents('pp_1')).toHaveLength(1);
     });
 
-    it('async operations: create, look up by id and correlation, claim once, complete by the lease holder', async () => {
-      const op = {
-        operation_id: 'pop_1',
-        operation_type: 'CREATE_PROPOSAL' as const,
-        status: 'PENDING' as const,
-        correlation_id: 'corr_1',
-        idempotency_key: 'k1',
-        proposal_id: null,
-        created_by: 'adviser_1',
-        created_at: at(0),
-        started_at: null,
-        finished_at: null,
-        result_json: null,
-        error_json: null,
-        request_json: { created_by: 'adviser_1' },
-        lease_owner: null,
-        lease_expires_at: null,
-      };
-      await store.createOperation(op);
-      expect(await store.getOperation('pop_1')).toEqual(op);
-      expect((await store.getOperationByCorrelation('corr_1'))?.operation_id).toBe('pop_1');
-      const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimOperation({ workerId: `w${i}`, now: at(1), leaseUntil: at(31) })));
-      const winners = claims.filter((c) => c !== null);
-      expect(winners).toHaveLength(1);
-      const owner = winners[0]?.lease_owner ?? '';
-      expect(await store.completeOperation('pop_1', 'someone-else', { status: 'SUCCEEDED', finished_at: at(2), result_json: {}, error_json: null, proposal_id: 'pp_9' })).toBe(false);
-      expect(await store.completeOperation('pop_1', owner, { status: 'SUCCEEDED', finished_at: at(2), result_json: { ok: true }, error_json: null, proposal_id: 'pp_9' })).toBe(true);
-      expect(await store.getOperation('pop_1')).toMatchObject({ status: 'SUCCEEDED', proposal_id: 'pp_9', result_json: { ok: true }, lease_owner: null });
-      expect(await store.getOperation('pop_none')).toBeNull();
+    describe('listing', () => {
+      beforeEach(async () => {
+        // pp_0..pp_2 share one created_at, so pages must break the tie by id.
+        for (let i = 0; i < 5; i += 1) {
+          await create(`pp_${i}`, { created_at: at(i < 3 ? 100 : 200 + i), portfolio_id: i % 2 ? 'pf_odd' : 'pf_even', created_by: i < 2 ? 'a' : 'b' });
+        }
+        await store.transition({ expectedRowVersion: 1, event: step('t', 'pp_4', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW') });
+      });
+      const ids = async (filter: Omit<ProposalFilter, 'limit'>) => (await store.listProposals({ limit: 10, ...filter })).items.map((p) => p.proposal_id);
+
+      it('pages newest first across ties in created_at, without gaps or repeats', async () => {
+        const pages: string[][] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listProposals({ limit: 2, cursor });
+          pages.push(page.items.map((p) => p.proposal_id));
+          cursor = page.nextCursor ?? undefined;
+        } while (cursor);
+        expect(pages).toEqual([['pp_4', 'pp_3'], ['pp_2', 'pp_1'], ['pp_0']]);
+        expect((await store.listProposals({ limit: 5 })).nextCursor).toBeNull();
+      });
+
+      it('filters by portfolio, state, creator and an inclusive created_at range, alone and combined', async () => {
+        expect(await ids({ portfolio_id: 'pf_odd' })).toEqual(['pp_3', 'pp_1']);
+        expect(await ids({ state: 'RISK_REVIEW' })).toEqual(['pp_4']);
+        expect(await ids({ state: 'DRAFT', created_by: 'b' })).toEqual(['pp_3', 'pp_2']);
+        expect(await ids({ created_by: 'a' })).toEqual(['pp_1', 'pp_0']);
+        expect(await ids({ created_from: at(100), created_to: at(203) })).toEqual(['pp_3', 'pp_2', 'pp_1', 'pp_0']);
+        expect(await ids({ created_from: at(101), created_to: at(204) })).toEqual(['pp_4', 'pp_3']);
+        expect(await ids({ created_from: '2026-04-01T16:01:43+08:00' })).toEqual(['pp_4', 'pp_3']);
+        expect(await ids({ portfolio_id: 'pf_even', created_by: 'b', created_to: at(100) })).toEqual(['pp_2']);
+        expect(await ids({ portfolio_id: 'pf_none' })).toEqual([]);
+        const filtered = await store.listProposals({ limit: 1, portfolio_id: 'pf_even' });
+        expect(await ids({ portfolio_id: 'pf_even', cursor: filtered.nextCursor ?? undefined })).toEqual(['pp_2', 'pp_0']);
+      });
+
+      it('refuses a cursor it did not issue, or one that was edited', async () => {
+        const issued = (await store.listProposals({ limit: 1 })).nextCursor ?? '';
+        const [payload] = issued.split('.');
+        const edited = `${encodeCursor({ createdAt: at(100), id: 'pp_9' }).split('.')[0] ?? ''}.${issued.split('.')[1] ?? ''}`;
+        for (const cursor of ['pp_1', `${payload ?? ''}.x`, edited]) {
+          await expect(store.listProposals({ limit: 2, cursor }), cursor).rejects.toMatchObject({ code: 'PROPOSAL_INVALID_CURSOR' });
+        }
+      });
     });
 
-    it('keeps everything across a restart (durable backends)', async () => {
-      if (!handle.reopen) {
-        expect(backend).toBe('IN_MEMORY');
-        return;
-      }
+    describe('async operations', () => {
+      it('are stored as given, found by id and by correlation id (the latest wins)', async () => {
+        await store.createOperation(operation('pop_1'));
+        await store.createOperation(operation('pop_2', { created_at: at(5), operation_type: 'CREATE_PROPOSAL_VERSION', proposal_id: 'pp_1', idempotency_key: null }));
+        expect(await store.getOperation('pop_1')).toEqual(operation('pop_1'));
+        expect(await store.getOperationByCorrelation('corr_1')).toEqual(operation('pop_2', { created_at: at(5), operation_type: 'CREATE_PROPOSAL_VERSION', proposal_id: 'pp_1', idempotency_key: null }));
+        expect(await store.getOperation('pop_none')).toBeNull();
+        expect(await store.getOperationByCorrelation('corr_none')).toBeNull();
+      });
+
+      it('one of 8 concurrent claimers gets an operation; only the lease holder completes it', async () => {
+        await store.createOperation(operation('pop_1'));
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimOperation({ workerId: `w${i}`, now: at(1), leaseUntil: at(31) })));
+        const winners = claims.filter((c) => c !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ operation_id: 'pop_1', status: 'RUNNING', started_at: at(1), lease_expires_at: at(31) });
+        const owner = winners[0]?.lease_owner ?? '';
+        const done = { status: 'SUCCEEDED' as const, finished_at: at(2), result_json: { ok: true }, error_json: null, proposal_id: 'pp_9' };
+        expect(await store.completeOperation('pop_1', 'someone-else', done)).toBe(false);
+        expect(await store.completeOperation('pop_1', owner, done)).toBe(true);
+        expect(await store.completeOperation('pop_1', owner, done)).toBe(false);
+        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'SUCCEEDED', proposal_id: 'pp_9', result_json: { ok: true }, finished_at: at(2), lease_owner: null });
+        expect(await store.claimOperation({ workerId: 'w9', now: at(3), leaseUntil: at(33) })).toBeNull();
+      });
+
+      it("an operation whose worker died is resumed by another once the lease expires; the dead worker's result is refused", async () => {
+        await store.createOperation(operation('pop_1'));
+        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'crashed', now: at(1), leaseUntil: at(31) })).toMatchObject({ lease_owner: 'crashed' });
+        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'w2', now: at(2), leaseUntil: at(32) })).toBeNull();
+        expect(await store.claimOperation({ workerId: 'w2', now: at(30), leaseUntil: at(60) })).toBeNull();
+        expect(await store.claimOperation({ workerId: 'w2', now: at(32), leaseUntil: at(62) })).toMatchObject({ operation_id: 'pop_1', lease_owner: 'w2', started_at: at(1) });
+        const failed = { status: 'FAILED' as const, finished_at: at(40), result_json: null, error_json: { code: 'X', message: 'm' }, proposal_id: null };
+        expect(await store.completeOperation('pop_1', 'crashed', failed)).toBe(false);
+        expect(await store.completeOperation('pop_1', 'w2', failed)).toBe(true);
+        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'FAILED', error_json: { code: 'X', message: 'm' }, result_json: null });
+      });
+
+      it('an operation without its request payload is never picked by the worker loop', async () => {
+        await store.createOperation(operation('pop_1', { request_json: null }));
+        expect(await store.claimOperation({ workerId: 'w', now: at(1), leaseUntil: at(31) })).toBeNull();
+      });
+    });
+
+    it('keeps everything across a restart (durable backends), or starts empty (IN_MEMORY)', async () => {
       await create('pp_keep');
-      store = await handle.reopen();
-      expect((await store.getProposal('pp_keep'))?.current_state).toBe('DRAFT');
-      expect(await store.listEvents('pp_keep')).toHaveLength(1);
+      await store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_keep', 'CANCELLED', 'DRAFT', 'CANCELLED') });
+      if (handle.reopen) {
+        store = await handle.reopen();
+        expect(await store.getProposal('pp_keep')).toMatchObject({ current_state: 'CANCELLED', row_version: 2 });
+        expect(await store.listEvents('pp_keep')).toHaveLength(2);
+        expect(await store.getVersion('pp_keep', 1)).toEqual(version('pp_keep', 1));
+      } else {
+        expect(backend).toBe('IN_MEMORY');
+        const fresh = await open();
+        expect(await fresh.store.getProposal('pp_keep')).toBeNull();
+        await fresh.close();
+      }
     });
   });
 }

@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { migratePostgres } from '../../src/stores/postgres/migrator.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
+import { openProposalStore } from '../../src/stores/proposals/open.ts';
 import { createSqlProposalStore } from '../../src/stores/proposals/sql-store.ts';
 import type { SqlExecutor } from '../../src/stores/sql/executor.ts';
 import { postgresExecutor } from '../../src/stores/sql/postgres-executor.ts';
@@ -57,7 +59,8 @@ proposalStoreContract('SQLITE', async () => sqliteHandle(join(mkdtempSync(join(t
 
 proposalStoreContract('POSTGRES', async () => {
   const database = await freshDatabase();
-  const options = { poolMax: 12, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
+  // Enough connections for every racer of the concurrency tests to hold its own: a real race.
+  const options = { poolMax: 20, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
   let pools = new PostgresPools(options);
   await migratePostgres(pools.pool(database.dsn), 'proposals');
   return handleOver(postgresExecutor(pools.pool(database.dsn)), {
@@ -70,5 +73,36 @@ proposalStoreContract('POSTGRES', async () => {
       await pools.closeAll();
       await database.drop();
     },
+  });
+});
+
+describe('openProposalStore', () => {
+  const pgOptions = { poolMax: 2, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
+
+  it.each([
+    ['IN_MEMORY', ''],
+    ['SQLITE', join(mkdtempSync(join(tmpdir(), 'proposals-open-')), 'nested', 'proposals.db')],
+  ] as const)('opens %s migrated and ready', async (backend, sqlitePath) => {
+    const pools = new PostgresPools(pgOptions);
+    const opened = await openProposalStore({ backend, sqlitePath, postgresDsn: '', pools, migrate: false });
+    expect(await opened.check()).toEqual({ ready: true });
+    expect(await opened.store.listProposals({ limit: 1 })).toEqual({ items: [], nextCursor: null });
+    await opened.store.close();
+    expect(await opened.check()).toEqual({ ready: false });
+  });
+
+  it('opens POSTGRES on the shared pool registry, migrating it, and its probe reports the database going away', async () => {
+    const database = await freshDatabase();
+    const pools = new PostgresPools(pgOptions);
+    try {
+      const opened = await openProposalStore({ backend: 'POSTGRES', sqlitePath: '', postgresDsn: database.dsn, pools, migrate: true });
+      expect(await opened.check()).toEqual({ ready: true });
+      expect(await opened.store.getProposal('pp_1')).toBeNull();
+      await database.drop();
+      expect(await opened.check()).toEqual({ ready: false, code: 'PROPOSAL_POSTGRES_UNAVAILABLE' });
+    } finally {
+      await pools.closeAll();
+      await database.drop();
+    }
   });
 });

@@ -1,10 +1,18 @@
 /**
  * The advisory proposal store: proposals, their immutable versions, the workflow events and
  * approvals that form the audit trail, create-idempotency mappings and async operations.
- * Every multi-record write is one transaction; transitions compare-and-set on the proposal's
- * state and row version, so a concurrent change is a conflict, never a lost update.
+ *
+ * The proposal row is a projection of its history. Every write that changes it appends, in the
+ * same transaction, the event that explains the change, and the row's state, `last_event_at`
+ * and version pointer are taken from that event and version — so the row and its audit trail
+ * cannot disagree. Every such write compare-and-sets the state the event starts from
+ * (`event.from_state`) and the row version the caller read: a concurrent change makes it a
+ * conflict with nothing written, never a lost update. Which transitions are allowed is the
+ * domain's business; the store only guarantees that each one is applied to what the caller saw.
+ *
+ * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
+ * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
-import type { LeaseClaim, LeaseCompletion } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -21,9 +29,12 @@ export interface ProposalRecord {
   readonly current_version_no: number;
   readonly title: string | null;
   readonly advisor_notes: string | null;
-  /** Bumped by every change; the optimistic-concurrency token. */
+  /** Bumped by every change; the optimistic-concurrency token a guarded write compares. */
   readonly row_version: number;
 }
+
+/** What a caller supplies for a new proposal; state, `last_event_at` and version pointer follow from its CREATED event and version 1. */
+export type NewProposal = Omit<ProposalRecord, 'row_version' | 'current_state' | 'last_event_at' | 'current_version_no'>;
 
 export interface ProposalVersion {
   readonly proposal_version_id: string;
@@ -36,14 +47,28 @@ export interface ProposalVersion {
   readonly status_at_creation: string;
   readonly proposal_result_json: unknown;
   readonly artifact_json: unknown;
+  /** `{}` when evidence is not stored. */
   readonly evidence_bundle_json: unknown;
   readonly gate_decision_json: unknown;
+}
+
+/** A version without its payloads: what the lineage endpoint shows. */
+export type VersionLineage = Pick<
+  ProposalVersion,
+  'proposal_version_id' | 'version_no' | 'created_at' | 'status_at_creation' | 'request_hash' | 'simulation_hash' | 'artifact_hash'
+>;
+
+/** What the lineage endpoint returns: the proposal and its versions 1..current, oldest first, without payloads. */
+export interface ProposalLineage {
+  readonly proposal: ProposalRecord;
+  readonly versions: readonly VersionLineage[];
 }
 
 export interface WorkflowEvent {
   readonly event_id: string;
   readonly proposal_id: string;
   readonly event_type: string;
+  /** Null only for CREATED. */
   readonly from_state: string | null;
   readonly to_state: string;
   readonly actor_id: string;
@@ -51,6 +76,9 @@ export interface WorkflowEvent {
   readonly reason_json: unknown;
   readonly related_version_no: number | null;
 }
+
+/** An event that moves an existing proposal: it must still be in `from_state`. */
+export type TransitionEvent = WorkflowEvent & { readonly from_state: string };
 
 export interface Approval {
   readonly approval_id: string;
@@ -71,6 +99,11 @@ export interface IdempotencyRecord {
   readonly created_at: string;
 }
 
+export interface IdempotencyClaim {
+  readonly key: string;
+  readonly request_hash: string;
+}
+
 export interface ProposalOperation {
   readonly operation_id: string;
   readonly operation_type: 'CREATE_PROPOSAL' | 'CREATE_PROPOSAL_VERSION';
@@ -84,92 +117,166 @@ export interface ProposalOperation {
   readonly finished_at: string | null;
   readonly result_json: unknown;
   readonly error_json: unknown;
+  /** The accepted request, so any replica can run (or resume) it; operations without one are never claimed by the worker loop. */
   readonly request_json: unknown;
   readonly lease_owner: string | null;
   readonly lease_expires_at: string | null;
 }
 
-export interface IdempotencyClaim {
-  readonly key: string;
-  readonly request_hash: string;
-}
+/**
+ * A write with an idempotency key. The first transaction to insert the key wins and writes;
+ * a retry or a racing writer (any replica) waits for the winner's commit and gets `existing`
+ * with the winner's proposal (same request hash) or `idempotency_conflict` (another request
+ * hash). Either way it writes nothing, so one key never yields two proposals or versions.
+ */
+export type IdempotentWrite =
+  | { readonly outcome: 'created'; readonly proposal: ProposalRecord }
+  | { readonly outcome: 'existing'; readonly proposal: ProposalRecord; readonly idempotency: IdempotencyRecord }
+  | { readonly outcome: 'idempotency_conflict'; readonly code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT'; readonly idempotency: IdempotencyRecord };
 
-/** A retried or racing write with an idempotency key gets the original back; another body is a conflict. */
-export type IdempotentOutcome<T> =
-  | ({ readonly outcome: 'created' } & T)
-  | { readonly outcome: 'existing'; readonly idempotency: IdempotencyRecord }
-  | { readonly outcome: 'idempotency_conflict'; readonly idempotency: IdempotencyRecord };
+/** Why a guarded write did not happen (nothing was written). Codes are catalogued; HTTP maps `_CONFLICT` to 409. */
+export type GuardFailure =
+  | { readonly outcome: 'not_found' }
+  | { readonly outcome: 'state_conflict'; readonly code: 'PROPOSAL_STATE_CONFLICT'; readonly current: ProposalRecord }
+  | { readonly outcome: 'version_conflict'; readonly code: 'PROPOSAL_VERSION_CONFLICT'; readonly current: ProposalRecord };
 
 export interface CreateProposalInput {
-  readonly proposal: Omit<ProposalRecord, 'row_version'>;
+  readonly proposal: NewProposal;
+  /** Version 1. */
   readonly version: ProposalVersion;
+  /** The CREATED event; its `to_state` becomes the proposal's state. */
   readonly event: WorkflowEvent;
   readonly idempotency?: IdempotencyClaim;
 }
 
 export interface CreateVersionInput {
-  readonly proposalId: string;
-  /** Compare-and-set token: the row version the caller read. */
+  /** The row version the caller read. */
   readonly expectedRowVersion: number;
+  /** Must be the proposal's `current_version_no + 1`. */
   readonly version: ProposalVersion;
-  readonly event: WorkflowEvent;
-  /** The state after the new version (the lifecycle service decides it). */
-  readonly newState: string;
+  /** NEW_VERSION_CREATED: the proposal must be in `from_state` and moves to `to_state` (the domain decides; the reference keeps the state). */
+  readonly event: TransitionEvent;
+  /** A changed portfolio, when the service allows one. */
   readonly portfolioId?: string;
+  /** Makes the version retry-safe, e.g. keyed by the async operation id. */
   readonly idempotency?: IdempotencyClaim;
 }
 
 export interface TransitionInput {
-  readonly proposalId: string;
-  readonly expectedState: string;
-  /** When given, the proposal must also still be at this row version. */
-  readonly expectedRowVersion?: number;
-  readonly newState: string;
-  readonly event: WorkflowEvent;
+  /** The row version the caller read. */
+  readonly expectedRowVersion: number;
+  /** The proposal must be in `event.from_state`; it moves to `event.to_state`. */
+  readonly event: TransitionEvent;
+  /** Recorded in the same transaction (the approvals endpoint). */
   readonly approval?: Approval;
 }
 
-/** Why a guarded write did not happen. The codes are catalogued; the HTTP layer maps them to 404/409. */
-export type GuardFailure =
-  | { readonly outcome: 'not_found' }
-  | { readonly outcome: 'state_conflict'; readonly current: ProposalRecord }
-  | { readonly outcome: 'version_conflict'; readonly current: ProposalRecord };
-
 export type TransitionOutcome = { readonly outcome: 'applied'; readonly proposal: ProposalRecord } | GuardFailure;
+
+/** Descriptive fields a caller may change without an event; state and version pointer only move through `transition` / `createVersion`. */
+export type ProposalChanges = Partial<Pick<ProposalRecord, 'title' | 'advisor_notes' | 'mandate_id' | 'jurisdiction'>>;
+
+export interface UpdateProposalInput {
+  readonly proposalId: string;
+  /** The row version the caller read. */
+  readonly expectedRowVersion: number;
+  readonly changes: ProposalChanges;
+}
+
+export type UpdateOutcome =
+  | { readonly outcome: 'updated'; readonly proposal: ProposalRecord }
+  | Exclude<GuardFailure, { outcome: 'state_conflict' }>;
 
 export interface ProposalFilter {
   readonly portfolio_id?: string | undefined;
   readonly state?: string | undefined;
   readonly created_by?: string | undefined;
+  /** Inclusive. */
   readonly created_from?: string | undefined;
+  /** Inclusive. */
   readonly created_to?: string | undefined;
   readonly limit: number;
+  /** From a previous page; a cursor this service did not issue throws `PROPOSAL_INVALID_CURSOR`. */
   readonly cursor?: string | undefined;
 }
 
+export interface LeaseRequest {
+  readonly workerId: string;
+  /** The caller's clock; the lease runs until `now + leaseMs`. */
+  readonly now: string;
+  readonly leaseMs: number;
+}
+
+export interface OperationSuccess {
+  readonly finished_at: string;
+  /** The CreateResponse JSON. */
+  readonly result_json: unknown;
+  readonly proposal_id: string;
+}
+
+export interface OperationFailure {
+  readonly finished_at: string;
+  /** `{code, message}`. */
+  readonly error_json: unknown;
+}
+
+/** Fields `updateOperation` may set. Leaving RUNNING clears the lease. */
+export type OperationChanges = Partial<
+  Pick<ProposalOperation, 'status' | 'proposal_id' | 'started_at' | 'finished_at' | 'result_json' | 'error_json'>
+>;
+
+export interface UpdateOperationInput {
+  readonly operationId: string;
+  /** Compare-and-set: applied only while the operation is still in this status. */
+  readonly expectedStatus: ProposalOperation['status'];
+  readonly changes: OperationChanges;
+}
+
 export interface ProposalStore {
-  createProposal(input: CreateProposalInput): Promise<IdempotentOutcome<{ proposal: ProposalRecord }>>;
-  createVersion(input: CreateVersionInput): Promise<IdempotentOutcome<{ proposal: ProposalRecord }> | GuardFailure>;
+  /** Proposal + version 1 + CREATED event (+ idempotency key), atomically; with a used key, `existing` (or `idempotency_conflict`) and nothing written. */
+  createProposal(input: CreateProposalInput): Promise<IdempotentWrite>;
+  /** Version + event + proposal update (+ idempotency key), atomically, compare-and-set on state and row version. */
+  createVersion(input: CreateVersionInput): Promise<IdempotentWrite | GuardFailure>;
+  /** State change + event (+ approval), atomically, compare-and-set on state and row version. */
   transition(input: TransitionInput): Promise<TransitionOutcome>;
+  /** Descriptive fields only, compare-and-set on the row version (bumps it). */
+  updateProposal(input: UpdateProposalInput): Promise<UpdateOutcome>;
 
   getProposal(proposalId: string): Promise<ProposalRecord | null>;
-  /** Newest first: `created_at DESC, proposal_id DESC`. */
+  /** Newest first: `created_at DESC, proposal_id DESC`, keyset-paged; throws `ReasonError('PROPOSAL_INVALID_CURSOR')` for a foreign cursor. */
   listProposals(filter: ProposalFilter): Promise<Page<ProposalRecord>>;
   getVersion(proposalId: string, versionNo: number): Promise<ProposalVersion | null>;
+  /** The highest version number. */
   getCurrentVersion(proposalId: string): Promise<ProposalVersion | null>;
-  /** Oldest first. */
-  listVersions(proposalId: string): Promise<ProposalVersion[]>;
-  /** In the order they happened. */
+  /** The proposal and versions 1..current_version_no (oldest first); null when the proposal does not exist. */
+  getLineage(proposalId: string): Promise<ProposalLineage | null>;
+  /** In the order they were written (events are only appended by create / createVersion / transition). */
   listEvents(proposalId: string): Promise<WorkflowEvent[]>;
+  /** In the order they were written (approvals are only created by `transition({ approval })`). */
   listApprovals(proposalId: string): Promise<Approval[]>;
   getIdempotency(key: string): Promise<IdempotencyRecord | null>;
 
   createOperation(operation: ProposalOperation): Promise<void>;
+  /** Compare-and-set on status; the updated operation, or null when it is missing or its status moved. */
+  updateOperation(input: UpdateOperationInput): Promise<ProposalOperation | null>;
   getOperation(operationId: string): Promise<ProposalOperation | null>;
+  /** The latest operation with this correlation id (correlation ids are not unique). */
   getOperationByCorrelation(correlationId: string): Promise<ProposalOperation | null>;
-  claimOperation(claim: LeaseClaim): Promise<ProposalOperation | null>;
-  completeOperation(operationId: string, workerId: string, completion: LeaseCompletion & { proposal_id: string | null }): Promise<boolean>;
+  /**
+   * The worker loop's claim: atomically moves the oldest runnable operation — PENDING, or
+   * RUNNING whose lease expired (its worker died) — to RUNNING under `workerId`'s lease until
+   * `now + leaseMs`. Of concurrent claimers (replicas included) exactly one gets a given
+   * operation; null when nothing is runnable. Only operations with `request_json` are runnable.
+   */
+  claimRunnable(request: LeaseRequest): Promise<ProposalOperation | null>;
+  /** Claims this operation if it is PENDING and has a request (null otherwise). */
+  claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<ProposalOperation | null>;
+  /** Heartbeat: pushes the lease to `now + leaseMs`; false when the lease was lost. */
+  extendLease(request: LeaseRequest & { readonly operationId: string }): Promise<boolean>;
+  /** RUNNING → SUCCEEDED, only by the lease holder; false otherwise (lease lost, already finished). */
+  completeOperation(operationId: string, workerId: string, success: OperationSuccess): Promise<boolean>;
+  /** RUNNING → FAILED, only by the lease holder; false otherwise. */
+  failOperation(operationId: string, workerId: string, failure: OperationFailure): Promise<boolean>;
 
-  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /** Row → record mappers for the proposal store (booleans are 0/1 and counts strings on some engines). */
 import type { Row } from '../sql/executor.ts';
-import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent } from './port.ts';
+import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, VersionLineage, WorkflowEvent } from './port.ts';
 
 const text = (value: unknown): string => String(value);
 const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
@@ -24,16 +24,22 @@ export function toProposal(row: Row): ProposalRecord {
   };
 }
 
-export function toVersion(row: Row): ProposalVersion {
+export function toLineage(row: Row): VersionLineage {
   return {
     proposal_version_id: text(row['proposal_version_id']),
-    proposal_id: text(row['proposal_id']),
     version_no: Number(row['version_no']),
     created_at: text(row['created_at']),
-    request_hash: text(row['request_hash']),
-    artifact_hash: text(row['artifact_hash']),
-    simulation_hash: text(row['simulation_hash']),
     status_at_creation: text(row['status_at_creation']),
+    request_hash: text(row['request_hash']),
+    simulation_hash: text(row['simulation_hash']),
+    artifact_hash: text(row['artifact_hash']),
+  };
+}
+
+export function toVersion(row: Row): ProposalVersion {
+  return {
+    ...toLineage(row),
+    proposal_id: text(row['proposal_id']),
     proposal_result_json: row['proposal_result_json'],
     artifact_json: row['artifact_json'],
     evidence_bundle_json: row['evidence_bundle_json'],

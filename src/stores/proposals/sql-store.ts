@@ -1,189 +1,141 @@
 /**
- * The proposal store on the shared SQL layer (SQLite `:memory:` for IN_MEMORY, a SQLite file,
- * or PostgreSQL). Guarded writes start with the compare-and-set UPDATE of the proposal row,
- * which also serialises writers of one proposal (the row stays locked until commit), so the
- * event sequence numbers assigned after it are gap-free and in order.
+ * The proposal store on the shared SQL layer: one implementation for SQLite `:memory:`
+ * (IN_MEMORY), a SQLite file and PostgreSQL.
+ *
+ * Every change to an existing proposal starts with one compare-and-set UPDATE of its row
+ * (`WHERE current_state = <event.from_state> AND row_version = <what the caller read>`). Of
+ * concurrent writers exactly one matches: on PostgreSQL the others wait on the row lock and
+ * then re-check the condition against the winner's committed row; SQLite runs writers one at a
+ * time. The winner holds the row until commit, which also serialises the numbering of the
+ * events appended after it.
  */
 import type { ReasonCode } from '../../config/reason-codes.ts';
-import type { SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
+import type { Row, SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
 import { pageOf } from '../sql/keyset-cursor.ts';
 import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
-import type {
-  Approval,
-  GuardFailure,
-  IdempotencyClaim,
-  IdempotencyRecord,
-  IdempotentOutcome,
-  ProposalStore,
-  ProposalVersion,
-  WorkflowEvent,
-} from './port.ts';
-import { toApproval, toEvent, toIdempotency, toOperation, toProposal, toVersion } from './rows.ts';
+import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
+import type { GuardFailure, IdempotentWrite, ProposalStore, TransitionEvent } from './port.ts';
+import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
 
 const INVALID_CURSOR: ReasonCode = 'PROPOSAL_INVALID_CURSOR';
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
-/** Unwinds a transaction that must leave nothing behind, carrying the answer out of it. */
-class Abort<T> extends Error {
-  constructor(readonly answer: T) {
-    super('transaction aborted on purpose');
+const isoOrNull = (value: string | null): string | null => (value === null ? null : isoTimestamp(value));
+
+/** Records of one write must all belong to one proposal; anything else is a caller bug, refused before SQL. */
+function requireOneProposal(proposalId: string, ...records: ({ readonly proposal_id: string } | undefined)[]): void {
+  for (const record of records) {
+    if (record && record.proposal_id !== proposalId) throw new Error(`A write for proposal ${proposalId} carries a record of ${record.proposal_id}.`);
   }
 }
 
-async function one<T>(db: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
-  const [row] = await db.query(sql, params);
-  return row ? map(row) : null;
+/** Rolls a transaction back on purpose (undoing an idempotency claim) while carrying its answer out. */
+class Rollback extends Error {
+  constructor(readonly answer: GuardFailure) {
+    super('rolled back on purpose');
+  }
 }
 
-async function insertVersion(tx: SqlQueryable, v: ProposalVersion): Promise<void> {
-  await tx.execute(
-    `INSERT INTO proposal_versions (proposal_version_id, proposal_id, version_no, created_at, request_hash, artifact_hash, simulation_hash,
-       status_at_creation, proposal_result_json, artifact_json, evidence_bundle_json, gate_decision_json)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-    [
-      v.proposal_version_id,
-      v.proposal_id,
-      v.version_no,
-      isoTimestamp(v.created_at),
-      v.request_hash,
-      v.artifact_hash,
-      v.simulation_hash,
-      v.status_at_creation,
-      json(v.proposal_result_json),
-      json(v.artifact_json),
-      json(v.evidence_bundle_json ?? {}),
-      json(v.gate_decision_json),
-    ],
-  );
-}
-
-async function insertEvent(tx: SqlQueryable, e: WorkflowEvent): Promise<void> {
-  await tx.execute(
-    `INSERT INTO proposal_workflow_events (event_id, proposal_id, event_type, from_state, to_state, actor_id, occurred_at, reason_json, related_version_no, sequence_no)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(sequence_no), 0) + 1 FROM proposal_workflow_events WHERE proposal_id = $2))`,
-    [e.event_id, e.proposal_id, e.event_type, e.from_state, e.to_state, e.actor_id, isoTimestamp(e.occurred_at), json(e.reason_json ?? {}), e.related_version_no],
-  );
-}
-
-async function insertApproval(tx: SqlQueryable, a: Approval): Promise<void> {
-  await tx.execute(
-    `INSERT INTO proposal_approvals (approval_id, proposal_id, approval_type, approved, actor_id, occurred_at, details_json, related_version_no, sequence_no)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT COALESCE(MAX(sequence_no), 0) + 1 FROM proposal_approvals WHERE proposal_id = $2))`,
-    [a.approval_id, a.proposal_id, a.approval_type, a.approved, a.actor_id, isoTimestamp(a.occurred_at), json(a.details_json ?? {}), a.related_version_no],
-  );
-}
-
-/**
- * Claims an idempotency key for this write. Undefined: claimed, go on. Otherwise the answer
- * for a retry (same request) or a reuse of the key with another request.
- */
-async function claimKey(
-  tx: SqlQueryable,
-  claim: IdempotencyClaim,
-  proposalId: string,
-  versionNo: number,
-  createdAt: string,
-): Promise<IdempotentOutcome<never> | undefined> {
-  const claimed = await tx.query(
-    `INSERT INTO proposal_idempotency (idempotency_key, request_hash, proposal_id, proposal_version_no, created_at) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
-    [claim.key, claim.request_hash, proposalId, versionNo, isoTimestamp(createdAt)],
-  );
-  if (claimed.length > 0) return undefined;
-  const existing = await one(tx, 'SELECT * FROM proposal_idempotency WHERE idempotency_key = $1', [claim.key], toIdempotency);
-  if (!existing) throw new Error(`Idempotency key ${claim.key} vanished while it was being claimed.`);
-  return existing.request_hash === claim.request_hash
-    ? { outcome: 'existing', idempotency: existing }
-    : { outcome: 'idempotency_conflict', idempotency: existing };
-}
-
-async function whyNot(tx: SqlQueryable, proposalId: string, expectedState: string | undefined): Promise<GuardFailure> {
-  const current = await one(tx, 'SELECT * FROM proposal_records WHERE proposal_id = $1', [proposalId], toProposal);
-  if (!current) return { outcome: 'not_found' };
-  if (expectedState !== undefined && current.current_state !== expectedState) return { outcome: 'state_conflict', current };
-  return { outcome: 'version_conflict', current };
-}
-
-async function answerOf<T>(work: Promise<T>): Promise<T> {
+async function answerOf<T>(work: Promise<T>): Promise<T | GuardFailure> {
   try {
     return await work;
   } catch (error) {
-    if (error instanceof Abort) return error.answer as T;
+    if (error instanceof Rollback) return error.answer;
     throw error;
   }
 }
 
+const ADVANCE = 'UPDATE proposal_records SET current_state = $4, last_event_at = $5, row_version = row_version + 1';
+const GUARD = 'WHERE proposal_id = $1 AND current_state = $2 AND row_version = $3';
+
+function advanceParams(event: TransitionEvent, expectedRowVersion: number): SqlValue[] {
+  return [event.proposal_id, event.from_state, expectedRowVersion, event.to_state, isoTimestamp(event.occurred_at)];
+}
+
+/** After a compare-and-set matched nothing: why, read inside the same transaction. */
+async function whyNot(tx: SqlQueryable, event: TransitionEvent): Promise<GuardFailure> {
+  const [row] = await tx.query('SELECT * FROM proposal_records WHERE proposal_id = $1', [event.proposal_id]);
+  if (!row) return { outcome: 'not_found' };
+  const current = toProposal(row);
+  return current.current_state === event.from_state
+    ? { outcome: 'version_conflict', code: 'PROPOSAL_VERSION_CONFLICT', current }
+    : { outcome: 'state_conflict', code: 'PROPOSAL_STATE_CONFLICT', current };
+}
+
+async function one<T>(db: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Row) => T): Promise<T | null> {
+  const [row] = await db.query(sql, params);
+  return row ? map(row) : null;
+}
+
 export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
   return {
-    createProposal(input) {
-      return answerOf(
-        db.transaction(async (tx) => {
-          const { proposal } = input;
-          if (input.idempotency) {
-            const decided = await claimKey(tx, input.idempotency, proposal.proposal_id, input.version.version_no, proposal.created_at);
-            if (decided) return decided;
-          }
-          const [row] = await tx.query(
-            `INSERT INTO proposal_records (proposal_id, portfolio_id, mandate_id, jurisdiction, created_by, created_at, last_event_at, current_state,
-               current_version_no, title, advisor_notes, row_version)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1) RETURNING *`,
-            [
-              proposal.proposal_id,
-              proposal.portfolio_id,
-              proposal.mandate_id,
-              proposal.jurisdiction,
-              proposal.created_by,
-              isoTimestamp(proposal.created_at),
-              isoTimestamp(proposal.last_event_at),
-              proposal.current_state,
-              proposal.current_version_no,
-              proposal.title,
-              proposal.advisor_notes,
-            ],
-          );
-          await insertVersion(tx, input.version);
-          await insertEvent(tx, input.event);
-          return { outcome: 'created' as const, proposal: toProposal(row ?? {}) };
-        }),
-      );
-    },
-
-    createVersion(input) {
-      return answerOf(
-        db.transaction(async (tx) => {
-          if (input.idempotency) {
-            const decided = await claimKey(tx, input.idempotency, input.proposalId, input.version.version_no, input.version.created_at);
-            if (decided) return decided;
-          }
-          const [row] = await tx.query(
-            `UPDATE proposal_records SET current_version_no = $3, current_state = $4, last_event_at = $5,
-               portfolio_id = COALESCE($6, portfolio_id), row_version = row_version + 1
-             WHERE proposal_id = $1 AND row_version = $2 RETURNING *`,
-            [input.proposalId, input.expectedRowVersion, input.version.version_no, input.newState, isoTimestamp(input.event.occurred_at), input.portfolioId ?? null],
-          );
-          // Throwing rolls back the idempotency claim made above.
-          if (!row) throw new Abort(await whyNot(tx, input.proposalId, undefined));
-          await insertVersion(tx, input.version);
-          await insertEvent(tx, input.event);
-          return { outcome: 'created' as const, proposal: toProposal(row) };
-        }),
-      );
-    },
-
-    async transition(input) {
-      return db.transaction(async (tx) => {
-        const guard = new Where();
-        guard.add(`proposal_id = ${guard.param(input.proposalId)}`).add(`current_state = ${guard.param(input.expectedState)}`);
-        if (input.expectedRowVersion !== undefined) guard.add(`row_version = ${guard.param(input.expectedRowVersion)}`);
+    async createProposal({ proposal, version, event, idempotency }) {
+      requireOneProposal(proposal.proposal_id, version, event);
+      if (version.version_no !== 1 || event.from_state !== null) throw new Error('A new proposal starts with version 1 and an event from no state.');
+      return db.transaction(async (tx): Promise<IdempotentWrite> => {
+        if (idempotency) {
+          const decided = await claimIdempotencyKey(tx, idempotency, { proposalId: proposal.proposal_id, versionNo: 1, createdAt: proposal.created_at });
+          if (decided) return decided;
+        }
         const [row] = await tx.query(
-          `UPDATE proposal_records SET current_state = ${guard.param(input.newState)}, last_event_at = ${guard.param(isoTimestamp(input.event.occurred_at))},
-             row_version = row_version + 1 ${guard} RETURNING *`,
-          guard.params,
+          `INSERT INTO proposal_records (proposal_id, portfolio_id, mandate_id, jurisdiction, created_by, created_at, last_event_at, current_state,
+             current_version_no, title, advisor_notes, row_version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $10, 1) RETURNING *`,
+          [
+            proposal.proposal_id,
+            proposal.portfolio_id,
+            proposal.mandate_id,
+            proposal.jurisdiction,
+            proposal.created_by,
+            isoTimestamp(proposal.created_at),
+            isoTimestamp(event.occurred_at),
+            event.to_state,
+            proposal.title,
+            proposal.advisor_notes,
+          ],
         );
-        if (!row) return whyNot(tx, input.proposalId, input.expectedState);
-        await insertEvent(tx, input.event);
-        if (input.approval) await insertApproval(tx, input.approval);
+        if (!row) throw new Error(`Inserting proposal ${proposal.proposal_id} returned no row.`);
+        await insertVersion(tx, version);
+        await insertEvent(tx, event);
+        return { outcome: 'created', proposal: toProposal(row) };
+      });
+    },
+
+    async createVersion({ expectedRowVersion, version, event, portfolioId, idempotency }) {
+      requireOneProposal(event.proposal_id, version);
+      return answerOf(
+        db.transaction(async (tx): Promise<IdempotentWrite> => {
+          if (idempotency) {
+            const decided = await claimIdempotencyKey(tx, idempotency, { proposalId: event.proposal_id, versionNo: version.version_no, createdAt: version.created_at });
+            if (decided) return decided;
+          }
+          // The version number must follow the current one, so a version can never be skipped or overwritten.
+          const [row] = await tx.query(
+            `${ADVANCE}, current_version_no = $6, portfolio_id = COALESCE($7, portfolio_id) ${GUARD} AND current_version_no = $6 - 1 RETURNING *`,
+            [...advanceParams(event, expectedRowVersion), version.version_no, portfolioId ?? null],
+          );
+          if (!row) {
+            const failure = await whyNot(tx, event);
+            if (failure.outcome === 'version_conflict' && failure.current.row_version === expectedRowVersion) {
+              throw new Error(`Version ${version.version_no} does not follow version ${failure.current.current_version_no} of ${event.proposal_id}.`);
+            }
+            // Throwing rolls back the idempotency claim made above.
+            throw new Rollback(failure);
+          }
+          await insertVersion(tx, version);
+          await insertEvent(tx, event);
+          return { outcome: 'created', proposal: toProposal(row) };
+        }),
+      );
+    },
+
+    async transition({ expectedRowVersion, event, approval }) {
+      requireOneProposal(event.proposal_id, approval);
+      return db.transaction(async (tx) => {
+        const [row] = await tx.query(`${ADVANCE} ${GUARD} RETURNING *`, advanceParams(event, expectedRowVersion));
+        if (!row) return whyNot(tx, event);
+        await insertEvent(tx, event);
+        if (approval) await insertApproval(tx, approval);
         return { outcome: 'applied' as const, proposal: toProposal(row) };
       });
     },
@@ -207,8 +159,13 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       one(db, 'SELECT * FROM proposal_versions WHERE proposal_id = $1 AND version_no = $2', [proposalId, versionNo], toVersion),
     getCurrentVersion: (proposalId) =>
       one(db, 'SELECT * FROM proposal_versions WHERE proposal_id = $1 ORDER BY version_no DESC LIMIT 1', [proposalId], toVersion),
-    async listVersions(proposalId) {
-      return (await db.query('SELECT * FROM proposal_versions WHERE proposal_id = $1 ORDER BY version_no', [proposalId])).map(toVersion);
+    async listLineage(proposalId) {
+      const rows = await db.query(
+        `SELECT proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash
+         FROM proposal_versions WHERE proposal_id = $1 ORDER BY version_no`,
+        [proposalId],
+      );
+      return rows.map(toLineage);
     },
     async listEvents(proposalId) {
       return (await db.query('SELECT * FROM proposal_workflow_events WHERE proposal_id = $1 ORDER BY sequence_no', [proposalId])).map(toEvent);
@@ -216,8 +173,7 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
     async listApprovals(proposalId) {
       return (await db.query('SELECT * FROM proposal_approvals WHERE proposal_id = $1 ORDER BY sequence_no', [proposalId])).map(toApproval);
     },
-    getIdempotency: (key): Promise<IdempotencyRecord | null> =>
-      one(db, 'SELECT * FROM proposal_idempotency WHERE idempotency_key = $1', [key], toIdempotency),
+    getIdempotency: (key) => one(db, 'SELECT * FROM proposal_idempotency WHERE idempotency_key = $1', [key], toIdempotency),
 
     async createOperation(op) {
       await db.execute(
@@ -233,13 +189,13 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
           op.proposal_id,
           op.created_by,
           isoTimestamp(op.created_at),
-          isoOrUndefined(op.started_at ?? undefined) ?? null,
-          isoOrUndefined(op.finished_at ?? undefined) ?? null,
+          isoOrNull(op.started_at),
+          isoOrNull(op.finished_at),
           json(op.result_json),
           json(op.error_json),
           json(op.request_json),
           op.lease_owner,
-          isoOrUndefined(op.lease_expires_at ?? undefined) ?? null,
+          isoOrNull(op.lease_expires_at),
         ],
       );
     },
@@ -253,9 +209,6 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
     completeOperation: (operationId, workerId, completion) =>
       completeLeasedOperation(db, 'proposal_async_operations', operationId, workerId, completion, { column: 'proposal_id', value: completion.proposal_id }),
 
-    async ping() {
-      await db.query('SELECT 1 AS ok');
-    },
     close: () => db.close(),
   };
 }

@@ -1,6 +1,6 @@
--- Advisory proposal store (SQLite: ISO-8601 text timestamps, JSON text, 0/1 booleans). Reference table names; real types, keys, foreign keys to the
--- proposal, uniqueness where the contract implies it, and indexes for every list filter.
--- Versions, workflow events and approvals are append-only: triggers reject UPDATE and DELETE.
+-- Advisory proposal store, SQLite twin of the PostgreSQL baseline: same tables, keys, checks,
+-- indexes and append-only triggers. Timestamps are toISOString() text (so text order is time
+-- order), JSON is text, booleans are 0/1; SQLite has no domains, so the state list is repeated.
 
 CREATE TABLE proposal_records (
   proposal_id TEXT PRIMARY KEY,
@@ -10,13 +10,14 @@ CREATE TABLE proposal_records (
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL,
   last_event_at TEXT NOT NULL,
-  current_state TEXT NOT NULL,
+  current_state TEXT NOT NULL CHECK (current_state IN ('DRAFT', 'RISK_REVIEW', 'COMPLIANCE_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY', 'EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED')),
   current_version_no INTEGER NOT NULL CHECK (current_version_no >= 1),
   title TEXT,
   advisor_notes TEXT,
   -- Optimistic concurrency: every change bumps it, every guarded write compares it.
   row_version INTEGER NOT NULL DEFAULT 1
 );
+-- Lists are ordered created_at DESC, proposal_id DESC; each filter has its own range index.
 CREATE INDEX proposal_records_created_idx ON proposal_records (created_at DESC, proposal_id DESC);
 CREATE INDEX proposal_records_portfolio_idx ON proposal_records (portfolio_id, created_at DESC, proposal_id DESC);
 CREATE INDEX proposal_records_state_idx ON proposal_records (current_state, created_at DESC, proposal_id DESC);
@@ -41,15 +42,18 @@ CREATE TABLE proposal_versions (
 CREATE TABLE proposal_workflow_events (
   event_id TEXT PRIMARY KEY,
   proposal_id TEXT NOT NULL REFERENCES proposal_records (proposal_id),
-  event_type TEXT NOT NULL,
-  from_state TEXT,
-  to_state TEXT NOT NULL,
+  event_type TEXT NOT NULL CHECK (event_type IN (
+    'CREATED', 'NEW_VERSION_CREATED', 'SUBMITTED_FOR_RISK_REVIEW', 'RISK_APPROVED',
+    'SUBMITTED_FOR_COMPLIANCE_REVIEW', 'COMPLIANCE_APPROVED', 'CLIENT_CONSENT_RECORDED',
+    'EXECUTION_REQUESTED', 'EXECUTED', 'REJECTED', 'EXPIRED', 'CANCELLED')),
+  from_state TEXT CHECK (from_state IN ('DRAFT', 'RISK_REVIEW', 'COMPLIANCE_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY', 'EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED')),
+  to_state TEXT NOT NULL CHECK (to_state IN ('DRAFT', 'RISK_REVIEW', 'COMPLIANCE_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY', 'EXECUTED', 'REJECTED', 'CANCELLED', 'EXPIRED')),
   actor_id TEXT NOT NULL,
   occurred_at TEXT NOT NULL,
   reason_json TEXT NOT NULL,
   related_version_no INTEGER,
   -- Position in the proposal's history, assigned inside the writing transaction, which holds
-  -- the proposal row: events are read back exactly in the order they happened.
+  -- the proposal row: events are read back exactly in the order they were written.
   sequence_no INTEGER NOT NULL,
   UNIQUE (proposal_id, sequence_no)
 );
@@ -58,7 +62,7 @@ CREATE TABLE proposal_approvals (
   approval_id TEXT PRIMARY KEY,
   proposal_id TEXT NOT NULL REFERENCES proposal_records (proposal_id),
   approval_type TEXT NOT NULL CHECK (approval_type IN ('RISK', 'COMPLIANCE', 'CLIENT_CONSENT')),
-  approved INTEGER NOT NULL,
+  approved INTEGER NOT NULL CHECK (approved IN (0, 1)),
   actor_id TEXT NOT NULL,
   occurred_at TEXT NOT NULL,
   details_json TEXT NOT NULL,
@@ -67,6 +71,8 @@ CREATE TABLE proposal_approvals (
   UNIQUE (proposal_id, sequence_no)
 );
 
+-- One row per key, claimed with INSERT … ON CONFLICT DO NOTHING in the transaction that writes
+-- what it points at (hence the deferred foreign key); kept as long as the proposal.
 CREATE TABLE proposal_idempotency (
   idempotency_key TEXT PRIMARY KEY,
   request_hash TEXT NOT NULL,
@@ -75,9 +81,10 @@ CREATE TABLE proposal_idempotency (
   created_at TEXT NOT NULL
 );
 
+-- Correlation ids are not unique (the reference's UNIQUE made a reused one a 500): the latest wins.
 CREATE TABLE proposal_async_operations (
   operation_id TEXT PRIMARY KEY,
-  operation_type TEXT NOT NULL,
+  operation_type TEXT NOT NULL CHECK (operation_type IN ('CREATE_PROPOSAL', 'CREATE_PROPOSAL_VERSION')),
   status TEXT NOT NULL CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED')),
   correlation_id TEXT NOT NULL,
   idempotency_key TEXT,
