@@ -7,7 +7,9 @@ import type { Logger } from 'pino';
 import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
+import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
+import { createDpmRunService } from '../services/dpm-runs.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { createReadinessSource } from './readiness.ts';
@@ -49,6 +51,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     logger,
     routes: [
       healthRoutes(readiness),
+      dpmRunRoutes({ service: createDpmRunService({ store: stores.dpm, replayEnabled: true }), store: stores.dpm }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: {

@@ -270,6 +270,14 @@ const entries = {
     meaning: 'The simulate CLI could not read its input file as JSON (exit 66).',
   },
 
+  // ── DPM run API ──────────────────────────────────────────────────────────────────────
+  IDEMPOTENCY_KEY_CONFLICT: {
+    area: 'request',
+    meaning: 'The Idempotency-Key was already used with a different request (409); nothing was recorded.',
+  },
+  DPM_RUN_NOT_FOUND: { area: 'request', meaning: 'No DPM run matches the id, correlation id or request hash (404).' },
+  DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No DPM run was recorded with this Idempotency-Key (404).' },
+
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {
     area: 'http',

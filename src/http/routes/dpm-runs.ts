@@ -1,0 +1,87 @@
+/**
+ * DPM simulate and run lookups (a first slice of the DPM run API: feature flags, listing,
+ * async operations, workflow, lineage and support bundles follow with issue #8).
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { DpmRunService } from '../../services/dpm-runs.ts';
+import { runLookup } from '../../services/dpm-runs.ts';
+import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-supportability/port.ts';
+import { HttpError } from '../errors.ts';
+
+const TAG = 'DPM Run Supportability';
+
+const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined || first.trim() === '' ? undefined : first.trim();
+}
+
+function found(run: RunRecord | null): Record<string, unknown> {
+  if (!run) throw new HttpError(404, 'DPM_RUN_NOT_FOUND', 'No run matches.');
+  return runLookup(run);
+}
+
+export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportabilityStore }): FastifyPluginAsync {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post(
+      '/rebalance/simulate',
+      {
+        schema: {
+          tags: ['DPM Rebalance'],
+          summary: 'Simulate a rebalance; the run is recorded before it is returned. Idempotency-Key is required.',
+          description:
+            'The body is a RebalanceRequest (see docs/engine.md). The same Idempotency-Key with the same request replays the stored run (same rebalance_run_id, header `Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Without X-Correlation-Id a `corr_<hex>` id is generated.',
+          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()), 'x-correlation-id': Type.Optional(Type.String()) }),
+        },
+      },
+      async (request, reply) => {
+        const idempotencyKey = headerValue(request.headers[IDEMPOTENCY_HEADER]);
+        if (!idempotencyKey) {
+          throw new HttpError(422, 'VALIDATION_ERROR', 'The Idempotency-Key header is required.', [
+            { field: 'headers.idempotency-key', code: 'required', message: 'Idempotency-Key is required' },
+          ]);
+        }
+        const outcome = await deps.service.simulate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
+        if (outcome.outcome === 'invalid') {
+          throw new HttpError(
+            422,
+            'VALIDATION_ERROR',
+            'The request is invalid; see errors.',
+            outcome.problems.map((p) => ({ field: `body.${p.field}`, code: p.code, message: p.message })),
+          );
+        }
+        if (outcome.outcome === 'conflict') {
+          throw new HttpError(409, 'IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
+        }
+        if (outcome.replayed) void reply.header('Idempotent-Replay', 'true');
+        return reply.send(outcome.result);
+      },
+    );
+
+    const lookup = { tags: [TAG], response: {} };
+    app.get<{ Params: { rebalance_run_id: string } }>('/rebalance/runs/:rebalance_run_id', { schema: { ...lookup, summary: 'A run by id.' } }, async (request) =>
+      found(await deps.store.getRun(request.params.rebalance_run_id)),
+    );
+    app.get<{ Params: { correlation_id: string } }>(
+      '/rebalance/runs/by-correlation/:correlation_id',
+      { schema: { ...lookup, summary: 'The latest run of a correlation id.' } },
+      async (request) => found(await deps.store.getRunByCorrelation(request.params.correlation_id)),
+    );
+    app.get<{ Params: { request_hash: string } }>(
+      '/rebalance/runs/by-request-hash/:request_hash',
+      { schema: { ...lookup, summary: 'The latest run of a request hash.' } },
+      async (request) => found(await deps.store.getRunByRequestHash(request.params.request_hash)),
+    );
+    app.get<{ Params: { idempotency_key: string } }>(
+      '/rebalance/runs/idempotency/:idempotency_key',
+      { schema: { ...lookup, summary: 'The current mapping of an idempotency key.' } },
+      async (request) => {
+        const mapping = await deps.store.getIdempotencyMapping(request.params.idempotency_key);
+        if (!mapping) throw new HttpError(404, 'DPM_IDEMPOTENCY_KEY_NOT_FOUND', 'No run was recorded with this key.');
+        return mapping;
+      },
+    );
+  };
+}

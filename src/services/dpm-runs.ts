@@ -1,0 +1,80 @@
+/**
+ * DPM runs: simulate with durable idempotency, and the run lookups of the supportability API.
+ * A run is acknowledged only after the store has recorded it (with its idempotency mapping,
+ * history entry and lineage edges, in one transaction), so every replica sharing the store
+ * replays the same run for the same key.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  rebalanceRequestHash,
+  simulateRebalance,
+  validateRebalanceRequest,
+  type RebalanceResult,
+  type ValidationProblem,
+} from '../domain/dpm/index.ts';
+import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
+
+export type SimulateOutcome =
+  | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
+  | { readonly outcome: 'conflict' }
+  | { readonly outcome: 'ok'; readonly replayed: boolean; readonly result: unknown };
+
+export interface SimulateCommand {
+  readonly body: unknown;
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+}
+
+export interface DpmRunService {
+  simulate(command: SimulateCommand): Promise<SimulateOutcome>;
+}
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+export function createDpmRunService(deps: { store: DpmSupportabilityStore; now?: () => Date; replayEnabled: boolean }): DpmRunService {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async simulate({ body, idempotencyKey, correlationId }) {
+      const validated = validateRebalanceRequest(body);
+      if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
+      const request = validated.value;
+      const requestHash = rebalanceRequestHash(request);
+      const runId = `rr_${hex(4)}`;
+      const result: RebalanceResult = simulateRebalance(request, { runId, correlationId, requestHash });
+      const createdAt = now().toISOString();
+      const run: RunRecord = {
+        rebalance_run_id: runId,
+        correlation_id: correlationId,
+        request_hash: requestHash,
+        idempotency_key: idempotencyKey,
+        portfolio_id: request.portfolio_snapshot.portfolio_id,
+        status: String((result as { status?: unknown }).status ?? ''),
+        created_at: createdAt,
+        result_json: result,
+      };
+      const recorded = await deps.store.recordRun({
+        run,
+        replay: deps.replayEnabled,
+        lineage: [
+          { edge_id: `dle_${hex(8)}`, source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
+          { edge_id: `dle_${hex(8)}`, source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
+        ],
+      });
+      if (recorded.outcome === 'conflict') return { outcome: 'conflict' };
+      return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json };
+    },
+  };
+}
+
+/** The reference's `DpmRunLookupResponse`. */
+export function runLookup(run: RunRecord): Record<string, unknown> {
+  return {
+    rebalance_run_id: run.rebalance_run_id,
+    correlation_id: run.correlation_id,
+    request_hash: run.request_hash,
+    idempotency_key: run.idempotency_key,
+    portfolio_id: run.portfolio_id,
+    created_at: run.created_at,
+    result: run.result_json,
+  };
+}

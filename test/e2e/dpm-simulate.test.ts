@@ -1,0 +1,81 @@
+/**
+ * POST /rebalance/simulate on real processes: the run is durable, replays by Idempotency-Key
+ * across replicas sharing one PostgreSQL, and is found again by the lookups.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { REPO_ROOT, startService, type RunningService } from '../support/service-process.ts';
+
+const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/scenario_01_cash_inflow.json`, 'utf8')) as {
+  request: Record<string, unknown>;
+  expected: { status: string };
+};
+
+async function simulate(service: RunningService, key: string | undefined, body: unknown, correlation?: string) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (key !== undefined) headers['idempotency-key'] = key;
+  if (correlation !== undefined) headers['x-correlation-id'] = correlation;
+  const response = await fetch(`${service.baseUrl}/rebalance/simulate`, { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: response.status, replay: response.headers.get('idempotent-replay'), body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('POST /rebalance/simulate on two replicas sharing PostgreSQL', () => {
+  let database: TestDatabase;
+  let replicas: [RunningService, RunningService];
+
+  beforeAll(async () => {
+    database = await freshDatabase();
+    const env = { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn };
+    const first = await startService(env);
+    replicas = [first, await startService(env)];
+  });
+
+  afterAll(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await database.drop();
+  });
+
+  it('records the run, replays it by key, refuses the key for another request, and finds it again', async () => {
+    const [a, b] = replicas;
+    const first = await simulate(a, 'key-1', vector.request, 'corr-e2e-1');
+    expect(first.status).toBe(200);
+    expect(first.body['status']).toBe(vector.expected.status);
+    const runId = first.body['rebalance_run_id'];
+
+    const replay = await simulate(b, 'key-1', vector.request, 'corr-e2e-2');
+    expect(replay).toMatchObject({ status: 200, replay: 'true' });
+    expect(replay.body).toEqual(first.body);
+
+    const changed = { ...vector.request, options: { ...(vector.request['options'] as object), min_trade_notional: { amount: '1', currency: 'SGD' } } };
+    const conflict = await simulate(b, 'key-1', changed);
+    expect(conflict.status).toBe(409);
+    expect(conflict.body).toMatchObject({ detail: 'IDEMPOTENCY_KEY_CONFLICT' });
+
+    const byId = (await (await fetch(`${b.baseUrl}/rebalance/runs/${String(runId)}`)).json()) as Record<string, unknown>;
+    expect(byId).toMatchObject({ rebalance_run_id: runId, correlation_id: 'corr-e2e-1', idempotency_key: 'key-1', result: first.body });
+    expect(((await (await fetch(`${a.baseUrl}/rebalance/runs/by-correlation/corr-e2e-1`)).json()) as Record<string, unknown>)['rebalance_run_id']).toBe(runId);
+    expect(((await (await fetch(`${a.baseUrl}/rebalance/runs/idempotency/key-1`)).json()) as Record<string, unknown>)['rebalance_run_id']).toBe(runId);
+    const missing = await fetch(`${a.baseUrl}/rebalance/runs/rr_missing`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ detail: 'DPM_RUN_NOT_FOUND' });
+  });
+
+  it('50 parallel identical requests over both replicas create exactly one run', async () => {
+    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => simulate(replicas[i % 2] as RunningService, 'key-race', vector.request)));
+    expect(responses.every((r) => r.status === 200)).toBe(true);
+    const runIds = new Set(responses.map((r) => r.body['rebalance_run_id']));
+    expect(runIds.size).toBe(1);
+    expect(responses.filter((r) => r.replay !== 'true')).toHaveLength(1);
+  });
+
+  it('answers 422 naming the field for a missing key or an invalid body', async () => {
+    const [a] = replicas;
+    const noKey = await simulate(a, undefined, vector.request);
+    expect(noKey.status).toBe(422);
+    expect(noKey.body['errors']).toEqual([expect.objectContaining({ field: 'headers.idempotency-key' })]);
+    const invalid = await simulate(a, 'key-bad', { ...vector.request, portfolio_snapshot: undefined });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.portfolio_snapshot' })]));
+  });
+});
