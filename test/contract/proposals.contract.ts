@@ -225,7 +225,7 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
           proposal: { proposal_id: 'pp_1', current_version_no: 2 },
           idempotency: { idempotency_key: 'op_1', proposal_version_no: 2 },
         });
-        expect((await store.listLineage('pp_1')).map((v) => v.version_no)).toEqual([1, 2]);
+        expect((await store.getLineage('pp_1'))?.versions.map((v) => v.version_no)).toEqual([1, 2]);
       });
 
       it('a version number that does not follow the current one is refused, never skipped or overwritten', async () => {
@@ -252,14 +252,17 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         expect(await store.getIdempotency('v2')).toBeNull();
       });
 
-      it('lineage lists every version oldest first, without payloads', async () => {
+      it('lineage is the proposal with every version oldest first, without payloads', async () => {
         await create('pp_1');
-        await store.createVersion(versionInput(2, 1, { seconds: 20 }));
-        expect(await store.listLineage('pp_1')).toEqual([1, 2].map((no) => {
-          const { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash } = version('pp_1', no, at(no === 1 ? 0 : 20));
-          return { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash };
-        }));
-        expect(await store.listLineage('pp_none')).toEqual([]);
+        const added = await store.createVersion(versionInput(2, 1, { seconds: 20 }));
+        expect(await store.getLineage('pp_1')).toEqual({
+          proposal: added.outcome === 'created' ? added.proposal : null,
+          versions: [1, 2].map((no) => {
+            const { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash } = version('pp_1', no, at(no === 1 ? 0 : 20));
+            return { proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash };
+          }),
+        });
+        expect(await store.getLineage('pp_none')).toBeNull();
       });
     });
 
@@ -332,6 +335,34 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         expect(await store.getProposal('pp_1')).toMatchObject({ current_state: 'DRAFT', row_version: 1, last_event_at: at(0) });
         expect(await store.listEvents('pp_1')).toHaveLength(1);
         expect(await store.listApprovals('pp_1')).toEqual([]);
+      });
+    });
+
+    describe('descriptive updates', () => {
+      it('change only the given fields and bump the row version; a stale read or a missing proposal write nothing', async () => {
+        await create('pp_1');
+        expect(await store.updateProposal({ proposalId: 'pp_1', expectedRowVersion: 1, changes: { title: 'Renamed', advisor_notes: null } })).toEqual({
+          outcome: 'updated',
+          proposal: { ...(await create('pp_2')), proposal_id: 'pp_1', title: 'Renamed', advisor_notes: null, row_version: 2 },
+        });
+        expect(await store.updateProposal({ proposalId: 'pp_1', expectedRowVersion: 1, changes: { title: 'Lost' } })).toMatchObject({
+          outcome: 'version_conflict',
+          code: 'PROPOSAL_VERSION_CONFLICT',
+          current: { title: 'Renamed', row_version: 2 },
+        });
+        expect(await store.updateProposal({ proposalId: 'pp_none', expectedRowVersion: 1, changes: { title: 'x' } })).toEqual({ outcome: 'not_found' });
+        expect(await store.getProposal('pp_1')).toMatchObject({ title: 'Renamed', advisor_notes: null, jurisdiction: 'SG', current_state: 'DRAFT', row_version: 2 });
+        // A transition read before the update is refused: the proposal changed since.
+        expect(await store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'CANCELLED', 'DRAFT', 'CANCELLED') })).toMatchObject({ outcome: 'version_conflict' });
+      });
+
+      it('10 parallel updates from one read: exactly one lands, no lost update', async () => {
+        await create('pp_1');
+        const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => store.updateProposal({ proposalId: 'pp_1', expectedRowVersion: 1, changes: { title: `t${i}` } })));
+        const winners = outcomes.flatMap((o) => (o.outcome === 'updated' ? [o.proposal] : []));
+        expect(winners).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'version_conflict')).toHaveLength(9);
+        expect(await store.getProposal('pp_1')).toEqual(winners[0]);
       });
     });
 
@@ -419,36 +450,71 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         expect(await store.getOperationByCorrelation('corr_none')).toBeNull();
       });
 
-      it('one of 8 concurrent claimers gets an operation; only the lease holder completes it', async () => {
+      it('one of 8 concurrent worker-loop claimers gets an operation; only the lease holder completes it', async () => {
         await store.createOperation(operation('pop_1'));
-        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimOperation({ workerId: `w${i}`, now: at(1), leaseUntil: at(31) })));
+        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimRunnable({ workerId: `w${i}`, now: at(1), leaseMs: 30_000 })));
         const winners = claims.filter((c) => c !== null);
         expect(winners).toHaveLength(1);
         expect(winners[0]).toMatchObject({ operation_id: 'pop_1', status: 'RUNNING', started_at: at(1), lease_expires_at: at(31) });
         const owner = winners[0]?.lease_owner ?? '';
-        const done = { status: 'SUCCEEDED' as const, finished_at: at(2), result_json: { ok: true }, error_json: null, proposal_id: 'pp_9' };
+        const done = { finished_at: at(2), result_json: { ok: true }, proposal_id: 'pp_9' };
         expect(await store.completeOperation('pop_1', 'someone-else', done)).toBe(false);
         expect(await store.completeOperation('pop_1', owner, done)).toBe(true);
         expect(await store.completeOperation('pop_1', owner, done)).toBe(false);
-        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'SUCCEEDED', proposal_id: 'pp_9', result_json: { ok: true }, finished_at: at(2), lease_owner: null });
-        expect(await store.claimOperation({ workerId: 'w9', now: at(3), leaseUntil: at(33) })).toBeNull();
+        expect(await store.failOperation('pop_1', owner, { finished_at: at(3), error_json: { code: 'X' } })).toBe(false);
+        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'SUCCEEDED', proposal_id: 'pp_9', result_json: { ok: true }, error_json: null, finished_at: at(2), lease_owner: null, lease_expires_at: null });
+        expect(await store.claimRunnable({ workerId: 'w9', now: at(3), leaseMs: 30_000 })).toBeNull();
+      });
+
+      it('concurrent workers over several operations each get a different one, oldest first', async () => {
+        for (let i = 0; i < 3; i += 1) await store.createOperation(operation(`pop_${i}`, { created_at: at(i), correlation_id: `corr_${i}` }));
+        const claims = await Promise.all(Array.from({ length: 6 }, (_, i) => store.claimRunnable({ workerId: `w${i}`, now: at(10), leaseMs: 1000 })));
+        expect(claims.flatMap((c) => (c ? [c.operation_id] : [])).sort()).toEqual(['pop_0', 'pop_1', 'pop_2']);
+        expect(claims.filter((c) => c === null)).toHaveLength(3);
       });
 
       it("an operation whose worker died is resumed by another once the lease expires; the dead worker's result is refused", async () => {
         await store.createOperation(operation('pop_1'));
-        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'crashed', now: at(1), leaseUntil: at(31) })).toMatchObject({ lease_owner: 'crashed' });
-        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'w2', now: at(2), leaseUntil: at(32) })).toBeNull();
-        expect(await store.claimOperation({ workerId: 'w2', now: at(30), leaseUntil: at(60) })).toBeNull();
-        expect(await store.claimOperation({ workerId: 'w2', now: at(32), leaseUntil: at(62) })).toMatchObject({ operation_id: 'pop_1', lease_owner: 'w2', started_at: at(1) });
-        const failed = { status: 'FAILED' as const, finished_at: at(40), result_json: null, error_json: { code: 'X', message: 'm' }, proposal_id: null };
-        expect(await store.completeOperation('pop_1', 'crashed', failed)).toBe(false);
-        expect(await store.completeOperation('pop_1', 'w2', failed)).toBe(true);
-        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'FAILED', error_json: { code: 'X', message: 'm' }, result_json: null });
+        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'crashed', now: at(1), leaseMs: 30_000 })).toMatchObject({ lease_owner: 'crashed', lease_expires_at: at(31) });
+        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'w2', now: at(2), leaseMs: 30_000 })).toBeNull();
+        expect(await store.claimRunnable({ workerId: 'w2', now: at(30), leaseMs: 30_000 })).toBeNull();
+        expect(await store.claimRunnable({ workerId: 'w2', now: at(32), leaseMs: 30_000 })).toMatchObject({ operation_id: 'pop_1', lease_owner: 'w2', started_at: at(1), lease_expires_at: at(62) });
+        expect(await store.extendLease({ operationId: 'pop_1', workerId: 'crashed', now: at(33), leaseMs: 30_000 })).toBe(false);
+        expect(await store.extendLease({ operationId: 'pop_1', workerId: 'w2', now: at(50), leaseMs: 30_000 })).toBe(true);
+        expect(await store.getOperation('pop_1')).toMatchObject({ lease_expires_at: at(80) });
+        // The heartbeat keeps it: no take-over at t=70.
+        expect(await store.claimRunnable({ workerId: 'w3', now: at(70), leaseMs: 30_000 })).toBeNull();
+        const failed = { finished_at: at(75), error_json: { code: 'X', message: 'm' } };
+        expect(await store.failOperation('pop_1', 'crashed', failed)).toBe(false);
+        expect(await store.completeOperation('pop_1', 'crashed', { finished_at: at(75), result_json: {}, proposal_id: 'pp_x' })).toBe(false);
+        expect(await store.failOperation('pop_1', 'w2', failed)).toBe(true);
+        expect(await store.getOperation('pop_1')).toMatchObject({ status: 'FAILED', error_json: { code: 'X', message: 'm' }, result_json: null, proposal_id: null, lease_owner: null });
+        expect(await store.extendLease({ operationId: 'pop_1', workerId: 'w2', now: at(76), leaseMs: 30_000 })).toBe(false);
       });
 
-      it('an operation without its request payload is never picked by the worker loop', async () => {
+      it('an operation without its request payload is never claimed', async () => {
         await store.createOperation(operation('pop_1', { request_json: null }));
-        expect(await store.claimOperation({ workerId: 'w', now: at(1), leaseUntil: at(31) })).toBeNull();
+        expect(await store.claimRunnable({ workerId: 'w', now: at(1), leaseMs: 30_000 })).toBeNull();
+        expect(await store.claimOperation({ operationId: 'pop_1', workerId: 'w', now: at(1), leaseMs: 30_000 })).toBeNull();
+        expect(await store.claimOperation({ operationId: 'pop_none', workerId: 'w', now: at(1), leaseMs: 30_000 })).toBeNull();
+      });
+
+      it('updates compare-and-set on the status; leaving RUNNING drops the lease', async () => {
+        await store.createOperation(operation('pop_1'));
+        expect(await store.updateOperation({ operationId: 'pop_1', expectedStatus: 'PENDING', changes: { status: 'RUNNING', started_at: at(1) } })).toMatchObject({
+          status: 'RUNNING',
+          started_at: at(1),
+        });
+        expect(await store.updateOperation({ operationId: 'pop_1', expectedStatus: 'PENDING', changes: { status: 'FAILED' } })).toBeNull();
+        expect(await store.updateOperation({ operationId: 'pop_none', expectedStatus: 'PENDING', changes: { status: 'FAILED' } })).toBeNull();
+        const done = await store.updateOperation({
+          operationId: 'pop_1',
+          expectedStatus: 'RUNNING',
+          changes: { status: 'SUCCEEDED', finished_at: at(2), proposal_id: 'pp_1', result_json: { proposal: { id: 'pp_1' } } },
+        });
+        expect(done).toEqual({ ...operation('pop_1'), status: 'SUCCEEDED', started_at: at(1), finished_at: at(2), proposal_id: 'pp_1', result_json: { proposal: { id: 'pp_1' } } });
+        expect(await store.getOperation('pop_1')).toEqual(done);
+        expect(await store.updateOperation({ operationId: 'pop_1', expectedStatus: 'SUCCEEDED', changes: {} })).toEqual(done);
       });
     });
 

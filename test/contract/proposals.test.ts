@@ -87,7 +87,7 @@ describe('openProposalStore', () => {
     const opened = await openProposalStore({ backend, sqlitePath, postgresDsn: '', pools, migrate: false });
     expect(await opened.check()).toEqual({ ready: true });
     expect(await opened.store.listProposals({ limit: 1 })).toEqual({ items: [], nextCursor: null });
-    await opened.store.close();
+    await opened.close();
     expect(await opened.check()).toEqual({ ready: false });
   });
 

@@ -16,6 +16,8 @@ export interface OpenProposalStoreOptions {
 export interface OpenedProposalStore {
   readonly store: ProposalStore;
   check(): Promise<ProbeResult>;
+  /** Closes the store (SQLite: the database; PostgreSQL: nothing — pools belong to `PostgresPools`). */
+  close(): Promise<void>;
 }
 
 /** IN_MEMORY is SQLite `:memory:` behind the same queries, so it cannot drift from the others. */
@@ -33,5 +35,6 @@ export async function openProposalStore(options: OpenProposalStoreOptions): Prom
     migrate: options.migrate,
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
-  return { store: createSqlProposalStore(opened.executor), check: opened.check };
+  const store = createSqlProposalStore(opened.executor);
+  return { store, check: opened.check, close: () => store.close() };
 }

@@ -15,10 +15,42 @@ import { pageOf } from '../sql/keyset-cursor.ts';
 import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
-import type { GuardFailure, IdempotentWrite, ProposalStore, TransitionEvent } from './port.ts';
+import type { GuardFailure, IdempotentWrite, LeaseRequest, OperationChanges, ProposalStore, TransitionEvent, UpdateOutcome } from './port.ts';
 import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
 
 const INVALID_CURSOR: ReasonCode = 'PROPOSAL_INVALID_CURSOR';
+const OPERATIONS = 'proposal_async_operations';
+/** A worker that loses the race for the oldest runnable operation tries again while work is left. */
+const CLAIM_ATTEMPTS = 5;
+
+function leaseOf(request: LeaseRequest): { workerId: string; now: string; leaseUntil: string } {
+  return { workerId: request.workerId, now: isoTimestamp(request.now), leaseUntil: new Date(Date.parse(request.now) + request.leaseMs).toISOString() };
+}
+
+const PROPOSAL_CHANGE_COLUMNS = ['title', 'advisor_notes', 'mandate_id', 'jurisdiction'] as const;
+const OPERATION_TIME_COLUMNS = new Set(['started_at', 'finished_at']);
+const OPERATION_JSON_COLUMNS = new Set(['result_json', 'error_json']);
+const OPERATION_CHANGE_COLUMNS = ['status', 'proposal_id', 'started_at', 'finished_at', 'result_json', 'error_json'] as const;
+
+function operationValue(column: string, value: unknown): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (OPERATION_TIME_COLUMNS.has(column)) return isoTimestamp(String(value));
+  if (OPERATION_JSON_COLUMNS.has(column)) return json(value);
+  return String(value);
+}
+
+function operationSets(changes: OperationChanges, params: SqlValue[]): string[] {
+  const sets: string[] = [];
+  for (const column of OPERATION_CHANGE_COLUMNS) {
+    const value = changes[column];
+    if (value === undefined) continue;
+    params.push(operationValue(column, value));
+    sets.push(`${column} = $${params.length}`);
+  }
+  // A lease only means something while RUNNING.
+  if (changes.status !== undefined && changes.status !== 'RUNNING') sets.push('lease_owner = NULL', 'lease_expires_at = NULL');
+  return sets;
+}
 
 const isoOrNull = (value: string | null): string | null => (value === null ? null : isoTimestamp(value));
 
@@ -140,6 +172,23 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       });
     },
 
+    async updateProposal({ proposalId, expectedRowVersion, changes }): Promise<UpdateOutcome> {
+      const params: SqlValue[] = [proposalId, expectedRowVersion];
+      const sets = ['row_version = row_version + 1'];
+      for (const column of PROPOSAL_CHANGE_COLUMNS) {
+        const value = changes[column];
+        if (value === undefined) continue;
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      }
+      return db.transaction(async (tx): Promise<UpdateOutcome> => {
+        const [row] = await tx.query(`UPDATE proposal_records SET ${sets.join(', ')} WHERE proposal_id = $1 AND row_version = $2 RETURNING *`, params);
+        if (row) return { outcome: 'updated', proposal: toProposal(row) };
+        const [current] = await tx.query('SELECT * FROM proposal_records WHERE proposal_id = $1', [proposalId]);
+        return current ? { outcome: 'version_conflict', code: 'PROPOSAL_VERSION_CONFLICT', current: toProposal(current) } : { outcome: 'not_found' };
+      });
+    },
+
     getProposal: (proposalId) => one(db, 'SELECT * FROM proposal_records WHERE proposal_id = $1', [proposalId], toProposal),
     async listProposals(filter) {
       const where = new Where()
@@ -159,13 +208,17 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       one(db, 'SELECT * FROM proposal_versions WHERE proposal_id = $1 AND version_no = $2', [proposalId, versionNo], toVersion),
     getCurrentVersion: (proposalId) =>
       one(db, 'SELECT * FROM proposal_versions WHERE proposal_id = $1 ORDER BY version_no DESC LIMIT 1', [proposalId], toVersion),
-    async listLineage(proposalId) {
+    async getLineage(proposalId) {
+      const proposal = await one(db, 'SELECT * FROM proposal_records WHERE proposal_id = $1', [proposalId], toProposal);
+      if (!proposal) return null;
+      // Versions are immutable and committed with the pointer, so 1..current_version_no of the row
+      // just read is a consistent picture even while a new version is being added.
       const rows = await db.query(
         `SELECT proposal_version_id, version_no, created_at, status_at_creation, request_hash, simulation_hash, artifact_hash
-         FROM proposal_versions WHERE proposal_id = $1 ORDER BY version_no`,
-        [proposalId],
+         FROM proposal_versions WHERE proposal_id = $1 AND version_no <= $2 ORDER BY version_no`,
+        [proposalId, proposal.current_version_no],
       );
-      return rows.map(toLineage);
+      return { proposal, versions: rows.map(toLineage) };
     },
     async listEvents(proposalId) {
       return (await db.query('SELECT * FROM proposal_workflow_events WHERE proposal_id = $1 ORDER BY sequence_no', [proposalId])).map(toEvent);
@@ -202,12 +255,51 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
     getOperation: (operationId) => one(db, 'SELECT * FROM proposal_async_operations WHERE operation_id = $1', [operationId], toOperation),
     getOperationByCorrelation: (correlationId) =>
       one(db, 'SELECT * FROM proposal_async_operations WHERE correlation_id = $1 ORDER BY created_at DESC, operation_id DESC LIMIT 1', [correlationId], toOperation),
-    async claimOperation(claim) {
-      const row = await claimLeasedOperation(db, 'proposal_async_operations', claim);
+    async updateOperation({ operationId, expectedStatus, changes }) {
+      const params: SqlValue[] = [operationId, expectedStatus];
+      const sets = operationSets(changes, params);
+      if (sets.length === 0) return one(db, `SELECT * FROM ${OPERATIONS} WHERE operation_id = $1 AND status = $2`, params, toOperation);
+      const [row] = await db.query(`UPDATE ${OPERATIONS} SET ${sets.join(', ')} WHERE operation_id = $1 AND status = $2 RETURNING *`, params);
       return row ? toOperation(row) : null;
     },
-    completeOperation: (operationId, workerId, completion) =>
-      completeLeasedOperation(db, 'proposal_async_operations', operationId, workerId, completion, { column: 'proposal_id', value: completion.proposal_id }),
+    async claimRunnable(request) {
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+        const row = await claimLeasedOperation(db, OPERATIONS, leaseOf(request));
+        if (row) return toOperation(row);
+        const left = await db.query(
+          `SELECT operation_id FROM ${OPERATIONS}
+           WHERE (status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
+          [isoTimestamp(request.now)],
+        );
+        if (left.length === 0) return null;
+      }
+      return null;
+    },
+    async claimOperation(request) {
+      // request_json never changes after creation, so checking it first cannot race.
+      const [payload] = await db.query(`SELECT request_json FROM ${OPERATIONS} WHERE operation_id = $1`, [request.operationId]);
+      if (payload === undefined || payload['request_json'] === null || payload['request_json'] === undefined) return null;
+      const row = await claimLeasedOperation(db, OPERATIONS, { ...leaseOf(request), operationId: request.operationId });
+      return row ? toOperation(row) : null;
+    },
+    async extendLease(request) {
+      const changed = await db.execute(
+        `UPDATE ${OPERATIONS} SET lease_expires_at = $3 WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
+        [request.operationId, request.workerId, leaseOf(request).leaseUntil],
+      );
+      return changed > 0;
+    },
+    completeOperation: (operationId, workerId, success) =>
+      completeLeasedOperation(
+        db,
+        OPERATIONS,
+        operationId,
+        workerId,
+        { status: 'SUCCEEDED', finished_at: success.finished_at, result_json: success.result_json, error_json: null },
+        { column: 'proposal_id', value: success.proposal_id },
+      ),
+    failOperation: (operationId, workerId, failure) =>
+      completeLeasedOperation(db, OPERATIONS, operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
 
     close: () => db.close(),
   };
