@@ -5,11 +5,21 @@
  *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation","simulations",…}]}
  *
  * Cases: the conformance requests of ../shared/conformance/dpm (all of them, round robin), the
- * 200- and 1,000-position vectors, and a 10,000-position request generated here from a fixed seed.
+ * 200- and 1,000-position vectors, and a 10,000-position request generated here from a fixed seed;
+ * then the advisory proposal engine on the requests of ../shared/conformance/advisory (round
+ * robin): `proposal_conformance` = validation + request hash + simulation, and
+ * `proposal_artifact` = the same plus the artifact and its evidence hash.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  buildProposalArtifact,
+  proposalRequestHash,
+  proposalRunIdFor,
+  simulateProposal,
+  validateProposalSimulateRequest,
+} from '../src/domain/advisory/index.ts';
 import { simulateRebalance, validateRebalanceRequest } from '../src/domain/dpm/index.ts';
 
 const conformanceRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/conformance');
@@ -17,6 +27,8 @@ const conformanceRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url
 interface BenchCase {
   readonly name: string;
   readonly requests: readonly unknown[];
+  /** One simulation of one request (default: the DPM engine). */
+  readonly run?: (body: unknown) => void;
   /** Keep timing until both are reached. */
   readonly minSimulations: number;
   readonly minMillis: number;
@@ -106,15 +118,25 @@ function simulateOnce(body: unknown): void {
   simulateRebalance(validated.value, { runId: 'rr_bench000' });
 }
 
+/** What POST /rebalance/proposals/simulate does per request: validate, hash, simulate. */
+function proposeOnce(body: unknown, withArtifact = false): void {
+  const validated = validateProposalSimulateRequest(body);
+  if (!validated.ok) throw new Error(`benchmark proposal is invalid: ${JSON.stringify(validated.problems)}`);
+  const requestHash = proposalRequestHash(validated.value);
+  const result = simulateProposal(validated.value, { runId: proposalRunIdFor(requestHash), requestHash });
+  if (withArtifact) buildProposalArtifact(validated.value, result, { createdAt: '2026-01-01T00:00:00+00:00' });
+}
+
 function measure(benchCase: BenchCase): BenchResult {
   const { requests } = benchCase;
+  const simulateOnceFor = benchCase.run ?? simulateOnce;
   // Warm-up: let the JIT settle on every request of the case.
   const warmUntil = performance.now() + Math.max(300, benchCase.minMillis / 4);
-  for (let i = 0; performance.now() < warmUntil || i < requests.length; i += 1) simulateOnce(requests[i % requests.length]);
+  for (let i = 0; performance.now() < warmUntil || i < requests.length; i += 1) simulateOnceFor(requests[i % requests.length]);
   let simulations = 0;
   const start = performance.now();
   while (simulations < benchCase.minSimulations || performance.now() - start < benchCase.minMillis) {
-    simulateOnce(requests[simulations % requests.length]);
+    simulateOnceFor(requests[simulations % requests.length]);
     simulations += 1;
   }
   const elapsed = performance.now() - start;
@@ -136,16 +158,18 @@ function main(): void {
     { name: 'large_200', requests: [large('large_200')], minSimulations: 100, minMillis: 2000 },
     { name: 'large_1000', requests: [large('large_1000')], minSimulations: 50, minMillis: 3000 },
     { name: 'generated_10000', requests: [generatedRequest(10_000)], minSimulations: 5, minMillis: 4000 },
+    { name: 'proposal_conformance', requests: requestsIn('advisory'), run: (b) => proposeOnce(b), minSimulations: 2000, minMillis: 2000 },
+    { name: 'proposal_artifact', requests: requestsIn('advisory'), run: (b) => proposeOnce(b, true), minSimulations: 2000, minMillis: 2000 },
   ];
   const results = cases.map(measure);
   if (process.argv.includes('--json')) {
     process.stdout.write(`${JSON.stringify({ cases: results })}\n`);
     return;
   }
-  process.stdout.write('case               ms/simulation   simulations/s   simulations\n');
+  process.stdout.write('case                   ms/simulation   simulations/s   simulations\n');
   for (const r of results) {
     const columns = [
-      r.name.padEnd(18),
+      r.name.padEnd(22),
       r.ms_per_simulation.toFixed(3).padStart(13),
       r.simulations_per_second.toFixed(1).padStart(15),
       String(r.simulations).padStart(13),

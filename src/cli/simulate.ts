@@ -1,18 +1,22 @@
 /**
  * `simulate <file>`: runs the DPM engine on a request file and prints the result as JSON on
- * stdout. `--batch` runs a /rebalance/analyze body instead. The file may be a bare request body
- * or a conformance vector (`{name, request, batch_request?, expected}`), whose `request` (or
- * `batch_request`) is used.
+ * stdout. `--batch` runs a /rebalance/analyze body instead; `--proposal` runs the advisory
+ * proposal engine on a ProposalSimulateRequest (/rebalance/proposals/simulate) and prints the
+ * ProposalResult. The file may be a bare request body or a conformance vector
+ * (`{name, request, batch_request?, expected}`), whose `request` (or `batch_request`) is used.
  *
  * Failures print one JSON object on stderr — `{"code", "message", "problems"?}` — and exit
  * non-zero: SIMULATE_INPUT_UNREADABLE (66) when the file cannot be read or is not JSON,
- * DPM_REQUEST_INVALID (65) with every validation problem when the body is not a valid request.
+ * DPM_REQUEST_INVALID / PROPOSAL_REQUEST_INVALID (65) with every validation problem when the
+ * body is not a valid request.
  *
- * Ids and the clock live here, not in the engine: run ids are `rr_` + 8 random hex digits.
+ * Ids and the clock live here, not in the engine: run ids are `rr_` + 8 random hex digits; a
+ * proposal's run id is the reference's deterministic `pr_` + 8 hex of its request hash, so the
+ * same proposal file always prints the same result.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { ReasonCode } from '../config/reason-codes.ts';
 import {
   analyzeBatch,
@@ -22,33 +26,53 @@ import {
   validateRebalanceRequest,
   type ValidationResult,
 } from '../domain/dpm/index.ts';
+import {
+  proposalRequestHash,
+  proposalRunIdFor,
+  simulateProposal,
+  validateProposalSimulateRequest,
+  type ProposalSimulateRequest,
+} from '../domain/advisory/index.ts';
 import { EX_DATAERR, EX_NOINPUT } from './exit-codes.ts';
-
 
 const hex8 = (): string => randomBytes(4).toString('hex');
 
 /** Python's `datetime.now(timezone.utc).isoformat()` shape: microseconds and `+00:00`. */
 const nowUtc = (): string => new Date().toISOString().replace('Z', '000+00:00');
 
-/** One way of running a file; `--proposal` (advisory engine) will be another. */
+/** One way of running a file. */
 interface Mode<T> {
   /** The key of a conformance vector that holds this mode's body. */
   readonly vectorKey: string;
+  /** Reported when the body does not validate. */
+  readonly invalidCode: ReasonCode;
   validate(body: unknown): ValidationResult<T>;
   run(request: T): unknown;
 }
 
 const simulateMode: Mode<Parameters<typeof simulateRebalance>[0]> = {
   vectorKey: 'request',
+  invalidCode: 'DPM_REQUEST_INVALID',
   validate: validateRebalanceRequest,
   run: (request) => simulateRebalance(request, { runId: `rr_${hex8()}`, requestHash: rebalanceRequestHash(request) }),
 };
 
 const batchMode: Mode<Parameters<typeof analyzeBatch>[0]> = {
   vectorKey: 'batch_request',
+  invalidCode: 'DPM_REQUEST_INVALID',
   validate: validateBatchRebalanceRequest,
   run: (request) =>
     analyzeBatch(request, { batchRunId: `batch_${hex8()}`, runAtUtc: nowUtc(), newRunId: () => `rr_${hex8()}` }),
+};
+
+const proposalMode: Mode<ProposalSimulateRequest> = {
+  vectorKey: 'request',
+  invalidCode: 'PROPOSAL_REQUEST_INVALID',
+  validate: validateProposalSimulateRequest,
+  run: (request) => {
+    const requestHash = proposalRequestHash(request);
+    return simulateProposal(request, { runId: proposalRunIdFor(requestHash), requestHash });
+  },
 };
 
 function fail(code: ReasonCode, exitCode: number, message: string, extra = {}): void {
@@ -75,7 +99,7 @@ function runMode<T>(mode: Mode<T>, file: string): void {
   const body = isVector ? (document as Record<string, unknown>)[mode.vectorKey] : document;
   const validated = mode.validate(body);
   if (!validated.ok) {
-    fail('DPM_REQUEST_INVALID', EX_DATAERR, `${file} is not a valid request`, { problems: validated.problems });
+    fail(mode.invalidCode, EX_DATAERR, `${file} is not a valid request`, { problems: validated.problems });
     return;
   }
   process.stdout.write(`${JSON.stringify(mode.run(validated.value), null, 2)}\n`);
@@ -83,11 +107,18 @@ function runMode<T>(mode: Mode<T>, file: string): void {
 
 export function simulateCommand(): Command {
   return new Command('simulate')
-    .description('Run the DPM rebalance engine on a request file; print the result as JSON.')
+    .description('Run the DPM rebalance engine (or, with --proposal, the advisory proposal engine) on a request file; print the result as JSON.')
     .argument('<request.json>', 'RebalanceRequest body, or a conformance vector holding one under "request"')
     .option('--batch', 'run a /rebalance/analyze body (or a vector\'s "batch_request") instead')
-    .action((file: string, options: { batch?: boolean }) => {
-      if (options.batch) runMode(batchMode, file);
+    .addOption(
+      new Option(
+        '--proposal',
+        'run the advisory proposal engine on a ProposalSimulateRequest body (or a vector\'s "request")',
+      ).conflicts('batch'),
+    )
+    .action((file: string, options: { batch?: boolean; proposal?: boolean }) => {
+      if (options.proposal) runMode(proposalMode, file);
+      else if (options.batch) runMode(batchMode, file);
       else runMode(simulateMode, file);
     });
 }

@@ -265,6 +265,10 @@ const entries = {
     area: 'request',
     meaning: 'The rebalance request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
   },
+  PROPOSAL_REQUEST_INVALID: {
+    area: 'request',
+    meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
+  },
   SIMULATE_INPUT_UNREADABLE: {
     area: 'request',
     meaning: 'The simulate CLI could not read its input file as JSON (exit 66).',

@@ -7,6 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { proposalRequestHash, proposalRunIdFor, validateProposalSimulateRequest } from '../../src/domain/advisory/index.ts';
+import { PROPOSAL_RESULT_RULES } from '../domain/advisory/support.ts';
 import {
   compareToExpected,
   conformanceRoot,
@@ -86,5 +88,69 @@ describe('simulate CLI', () => {
       expect(run.status).not.toBe(0);
       expect((JSON.parse(run.stderr) as { code: string }).code).toBe('SIMULATE_INPUT_UNREADABLE');
     }
+  });
+
+  describe('--proposal (advisory engine)', () => {
+    const proposalVector = (name: string) => path.join(conformanceRoot, 'advisory', `${name}.json`);
+
+    it('prints the ProposalResult of a vector, matching its expectation, with the deterministic run id', () => {
+      const [vector] = loadConformanceCases('advisory').filter((c) => c.name === 'scenario_14B_auto_funding_single_ccy');
+      const run = cli('--proposal', proposalVector('scenario_14B_auto_funding_single_ccy'));
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      const result = JSON.parse(run.stdout) as { proposal_run_id: string; lineage: { request_hash: string } };
+      expect(compareToExpected(result, vector?.expected, PROPOSAL_RESULT_RULES)).toEqual([]);
+      const validated = validateProposalSimulateRequest(vector?.request);
+      if (!validated.ok) throw new Error('vector does not validate');
+      const hash = proposalRequestHash(validated.value);
+      expect(result.lineage.request_hash).toBe(hash);
+      expect(result.proposal_run_id).toBe(proposalRunIdFor(hash));
+    });
+
+    it('accepts a bare proposal body as well', () => {
+      const body = loadConformanceCases('advisory').find((c) => c.name === 'scenario_14A_advisory_manual_trade_cashflow')?.request;
+      const file = path.join(scratch, 'bare-proposal.json');
+      writeFileSync(file, JSON.stringify(body));
+      const run = cli('--proposal', file);
+      expect(run.status).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'READY', correlation_id: 'c_none', proposal_run_id: expect.stringMatching(/^pr_[0-9a-f]{8}$/) });
+    });
+
+    it('rejects an invalid body with PROPOSAL_REQUEST_INVALID, naming every bad field', () => {
+      const file = path.join(scratch, 'invalid-proposal.json');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          portfolio_snapshot: { portfolio_id: 'p', base_currency: 'SGD' },
+          market_data_snapshot: {},
+          shelf_entries: [],
+          proposed_trades: [{ side: 'BUY', instrument_id: 'X', quantity: 1.5 }, { side: 'BUY', instrument_id: 'Y' }],
+        }),
+      );
+      const run = cli('--proposal', file);
+      expect(run.status).toBe(65);
+      expect(run.stdout).toBe('');
+      const error = JSON.parse(run.stderr) as { code: string; problems: { field: string; message: string }[] };
+      expect(error.code).toBe('PROPOSAL_REQUEST_INVALID');
+      expect(error.problems).toEqual([
+        {
+          field: 'proposed_trades[0].quantity',
+          code: 'value_error',
+          message: 'Value error, PROPOSAL_INVALID_TRADE_INPUT: quantity must be a decimal string',
+        },
+        {
+          field: 'proposed_trades[1]',
+          code: 'value_error',
+          message: 'Value error, PROPOSAL_INVALID_TRADE_INPUT: quantity or notional is required',
+        },
+      ]);
+    });
+
+    it('cannot be combined with --batch', () => {
+      const run = cli('--proposal', '--batch', proposalVector('scenario_14A_advisory_manual_trade_cashflow'));
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/cannot be used with/);
+    });
   });
 });

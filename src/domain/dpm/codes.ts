@@ -75,6 +75,9 @@ export const CONSTRAINT_TAX_BUDGET = 'TAX_BUDGET';
 export const GATE_REASONS = {
   DATA_QUALITY_MISSING_PRICE: 'DATA_QUALITY_MISSING_PRICE',
   DATA_QUALITY_MISSING_FX: 'DATA_QUALITY_MISSING_FX',
+  /** Advisory only: a NEW suitability issue of that severity. */
+  NEW_HIGH_SUITABILITY_ISSUE: 'NEW_HIGH_SUITABILITY_ISSUE',
+  NEW_MEDIUM_SUITABILITY_ISSUE: 'NEW_MEDIUM_SUITABILITY_ISSUE',
 } as const;
 export const hardRuleFail = (ruleId: string): string => `HARD_RULE_FAIL:${ruleId}`;
 export const softRuleFail = (ruleId: string): string => `SOFT_RULE_FAIL:${ruleId}`;

@@ -307,6 +307,9 @@ export interface GateDecision {
   readonly reasons: readonly GateReason[];
   readonly hardFailCount: number;
   readonly softFailCount: number;
+  /** NEW suitability issues counted by the gate (advisory only; always 0 in DPM runs). */
+  readonly newHighSuitabilityCount: number;
+  readonly newMediumSuitabilityCount: number;
 }
 
 export interface UniverseData {

@@ -27,8 +27,8 @@ import type {
 const OUTPUT_WEIGHT_DECIMALS = 4;
 const weight4 = (value: Decimal): string => formatFixed(value, OUTPUT_WEIGHT_DECIMALS);
 
-const money = (m: Money): MoneyOut => ({ amount: dec(m.amount), currency: m.currency });
-const moneyOrNull = (m: Money | null): MoneyOut | null => (m === null ? null : money(m));
+export const money = (m: Money): MoneyOut => ({ amount: dec(m.amount), currency: m.currency });
+export const moneyOrNull = (m: Money | null): MoneyOut | null => (m === null ? null : money(m));
 const decOrNull = (d: Decimal | null): string | null => (d === null ? null : dec(d));
 
 function decimalMap(entries: Iterable<readonly [string, Decimal]>): Record<string, string> {
@@ -99,7 +99,7 @@ function serializeIntent(intent: Intent): IntentOut {
   };
 }
 
-const serializeRule = (r: RuleResult) => ({
+export const serializeRule = (r: RuleResult) => ({
   rule_id: r.ruleId,
   severity: r.severity,
   status: r.status,
@@ -171,7 +171,7 @@ const serializeComparison = (c: TargetMethodComparison) => ({
   alternate_warnings: [...c.alternateWarnings],
 });
 
-const serializeGate = (g: GateDecision) => ({
+export const serializeGate = (g: GateDecision) => ({
   gate: g.gate,
   recommended_next_step: g.recommendedNextStep,
   reasons: g.reasons.map((r) => ({
@@ -183,8 +183,8 @@ const serializeGate = (g: GateDecision) => ({
   summary: {
     hard_fail_count: g.hardFailCount,
     soft_fail_count: g.softFailCount,
-    new_high_suitability_count: 0,
-    new_medium_suitability_count: 0,
+    new_high_suitability_count: g.newHighSuitabilityCount,
+    new_medium_suitability_count: g.newMediumSuitabilityCount,
   },
 });
 

@@ -7,7 +7,7 @@ import { ZERO, type Decimal } from '../../decimal.ts';
 import type { CashBalance, Intent, PortfolioSnapshot, Position } from '../model/engine-model.ts';
 
 /** Index of the first row per key, appending a fresh row when the key is new. */
-class RowIndex<T> {
+export class RowIndex<T> {
   private readonly index = new Map<string, number>();
 
   constructor(
@@ -21,12 +21,23 @@ class RowIndex<T> {
     });
   }
 
-  update(key: string, change: (row: T) => T): void {
+  /** Position of the row for `key`, appending a fresh row when absent. */
+  private slot(key: string): number {
     let i = this.index.get(key);
     if (i === undefined) {
       i = this.rows.push(this.create(key)) - 1;
       this.index.set(key, i);
     }
+    return i;
+  }
+
+  /** The row for `key` (appended fresh when absent). */
+  get(key: string): T {
+    return this.rows[this.slot(key)] as T;
+  }
+
+  update(key: string, change: (row: T) => T): void {
+    const i = this.slot(key);
     this.rows[i] = change(this.rows[i] as T);
   }
 }

@@ -1,6 +1,8 @@
 /**
- * Status and workflow gate (spec §3.13): what the run's outcome means for the next step —
- * fix the input, send to risk review, ask the client, or execute.
+ * Status and workflow gate (spec §3.13; advisory RFC-0014F): what the run's outcome means for the
+ * next step — fix the input, send to risk or compliance review, ask the client, or execute.
+ * Shared by both engines: the advisory engine adds its NEW suitability issues and asks for client
+ * consent by default (`GateExtras`); a DPM run passes none.
  */
 import { compareCodePoints } from '../../canonical-json.ts';
 import { GATE_REASONS, hardRuleFail, softRuleFail } from '../codes.ts';
@@ -32,7 +34,26 @@ function reasonOrder(a: GateReason, b: GateReason): number {
   );
 }
 
-function gateReasons(rules: readonly RuleResult[], diagnostics: Diagnostics): GateReason[] {
+/** A suitability issue as the gate sees it (advisory scanner output). */
+export interface GateSuitabilityIssue {
+  readonly issueId: string;
+  readonly issueKey: string;
+  readonly severity: 'HIGH' | 'MEDIUM' | 'LOW';
+  readonly statusChange: 'NEW' | 'PERSISTENT' | 'RESOLVED';
+}
+
+export interface GateExtras {
+  /** NEW HIGH → compliance review, NEW MEDIUM → risk review; others ignored. */
+  readonly suitabilityIssues?: readonly GateSuitabilityIssue[];
+  /** The advisory engine passes true: a proposal always needs the client's consent. */
+  readonly defaultRequiresClientConsent?: boolean;
+}
+
+function gateReasons(
+  rules: readonly RuleResult[],
+  diagnostics: Diagnostics,
+  newIssues: readonly GateSuitabilityIssue[],
+): GateReason[] {
   const reasons: GateReason[] = [];
   for (const r of rules) {
     if (r.status !== 'FAIL') continue;
@@ -51,6 +72,15 @@ function gateReasons(rules: readonly RuleResult[], diagnostics: Diagnostics): Ga
         details: { reason_code: r.reasonCode },
       });
     }
+  }
+  for (const issue of newIssues) {
+    if (issue.severity === 'LOW') continue;
+    reasons.push({
+      reasonCode: issue.severity === 'HIGH' ? GATE_REASONS.NEW_HIGH_SUITABILITY_ISSUE : GATE_REASONS.NEW_MEDIUM_SUITABILITY_ISSUE,
+      severity: issue.severity,
+      source: 'SUITABILITY',
+      details: { issue_id: issue.issueId, issue_key: issue.issueKey },
+    });
   }
   // Reported whether or not the missing data blocked the run.
   const { priceMissing, fxMissing } = diagnostics.dataQuality;
@@ -73,24 +103,50 @@ function gateReasons(rules: readonly RuleResult[], diagnostics: Diagnostics): Ga
   return reasons.sort(reasonOrder);
 }
 
+/** The decision, whatever `enable_workflow_gates` says (the advisory artifact needs one). */
+export function decideGate(
+  status: RunStatus,
+  rules: readonly RuleResult[],
+  diagnostics: Diagnostics,
+  options: Pick<EngineOptions, 'clientConsentAlreadyObtained' | 'workflowRequiresClientConsent'>,
+  extras: GateExtras = {},
+): GateDecision {
+  const hardFailCount = rules.filter((r) => r.status === 'FAIL' && r.severity === 'HARD').length;
+  const softFailCount = rules.filter((r) => r.status === 'FAIL' && r.severity === 'SOFT').length;
+  const newIssues = (extras.suitabilityIssues ?? []).filter((i) => i.statusChange === 'NEW');
+  const newHighSuitabilityCount = newIssues.filter((i) => i.severity === 'HIGH').length;
+  const newMediumSuitabilityCount = newIssues.filter((i) => i.severity === 'MEDIUM').length;
+  const decide = (): Pick<GateDecision, 'gate' | 'recommendedNextStep'> => {
+    if (status === 'BLOCKED' || hardFailCount > 0) return { gate: 'BLOCKED', recommendedNextStep: 'FIX_INPUT' };
+    if (newHighSuitabilityCount > 0) {
+      return { gate: 'COMPLIANCE_REVIEW_REQUIRED', recommendedNextStep: 'COMPLIANCE_REVIEW' };
+    }
+    if (softFailCount > 0 || newMediumSuitabilityCount > 0) {
+      return { gate: 'RISK_REVIEW_REQUIRED', recommendedNextStep: 'RISK_REVIEW' };
+    }
+    if (options.clientConsentAlreadyObtained) return { gate: 'EXECUTION_READY', recommendedNextStep: 'EXECUTE' };
+    if (options.workflowRequiresClientConsent || extras.defaultRequiresClientConsent === true) {
+      return { gate: 'CLIENT_CONSENT_REQUIRED', recommendedNextStep: 'REQUEST_CLIENT_CONSENT' };
+    }
+    return { gate: 'EXECUTION_READY', recommendedNextStep: 'EXECUTE' };
+  };
+  return {
+    ...decide(),
+    reasons: gateReasons(rules, diagnostics, newIssues),
+    hardFailCount,
+    softFailCount,
+    newHighSuitabilityCount,
+    newMediumSuitabilityCount,
+  };
+}
+
 /** Null when workflow gates are off. */
 export function evaluateGate(
   status: RunStatus,
   rules: readonly RuleResult[],
   diagnostics: Diagnostics,
-  options: EngineOptions,
+  options: Pick<EngineOptions, 'enableWorkflowGates' | 'clientConsentAlreadyObtained' | 'workflowRequiresClientConsent'>,
+  extras: GateExtras = {},
 ): GateDecision | null {
-  if (!options.enableWorkflowGates) return null;
-  const hardFailCount = rules.filter((r) => r.status === 'FAIL' && r.severity === 'HARD').length;
-  const softFailCount = rules.filter((r) => r.status === 'FAIL' && r.severity === 'SOFT').length;
-  const decide = (): Pick<GateDecision, 'gate' | 'recommendedNextStep'> => {
-    if (status === 'BLOCKED' || hardFailCount > 0) return { gate: 'BLOCKED', recommendedNextStep: 'FIX_INPUT' };
-    if (softFailCount > 0) return { gate: 'RISK_REVIEW_REQUIRED', recommendedNextStep: 'RISK_REVIEW' };
-    if (options.clientConsentAlreadyObtained) return { gate: 'EXECUTION_READY', recommendedNextStep: 'EXECUTE' };
-    if (options.workflowRequiresClientConsent) {
-      return { gate: 'CLIENT_CONSENT_REQUIRED', recommendedNextStep: 'REQUEST_CLIENT_CONSENT' };
-    }
-    return { gate: 'EXECUTION_READY', recommendedNextStep: 'EXECUTE' };
-  };
-  return { ...decide(), reasons: gateReasons(rules, diagnostics), hardFailCount, softFailCount };
+  return options.enableWorkflowGates ? decideGate(status, rules, diagnostics, options, extras) : null;
 }
