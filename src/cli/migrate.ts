@@ -2,17 +2,19 @@
  * `migrate`: apply, preview (--dry-run) or inspect (--status) the PostgreSQL migrations of
  * the service's stores. DSNs come from the service's own settings, never from flags, so they
  * do not show in the process list. Every requested DSN is checked before anything runs, and
- * the report says exactly which namespaces were applied.
+ * the report says exactly which namespaces were applied, which failed and which were not run.
  */
 import { Command, Option } from 'commander';
+import type pg from 'pg';
 import { ReasonError } from '../config/reason-codes.ts';
 import { redactSecrets } from '../config/redact.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import { formatViolation } from '../config/startup-assessment.ts';
-import { isUnavailable } from '../stores/postgres/errors.ts';
-import { migratePostgres, postgresMigrationStatus } from '../stores/postgres/migrator.ts';
-import { PostgresPools } from '../stores/postgres/pools.ts';
 import { NAMESPACES, type Namespace } from '../stores/migrations/namespaces.ts';
+import { assertMigratable } from '../stores/migrations/verdict.ts';
+import { isConnectionFailure } from '../stores/postgres/errors.ts';
+import { migratePostgres, verifyMigrations } from '../stores/postgres/migrator.ts';
+import { PostgresPools } from '../stores/postgres/pools.ts';
 import { EX_CONFIG, EX_FAILURE } from './exit-codes.ts';
 
 type Outcome = 'applied' | 'up_to_date' | 'would_apply' | 'inspected' | 'failed' | 'not_run';
@@ -35,7 +37,7 @@ interface MigrateOptions {
   json?: boolean;
 }
 
-export function dsnFor(settings: Settings, namespace: Namespace): string {
+function dsnFor(settings: Settings, namespace: Namespace): string {
   switch (namespace) {
     case 'dpm':
       return settings.dpm.postgresDsn;
@@ -52,27 +54,55 @@ function emptyReport(namespace: Namespace, outcome: Outcome): NamespaceReport {
 
 function errorOf(namespace: Namespace, error: unknown): { code: string; message: string } {
   if (error instanceof ReasonError) return { code: error.fullCode, message: error.message };
-  const message = redactSecrets(error instanceof Error ? error.message : String(error));
-  if (isUnavailable(error)) return { code: `POSTGRES_MIGRATION_CONNECTION_FAILED:${namespace}`, message };
+  const message = redactSecrets(error instanceof Error ? error.message || error.constructor.name : String(error));
+  if (isConnectionFailure(error)) return { code: `POSTGRES_MIGRATION_CONNECTION_FAILED:${namespace}`, message };
   return { code: `POSTGRES_MIGRATION_FAILED:${namespace}`, message };
 }
 
-async function runNamespace(pools: PostgresPools, settings: Settings, namespace: Namespace, options: MigrateOptions): Promise<NamespaceReport> {
-  const pool = pools.pool(dsnFor(settings, namespace));
-  if (options.status || options.dryRun) {
-    const { historyTableExists, plan } = await postgresMigrationStatus(pool, namespace);
-    return {
-      namespace,
-      outcome: options.status ? 'inspected' : plan.pending.length > 0 ? 'would_apply' : 'up_to_date',
-      applied: [...plan.applied],
-      pending: plan.pending.map((f) => f.version),
-      checksum_drift: plan.checksumDrift.map((d) => d.version),
-      unknown: [...plan.unknown],
-      history_table_exists: historyTableExists,
-    };
+/** --status and --dry-run: read only. A database the real run would refuse is reported as failed, with that run's code. */
+async function inspect(pool: pg.Pool, namespace: Namespace, dryRun: boolean): Promise<NamespaceReport> {
+  const { historyTableExists, plan } = await verifyMigrations(pool, namespace);
+  const report: NamespaceReport = {
+    namespace,
+    outcome: !dryRun ? 'inspected' : plan.pending.length > 0 ? 'would_apply' : 'up_to_date',
+    applied: [...plan.applied],
+    pending: plan.pending.map((f) => f.version),
+    checksum_drift: plan.checksumDrift.map((d) => d.version),
+    unknown: [...plan.unknown],
+    history_table_exists: historyTableExists,
+  };
+  try {
+    assertMigratable(plan, 'POSTGRES');
+  } catch (error) {
+    return { ...report, outcome: 'failed', error: errorOf(namespace, error) };
   }
-  const report = await migratePostgres(pool, namespace, { lockTimeoutMs: settings.postgres.migrationLockTimeoutMs });
-  return { ...emptyReport(namespace, report.applied.length > 0 ? 'applied' : 'up_to_date'), applied: [...report.applied] };
+  return report;
+}
+
+async function apply(pool: pg.Pool, namespace: Namespace, lockTimeoutMs: number): Promise<NamespaceReport> {
+  const result = await migratePostgres(pool, namespace, { lockTimeoutMs });
+  return { ...emptyReport(namespace, result.applied.length > 0 ? 'applied' : 'up_to_date'), applied: [...result.applied] };
+}
+
+async function runAll(settings: Settings, targets: readonly Namespace[], options: MigrateOptions): Promise<NamespaceReport[]> {
+  const readOnly = Boolean(options.status || options.dryRun);
+  const reports = targets.map((namespace) => emptyReport(namespace, 'not_run'));
+  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2 });
+  try {
+    for (const [i, namespace] of targets.entries()) {
+      const pool = pools.pool(dsnFor(settings, namespace));
+      try {
+        reports[i] = readOnly ? await inspect(pool, namespace, Boolean(options.dryRun)) : await apply(pool, namespace, settings.postgres.migrationLockTimeoutMs);
+      } catch (error) {
+        reports[i] = { ...emptyReport(namespace, 'failed'), error: errorOf(namespace, error) };
+      }
+      // Applying stops at the first failure, so nothing runs past a problem; inspecting goes on.
+      if (!readOnly && reports[i]?.outcome === 'failed') break;
+    }
+  } finally {
+    await pools.closeAll();
+  }
+  return reports;
 }
 
 const OUTCOME_TEXT: Readonly<Record<Outcome, (r: NamespaceReport) => string>> = {
@@ -84,7 +114,7 @@ const OUTCOME_TEXT: Readonly<Record<Outcome, (r: NamespaceReport) => string>> = 
   not_run: () => 'not run',
 };
 
-function printHuman(reports: readonly NamespaceReport[], ok: boolean): void {
+function printHuman(reports: readonly NamespaceReport[]): void {
   for (const r of reports) {
     const parts = [`${r.namespace}:`, OUTCOME_TEXT[r.outcome](r)];
     if (r.checksum_drift.length) parts.push(`checksum drift [${r.checksum_drift.join(', ')}]`);
@@ -93,7 +123,9 @@ function printHuman(reports: readonly NamespaceReport[], ok: boolean): void {
     process.stdout.write(`${parts.join(' ')}\n`);
     if (r.error) process.stderr.write(`${r.error.code}: ${r.error.message}\n`);
   }
-  if (!ok) process.stderr.write('Migration did not complete; namespaces marked "not run" were left untouched.\n');
+  if (reports.some((r) => r.outcome === 'not_run')) {
+    process.stderr.write('Migration did not complete; namespaces marked "not run" were left untouched.\n');
+  }
 }
 
 export async function migrate(options: MigrateOptions): Promise<number> {
@@ -108,34 +140,21 @@ export async function migrate(options: MigrateOptions): Promise<number> {
 
   // Every DSN first: `--target all` must not apply dpm and then discover proposals has none.
   const missing = targets.filter((namespace) => dsnFor(settings, namespace) === '');
-  const reports: NamespaceReport[] = targets.map((namespace) =>
-    missing.includes(namespace)
-      ? {
-          ...emptyReport(namespace, 'failed'),
-          error: { code: `POSTGRES_MIGRATION_DSN_REQUIRED:${namespace}`, message: `No DSN is configured for namespace ${namespace}.` },
-        }
-      : emptyReport(namespace, 'not_run'),
-  );
-
-  if (missing.length === 0) {
-    const pools = new PostgresPools({ ...settings.postgres, poolMax: 2 });
-    try {
-      for (const [i, namespace] of targets.entries()) {
-        try {
-          reports[i] = await runNamespace(pools, settings, namespace, options);
-        } catch (error) {
-          reports[i] = { ...emptyReport(namespace, 'failed'), error: errorOf(namespace, error) };
-          break;
-        }
-      }
-    } finally {
-      await pools.closeAll();
-    }
-  }
+  const reports =
+    missing.length > 0
+      ? targets.map((namespace) =>
+          missing.includes(namespace)
+            ? {
+                ...emptyReport(namespace, 'failed'),
+                error: { code: `POSTGRES_MIGRATION_DSN_REQUIRED:${namespace}`, message: `No DSN is configured for namespace ${namespace}.` },
+              }
+            : emptyReport(namespace, 'not_run'),
+        )
+      : await runAll(settings, targets, options);
 
   const ok = reports.every((r) => r.outcome !== 'failed' && r.outcome !== 'not_run');
   if (options.json) process.stdout.write(`${JSON.stringify({ ok, target: options.target, namespaces: reports }, null, 2)}\n`);
-  else printHuman(reports, ok);
+  else printHuman(reports);
   return ok ? 0 : EX_FAILURE;
 }
 

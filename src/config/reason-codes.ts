@@ -111,7 +111,7 @@ const entries = {
   },
   POSTGRES_MIGRATION_DUPLICATE_VERSION: {
     area: 'migration',
-    meaning: 'Two migration files of a namespace share a version prefix (`…:<ns>:<version>`).',
+    meaning: 'Two migration files of a namespace share a version number, e.g. 0002_a and 0002_b (`…:<ns>:<version>`).',
   },
   POSTGRES_MIGRATION_CHECKSUM_MISMATCH: {
     area: 'migration',
@@ -123,7 +123,8 @@ const entries = {
   },
   POSTGRES_MIGRATION_FAILED: {
     area: 'migration',
-    meaning: 'A migration file failed and was rolled back with its history row (`…:<ns>:<version>`).',
+    meaning:
+      'A migration file failed and was rolled back with its history row (`…:<ns>:<version>`); without a version, the runner itself failed (e.g. no right to create schema_migrations).',
   },
   SQLITE_MIGRATIONS_NAMESPACE_NOT_FOUND: {
     area: 'migration',
@@ -135,7 +136,7 @@ const entries = {
   },
   SQLITE_MIGRATION_DUPLICATE_VERSION: {
     area: 'migration',
-    meaning: 'Two migration files of a namespace share a version prefix (`…:<ns>:<version>`).',
+    meaning: 'Two migration files of a namespace share a version number, e.g. 0002_a and 0002_b (`…:<ns>:<version>`).',
   },
   SQLITE_MIGRATION_CHECKSUM_MISMATCH: {
     area: 'migration',
@@ -152,6 +153,11 @@ const entries = {
   POSTGRES_MIGRATION_LOCK_TIMEOUT: {
     area: 'migration',
     meaning: 'Another migrator held the namespace advisory lock longer than POSTGRES_MIGRATION_LOCK_TIMEOUT_MS (`…:<ns>`).',
+  },
+  POSTGRES_MIGRATION_UNLOCK_FAILED: {
+    area: 'migration',
+    meaning:
+      'The namespace advisory lock was no longer held when the run ended (`…:<ns>`), so the run may not have been serialised; check with `migrate --status`.',
   },
   POSTGRES_MIGRATION_DSN_REQUIRED: {
     area: 'migration',
@@ -265,13 +271,13 @@ const entries = {
     area: 'request',
     meaning: 'The rebalance request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
   },
-  PROPOSAL_REQUEST_INVALID: {
-    area: 'request',
-    meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
-  },
   SIMULATE_INPUT_UNREADABLE: {
     area: 'request',
     meaning: 'The simulate CLI could not read its input file as JSON (exit 66).',
+  },
+  PROPOSAL_REQUEST_INVALID: {
+    area: 'request',
+    meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
   },
 
   // ── DPM run API ──────────────────────────────────────────────────────────────────────

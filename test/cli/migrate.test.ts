@@ -6,54 +6,116 @@ import { runCli } from '../support/service-process.ts';
 
 interface JsonReport {
   ok: boolean;
-  namespaces: { namespace: string; outcome: string; applied: string[]; pending: string[]; error?: { code: string; message: string } }[];
+  namespaces: {
+    namespace: string;
+    outcome: string;
+    applied: string[];
+    pending: string[];
+    checksum_drift: string[];
+    history_table_exists?: boolean;
+    error?: { code: string; message: string };
+  }[];
 }
 
+async function query(dsn: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: dsn });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+const parse = (stdout: string): JsonReport => JSON.parse(stdout) as JsonReport;
+const outcomes = (report: JsonReport): (string | undefined)[][] => report.namespaces.map((n) => [n.namespace, n.outcome, n.error?.code]);
+
 describe('npm run migrate', () => {
-  let database: TestDatabase;
-  let env: Record<string, string>;
+  let catalog: TestDatabase;
+  let shared: TestDatabase;
 
   beforeAll(async () => {
-    database = await freshDatabase();
-    env = { DPM_POLICY_PACK_POSTGRES_DSN: database.dsn };
+    [catalog, shared] = await Promise.all([freshDatabase(), freshDatabase()]);
   });
 
   afterAll(async () => {
-    await database.drop();
+    await Promise.all([catalog.drop(), shared.drop()]);
   });
 
   it('refuses when a requested namespace has no DSN, before applying anything', async () => {
-    const result = await runCli(['migrate', '--target', 'all', '--json'], env);
+    const result = await runCli(['migrate', '--target', 'all', '--json'], { DPM_POLICY_PACK_POSTGRES_DSN: catalog.dsn });
     expect(result.code).toBe(1);
-    const report = JSON.parse(result.stdout) as JsonReport;
+    const report = parse(result.stdout);
     expect(report.ok).toBe(false);
-    expect(report.namespaces.map((n) => [n.namespace, n.outcome, n.error?.code])).toEqual([
+    expect(outcomes(report)).toEqual([
       ['dpm', 'failed', 'POSTGRES_MIGRATION_DSN_REQUIRED:dpm'],
       ['proposals', 'failed', 'POSTGRES_MIGRATION_DSN_REQUIRED:proposals'],
       ['policy_packs', 'not_run', undefined],
     ]);
-    const client = new pg.Client({ connectionString: database.dsn });
-    await client.connect();
-    const { rows } = await client.query("SELECT to_regclass('schema_migrations') AS t");
-    await client.end();
-    expect(rows[0]).toEqual({ t: null });
+    expect(await query(catalog.dsn, "SELECT to_regclass('schema_migrations') AS t")).toEqual([{ t: null }]);
   });
 
   it('--dry-run and --status change nothing; a real run applies; a second run applies nothing', async () => {
+    const env = { DPM_POLICY_PACK_POSTGRES_DSN: catalog.dsn };
     const dryRun = await runCli(['migrate', '--target', 'policy_packs', '--dry-run'], env);
     expect(dryRun.code).toBe(0);
     expect(dryRun.stdout.trim()).toBe('policy_packs: would apply 0001 (never migrated: no schema_migrations table)');
-    const status = JSON.parse((await runCli(['migrate', '--target', 'policy_packs', '--status', '--json'], env)).stdout) as JsonReport;
+    const status = parse((await runCli(['migrate', '--target', 'policy_packs', '--status', '--json'], env)).stdout);
     expect(status.namespaces[0]).toMatchObject({ outcome: 'inspected', applied: [], pending: ['0001'], history_table_exists: false });
+    expect(await query(catalog.dsn, "SELECT to_regclass('schema_migrations') AS t")).toEqual([{ t: null }]);
 
     const applied = await runCli(['migrate', '--target', 'policy_packs'], env);
     expect(applied.code).toBe(0);
     expect(applied.stdout.trim()).toBe('policy_packs: applied (0001)');
+    expect(await query(catalog.dsn, 'SELECT version FROM schema_migrations')).toEqual([{ version: 'policy_packs:0001' }]);
 
-    const again = JSON.parse((await runCli(['migrate', '--target', 'policy_packs', '--json'], env)).stdout) as JsonReport;
+    const again = parse((await runCli(['migrate', '--target', 'policy_packs', '--json'], env)).stdout);
     expect(again).toMatchObject({ ok: true, namespaces: [{ namespace: 'policy_packs', outcome: 'up_to_date', applied: [] }] });
-    const after = JSON.parse((await runCli(['migrate', '--target', 'policy_packs', '--status', '--json'], env)).stdout) as JsonReport;
-    expect(after.namespaces[0]).toMatchObject({ applied: ['0001'], pending: [] });
+    const after = parse((await runCli(['migrate', '--target', 'policy_packs', '--status', '--json'], env)).stdout);
+    expect(after.namespaces[0]).toMatchObject({ applied: ['0001'], pending: [], history_table_exists: true });
+  });
+
+  it('--status and --dry-run fail with the code a real run would refuse with (checksum drift)', async () => {
+    // The database migrated by the previous test, with its history altered as if the file had been edited.
+    const env = { DPM_POLICY_PACK_POSTGRES_DSN: catalog.dsn };
+    const [original] = (await query(catalog.dsn, "SELECT checksum FROM schema_migrations WHERE version = 'policy_packs:0001'")) as { checksum: string }[];
+    await query(catalog.dsn, "UPDATE schema_migrations SET checksum = 'edited' WHERE version = 'policy_packs:0001'");
+    try {
+      const status = await runCli(['migrate', '--target', 'policy_packs', '--status'], env);
+      expect(status.code).toBe(1);
+      expect(status.stdout).toContain('checksum drift [0001]');
+      expect(status.stderr).toMatch(/^POSTGRES_MIGRATION_CHECKSUM_MISMATCH:policy_packs:0001: /m);
+      const dryRun = parse((await runCli(['migrate', '--target', 'policy_packs', '--dry-run', '--json'], env)).stdout);
+      expect(dryRun).toMatchObject({ ok: false, namespaces: [{ outcome: 'failed', checksum_drift: ['0001'] }] });
+      expect(dryRun.namespaces[0]?.error?.code).toBe('POSTGRES_MIGRATION_CHECKSUM_MISMATCH:policy_packs:0001');
+    } finally {
+      await query(catalog.dsn, `UPDATE schema_migrations SET checksum = '${original?.checksum ?? ''}' WHERE version = 'policy_packs:0001'`);
+    }
+  });
+
+  it('--target all reports exactly which namespaces were applied, which failed and which did not run', async () => {
+    const missingDatabase = new URL(shared.dsn);
+    missingDatabase.pathname = '/no_such_database';
+    const env = { DPM_SUPPORTABILITY_POSTGRES_DSN: shared.dsn, PROPOSAL_POSTGRES_DSN: missingDatabase.toString() };
+    const partial = await runCli(['migrate', '--json'], env);
+    expect(partial.code).toBe(1);
+    const report = parse(partial.stdout);
+    expect(outcomes(report)).toEqual([
+      ['dpm', 'applied', undefined],
+      ['proposals', 'failed', 'POSTGRES_MIGRATION_CONNECTION_FAILED:proposals'],
+      ['policy_packs', 'not_run', undefined],
+    ]);
+    expect(report.namespaces[0]?.applied).toEqual(['0001']);
+
+    // The catalog falls back to the DPM DSN; with every DSN valid the rest is applied.
+    const complete = await runCli(['migrate'], { ...env, PROPOSAL_POSTGRES_DSN: shared.dsn });
+    expect(complete.code).toBe(0);
+    expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001)', 'policy_packs: applied (0001)']);
+    expect(await query(shared.dsn, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
+      { version: 'dpm:0001' },
+      { version: 'policy_packs:0001' },
+      { version: 'proposals:0001' },
+    ]);
   });
 
   it('an unreachable database is a coded failure with the password redacted', async () => {
@@ -66,9 +128,12 @@ describe('npm run migrate', () => {
     expect(result.stdout + result.stderr).not.toContain('hunter2');
   });
 
-  it('invalid configuration exits 78 with its code', async () => {
+  it('invalid configuration exits 78 with its code, and --json still prints one document', async () => {
     const result = await runCli(['migrate'], { DPM_SUPPORTABILITY_POSTGRES_DSN: 'mysql://x' });
     expect(result.code).toBe(78);
     expect(result.stderr).toMatch(/^DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID: /m);
+    const json = await runCli(['migrate', '--json'], { DPM_SUPPORTABILITY_POSTGRES_DSN: 'mysql://x' });
+    expect(json.code).toBe(78);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, violations: [{ code: 'DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID' }] });
   });
 });

@@ -41,7 +41,6 @@ export function loadMigrationFiles(root: string, namespace: Namespace, engine: M
   }
   const files = readdirSync(directory)
     .filter((name) => name.endsWith('.sql'))
-    .sort()
     .map((fileName): MigrationFile => {
       const match = FILE_NAME.exec(fileName);
       if (!match?.[1]) {
@@ -61,16 +60,23 @@ export function loadMigrationFiles(root: string, namespace: Namespace, engine: M
         transactional: !NO_TRANSACTION.test(sql.split('\n', 1)[0] ?? ''),
       };
     });
-  const seen = new Set<string>();
-  for (const file of files) {
-    if (seen.has(file.version)) {
+  // By number, not by name: `10000_x` comes after `9999_y` even though it sorts before it as text.
+  files.sort((a, b) => compareVersions(a.version, b.version) || a.fileName.localeCompare(b.fileName));
+  for (const [i, file] of files.entries()) {
+    const previous = files[i - 1];
+    // `0001` and `00001` are one version to a reader, so they are refused like two `0001`s.
+    if (previous && compareVersions(previous.version, file.version) === 0) {
       throw new ReasonError(
         `${engine}_MIGRATION_DUPLICATE_VERSION`,
-        `Two files of namespace ${namespace} share version ${file.version}.`,
+        `${namespace}/${previous.fileName} and ${namespace}/${file.fileName} share version ${file.version}.`,
         { details: [namespace, file.version] },
       );
     }
-    seen.add(file.version);
   }
   return files;
+}
+
+function compareVersions(a: string, b: string): number {
+  const difference = BigInt(a) - BigInt(b);
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
 }

@@ -63,6 +63,13 @@ export function planMigrations(namespace: Namespace, files: readonly MigrationFi
   return { namespace, applied, pending, checksumDrift, unknown };
 }
 
+/** What a read-only check of one namespace finds (`--status`, `--dry-run`, cutover check, startup). */
+export interface MigrationStatus {
+  /** False when the database was never migrated: it has no `schema_migrations` table. */
+  readonly historyTableExists: boolean;
+  readonly plan: MigrationPlan;
+}
+
 export interface MigrationReport {
   readonly namespace: Namespace;
   /** Versions this run applied, in order. */

@@ -1,93 +1,49 @@
 /**
  * Forward-only PostgreSQL migrations, one namespace at a time.
  *
- * - A session advisory lock per namespace (the reference's key) serialises migrators; it is
- *   polled with pg_try_advisory_lock until a deadline instead of blocking forever.
- * - Each file is sent whole (never split on `;`) in its own transaction, with its history
- *   row inserted first, so a failure leaves neither schema nor history behind.
- * - Files starting with `-- migrate:no-transaction` run outside a transaction.
- * - A database that has an edited file, or a version this code lacks, is refused.
+ * - The namespace's advisory lock (migration-lock.ts) serialises migrators across processes.
+ * - Each file is sent whole — one simple-protocol query, never split on `;` — in its own
+ *   transaction, with its history row inserted first, so a failure leaves neither schema nor
+ *   history behind and a migrator racing past the lock would stop on the duplicate key.
+ * - A file whose first line is `-- migrate:no-transaction` runs outside a transaction; its
+ *   history row is written once it succeeded.
+ * - A database with an edited file, or with a version this code lacks, is refused untouched.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactSecrets } from '../../config/redact.ts';
 import { loadMigrationFiles, type MigrationFile } from '../migrations/files.ts';
-import { migrationLockKey } from '../migrations/lock-key.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
-import { planMigrations, storedVersion, type HistoryRow, type MigrationPlan, type MigrationReport } from '../migrations/plan.ts';
+import { planMigrations, type MigrationReport, type MigrationStatus } from '../migrations/plan.ts';
 import { assertMigratable } from '../migrations/verdict.ts';
+import { ensureHistoryTable, historyTableExists, readHistory, recordApplied } from './migration-history.ts';
+import { withMigrationLock } from './migration-lock.ts';
+import { inTransaction } from './transaction.ts';
 
 export const POSTGRES_MIGRATIONS_ROOT = fileURLToPath(new URL('./migrations', import.meta.url));
 
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
 export interface PostgresMigrateOptions {
+  /** How long to wait for another migrator of the namespace (POSTGRES_MIGRATION_LOCK_TIMEOUT_MS). */
   readonly lockTimeoutMs?: number;
+  /** Tests point this at fixture folders; the service uses the shipped files. */
   readonly migrationsRoot?: string;
 }
 
-const LOCK_POLL_MS = 100;
-
-const CREATE_HISTORY_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
-  version text PRIMARY KEY,
-  namespace text NOT NULL,
-  checksum text NOT NULL,
-  applied_at timestamptz NOT NULL DEFAULT now()
-)`;
-
-/**
- * Namespaces lock separately, so two of them may create the history table at the same
- * moment; the loser of that race sees a duplicate catalog entry, which means "it exists".
- */
-async function ensureHistoryTable(client: pg.PoolClient): Promise<void> {
-  try {
-    await client.query(CREATE_HISTORY_TABLE);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    // 23505: the catalog's unique index; 42P07 / 42710: the table or its row type exists.
-    if (code !== '23505' && code !== '42P07' && code !== '42710') throw error;
-  }
-}
-
-async function readHistory(client: pg.ClientBase, namespace: Namespace): Promise<HistoryRow[]> {
-  const { rows } = await client.query<HistoryRow>('SELECT version, checksum FROM schema_migrations WHERE namespace = $1', [namespace]);
-  return rows;
-}
-
-async function acquireLock(client: pg.PoolClient, namespace: Namespace, timeoutMs: number): Promise<string> {
-  const key = migrationLockKey(namespace);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key]);
-    if (rows[0]?.locked) return key;
-    if (Date.now() >= deadline) {
-      throw new ReasonError('POSTGRES_MIGRATION_LOCK_TIMEOUT', `Waited ${timeoutMs} ms for the ${namespace} migration lock.`, {
-        details: [namespace],
-      });
-    }
-    await sleep(LOCK_POLL_MS);
-  }
-}
-
-async function applyFile(client: pg.PoolClient, file: MigrationFile): Promise<void> {
-  const recordHistory = (): Promise<unknown> =>
-    client.query('INSERT INTO schema_migrations (version, namespace, checksum) VALUES ($1, $2, $3)', [
-      storedVersion(file.namespace, file.version),
-      file.namespace,
-      file.checksum,
-    ]);
+async function applyFile(client: pg.ClientBase, file: MigrationFile): Promise<void> {
   try {
     if (file.transactional) {
-      await client.query('BEGIN');
-      await recordHistory();
-      await client.query(file.sql);
-      await client.query('COMMIT');
+      await inTransaction(client, async () => {
+        await recordApplied(client, file);
+        await client.query(file.sql);
+      });
     } else {
       await client.query(file.sql);
-      await recordHistory();
+      await recordApplied(client, file);
     }
   } catch (error) {
-    if (file.transactional) await client.query('ROLLBACK').catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     throw new ReasonError('POSTGRES_MIGRATION_FAILED', `${file.namespace}/${file.fileName}: ${redactSecrets(message)}`, {
       details: [file.namespace, file.version],
@@ -96,46 +52,39 @@ async function applyFile(client: pg.PoolClient, file: MigrationFile): Promise<vo
   }
 }
 
-export async function migratePostgres(
-  pool: pg.Pool,
-  namespace: Namespace,
-  options: PostgresMigrateOptions = {},
-): Promise<MigrationReport> {
+/** Applies the pending files of one namespace; resolves with what it applied. */
+export async function migratePostgres(pool: pg.Pool, namespace: Namespace, options: PostgresMigrateOptions = {}): Promise<MigrationReport> {
+  // Files first: a broken folder is reported without touching the database.
   const files = loadMigrationFiles(options.migrationsRoot ?? POSTGRES_MIGRATIONS_ROOT, namespace, 'POSTGRES');
-  // A dedicated session: the advisory lock belongs to it, and it is discarded afterwards so
-  // no session state (lock, statement_timeout) leaks back into the pool.
+  // One session for the whole run: the advisory lock belongs to it.
   const client = await pool.connect();
-  let key: string | undefined;
   try {
+    // DDL on a big table may outlast the pool's per-query limit; the session is discarded below.
     await client.query('SET statement_timeout = 0');
-    key = await acquireLock(client, namespace, options.lockTimeoutMs ?? 60_000);
-    await ensureHistoryTable(client);
-    const plan = planMigrations(namespace, files, await readHistory(client, namespace));
-    assertMigratable(plan, 'POSTGRES');
-    for (const file of plan.pending) await applyFile(client, file);
-    return { namespace, applied: plan.pending.map((f) => f.version), alreadyApplied: plan.applied };
+    return await withMigrationLock(client, namespace, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
+      await ensureHistoryTable(client);
+      const plan = planMigrations(namespace, files, await readHistory(client, namespace));
+      assertMigratable(plan, 'POSTGRES');
+      for (const file of plan.pending) await applyFile(client, file);
+      return { namespace, applied: plan.pending.map((f) => f.version), alreadyApplied: plan.applied };
+    });
   } finally {
-    // Releasing with `true` closes the session, which also frees the lock should the unlock fail.
-    if (key !== undefined) await client.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+    // Destroyed, not pooled: no session setting leaks, and a lock whose unlock failed dies with it.
     client.release(true);
   }
 }
 
-export interface PostgresMigrationStatus {
-  /** False when the database was never migrated (no `schema_migrations` on the search_path). */
-  readonly historyTableExists: boolean;
-  readonly plan: MigrationPlan;
-}
-
-/** Reads the migration state of one namespace without changing anything. */
-export async function postgresMigrationStatus(
+/**
+ * The migration state of one namespace, changing nothing: what `--status`, `--dry-run`, the
+ * cutover check and PRODUCTION startup judge a database by. The history table is looked up
+ * through the connection's search_path, where the migrator created it.
+ */
+export async function verifyMigrations(
   pool: pg.Pool,
   namespace: Namespace,
   options: Pick<PostgresMigrateOptions, 'migrationsRoot'> = {},
-): Promise<PostgresMigrationStatus> {
+): Promise<MigrationStatus> {
   const files = loadMigrationFiles(options.migrationsRoot ?? POSTGRES_MIGRATIONS_ROOT, namespace, 'POSTGRES');
-  const { rows } = await pool.query<{ table: string | null }>("SELECT to_regclass('schema_migrations')::text AS table");
-  const historyTableExists = rows[0]?.table != null;
-  const history = historyTableExists ? (await pool.query<HistoryRow>('SELECT version, checksum FROM schema_migrations WHERE namespace = $1', [namespace])).rows : [];
-  return { historyTableExists, plan: planMigrations(namespace, files, history) };
+  const exists = await historyTableExists(pool);
+  return { historyTableExists: exists, plan: planMigrations(namespace, files, exists ? await readHistory(pool, namespace) : []) };
 }

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactSecrets } from '../../config/redact.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
-import { postgresMigrationStatus } from './migrator.ts';
+import { verifyMigrations } from './migrator.ts';
 
 export interface Check {
   /** The reason code this check raises when it fails (with its `:<ns>:<version>` detail). */
@@ -34,7 +34,7 @@ export async function verifyNamespace(target: NamespaceTarget, migrationsRoot?: 
   const { namespace, pool } = target;
   let status;
   try {
-    status = await postgresMigrationStatus(pool, namespace, migrationsRoot === undefined ? {} : { migrationsRoot });
+    status = await verifyMigrations(pool, namespace, migrationsRoot === undefined ? {} : { migrationsRoot });
   } catch (error) {
     if (error instanceof ReasonError) return [{ code: error.fullCode, ok: false, detail: error.message }];
     const message = redactSecrets(error instanceof Error ? error.message || error.constructor.name : String(error));

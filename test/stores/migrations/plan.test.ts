@@ -16,16 +16,22 @@ describe('migration files and planning', () => {
   });
 
   it('loads files in version order and reads the no-transaction marker', () => {
-    const root = migrationsFolder({ dpm: { '0002_b.sql': '-- migrate:no-transaction\nSELECT 2;', '0001_a.sql': 'SELECT 1;', 'README.md': 'x' } });
+    const root = migrationsFolder({
+      dpm: { '10000_d.sql': 'SELECT 4;', '0002_b.sql': '-- migrate:no-transaction\nSELECT 2;', '0001_a.sql': 'SELECT 1;', '0003.sql': 'SELECT 3;', 'README.md': 'x' },
+    });
     const files = loadMigrationFiles(root, 'dpm', 'POSTGRES');
     expect(files.map((f) => [f.version, f.transactional])).toEqual([
       ['0001', true],
       ['0002', false],
+      ['0003', true],
+      ['10000', true],
     ]);
   });
 
   it.each([
     [{ dpm: { '0001_a.sql': 'x', '0001_b.sql': 'y' } }, 'POSTGRES_MIGRATION_DUPLICATE_VERSION:dpm:0001'],
+    [{ dpm: { '0001_a.sql': 'x', '00001_b.sql': 'y' } }, 'POSTGRES_MIGRATION_DUPLICATE_VERSION:dpm:0001'],
+    [{ dpm: { 'init.sql': 'x' } }, 'POSTGRES_MIGRATION_INVALID_FILE_NAME:dpm:init.sql'],
     [{ dpm: { '1_a.sql': 'x' } }, 'POSTGRES_MIGRATION_INVALID_FILE_NAME:dpm:1_a.sql'],
     [{ proposals: { '0001_a.sql': 'x' } }, 'POSTGRES_MIGRATIONS_NAMESPACE_NOT_FOUND:dpm'],
   ])('refuses a broken folder with a clear code (%#)', (layout, fullCode) => {
