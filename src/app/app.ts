@@ -9,6 +9,7 @@ import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
+import { dpmGates } from '../http/feature-gates.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
@@ -51,7 +52,11 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     logger,
     routes: [
       healthRoutes(readiness),
-      dpmRunRoutes({ service: createDpmRunService({ store: stores.dpm, replayEnabled: true }), store: stores.dpm }),
+      dpmRunRoutes({
+        service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled }),
+        store: stores.dpm,
+        gates: dpmGates(settings.dpm.features),
+      }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: {

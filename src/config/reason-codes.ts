@@ -287,6 +287,37 @@ const entries = {
   },
   DPM_RUN_NOT_FOUND: { area: 'request', meaning: 'No DPM run matches the id, correlation id or request hash (404).' },
   DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No DPM run was recorded with this Idempotency-Key (404).' },
+  DPM_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async operation matches the id or correlation id, or it was purged after its TTL (404).' },
+  DPM_ASYNC_OPERATION_NOT_EXECUTABLE: {
+    area: 'request',
+    meaning: 'The async operation is not PENDING (it is running or finished), so it cannot be executed (409).',
+  },
+  DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS: {
+    area: 'request',
+    meaning: 'The run\'s status needs no review (see DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES), so no workflow action applies (409).',
+  },
+  DPM_WORKFLOW_INVALID_TRANSITION: {
+    area: 'request',
+    meaning: 'The action is not allowed from the run\'s current workflow status, or another reviewer acted first (409).',
+  },
+  DPM_SUPPORT_APIS_DISABLED: { area: 'http', meaning: 'The DPM supportability routes are off (404); set DPM_SUPPORT_APIS_ENABLED=true.' },
+  DPM_ASYNC_OPERATIONS_DISABLED: { area: 'http', meaning: 'DPM async operations are off (404); set DPM_ASYNC_OPERATIONS_ENABLED=true.' },
+  DPM_ASYNC_MANUAL_EXECUTION_DISABLED: {
+    area: 'http',
+    meaning: 'Manual execution of async operations is off (404); set DPM_ASYNC_MANUAL_EXECUTION_ENABLED=true.',
+  },
+  DPM_ARTIFACTS_DISABLED: { area: 'http', meaning: 'Run artifacts are off (404); set DPM_ARTIFACTS_ENABLED=true.' },
+  DPM_WORKFLOW_DISABLED: { area: 'http', meaning: 'The run review workflow is off (404); set DPM_WORKFLOW_ENABLED=true.' },
+  DPM_LINEAGE_APIS_DISABLED: { area: 'http', meaning: 'Lineage lookups are off (404); set DPM_LINEAGE_APIS_ENABLED=true.' },
+  DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED: {
+    area: 'http',
+    meaning: 'Idempotency history lookups are off (404); set DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED=true.',
+  },
+  DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED: {
+    area: 'http',
+    meaning: 'The supportability summary is off (404); set DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED=true.',
+  },
+  DPM_SUPPORT_BUNDLE_APIS_DISABLED: { area: 'http', meaning: 'Support bundles are off (404); set DPM_SUPPORT_BUNDLE_APIS_ENABLED=true.' },
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {

@@ -24,6 +24,21 @@ export type PersistenceProfile = (typeof PROFILES)[number];
 export type DpmStoreBackend = 'IN_MEMORY' | 'SQL' | 'POSTGRES';
 export type ProposalStoreBackend = 'IN_MEMORY' | 'SQLITE' | 'POSTGRES';
 export type PolicyPackCatalogBackend = 'ENV_JSON' | 'SQLITE' | 'POSTGRES';
+export type DpmAsyncExecutionMode = 'INLINE' | 'ACCEPT_ONLY';
+export type DpmArtifactStoreMode = 'DERIVED' | 'PERSISTED';
+
+/** The DPM API's feature gates: a route whose gate is off answers 404 `<FEATURE>_DISABLED` before touching a store. */
+export interface DpmFeatureFlags {
+  readonly supportApis: boolean;
+  readonly asyncOperations: boolean;
+  readonly manualExecution: boolean;
+  readonly artifacts: boolean;
+  readonly workflow: boolean;
+  readonly lineageApis: boolean;
+  readonly idempotencyHistoryApis: boolean;
+  readonly summaryApis: boolean;
+  readonly supportBundleApis: boolean;
+}
 
 export interface Settings {
   readonly profile: PersistenceProfile;
@@ -36,7 +51,25 @@ export interface Settings {
     readonly connectTimeoutMs: number;
     readonly migrationLockTimeoutMs: number;
   };
-  readonly dpm: { readonly backend: DpmStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
+  readonly dpm: {
+    readonly backend: DpmStoreBackend;
+    readonly postgresDsn: string;
+    readonly sqlitePath: string;
+    /** DPM_IDEMPOTENCY_REPLAY_ENABLED; a policy pack's `idempotency_policy.replay_enabled` overrides it per request. */
+    readonly replayEnabled: boolean;
+    readonly features: DpmFeatureFlags;
+    readonly asyncOperations: {
+      readonly executionMode: DpmAsyncExecutionMode;
+      readonly ttlSeconds: number;
+      /** How long a worker holds a RUNNING operation without a heartbeat before another may take it over. */
+      readonly leaseMs: number;
+      readonly workerPollMs: number;
+    };
+    readonly artifactStoreMode: DpmArtifactStoreMode;
+    /** Run statuses that need a workflow decision (DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES). */
+    readonly workflowReviewStatuses: readonly string[];
+    readonly retention: { readonly days: number; readonly purgeIntervalMs: number };
+  };
   readonly proposals: { readonly backend: ProposalStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
   readonly policyPacks: {
     readonly catalogBackend: PolicyPackCatalogBackend;
@@ -136,6 +169,95 @@ export const VARIABLES = {
     description: 'Legacy name of DPM_SUPPORTABILITY_SQL_PATH, used only when the new name is unset.',
     defaultValue: '',
     allowed: 'file path',
+  }),
+  dpmReplayEnabled: flagVariable({
+    name: 'DPM_IDEMPOTENCY_REPLAY_ENABLED',
+    description: 'Same Idempotency-Key + same request replays the stored run; off, every simulate records a new run. A policy pack may override it.',
+    defaultValue: true,
+  }),
+  dpmSupportApis: flagVariable({ name: 'DPM_SUPPORT_APIS_ENABLED', description: 'Run lookups, listing and every other supportability route (off: 404 DPM_SUPPORT_APIS_DISABLED).', defaultValue: true }),
+  dpmAsyncOperations: flagVariable({
+    name: 'DPM_ASYNC_OPERATIONS_ENABLED',
+    description: 'POST /rebalance/analyze/async and the operation routes (off: 404 DPM_ASYNC_OPERATIONS_DISABLED).',
+    defaultValue: true,
+  }),
+  dpmAsyncExecutionMode: enumVariable({
+    name: 'DPM_ASYNC_EXECUTION_MODE',
+    description: 'INLINE: the accepting request runs the operation before answering 202 (a worker finishes it elsewhere if that process dies). ACCEPT_ONLY: operations wait for POST /rebalance/operations/{id}/execute.',
+    values: ['INLINE', 'ACCEPT_ONLY'],
+    defaultValue: 'INLINE',
+    invalidCode: 'CONFIG_ENUM_INVALID',
+  }),
+  dpmManualExecution: flagVariable({
+    name: 'DPM_ASYNC_MANUAL_EXECUTION_ENABLED',
+    description: 'POST /rebalance/operations/{id}/execute (off: 404 DPM_ASYNC_MANUAL_EXECUTION_DISABLED).',
+    defaultValue: true,
+  }),
+  dpmAsyncTtlSeconds: integerVariable({
+    name: 'DPM_ASYNC_OPERATIONS_TTL_SECONDS',
+    description: 'Finished (or never-started) async operations are purged this long after they finished (or were created).',
+    defaultValue: 86_400,
+    min: 1,
+    max: 31_536_000,
+  }),
+  dpmAsyncLeaseMs: integerVariable({
+    name: 'DPM_ASYNC_LEASE_MS',
+    description: 'Lease of a RUNNING async operation; the worker renews it while working. If its process dies, another worker takes the operation over once the lease expires.',
+    defaultValue: 30_000,
+    min: 100,
+    max: 3_600_000,
+  }),
+  dpmAsyncWorkerPollMs: integerVariable({
+    name: 'DPM_ASYNC_WORKER_POLL_MS',
+    description: 'How often the async worker looks for operations whose lease expired (their process died) and takes them over.',
+    defaultValue: 1_000,
+    min: 10,
+    max: 600_000,
+  }),
+  dpmArtifacts: flagVariable({ name: 'DPM_ARTIFACTS_ENABLED', description: 'GET /rebalance/runs/{id}/artifact (off: 404 DPM_ARTIFACTS_DISABLED).', defaultValue: true }),
+  dpmArtifactStoreMode: enumVariable({
+    name: 'DPM_ARTIFACT_STORE_MODE',
+    description: 'DERIVED: build the artifact from the stored run on each read. PERSISTED: store it with the run (backfilled on first read).',
+    values: ['DERIVED', 'PERSISTED'],
+    defaultValue: 'DERIVED',
+    invalidCode: 'CONFIG_ENUM_INVALID',
+  }),
+  dpmWorkflow: flagVariable({ name: 'DPM_WORKFLOW_ENABLED', description: 'The run review workflow routes (off: 404 DPM_WORKFLOW_DISABLED).', defaultValue: false }),
+  dpmWorkflowReviewStatuses: textVariable({
+    name: 'DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES',
+    description: 'Comma-separated run statuses that need a review decision (case-sensitive; empty items are dropped).',
+    defaultValue: 'PENDING_REVIEW',
+    allowed: 'CSV of run statuses',
+  }),
+  dpmLineageApis: flagVariable({ name: 'DPM_LINEAGE_APIS_ENABLED', description: 'GET /rebalance/lineage/{entity_id} (off: 404 DPM_LINEAGE_APIS_DISABLED).', defaultValue: false }),
+  dpmIdempotencyHistoryApis: flagVariable({
+    name: 'DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED',
+    description: 'GET /rebalance/idempotency/{key}/history (off: 404 DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED).',
+    defaultValue: false,
+  }),
+  dpmSummaryApis: flagVariable({
+    name: 'DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED',
+    description: 'GET /rebalance/supportability/summary (off: 404 DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED).',
+    defaultValue: true,
+  }),
+  dpmSupportBundleApis: flagVariable({
+    name: 'DPM_SUPPORT_BUNDLE_APIS_ENABLED',
+    description: 'The four support-bundle routes (off: 404 DPM_SUPPORT_BUNDLE_APIS_DISABLED).',
+    defaultValue: true,
+  }),
+  dpmRetentionDays: integerVariable({
+    name: 'DPM_SUPPORTABILITY_RETENTION_DAYS',
+    description: 'Runs older than this many days are purged with everything that hangs off them; 0 keeps them forever.',
+    defaultValue: 0,
+    min: 0,
+    max: 36_500,
+  }),
+  dpmRetentionPurgeIntervalMs: integerVariable({
+    name: 'DPM_SUPPORTABILITY_PURGE_INTERVAL_MS',
+    description: 'How often the retention and async-operation TTL purges run (on a schedule, never on the request path).',
+    defaultValue: 60_000,
+    min: 100,
+    max: 86_400_000,
   }),
   proposalBackend: enumVariable({
     name: 'PROPOSAL_STORE_BACKEND',
@@ -250,6 +372,12 @@ function readAll(env: Env, violations: Violation[]): Values {
   return values as Values;
 }
 
+/** Items trimmed, empty ones dropped; nothing left → the fallback (as the reference's `env_csv_set`). */
+function csvItems(raw: string, fallback: readonly string[]): readonly string[] {
+  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return items.length > 0 ? items : fallback;
+}
+
 export function loadSettings(env: Env = process.env): SettingsResult {
   const violations: Violation[] = [];
   const v = readAll(env, violations);
@@ -272,6 +400,27 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       backend: v.dpmBackend,
       postgresDsn: v.dpmDsn,
       sqlitePath: v.dpmSqlPath || v.dpmSqliteLegacyPath || '.data/dpm_supportability.db',
+      replayEnabled: v.dpmReplayEnabled,
+      features: {
+        supportApis: v.dpmSupportApis,
+        asyncOperations: v.dpmAsyncOperations,
+        manualExecution: v.dpmManualExecution,
+        artifacts: v.dpmArtifacts,
+        workflow: v.dpmWorkflow,
+        lineageApis: v.dpmLineageApis,
+        idempotencyHistoryApis: v.dpmIdempotencyHistoryApis,
+        summaryApis: v.dpmSummaryApis,
+        supportBundleApis: v.dpmSupportBundleApis,
+      },
+      asyncOperations: {
+        executionMode: v.dpmAsyncExecutionMode,
+        ttlSeconds: v.dpmAsyncTtlSeconds,
+        leaseMs: v.dpmAsyncLeaseMs,
+        workerPollMs: v.dpmAsyncWorkerPollMs,
+      },
+      artifactStoreMode: v.dpmArtifactStoreMode,
+      workflowReviewStatuses: csvItems(v.dpmWorkflowReviewStatuses, ['PENDING_REVIEW']),
+      retention: { days: v.dpmRetentionDays, purgeIntervalMs: v.dpmRetentionPurgeIntervalMs },
     },
     proposals: { backend: v.proposalBackend, postgresDsn: v.proposalDsn, sqlitePath: v.proposalSqlitePath },
     policyPacks: {

@@ -8,6 +8,7 @@ import type { DpmRunService } from '../../services/dpm-runs.ts';
 import { runLookup } from '../../services/dpm-runs.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { HttpError } from '../errors.ts';
+import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 
 const TAG = 'DPM Run Supportability';
 
@@ -23,7 +24,7 @@ function found(run: RunRecord | null): Record<string, unknown> {
   return runLookup(run);
 }
 
-export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportabilityStore }): FastifyPluginAsync {
+export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportabilityStore; gates: DpmGates }): FastifyPluginAsync {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post(
       '/rebalance/simulate',
@@ -61,22 +62,25 @@ export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportab
     );
 
     const lookup = { tags: [TAG], response: {} };
-    app.get<{ Params: { rebalance_run_id: string } }>('/rebalance/runs/:rebalance_run_id', { schema: { ...lookup, summary: 'A run by id.' } }, async (request) =>
-      found(await deps.store.getRun(request.params.rebalance_run_id)),
+    const supportGate = requireFeatures(deps.gates.support);
+    app.get<{ Params: { rebalance_run_id: string } }>(
+      '/rebalance/runs/:rebalance_run_id',
+      { schema: { ...lookup, summary: 'A run by id.' }, preHandler: supportGate },
+      async (request) => found(await deps.store.getRun(request.params.rebalance_run_id)),
     );
     app.get<{ Params: { correlation_id: string } }>(
       '/rebalance/runs/by-correlation/:correlation_id',
-      { schema: { ...lookup, summary: 'The latest run of a correlation id.' } },
+      { schema: { ...lookup, summary: 'The latest run of a correlation id.' }, preHandler: supportGate },
       async (request) => found(await deps.store.getRunByCorrelation(request.params.correlation_id)),
     );
     app.get<{ Params: { request_hash: string } }>(
       '/rebalance/runs/by-request-hash/:request_hash',
-      { schema: { ...lookup, summary: 'The latest run of a request hash.' } },
+      { schema: { ...lookup, summary: 'The latest run of a request hash.' }, preHandler: supportGate },
       async (request) => found(await deps.store.getRunByRequestHash(request.params.request_hash)),
     );
     app.get<{ Params: { idempotency_key: string } }>(
       '/rebalance/runs/idempotency/:idempotency_key',
-      { schema: { ...lookup, summary: 'The current mapping of an idempotency key.' } },
+      { schema: { ...lookup, summary: 'The current mapping of an idempotency key.' }, preHandler: supportGate },
       async (request) => {
         const mapping = await deps.store.getIdempotencyMapping(request.params.idempotency_key);
         if (!mapping) throw new HttpError(404, 'DPM_IDEMPOTENCY_KEY_NOT_FOUND', 'No run was recorded with this key.');
