@@ -8,6 +8,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import { registerCorrelation } from './correlation.ts';
 import { registerErrorHandling } from './errors.ts';
+import { buildPartAwareValidator } from './validation.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
@@ -20,10 +21,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     loggerInstance: options.logger as FastifyBaseLogger,
     // Close keep-alive sockets on shutdown so `close()` waits only for requests in flight.
     forceCloseConnections: 'idle',
-    ajv: {
-      // Name every bad field in one 422, and never silently drop or coerce what the caller sent.
-      customOptions: { allErrors: true, removeAdditional: false, coerceTypes: false, useDefaults: true },
-    },
+    schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator } },
   });
 
   registerCorrelation(app);
