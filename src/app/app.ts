@@ -11,6 +11,7 @@ import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { dpmGates } from '../http/feature-gates.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
+import { createServiceMetrics } from '../services/metrics.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { createReadinessSource } from './readiness.ts';
@@ -48,14 +49,17 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   });
 
   const { policyPacks } = settings;
+  const metrics = createServiceMetrics();
   const server = await buildServer({
     logger,
+    metrics,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
         service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled }),
         store: stores.dpm,
         gates: dpmGates(settings.dpm.features),
+        metrics,
       }),
       policyPackRoutes({
         catalog: stores.policyPacks,

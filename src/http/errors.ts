@@ -70,7 +70,8 @@ export function statusForReason(code: ReasonCode): number | undefined {
   return undefined;
 }
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** `onStoreUnavailable` hears every 503 caused by a store outage (for metrics). */
+export function registerErrorHandling(app: FastifyInstance, onStoreUnavailable: (code: string) => void = () => {}): void {
   app.setNotFoundHandler((request, reply) => {
     const code: ReasonCode = 'ROUTE_NOT_FOUND';
     void reply.code(404).send(errorBody(code, `${request.method} ${request.url} does not exist.`));
@@ -85,6 +86,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       const status = statusForReason(error.code);
       if (status !== undefined) {
         if (status === 503) {
+          onStoreUnavailable(error.fullCode);
           request.log.warn({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');
           void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
         }

@@ -9,10 +9,14 @@ import type { Logger } from 'pino';
 import { registerCorrelation } from './correlation.ts';
 import { registerErrorHandling } from './errors.ts';
 import { buildPartAwareValidator } from './validation.ts';
+import type { ServiceMetrics } from '../services/metrics.ts';
+import { registerMetrics } from './metrics.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
   readonly routes: readonly FastifyPluginAsync[];
+  /** Counts every request and serves GET /metrics; omitted in tests that build a bare server. */
+  readonly metrics?: ServiceMetrics;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -25,7 +29,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   registerCorrelation(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, (code) => options.metrics?.storeErrors.inc({ code }));
+  if (options.metrics) registerMetrics(app, options.metrics);
 
   await app.register(swagger, {
     openapi: {

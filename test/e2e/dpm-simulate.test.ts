@@ -79,3 +79,34 @@ describe('POST /rebalance/simulate on two replicas sharing PostgreSQL', () => {
     expect(invalid.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.portfolio_snapshot' })]));
   });
 });
+
+describe('GET /metrics', () => {
+  let service: RunningService;
+  beforeAll(async () => {
+    service = await startService({});
+  });
+  afterAll(() => service.stop());
+
+  function sample(text: string, name: string, labels = ''): number {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
+    return line === undefined ? 0 : Number(line.split(' ')[1]);
+  }
+
+  it('counts simulations by status, replays, conflicts and requests by route pattern', async () => {
+    await simulate(service, 'm-1', vector.request);
+    await simulate(service, 'm-1', vector.request);
+    const changed = { ...vector.request, options: { ...(vector.request['options'] as object), min_trade_notional: { amount: '1', currency: 'SGD' } } };
+    await simulate(service, 'm-1', changed);
+    await fetch(`${service.baseUrl}/rebalance/runs/rr_nope`);
+
+    const response = await fetch(`${service.baseUrl}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const text = await response.text();
+    expect(sample(text, 'dpm_simulations_total', `{status="${vector.expected.status}"}`)).toBe(1);
+    expect(sample(text, 'dpm_idempotent_replays_total')).toBe(1);
+    expect(sample(text, 'dpm_idempotency_conflicts_total')).toBe(1);
+    expect(sample(text, 'http_requests_total', '{method="POST",route="/rebalance/simulate",status_code="200"}')).toBe(2);
+    expect(sample(text, 'http_requests_total', '{method="GET",route="/rebalance/runs/:rebalance_run_id",status_code="404"}')).toBe(1);
+    expect(text).not.toContain('rr_nope');
+  });
+});

@@ -9,6 +9,7 @@ import { runLookup } from '../../services/dpm-runs.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { HttpError } from '../errors.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
+import type { ServiceMetrics } from '../../services/metrics.ts';
 
 const TAG = 'DPM Run Supportability';
 
@@ -24,7 +25,14 @@ function found(run: RunRecord | null): Record<string, unknown> {
   return runLookup(run);
 }
 
-export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportabilityStore; gates: DpmGates }): FastifyPluginAsync {
+export interface DpmRunRouteDeps {
+  readonly service: DpmRunService;
+  readonly store: DpmSupportabilityStore;
+  readonly gates: DpmGates;
+  readonly metrics: Pick<ServiceMetrics, 'dpmSimulations' | 'dpmIdempotentReplays' | 'dpmIdempotencyConflicts'>;
+}
+
+export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
   return async function register(app: FastifyInstance): Promise<void> {
     app.post(
       '/rebalance/simulate',
@@ -54,9 +62,15 @@ export function dpmRunRoutes(deps: { service: DpmRunService; store: DpmSupportab
           );
         }
         if (outcome.outcome === 'conflict') {
+          deps.metrics.dpmIdempotencyConflicts.inc();
           throw new HttpError(409, 'IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
         }
-        if (outcome.replayed) void reply.header('Idempotent-Replay', 'true');
+        if (outcome.replayed) {
+          deps.metrics.dpmIdempotentReplays.inc();
+          void reply.header('Idempotent-Replay', 'true');
+        } else {
+          deps.metrics.dpmSimulations.inc({ status: String((outcome.result as { status?: unknown }).status) });
+        }
         return reply.send(outcome.result);
       },
     );

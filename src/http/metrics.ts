@@ -1,0 +1,22 @@
+/**
+ * Request metrics and the Prometheus scrape endpoint. Requests are labelled by route pattern
+ * (`/rebalance/runs/:rebalance_run_id`), so ids never become label values.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ServiceMetrics } from '../services/metrics.ts';
+
+const UNMATCHED_ROUTE = 'unmatched';
+
+export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const labels = { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) };
+    metrics.httpRequests.inc(labels);
+    metrics.httpRequestDuration.observe(labels, reply.elapsedTime / 1000);
+  });
+
+  app.get(
+    '/metrics',
+    { schema: { tags: ['Health'], summary: 'Prometheus metrics: requests, simulations, idempotent replays and conflicts, async operations, store errors.' } },
+    async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}
