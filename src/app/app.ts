@@ -9,7 +9,9 @@ import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
+import { proposalSimulationRoutes } from '../http/routes/proposal-simulation.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
+import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { createReadinessSource } from './readiness.ts';
@@ -52,6 +54,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({ service: createDpmRunService({ store: stores.dpm, replayEnabled: true }), store: stores.dpm }),
+      proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: {
