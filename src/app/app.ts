@@ -10,8 +10,10 @@ import { healthRoutes } from '../http/routes/health.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { dpmGates } from '../http/feature-gates.ts';
+import { proposalSimulationRoutes } from '../http/routes/proposal-simulation.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
+import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { createReadinessSource } from './readiness.ts';
@@ -61,6 +63,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
         gates: dpmGates(settings.dpm.features),
         metrics,
       }),
+      proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: {

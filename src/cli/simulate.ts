@@ -33,12 +33,12 @@ import {
   validateProposalSimulateRequest,
   type ProposalSimulateRequest,
 } from '../domain/advisory/index.ts';
+import { referenceTimestamp } from '../services/reference-time.ts';
 import { EX_DATAERR, EX_NOINPUT } from './exit-codes.ts';
 
 const hex8 = (): string => randomBytes(4).toString('hex');
 
-/** Python's `datetime.now(timezone.utc).isoformat()` shape: microseconds and `+00:00`. */
-const nowUtc = (): string => new Date().toISOString().replace('Z', '000+00:00');
+const nowUtc = (): string => referenceTimestamp(new Date());
 
 /** One way of running a file. */
 interface Mode<T> {

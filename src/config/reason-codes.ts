@@ -279,6 +279,10 @@ const entries = {
     area: 'request',
     meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
   },
+  PROPOSAL_SIMULATION_DISABLED: {
+    area: 'request',
+    meaning: 'POST /rebalance/proposals/simulate or /artifact without options.enable_proposal_simulation=true (HTTP 422); nothing is simulated or stored.',
+  },
 
   // ── DPM run API ──────────────────────────────────────────────────────────────────────
   IDEMPOTENCY_KEY_CONFLICT: {

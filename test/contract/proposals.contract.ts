@@ -12,6 +12,7 @@ import type {
   ProposalOperation,
   ProposalStore,
   ProposalVersion,
+  SimulationResponseRecord,
   TransitionEvent,
   WorkflowEvent,
 } from '../../src/stores/proposals/port.ts';
@@ -437,6 +438,54 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         for (const cursor of ['pp_1', `${payload ?? ''}.x`, edited]) {
           await expect(store.listProposals({ limit: 2, cursor }), cursor).rejects.toMatchObject({ code: 'PROPOSAL_INVALID_CURSOR' });
         }
+      });
+    });
+
+    describe('simulate/artifact responses', () => {
+      // Keys deliberately out of alphabetical order, nested, with decimal text: replayed verbatim.
+      const response = (n: number) => ({ proposal_run_id: `pr_${n}`, status: 'READY', before: { total_value: { amount: '1000.50', currency: 'USD' } }, amount: '0.10' });
+      const record = (overrides: Partial<SimulationResponseRecord> = {}): SimulationResponseRecord => ({
+        endpoint: 'SIMULATE',
+        idempotency_key: 'sim-1',
+        request_hash: 'sha256:h1',
+        response_json: response(1),
+        created_at: at(0),
+        ...overrides,
+      });
+      const storedRows = async () => Number((await handle.executor.query('SELECT COUNT(*) AS n FROM proposal_simulation_idempotency'))[0]?.['n']);
+
+      it('the first response is recorded; the same request replays it; another request is a conflict; neither writes', async () => {
+        const first = await store.recordSimulationResponse(record());
+        expect(first).toEqual({ outcome: 'recorded', record: record() });
+        expect(JSON.stringify(first.record.response_json)).toBe(JSON.stringify(response(1)));
+
+        const retry = await store.recordSimulationResponse(record({ response_json: response(2), created_at: at(9) }));
+        expect(retry).toEqual({ outcome: 'replayed', record: record() });
+        expect(JSON.stringify(retry.record.response_json)).toBe(JSON.stringify(response(1)));
+
+        expect(await store.recordSimulationResponse(record({ request_hash: 'sha256:h2', response_json: response(3) }))).toEqual({ outcome: 'conflict', record: record() });
+        expect(await store.getSimulationResponse('SIMULATE', 'sim-1')).toEqual(record());
+        expect(await storedRows()).toBe(1);
+      });
+
+      it('a key is scoped to its endpoint', async () => {
+        await store.recordSimulationResponse(record());
+        const artifact = record({ endpoint: 'ARTIFACT', request_hash: 'sha256:other', response_json: { artifact_id: 'pa_1' } });
+        expect(await store.recordSimulationResponse(artifact)).toEqual({ outcome: 'recorded', record: artifact });
+        expect(await store.getSimulationResponse('ARTIFACT', 'sim-1')).toEqual(artifact);
+        expect(await store.getSimulationResponse('SIMULATE', 'sim-none')).toBeNull();
+        expect(await storedRows()).toBe(2);
+      });
+
+      it('20 concurrent calls with one key: one response is stored and every caller gets it', async () => {
+        const outcomes = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => store.recordSimulationResponse(record({ idempotency_key: 'race', response_json: response(i) }))),
+        );
+        expect(outcomes.filter((o) => o.outcome === 'recorded')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.outcome === 'replayed')).toHaveLength(19);
+        const winner = await store.getSimulationResponse('SIMULATE', 'race');
+        expect(outcomes.map((o) => o.record)).toEqual(Array.from({ length: 20 }, () => winner));
+        expect(await storedRows()).toBe(1);
       });
     });
 

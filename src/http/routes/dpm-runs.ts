@@ -10,15 +10,9 @@ import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-support
 import { HttpError } from '../errors.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import type { ServiceMetrics } from '../../services/metrics.ts';
+import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } from '../idempotency.ts';
 
 const TAG = 'DPM Run Supportability';
-
-const IDEMPOTENCY_HEADER = 'idempotency-key';
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first.trim() === '' ? undefined : first.trim();
-}
 
 function found(run: RunRecord | null): Record<string, unknown> {
   if (!run) throw new HttpError(404, 'DPM_RUN_NOT_FOUND', 'No run matches.');
@@ -46,31 +40,16 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         },
       },
       async (request, reply) => {
-        const idempotencyKey = headerValue(request.headers[IDEMPOTENCY_HEADER]);
-        if (!idempotencyKey) {
-          throw new HttpError(422, 'VALIDATION_ERROR', 'The Idempotency-Key header is required.', [
-            { field: 'headers.idempotency-key', code: 'required', message: 'Idempotency-Key is required' },
-          ]);
-        }
+        const idempotencyKey = requireIdempotencyKey(request);
         const outcome = await deps.service.simulate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
-        if (outcome.outcome === 'invalid') {
-          throw new HttpError(
-            422,
-            'VALIDATION_ERROR',
-            'The request is invalid; see errors.',
-            outcome.problems.map((p) => ({ field: `body.${p.field}`, code: p.code, message: p.message })),
-          );
-        }
+        if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         if (outcome.outcome === 'conflict') {
           deps.metrics.dpmIdempotencyConflicts.inc();
-          throw new HttpError(409, 'IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
+          throw idempotencyConflict();
         }
-        if (outcome.replayed) {
-          deps.metrics.dpmIdempotentReplays.inc();
-          void reply.header('Idempotent-Replay', 'true');
-        } else {
-          deps.metrics.dpmSimulations.inc({ status: String((outcome.result as { status?: unknown }).status) });
-        }
+        markReplay(reply, outcome.replayed);
+        if (outcome.replayed) deps.metrics.dpmIdempotentReplays.inc();
+        else deps.metrics.dpmSimulations.inc({ status: String((outcome.result as { status?: unknown }).status) });
         return reply.send(outcome.result);
       },
     );

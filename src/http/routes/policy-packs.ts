@@ -23,6 +23,7 @@ import { redactSecrets } from '../../config/redact.ts';
 import { parsePolicyPackDefinition, POLICY_PACK_ID_PATTERN, type PolicyPackDefinition } from '../../domain/policy-packs/model.ts';
 import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig } from '../../domain/policy-packs/resolution.ts';
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
+import { ErrorBodySchema } from '../error-schema.ts';
 import { HttpError, RETRY_AFTER_SECONDS } from '../errors.ts';
 
 /** What the routes need from configuration (captured once at startup). */
@@ -162,15 +163,10 @@ const CatalogSchema = Type.Object(
 
 const MutationSchema = Type.Object({ item: DefinitionSchema }, { description: 'DpmPolicyPackMutationResponse' });
 
-const ErrorSchema = Type.Object(
-  {
-    detail: Type.String(),
-    code: Type.String(),
-    message: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
-  },
-  { examples: [{ detail: 'DPM_POLICY_PACK_NOT_FOUND', code: 'DPM_POLICY_PACK_NOT_FOUND', message: 'Policy pack dpm_x is not in the catalog.' }] },
-);
+const ErrorSchema = {
+  ...ErrorBodySchema,
+  examples: [{ detail: 'DPM_POLICY_PACK_NOT_FOUND', code: 'DPM_POLICY_PACK_NOT_FOUND', message: 'Policy pack dpm_x is not in the catalog.' }],
+};
 
 const SelectionHeaders = Type.Object({
   'x-policy-pack-id': Type.Optional(Type.String({ description: 'Requested pack (wins over every default).' })),

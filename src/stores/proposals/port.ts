@@ -1,6 +1,7 @@
 /**
  * The advisory proposal store: proposals, their immutable versions, the workflow events and
- * approvals that form the audit trail, create-idempotency mappings and async operations.
+ * approvals that form the audit trail, create-idempotency mappings, async operations, and the
+ * stored responses of the idempotent simulate and artifact endpoints.
  *
  * The proposal row is a projection of its history. Every write that changes it appends, in the
  * same transaction, the event that explains the change, and the row's state, `last_event_at`
@@ -134,6 +135,30 @@ export type IdempotentWrite =
   | { readonly outcome: 'existing'; readonly proposal: ProposalRecord; readonly idempotency: IdempotencyRecord }
   | { readonly outcome: 'idempotency_conflict'; readonly code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT'; readonly idempotency: IdempotencyRecord };
 
+/** The advisory endpoints whose responses are idempotent; a key is scoped to one of them. */
+export type SimulationEndpoint = 'SIMULATE' | 'ARTIFACT';
+
+/** A response of /rebalance/proposals/simulate or /artifact, stored under the caller's Idempotency-Key. */
+export interface SimulationResponseRecord {
+  readonly endpoint: SimulationEndpoint;
+  readonly idempotency_key: string;
+  /** The canonical hash of the validated request the response answers. */
+  readonly request_hash: string;
+  /** The response body, replayed verbatim (key order included). */
+  readonly response_json: unknown;
+  readonly created_at: string;
+}
+
+/**
+ * What `recordSimulationResponse` decided. Every outcome carries the STORED record: the caller's
+ * own (`recorded`), the earlier one for the same request (`replayed`), or the earlier one for
+ * another request (`conflict`, nothing written).
+ */
+export type SimulationRecordOutcome = {
+  readonly outcome: 'recorded' | 'replayed' | 'conflict';
+  readonly record: SimulationResponseRecord;
+};
+
 /** Why a guarded write did not happen (nothing was written). Codes are catalogued; HTTP maps `_CONFLICT` to 409. */
 export type GuardFailure =
   | { readonly outcome: 'not_found' }
@@ -255,6 +280,13 @@ export interface ProposalStore {
   /** In the order they were written (approvals are only created by `transition({ approval })`). */
   listApprovals(proposalId: string): Promise<Approval[]>;
   getIdempotency(key: string): Promise<IdempotencyRecord | null>;
+
+  /**
+   * Stores a simulate/artifact response under its (endpoint, key) unless the key is taken; the
+   * database decides between concurrent callers (any replica), so one key keeps one response.
+   */
+  recordSimulationResponse(record: SimulationResponseRecord): Promise<SimulationRecordOutcome>;
+  getSimulationResponse(endpoint: SimulationEndpoint, key: string): Promise<SimulationResponseRecord | null>;
 
   createOperation(operation: ProposalOperation): Promise<void>;
   /** Compare-and-set on status; the updated operation, or null when it is missing or its status moved. */

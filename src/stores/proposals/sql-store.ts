@@ -17,6 +17,7 @@ import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/wher
 import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
 import type { GuardFailure, IdempotentWrite, LeaseRequest, OperationChanges, ProposalStore, TransitionEvent, UpdateOutcome } from './port.ts';
 import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
+import { getSimulationResponse, recordSimulationResponse } from './simulation-responses.ts';
 
 const INVALID_CURSOR: ReasonCode = 'PROPOSAL_INVALID_CURSOR';
 const OPERATIONS = 'proposal_async_operations';
@@ -300,6 +301,9 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       ),
     failOperation: (operationId, workerId, failure) =>
       completeLeasedOperation(db, OPERATIONS, operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
+
+    recordSimulationResponse: (record) => recordSimulationResponse(db, record),
+    getSimulationResponse: (endpoint, key) => getSimulationResponse(db, endpoint, key),
 
     close: () => db.close(),
   };

@@ -1,0 +1,122 @@
+/**
+ * Advisory proposal simulation (spec advisory §1, §6):
+ *
+ * - POST /rebalance/proposals/simulate   ProposalResult
+ * - POST /rebalance/proposals/artifact   ProposalArtifact
+ *
+ * The schemas below document the API; they do not validate or serialise it. The advisory
+ * engine's validator is the single judge of a body (pydantic-style codes and the reference's
+ * messages, every problem at once), and responses — replays included — are sent exactly as the
+ * engine produced and the store kept them, which a schema-driven serialiser would reorder or trim.
+ */
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
+import type { ReasonCode } from '../../config/reason-codes.ts';
+import { ProposalArtifactSchema, ProposalResultSchema, ProposalSimulateRequestSchema } from '../../domain/advisory/index.ts';
+import type { ProposalSimulationOutcome, ProposalSimulationService } from '../../services/proposal-simulation.ts';
+import { ErrorBodySchema } from '../error-schema.ts';
+import { HttpError } from '../errors.ts';
+import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } from '../idempotency.ts';
+
+const TAG = 'Advisory Simulation';
+const DISABLED: ReasonCode = 'PROPOSAL_SIMULATION_DISABLED';
+
+/** The request of conformance case scenario_14A_advisory_manual_trade_cashflow (a test keeps them equal). */
+export const PROPOSAL_REQUEST_EXAMPLE = {
+  portfolio_snapshot: {
+    portfolio_id: 'pf_14a',
+    base_currency: 'SGD',
+    positions: [{ instrument_id: 'SG_BOND_ETF', quantity: '100' }],
+    cash_balances: [{ currency: 'SGD', amount: '5000' }],
+  },
+  market_data_snapshot: {
+    prices: [
+      { instrument_id: 'SG_BOND_ETF', price: '100', currency: 'SGD' },
+      { instrument_id: 'US_EQ_ETF', price: '150', currency: 'SGD' },
+    ],
+    fx_rates: [],
+  },
+  shelf_entries: [
+    { instrument_id: 'SG_BOND_ETF', status: 'APPROVED', asset_class: 'BOND' },
+    { instrument_id: 'US_EQ_ETF', status: 'APPROVED', asset_class: 'EQUITY' },
+  ],
+  options: { enable_proposal_simulation: true, block_on_missing_prices: true, block_on_missing_fx: true },
+  proposed_cash_flows: [{ intent_type: 'CASH_FLOW', currency: 'SGD', amount: '10000', description: 'Client top-up' }],
+  proposed_trades: [{ intent_type: 'SECURITY_TRADE', side: 'BUY', instrument_id: 'US_EQ_ETF', quantity: '10' }],
+};
+
+const IDEMPOTENCY_RULE =
+  'Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.';
+const GATE_RULE = 'A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.';
+
+function schemaFor(summary: string, description: string, ok: object): FastifySchema {
+  return {
+    tags: [TAG],
+    summary,
+    description: `${description}\n\n${GATE_RULE}\n\n${IDEMPOTENCY_RULE}`,
+    headers: Type.Object({
+      'idempotency-key': Type.String({ description: 'Required.' }),
+      'x-correlation-id': Type.Optional(Type.String()),
+    }),
+    body: { ...ProposalSimulateRequestSchema, description: 'ProposalSimulateRequest', examples: [PROPOSAL_REQUEST_EXAMPLE] },
+    response: {
+      200: ok,
+      409: { ...ErrorBodySchema, description: 'IDEMPOTENCY_KEY_CONFLICT' },
+      422: { ...ErrorBodySchema, description: 'VALIDATION_ERROR (every bad field, incl. headers.idempotency-key) or PROPOSAL_SIMULATION_DISABLED' },
+      503: { ...ErrorBodySchema, description: 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)' },
+    },
+  };
+}
+
+function answer(reply: FastifyReply, outcome: ProposalSimulationOutcome): FastifyReply {
+  switch (outcome.outcome) {
+    case 'invalid':
+      throw invalidBody(outcome.problems);
+    case 'disabled':
+      throw new HttpError(422, DISABLED, `${DISABLED}: set options.enable_proposal_simulation=true`, [
+        { field: 'body.options.enable_proposal_simulation', code: DISABLED, message: 'must be true to simulate a proposal' },
+      ]);
+    case 'conflict':
+      throw idempotencyConflict();
+    case 'ok':
+      markReplay(reply, outcome.replayed);
+      return reply.send(outcome.response);
+  }
+}
+
+const documentationOnly = {
+  validatorCompiler: () => () => true,
+  serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+};
+
+export function proposalSimulationRoutes(deps: { service: ProposalSimulationService }): FastifyPluginAsync {
+  return async function register(app: FastifyInstance): Promise<void> {
+    app.post(
+      '/rebalance/proposals/simulate',
+      {
+        ...documentationOnly,
+        schema: schemaFor(
+          'Simulate an advisory proposal (cash flows and manual trades, auto-funded, checked).',
+          'Answers 200 with a ProposalResult for every domain outcome (READY, PENDING_REVIEW, BLOCKED). `proposal_run_id` is `pr_` + 8 hex derived from the request hash.',
+          { ...ProposalResultSchema, description: 'ProposalResult' },
+        ),
+      },
+      async (request, reply) =>
+        answer(reply, await deps.service.simulate({ body: request.body, idempotencyKey: requireIdempotencyKey(request), correlationId: request.correlationId })),
+    );
+
+    app.post(
+      '/rebalance/proposals/artifact',
+      {
+        ...documentationOnly,
+        schema: schemaFor(
+          'Simulate an advisory proposal and package it as a client-ready artifact with a sealed evidence bundle.',
+          '`evidence_bundle.hashes.artifact_hash` covers the proposal\'s inputs and outputs only (not its run id, correlation id, idempotency key or created_at), so the same proposal has the same hash on every call; see docs/advisory.md.',
+          { ...ProposalArtifactSchema, description: 'ProposalArtifact' },
+        ),
+      },
+      async (request, reply) =>
+        answer(reply, await deps.service.artifact({ body: request.body, idempotencyKey: requireIdempotencyKey(request), correlationId: request.correlationId })),
+    );
+  };
+}
