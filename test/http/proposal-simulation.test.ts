@@ -210,13 +210,15 @@ describe.each(['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const)('advisory simulation
     expect(answers.filter((a) => a.replay === undefined)).toHaveLength(1);
   });
 
-  it('publishes both routes in OpenAPI with the conformance request as the example', async () => {
-    expect(PROPOSAL_REQUEST_EXAMPLE).toEqual(body);
+  it('publishes both routes in OpenAPI with an example request that simulates', async () => {
+    const tried = await post('simulate', PROPOSAL_REQUEST_EXAMPLE, { 'idempotency-key': 'k-openapi-example' });
+    expect(tried.status).toBe(200);
+    expect(JSON.parse(tried.text)).toMatchObject({ status: 'READY' });
     const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Json> }>();
     for (const path of ['/rebalance/proposals/simulate', '/rebalance/proposals/artifact']) {
       const operation = document.paths[path]?.['post'] as { summary: string; requestBody: { content: Record<string, { schema: Json }> } } | undefined;
       expect(operation?.summary).toBeTruthy();
-      expect(JSON.stringify(operation?.requestBody.content['application/json'])).toContain('"pf_14a"');
+      expect(JSON.stringify(operation?.requestBody.content['application/json'])).toContain('"pf_example_001"');
     }
   });
 });

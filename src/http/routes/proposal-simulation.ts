@@ -21,13 +21,13 @@ import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } f
 const TAG = 'Advisory Simulation';
 const DISABLED: ReasonCode = 'PROPOSAL_SIMULATION_DISABLED';
 
-/** The request of conformance case scenario_14A_advisory_manual_trade_cashflow (a test keeps them equal). */
+/** A small proposal for the OpenAPI page: a client top-up and one buy (a test proves it simulates). */
 export const PROPOSAL_REQUEST_EXAMPLE = {
   portfolio_snapshot: {
-    portfolio_id: 'pf_14a',
+    portfolio_id: 'pf_example_001',
     base_currency: 'SGD',
-    positions: [{ instrument_id: 'SG_BOND_ETF', quantity: '100' }],
-    cash_balances: [{ currency: 'SGD', amount: '5000' }],
+    positions: [{ instrument_id: 'SG_BOND_ETF', quantity: '120' }],
+    cash_balances: [{ currency: 'SGD', amount: '2500' }],
   },
   market_data_snapshot: {
     prices: [
@@ -41,8 +41,8 @@ export const PROPOSAL_REQUEST_EXAMPLE = {
     { instrument_id: 'US_EQ_ETF', status: 'APPROVED', asset_class: 'EQUITY' },
   ],
   options: { enable_proposal_simulation: true, block_on_missing_prices: true, block_on_missing_fx: true },
-  proposed_cash_flows: [{ intent_type: 'CASH_FLOW', currency: 'SGD', amount: '10000', description: 'Client top-up' }],
-  proposed_trades: [{ intent_type: 'SECURITY_TRADE', side: 'BUY', instrument_id: 'US_EQ_ETF', quantity: '10' }],
+  proposed_cash_flows: [{ intent_type: 'CASH_FLOW', currency: 'SGD', amount: '8000', description: 'Client top-up' }],
+  proposed_trades: [{ intent_type: 'SECURITY_TRADE', side: 'BUY', instrument_id: 'US_EQ_ETF', quantity: '12' }],
 };
 
 const IDEMPOTENCY_RULE =
