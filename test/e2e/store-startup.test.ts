@@ -47,7 +47,7 @@ describe('stores at startup', () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ namespaces: [{ namespace: 'dpm', history_table_exists: false }] });
   });
 
-  it('PRODUCTION starts once migrated, and /health/ready turns 503 while the database is gone', async () => {
+  it('PRODUCTION starts once migrated, and readiness and routes turn 503 while the database is gone', async () => {
     expect((await runCli(['migrate'], production)).code).toBe(0);
     const service = await startService({ ...production, POSTGRES_CONNECT_TIMEOUT_MS: '1000' });
     try {
@@ -62,6 +62,10 @@ describe('stores at startup', () => {
         ready: false,
         code: 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE',
       });
+      // A dropped database is an outage for the routes too: 503, not 500.
+      const lookup = await fetch(`${service.baseUrl}/rebalance/runs/rr_gone`);
+      expect(lookup.status).toBe(503);
+      expect(await lookup.json()).toMatchObject({ code: 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE' });
     } finally {
       expect(await service.stop()).toBe(0);
     }
