@@ -105,7 +105,7 @@ describe('npm run migrate', () => {
       ['proposals', 'failed', 'POSTGRES_MIGRATION_CONNECTION_FAILED:proposals'],
       ['policy_packs', 'not_run', undefined],
     ]);
-    expect(report.namespaces[0]?.applied).toEqual(['0001']);
+    expect(report.namespaces[0]?.applied).toEqual(['0001', '0002']);
 
     // The catalog falls back to the DPM DSN; with every DSN valid the rest is applied.
     const complete = await runCli(['migrate'], { ...env, PROPOSAL_POSTGRES_DSN: shared.dsn });
