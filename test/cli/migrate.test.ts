@@ -113,6 +113,7 @@ describe('npm run migrate', () => {
     expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001, 0002)', 'policy_packs: applied (0001)']);
     expect(await query(shared.dsn, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
       { version: 'dpm:0001' },
+      { version: 'dpm:0002' },
       { version: 'policy_packs:0001' },
       { version: 'proposals:0001' },
       { version: 'proposals:0002' },
