@@ -16,6 +16,7 @@ import { createServiceMetrics } from '../services/metrics.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
+import { wireProposalLifecycle } from './proposal-lifecycle.ts';
 import { createReadinessSource } from './readiness.ts';
 import { openStores } from './stores.ts';
 
@@ -52,6 +53,14 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
 
   const { policyPacks } = settings;
   const metrics = createServiceMetrics();
+  const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
+  const proposals = wireProposalLifecycle({
+    store: stores.proposals,
+    backend: settings.proposals.backend,
+    check: () => proposalProbe?.check() ?? Promise.resolve({ ready: false }),
+    settings: settings.proposalLifecycle,
+    logger,
+  });
   const server = await buildServer({
     logger,
     metrics,
@@ -75,14 +84,18 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
           tenantPolicyPackMap: tenantMap.map,
         },
       }),
+      ...proposals.routes,
     ],
   });
+  proposals.start();
   return {
     ok: true,
     app: {
       server,
       async close() {
         await server.close();
+        // The operation in hand finishes (or its lease lapses for another replica) before the store closes.
+        await proposals.stop();
         await stores.close();
       },
     },

@@ -281,7 +281,7 @@ const entries = {
   },
   PROPOSAL_SIMULATION_DISABLED: {
     area: 'request',
-    meaning: 'POST /rebalance/proposals/simulate or /artifact without options.enable_proposal_simulation=true (HTTP 422); nothing is simulated or stored.',
+    meaning: 'A proposal simulation (simulate, artifact, or a lifecycle create/version while PROPOSAL_REQUIRE_SIMULATION_FLAG is on) without options.enable_proposal_simulation=true (HTTP 422); nothing is simulated or stored.',
   },
 
   // ── DPM run API ──────────────────────────────────────────────────────────────────────
@@ -322,6 +322,31 @@ const entries = {
     meaning: 'The supportability summary is off (404); set DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED=true.',
   },
   DPM_SUPPORT_BUNDLE_APIS_DISABLED: { area: 'http', meaning: 'Support bundles are off (404); set DPM_SUPPORT_BUNDLE_APIS_ENABLED=true.' },
+
+  // ── Advisory proposal lifecycle API (HTTP status in brackets) ──────────────────────────
+  PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED: { area: 'http', meaning: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED is off: every lifecycle route but supportability/config answers 404.' },
+  PROPOSAL_SUPPORT_APIS_DISABLED: { area: 'http', meaning: 'PROPOSAL_SUPPORT_APIS_ENABLED is off: workflow-events, approvals (GET), lineage and idempotency lookups answer 404.' },
+  PROPOSAL_ASYNC_OPERATIONS_DISABLED: { area: 'http', meaning: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED is off: async creates/versions and operation lookups answer 404.' },
+  PROPOSAL_NOT_FOUND: { area: 'request', meaning: 'No proposal has this id (404).' },
+  PROPOSAL_VERSION_NOT_FOUND: { area: 'request', meaning: 'The proposal has no version with this number (404).' },
+  PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No proposal or version was created with this Idempotency-Key (404).' },
+  PROPOSAL_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async proposal operation has this id or correlation id (404).' },
+  PORTFOLIO_CONTEXT_MISMATCH: {
+    area: 'request',
+    meaning: 'A new version names another portfolio than the proposal while PROPOSAL_ALLOW_PORTFOLIO_CHANGE_ON_NEW_VERSION is off (422).',
+  },
+  PROPOSAL_RELATED_VERSION_INVALID: { area: 'request', meaning: 'related_version_no names a version the proposal does not have (422).' },
+  PROPOSAL_TERMINAL_STATE: { area: 'request', meaning: 'The proposal is EXECUTED, REJECTED, CANCELLED or EXPIRED: no new version (409).' },
+  STATE_CONFLICT: {
+    area: 'request',
+    meaning: 'expected_state is missing (and required) or differs from the proposal\'s state, or another change landed first (409); nothing was written.',
+  },
+  INVALID_TRANSITION: { area: 'request', meaning: 'The workflow does not allow this event from the proposal\'s current state (409); nothing was written.' },
+  INVALID_APPROVAL_STATE: { area: 'request', meaning: 'This approval type is not expected in the proposal\'s current state (409); nothing was written.' },
+  PROPOSAL_GATE_BLOCKED: {
+    area: 'request',
+    meaning: 'The current version\'s gate decision is BLOCKED, so the proposal cannot be executed (409); create a new version that clears the block.',
+  },
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {

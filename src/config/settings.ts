@@ -71,6 +71,8 @@ export interface Settings {
     readonly retention: { readonly days: number; readonly purgeIntervalMs: number };
   };
   readonly proposals: { readonly backend: ProposalStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
+  /** The advisory proposal lifecycle API (spec advisory §7.1), read once at startup. */
+  readonly proposalLifecycle: ProposalLifecycleSettings;
   readonly policyPacks: {
     readonly catalogBackend: PolicyPackCatalogBackend;
     /** DPM_POLICY_PACK_POSTGRES_DSN exactly as given: the guardrail accepts no fallback. */
@@ -90,6 +92,19 @@ export interface Settings {
     /** Packs or their admin APIs are on, so the catalog is part of the persistence contract. */
     readonly catalogRequired: boolean;
   };
+}
+
+export interface ProposalLifecycleSettings {
+  readonly lifecycleEnabled: boolean;
+  readonly supportApisEnabled: boolean;
+  readonly asyncOperationsEnabled: boolean;
+  readonly storeEvidenceBundle: boolean;
+  readonly requireExpectedState: boolean;
+  readonly allowPortfolioChangeOnNewVersion: boolean;
+  readonly requireSimulationFlag: boolean;
+  readonly asyncWorkerEnabled: boolean;
+  readonly asyncPollMs: number;
+  readonly asyncLeaseMs: number;
 }
 
 export const VARIABLES = {
@@ -277,6 +292,61 @@ export const VARIABLES = {
     defaultValue: '.data/proposals.db',
     allowed: 'file path (parent folder is created)',
   }),
+  proposalLifecycleEnabled: flagVariable({
+    name: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED',
+    description: 'Serve the advisory proposal lifecycle routes (off: 404 PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED, except supportability/config).',
+    defaultValue: true,
+  }),
+  proposalSupportApisEnabled: flagVariable({
+    name: 'PROPOSAL_SUPPORT_APIS_ENABLED',
+    description: 'Serve the proposal workflow-events, approvals (GET), lineage and idempotency lookups (off: 404 PROPOSAL_SUPPORT_APIS_DISABLED).',
+    defaultValue: true,
+  }),
+  proposalAsyncEnabled: flagVariable({
+    name: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED',
+    description: 'Serve the async proposal create/version routes and operation lookups (off: 404 PROPOSAL_ASYNC_OPERATIONS_DISABLED).',
+    defaultValue: true,
+  }),
+  proposalStoreEvidence: flagVariable({
+    name: 'PROPOSAL_STORE_EVIDENCE_BUNDLE',
+    description: 'Keep the artifact evidence bundle (inputs and engine outputs) with each proposal version; off stores `{}` and an artifact without it.',
+    defaultValue: true,
+  }),
+  proposalRequireExpectedState: flagVariable({
+    name: 'PROPOSAL_REQUIRE_EXPECTED_STATE',
+    description: 'Transitions and approvals must carry expected_state (409 STATE_CONFLICT without it).',
+    defaultValue: true,
+  }),
+  proposalAllowPortfolioChange: flagVariable({
+    name: 'PROPOSAL_ALLOW_PORTFOLIO_CHANGE_ON_NEW_VERSION',
+    description: 'Allow a new proposal version for another portfolio_id (otherwise 422 PORTFOLIO_CONTEXT_MISMATCH).',
+    defaultValue: false,
+  }),
+  proposalRequireSimulationFlag: flagVariable({
+    name: 'PROPOSAL_REQUIRE_SIMULATION_FLAG',
+    description: 'Proposal creates and versions require options.enable_proposal_simulation=true (otherwise 422 PROPOSAL_SIMULATION_DISABLED).',
+    defaultValue: true,
+  }),
+  proposalAsyncWorkerEnabled: flagVariable({
+    name: 'PROPOSAL_ASYNC_WORKER_ENABLED',
+    description:
+      'Run accepted async proposal operations in this process. Off: the process only accepts them and another replica (or a restart) runs them.',
+    defaultValue: true,
+  }),
+  proposalAsyncPollMs: integerVariable({
+    name: 'PROPOSAL_ASYNC_POLL_MS',
+    description: 'How often an idle async worker looks for operations accepted by any replica (or left behind by a dead one).',
+    defaultValue: 500,
+    min: 10,
+    max: 60_000,
+  }),
+  proposalAsyncLeaseMs: integerVariable({
+    name: 'PROPOSAL_ASYNC_LEASE_MS',
+    description: 'Lease of a running async proposal operation; renewed while it runs, taken over by another worker once it lapses (its worker died).',
+    defaultValue: 30_000,
+    min: 100,
+    max: 3_600_000,
+  }),
   catalogBackend: enumVariable({
     name: 'DPM_POLICY_PACK_CATALOG_BACKEND',
     description: 'Where the policy-pack catalog is read from. ENV_JSON is read-only.',
@@ -423,6 +493,18 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       retention: { days: v.dpmRetentionDays, purgeIntervalMs: v.dpmRetentionPurgeIntervalMs },
     },
     proposals: { backend: v.proposalBackend, postgresDsn: v.proposalDsn, sqlitePath: v.proposalSqlitePath },
+    proposalLifecycle: {
+      lifecycleEnabled: v.proposalLifecycleEnabled,
+      supportApisEnabled: v.proposalSupportApisEnabled,
+      asyncOperationsEnabled: v.proposalAsyncEnabled,
+      storeEvidenceBundle: v.proposalStoreEvidence,
+      requireExpectedState: v.proposalRequireExpectedState,
+      allowPortfolioChangeOnNewVersion: v.proposalAllowPortfolioChange,
+      requireSimulationFlag: v.proposalRequireSimulationFlag,
+      asyncWorkerEnabled: v.proposalAsyncWorkerEnabled,
+      asyncPollMs: v.proposalAsyncPollMs,
+      asyncLeaseMs: v.proposalAsyncLeaseMs,
+    },
     policyPacks: {
       catalogBackend: v.catalogBackend,
       explicitPostgresDsn: v.catalogDsn,

@@ -1,55 +1,71 @@
 /**
- * The background loop behind every async operation (DPM analyze, proposal create/version).
- * Operations live in a store; a worker claims one under a lease, renews the lease while it
- * works, and completes or fails it as the lease holder. If the process dies, the lease runs
- * out and any worker — on another replica or the restarted one — claims the operation again,
- * so an accepted operation is never lost, and the store's guarded completion means it
- * finishes exactly once.
+ * A generic poll loop for durable async operations, shared by every store that keeps them
+ * (DPM analyze operations, proposal create/version). The store decides who runs what —
+ * `claim()` is expected to take an operation under a lease, so several replicas can run loops
+ * over one database and each operation is taken by one of them — and this loop only claims,
+ * runs one operation at a time, and waits `pollMs` when there is nothing to do.
+ *
+ * `wake()` skips the wait (a replica that just accepted an operation starts it at once); work
+ * accepted elsewhere, or left behind by a dead worker whose lease lapsed, is found by polling.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface OperationWorkerOptions<T> {
-  /** Atomically claims one runnable operation under this worker's lease; null when none is runnable. */
+  /** The next operation to run, already leased to this worker; null when there is none. */
   claim(): Promise<T | null>;
-  /** Runs a claimed operation to its end (completing or failing it in the store). */
+  /** Runs a claimed operation to its end (success or recorded failure). */
   run(operation: T): Promise<void>;
-  /** Idle wait between claims when nothing was runnable. */
   readonly pollMs: number;
-  /** A claim or run that threw: logged by the caller; the loop carries on. */
+  /** A claim or run that threw; the loop goes on after the next wait. */
   onError(error: unknown): void;
 }
 
 export interface OperationWorker {
   start(): void;
-  /** Ends the idle wait so a just-accepted operation is picked up at once. */
+  /** Look for work now instead of at the end of the current wait. */
   wake(): void;
-  /** Stops claiming and waits for the operation in hand to finish. */
+  /** Stops claiming and resolves once the operation in hand (if any) has finished. */
   stop(): Promise<void>;
 }
 
 export function createOperationWorker<T>(options: OperationWorkerOptions<T>): OperationWorker {
   let running = false;
-  let loop: Promise<void> = Promise.resolve();
-  let idle: AbortController | null = null;
+  let loop: Promise<void> | undefined;
+  let interrupt: (() => void) | undefined;
+  // A wake() that arrives while an operation runs must not be lost.
+  let woken = false;
 
-  async function drainOnce(): Promise<boolean> {
-    try {
-      const operation = await options.claim();
-      if (operation === null) return false;
-      await options.run(operation);
-      return true;
-    } catch (error) {
-      options.onError(error);
-      return false;
-    }
-  }
+  const pause = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (woken || !running) {
+        woken = false;
+        resolve();
+        return;
+      }
+      const timer = setTimeout(done, options.pollMs);
+      function done(): void {
+        clearTimeout(timer);
+        interrupt = undefined;
+        woken = false;
+        resolve();
+      }
+      interrupt = done;
+    });
 
-  async function runLoop(): Promise<void> {
+  async function cycle(): Promise<void> {
     while (running) {
-      if (await drainOnce()) continue;
-      idle = new AbortController();
-      await sleep(options.pollMs, undefined, { signal: idle.signal }).catch(() => {});
-      idle = null;
+      let claimed = false;
+      try {
+        const operation = await options.claim();
+        if (operation !== null) {
+          claimed = true;
+          await options.run(operation);
+        }
+      } catch (error) {
+        claimed = false;
+        options.onError(error);
+      }
+      // Drain without waiting while work is there.
+      if (!claimed) await pause();
     }
   }
 
@@ -57,15 +73,17 @@ export function createOperationWorker<T>(options: OperationWorkerOptions<T>): Op
     start() {
       if (running) return;
       running = true;
-      loop = runLoop();
+      loop = cycle();
     },
     wake() {
-      idle?.abort();
+      woken = true;
+      interrupt?.();
     },
     async stop() {
       running = false;
-      idle?.abort();
+      interrupt?.();
       await loop;
+      loop = undefined;
     },
   };
 }
@@ -79,6 +97,7 @@ export async function withLeaseHeartbeat<R>(
   renew: () => Promise<boolean>,
   leaseMs: number,
   work: (signal: AbortSignal) => Promise<R>,
+  onRenewalError: (error: unknown) => void = () => {},
 ): Promise<R> {
   const lost = new AbortController();
   const timer = setInterval(() => {
@@ -87,7 +106,7 @@ export async function withLeaseHeartbeat<R>(
         if (!held) lost.abort();
       },
       // A failed renewal is not yet a lost lease: the next tick tries again before it expires.
-      () => {},
+      onRenewalError,
     );
   }, Math.max(1, Math.floor(leaseMs / 3)));
   try {

@@ -1,45 +1,59 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * The generic worker loop, and crash recovery of async proposal operations on every backend:
+ * an operation whose worker died (before or after writing its proposal) is finished by another
+ * worker once the lease lapses, exactly once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOperationWorker, withLeaseHeartbeat } from '../../src/services/operation-worker.ts';
+import { createProposalLifecycleService } from '../../src/services/proposal-lifecycle.ts';
+import { createProposalOperations } from '../../src/services/proposal-operations.ts';
+import { BACKENDS, createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type Json, type OpenedBackend } from '../http/proposal-lifecycle.support.ts';
 
-describe('operation worker', () => {
-  it('runs every claimed operation once, keeps going after an error, and stops after the one in hand', async () => {
-    const queue = ['a', 'boom', 'b', 'c'];
+describe('createOperationWorker', () => {
+  it('drains claimed work, waits when idle, wakes on demand, and stops after the operation in hand', async () => {
+    const queue = ['a', 'b', 'c'];
     const ran: string[] = [];
     const errors: unknown[] = [];
+    let release: (() => void) | undefined;
     const worker = createOperationWorker<string>({
       claim: async () => queue.shift() ?? null,
       run: async (op) => {
         if (op === 'boom') throw new Error('boom');
+        if (op === 'slow') await new Promise<void>((resolve) => (release = resolve));
         ran.push(op);
       },
-      pollMs: 5,
+      // Long enough that only wake() can explain prompt progress below.
+      pollMs: 60_000,
       onError: (error) => errors.push(error),
     });
     worker.start();
-    await expect.poll(() => ran.length).toBe(3);
-    await worker.stop();
+    await new Promise((resolve) => setImmediate(resolve));
+    await waitFor(() => ran.length === 3);
     expect(ran).toEqual(['a', 'b', 'c']);
-    expect(errors).toHaveLength(1);
-  });
 
-  it('wake() ends the idle wait, so a new operation does not wait for the poll interval', async () => {
-    const queue: string[] = [];
-    const ran: string[] = [];
-    const worker = createOperationWorker<string>({
-      claim: async () => queue.shift() ?? null,
-      run: async (op) => void ran.push(op),
-      pollMs: 600_000,
-      onError: () => {},
-    });
-    worker.start();
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    queue.push('x');
+    // A failed operation is reported and the loop waits before trying again (no hot loop on an outage).
+    queue.push('boom');
     worker.wake();
-    await expect.poll(() => ran, { timeout: 2_000 }).toEqual(['x']);
-    await worker.stop();
+    await waitFor(() => errors.length === 1);
+    queue.push('d');
+    worker.wake();
+    await waitFor(() => ran.length === 4);
+    expect(ran[3]).toBe('d');
+
+    queue.push('slow');
+    worker.wake();
+    await waitFor(() => release !== undefined);
+    const stopped = worker.stop();
+    let done = false;
+    void stopped.then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(false);
+    release?.();
+    await stopped;
+    expect(ran).toEqual(['a', 'b', 'c', 'd', 'slow']);
   });
 
-  it('heartbeat renews the lease while work runs and aborts the work once the lease is lost', async () => {
+  it('renews the lease while work runs and aborts the work once the lease is lost', async () => {
     let renewals = 0;
     const aborted = await withLeaseHeartbeat(
       async () => ++renewals < 3,
@@ -50,3 +64,75 @@ describe('operation worker', () => {
     expect(renewals).toBe(3);
   });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
+describe.each(BACKENDS)('async proposal operations after a worker dies, on %s', (backend) => {
+  let opened: OpenedBackend;
+  beforeAll(async () => {
+    opened = await openBackend(backend);
+  });
+  afterAll(async () => {
+    await opened.close();
+  });
+
+  /** Two replicas sharing the store, on one controllable clock. */
+  function replicas() {
+    const clock = { now: Date.parse('2026-05-01T09:00:00.000Z') };
+    const now = () => new Date(clock.now);
+    const lifecycle = createProposalLifecycleService({ store: opened.store, config: DEFAULT_SETTINGS, now });
+    const make = (workerId: string) => createProposalOperations({ store: opened.store, lifecycle, leaseMs: 1_000, now, workerId });
+    return { clock, lifecycle, dead: make('worker-dead'), alive: make('worker-alive') };
+  }
+
+  async function drain(ops: ReturnType<typeof replicas>['alive']): Promise<number> {
+    let ran = 0;
+    for (let op = await ops.claim(); op !== null; op = await ops.claim()) {
+      await ops.run(op);
+      ran += 1;
+    }
+    return ran;
+  }
+
+  it('takes over a create whose worker died after writing the proposal, and completes it with that proposal', async () => {
+    const { clock, lifecycle, dead, alive } = replicas();
+    const portfolio = `pf_crash_${backend}`;
+    const accepted = await dead.submitCreate({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
+    const claimed = await dead.claim();
+    expect(claimed?.operation_id).toBe(accepted['operation_id']);
+    // The dead worker got as far as writing the proposal (what its run does first), then died.
+    const written = await lifecycle.create({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
+
+    expect(await alive.claim()).toBeNull(); // the lease still holds
+    clock.now += 1_001;
+    expect(await drain(alive)).toBe(1);
+    const status = await alive.get(accepted['operation_id'] as string);
+    const proposal = (written.response['proposal'] as Json)['proposal_id'];
+    expect(status).toMatchObject({ status: 'SUCCEEDED', proposal_id: proposal });
+
+    // The dead worker's late completion is refused; nothing is written twice.
+    expect(await opened.store.completeOperation(accepted['operation_id'] as string, 'worker-dead', { finished_at: now(clock), result_json: {}, proposal_id: 'pp_other' })).toBe(false);
+    const page = await opened.store.listProposals({ portfolio_id: portfolio, limit: 10 });
+    expect(page.items).toHaveLength(1);
+    expect(await drain(alive)).toBe(0);
+  });
+
+  it('takes over a version whose worker died before finishing, and adds exactly one version', async () => {
+    const { clock, lifecycle, dead, alive } = replicas();
+    const created = await lifecycle.create({ body: createBody(readyRequest()) as never, idempotencyKey: `v-crash-${backend}`, correlationId: 'c' });
+    const id = (created.response['proposal'] as Json)['proposal_id'] as string;
+    const accepted = await dead.submitVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, correlationId: `corr-v-${backend}` });
+    const claimed = await dead.claim();
+    expect(claimed).not.toBeNull();
+    // The dead worker ran the version and died before recording the outcome.
+    if (claimed) await lifecycle.createVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, idempotencyKey: `pop:${claimed.operation_id}`, correlationId: 'c' });
+    clock.now += 1_001;
+    expect(await drain(alive)).toBe(1);
+    expect(await alive.get(accepted['operation_id'] as string)).toMatchObject({ status: 'SUCCEEDED', result: { version: { version_no: 2 } } });
+    expect((await opened.store.getLineage(id))?.versions.map((v) => v.version_no)).toEqual([1, 2]);
+  });
+});
+
+const now = (clock: { now: number }): string => new Date(clock.now).toISOString();

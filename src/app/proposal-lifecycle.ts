@@ -1,0 +1,49 @@
+/**
+ * Wires the advisory proposal lifecycle: services over the proposal store, the routes, and the
+ * async-operation worker loop (started with the app, stopped by its close()).
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { Logger } from 'pino';
+import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
+import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
+import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
+import { createOperationWorker, type OperationWorker } from '../services/operation-worker.ts';
+import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
+import { createProposalOperations } from '../services/proposal-operations.ts';
+import { createProposalQueries } from '../services/proposal-queries.ts';
+import type { ProposalStore } from '../stores/proposals/port.ts';
+import type { ProbeResult } from './readiness.ts';
+
+export interface ProposalLifecycleWiring {
+  readonly routes: readonly FastifyPluginAsync[];
+  /** Starts the worker loop (when this process runs async operations). */
+  start(): void;
+  /** Stops claiming and waits for the operation in hand. */
+  stop(): Promise<void>;
+}
+
+export function wireProposalLifecycle(options: {
+  store: ProposalStore;
+  backend: ProposalStoreBackend;
+  check: () => Promise<ProbeResult>;
+  settings: ProposalLifecycleSettings;
+  logger: Logger;
+}): ProposalLifecycleWiring {
+  const { store, settings, logger } = options;
+  const onError = (error: unknown): void => logger.warn({ err: error }, 'Async proposal operation did not finish; it is retried once its lease lapses');
+  let worker: OperationWorker | undefined;
+  const lifecycle = createProposalLifecycleService({ store, config: settings });
+  const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
+  const queries = createProposalQueries(store);
+  if (settings.asyncWorkerEnabled) {
+    worker = createOperationWorker({ claim: operations.claim, run: operations.run, pollMs: settings.asyncPollMs, onError });
+  }
+  return {
+    routes: [
+      proposalLifecycleRoutes({ lifecycle, queries, operations, flags: settings }),
+      proposalSupportRoutes({ queries, operations, settings, backend: options.backend, check: options.check }),
+    ],
+    start: () => worker?.start(),
+    stop: async () => worker?.stop(),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Proposal support routes (spec advisory §7.3): the audit trail (workflow events, approvals),
+ * lineage, idempotency lookup, async operation status, and `supportability/config`.
+ *
+ * `supportability/config` is never gated and creates nothing: it reports the switches this
+ * process runs with (fixed at startup, so the report cannot disagree with the behaviour, unlike
+ * the reference's, spec §10.12) and probes the store it already has open.
+ */
+import type { Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ProbeResult } from '../../app/readiness.ts';
+import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../config/settings.ts';
+import type { ProposalOperations } from '../../services/proposal-operations.ts';
+import type { ProposalQueries } from '../../services/proposal-queries.ts';
+import { gated, mapRefusals } from './proposal-http.ts';
+import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
+import { ProposalIdParams } from './proposal-lifecycle-schemas.ts';
+
+export interface ProposalSupportRouteDeps {
+  readonly queries: ProposalQueries;
+  readonly operations: ProposalOperations;
+  readonly settings: ProposalLifecycleSettings;
+  readonly backend: ProposalStoreBackend;
+  /** The open store's readiness probe. */
+  check(): Promise<ProbeResult>;
+}
+
+export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPluginAsync {
+  const { queries, operations, settings } = deps;
+  return async function register(app: FastifyInstance): Promise<void> {
+    mapRefusals(app);
+    const support = gated(settings, 'support');
+    const asyncOnly = gated(settings, 'async');
+    type ById = { Params: Static<typeof ProposalIdParams> };
+    const schema = (summary: string) => ({ tags: [PROPOSAL_TAG], summary, params: ProposalIdParams });
+
+    app.get('/rebalance/proposals/supportability/config', { schema: { tags: [PROPOSAL_TAG], summary: 'The lifecycle configuration and store readiness (never gated).' } }, async () => {
+      const probe = await deps.check().catch((): ProbeResult => ({ ready: false, code: 'PROBE_FAILED' }));
+      return {
+        store_backend: deps.backend,
+        backend_ready: probe.ready,
+        backend_init_error: probe.ready ? null : (probe.code ?? 'UNAVAILABLE'),
+        lifecycle_enabled: settings.lifecycleEnabled,
+        support_apis_enabled: settings.supportApisEnabled,
+        async_operations_enabled: settings.asyncOperationsEnabled,
+        store_evidence_bundle: settings.storeEvidenceBundle,
+        require_expected_state: settings.requireExpectedState,
+        allow_portfolio_id_change_on_new_version: settings.allowPortfolioChangeOnNewVersion,
+        require_proposal_simulation_flag: settings.requireSimulationFlag,
+        async_worker_enabled: settings.asyncWorkerEnabled,
+      };
+    });
+
+    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: schema('The workflow events, in the order they happened.') }, async (request) =>
+      queries.events(request.params.proposal_id),
+    );
+    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: schema('The approval records, in the order they were given.') }, async (request) =>
+      queries.approvals(request.params.proposal_id),
+    );
+    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: schema('The versions 1..current with their hashes.') }, async (request) =>
+      queries.lineage(request.params.proposal_id),
+    );
+
+    const KeyParams = Type.Object({ idempotency_key: Type.String() });
+    app.get<{ Params: Static<typeof KeyParams> }>(
+      '/rebalance/proposals/idempotency/:idempotency_key',
+      { onRequest: support, schema: { tags: [PROPOSAL_TAG], summary: 'What an Idempotency-Key created.', params: KeyParams } },
+      async (request) => queries.idempotency(request.params.idempotency_key),
+    );
+
+    const OperationParams = Type.Object({ operation_id: Type.String() });
+    app.get<{ Params: Static<typeof OperationParams> }>(
+      '/rebalance/proposals/operations/:operation_id',
+      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'An async operation.', params: OperationParams } },
+      async (request) => operations.get(request.params.operation_id),
+    );
+    const CorrelationParams = Type.Object({ correlation_id: Type.String() });
+    app.get<{ Params: Static<typeof CorrelationParams> }>(
+      '/rebalance/proposals/operations/by-correlation/:correlation_id',
+      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'The latest async operation of a correlation id.', params: CorrelationParams } },
+      async (request) => operations.getByCorrelation(request.params.correlation_id),
+    );
+  };
+}

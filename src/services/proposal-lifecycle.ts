@@ -1,0 +1,360 @@
+/**
+ * Advisory proposal lifecycle writes (spec advisory §7.5): create, new version, transition,
+ * approval. The workflow rules come from `domain/workflow/proposal-state-machine.ts`; every write
+ * is one store transaction that compare-and-sets the state and row version this service read, so
+ * a concurrent change makes it a 409 with nothing written (never a lost update), and an
+ * Idempotency-Key is claimed in the same transaction as the rows it points at (a retry, even one
+ * racing the original on another replica, replays instead of duplicating).
+ *
+ * A replay answers the current proposal summary with the version and event that the original
+ * request created (the reference answered the latest event, spec §10.17).
+ */
+import {
+  decideApproval,
+  decideNewVersion,
+  decideTransition,
+  gateBlocks,
+  INITIAL_STATE,
+  type ApprovalType,
+} from '../domain/workflow/proposal-state-machine.ts';
+import type {
+  Approval,
+  GuardFailure,
+  IdempotencyRecord,
+  IdempotentWrite,
+  ProposalRecord,
+  ProposalStore,
+  TransitionEvent,
+  WorkflowEvent,
+} from '../stores/proposals/port.ts';
+import { conflict, invalid, notFound } from './proposal-errors.ts';
+import {
+  buildVersion,
+  checkSimulationFlag,
+  createRequestHash,
+  metadataOf,
+  newId,
+  simulateRequestOf,
+  versionRequestHash,
+  type CreateProposalBody,
+  type CreateVersionBody,
+} from './proposal-records.ts';
+import { approvalRecord, proposalSummary, versionDetail, workflowEvent } from './proposal-wire.ts';
+
+/** Behaviour switches (PROPOSAL_* settings), fixed for the life of the process. */
+export interface LifecycleConfig {
+  readonly storeEvidenceBundle: boolean;
+  readonly requireExpectedState: boolean;
+  readonly allowPortfolioChangeOnNewVersion: boolean;
+  readonly requireSimulationFlag: boolean;
+}
+
+export interface TransitionBody {
+  readonly event_type: string;
+  readonly actor_id: string;
+  readonly related_version_no?: number | null;
+  readonly reason?: Record<string, unknown>;
+  readonly expected_state?: string | null;
+}
+
+export interface ApprovalBody {
+  readonly approval_type: ApprovalType;
+  readonly approved: boolean;
+  readonly actor_id: string;
+  readonly related_version_no?: number | null;
+  readonly details?: Record<string, unknown>;
+  readonly expected_state?: string | null;
+}
+
+export interface WriteResult {
+  /** The same key answered an earlier identical request. */
+  readonly replayed: boolean;
+  readonly response: Record<string, unknown>;
+}
+
+export interface CreateCommand {
+  readonly body: CreateProposalBody;
+  readonly idempotencyKey: string;
+  readonly correlationId: string;
+}
+
+export interface VersionCommand {
+  readonly proposalId: string;
+  readonly body: CreateVersionBody;
+  readonly idempotencyKey?: string | undefined;
+  readonly correlationId: string;
+}
+
+export interface ProposalLifecycleService {
+  create(command: CreateCommand): Promise<WriteResult>;
+  createVersion(command: VersionCommand): Promise<WriteResult>;
+  transition(proposalId: string, body: TransitionBody): Promise<Record<string, unknown>>;
+  approve(proposalId: string, body: ApprovalBody): Promise<Record<string, unknown>>;
+}
+
+export interface LifecycleDeps {
+  readonly store: ProposalStore;
+  readonly config: LifecycleConfig;
+  readonly now?: () => Date;
+}
+
+const keyConflict = () => conflict('IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
+
+function guardRefusal(failure: GuardFailure): Error {
+  if (failure.outcome === 'not_found') return notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+  if (failure.outcome === 'state_conflict') {
+    return conflict('STATE_CONFLICT', `STATE_CONFLICT: another change moved the proposal to ${failure.current.current_state} first; nothing was written.`);
+  }
+  return conflict('PROPOSAL_VERSION_CONFLICT', 'The proposal changed since it was read (e.g. a new version); nothing was written — re-read and retry.');
+}
+
+export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLifecycleService {
+  const { store, config } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  async function existing(proposalId: string): Promise<ProposalRecord> {
+    const proposal = await store.getProposal(proposalId);
+    if (!proposal) throw notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+    return proposal;
+  }
+
+  /** The original answer of a write an idempotency key points at. */
+  async function replay(proposal: ProposalRecord, idempotency: IdempotencyRecord): Promise<WriteResult> {
+    const no = idempotency.proposal_version_no;
+    const [version, events] = await Promise.all([store.getVersion(proposal.proposal_id, no), store.listEvents(proposal.proposal_id)]);
+    // Keys, versions and events are written together and never deleted, so both are there.
+    const event = events.find((e) => (e.event_type === 'CREATED' && no === 1) || (e.event_type === 'NEW_VERSION_CREATED' && e.related_version_no === no));
+    if (!version || !event) throw new Error(`Idempotency key ${idempotency.idempotency_key} points at a missing version ${no} of ${proposal.proposal_id}.`);
+    return { replayed: true, response: { proposal: proposalSummary(proposal), version: versionDetail(version, true), latest_workflow_event: workflowEvent(event) } };
+  }
+
+  async function answer(write: IdempotentWrite | GuardFailure, created: () => Record<string, unknown>): Promise<WriteResult> {
+    switch (write.outcome) {
+      case 'created':
+        return { replayed: false, response: created() };
+      case 'existing':
+        return replay(write.proposal, write.idempotency);
+      case 'idempotency_conflict':
+        throw keyConflict();
+      default:
+        throw guardRefusal(write);
+    }
+  }
+
+  /** A replay or conflict known before simulating (the store re-checks atomically when writing). */
+  async function earlyAnswer(key: string | undefined, requestHash: string): Promise<WriteResult | undefined> {
+    if (key === undefined) return undefined;
+    const known = await store.getIdempotency(key);
+    if (!known) return undefined;
+    if (known.request_hash !== requestHash) throw keyConflict();
+    return replay(await existing(known.proposal_id), known);
+  }
+
+  function checkExpectedState(proposal: ProposalRecord, expected: string | null | undefined): void {
+    if (expected === null || expected === undefined) {
+      if (config.requireExpectedState) throw conflict('STATE_CONFLICT', 'STATE_CONFLICT: expected_state is required');
+      return;
+    }
+    if (expected !== proposal.current_state) throw conflict('STATE_CONFLICT', 'STATE_CONFLICT: expected_state mismatch');
+  }
+
+  /** The version an event or approval refers to: the given one if the proposal has it, else the current one. */
+  function relatedVersion(proposal: ProposalRecord, given: number | null | undefined): number {
+    if (given === null || given === undefined) return proposal.current_version_no;
+    if (given < 1 || given > proposal.current_version_no) {
+      throw invalid('PROPOSAL_RELATED_VERSION_INVALID', `related_version_no ${given} is not a version of this proposal (1..${proposal.current_version_no}).`);
+    }
+    return given;
+  }
+
+  async function applyMove(proposal: ProposalRecord, event: TransitionEvent, approval: Approval | undefined): Promise<Record<string, unknown>> {
+    const outcome = await store.transition({ expectedRowVersion: proposal.row_version, event, ...(approval ? { approval } : {}) });
+    if (outcome.outcome !== 'applied') throw guardRefusal(outcome);
+    return {
+      proposal_id: proposal.proposal_id,
+      current_state: outcome.proposal.current_state,
+      latest_workflow_event: workflowEvent(event),
+      approval: approval ? approvalRecord(approval) : null,
+    };
+  }
+
+  return {
+    async create({ body, idempotencyKey, correlationId }) {
+      const request = simulateRequestOf(body);
+      const requestHash = createRequestHash(body, request);
+      const early = await earlyAnswer(idempotencyKey, requestHash);
+      if (early) return early;
+      checkSimulationFlag(request, config.requireSimulationFlag);
+      const createdAt = now().toISOString();
+      const proposalId = newId('pp');
+      const version = buildVersion({
+        proposalId,
+        versionNo: 1,
+        request,
+        requestHash,
+        correlationId,
+        idempotencyKey,
+        createdAt,
+        storeEvidence: config.storeEvidenceBundle,
+      });
+      const metadata = metadataOf(body);
+      const event: WorkflowEvent = {
+        event_id: newId('pwe'),
+        proposal_id: proposalId,
+        event_type: 'CREATED',
+        from_state: null,
+        to_state: INITIAL_STATE,
+        actor_id: body.created_by,
+        occurred_at: createdAt,
+        reason_json: { correlation_id: correlationId },
+        related_version_no: 1,
+      };
+      const write = await store.createProposal({
+        proposal: {
+          proposal_id: proposalId,
+          portfolio_id: request.portfolio_snapshot.portfolio_id,
+          mandate_id: metadata.mandate_id,
+          jurisdiction: metadata.jurisdiction,
+          created_by: body.created_by,
+          created_at: createdAt,
+          title: metadata.title,
+          advisor_notes: metadata.advisor_notes,
+        },
+        version,
+        event,
+        idempotency: { key: idempotencyKey, request_hash: requestHash },
+      });
+      return answer(write, () => ({
+        proposal: proposalSummary((write as { proposal: ProposalRecord }).proposal),
+        version: versionDetail(version, true),
+        latest_workflow_event: workflowEvent(event),
+      }));
+    },
+
+    async createVersion({ proposalId, body, idempotencyKey, correlationId }) {
+      const proposal = await existing(proposalId);
+      const request = simulateRequestOf(body);
+      const requestHash = versionRequestHash(proposalId, body, request);
+      const early = await earlyAnswer(idempotencyKey, requestHash);
+      if (early) return early;
+      const next = decideNewVersion(proposal.current_state);
+      if (!next.ok) throw conflict(next.code, 'PROPOSAL_TERMINAL_STATE: cannot create version');
+      checkSimulationFlag(request, config.requireSimulationFlag);
+      const portfolioId = request.portfolio_snapshot.portfolio_id;
+      const portfolioChanged = portfolioId !== proposal.portfolio_id;
+      if (portfolioChanged && !config.allowPortfolioChangeOnNewVersion) {
+        throw invalid('PORTFOLIO_CONTEXT_MISMATCH', `PORTFOLIO_CONTEXT_MISMATCH: the proposal is for ${proposal.portfolio_id}, the request for ${portfolioId}.`);
+      }
+      const createdAt = now().toISOString();
+      const versionNo = proposal.current_version_no + 1;
+      const version = buildVersion({
+        proposalId,
+        versionNo,
+        request,
+        requestHash,
+        correlationId,
+        idempotencyKey: null,
+        createdAt,
+        storeEvidence: config.storeEvidenceBundle,
+      });
+      const event: TransitionEvent = {
+        event_id: newId('pwe'),
+        proposal_id: proposalId,
+        event_type: 'NEW_VERSION_CREATED',
+        from_state: proposal.current_state,
+        to_state: next.to,
+        actor_id: body.created_by,
+        occurred_at: createdAt,
+        reason_json: { correlation_id: correlationId },
+        related_version_no: versionNo,
+      };
+      const write = await store.createVersion({
+        expectedRowVersion: proposal.row_version,
+        version,
+        event,
+        ...(portfolioChanged ? { portfolioId } : {}),
+        ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, request_hash: requestHash } }),
+      });
+      return answer(write, () => ({
+        proposal: proposalSummary((write as { proposal: ProposalRecord }).proposal),
+        version: versionDetail(version, true),
+        latest_workflow_event: workflowEvent(event),
+      }));
+    },
+
+    async transition(proposalId, body) {
+      const proposal = await existing(proposalId);
+      checkExpectedState(proposal, body.expected_state);
+      const current = await store.getVersion(proposalId, proposal.current_version_no);
+      const blocked = current !== null && gateBlocks(current.gate_decision_json, current.status_at_creation);
+      const decision = decideTransition(proposal.current_state, body.event_type, blocked);
+      if (!decision.ok) {
+        throw conflict(
+          decision.code,
+          decision.code === 'PROPOSAL_GATE_BLOCKED'
+            ? `PROPOSAL_GATE_BLOCKED: version ${proposal.current_version_no} is BLOCKED and cannot be executed.`
+            : `INVALID_TRANSITION: ${body.event_type} is not allowed from ${proposal.current_state}.`,
+        );
+      }
+      const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
+      const occurredAt = now().toISOString();
+      const event: TransitionEvent = {
+        event_id: newId('pwe'),
+        proposal_id: proposalId,
+        event_type: body.event_type,
+        from_state: proposal.current_state,
+        to_state: decision.to,
+        actor_id: body.actor_id,
+        occurred_at: occurredAt,
+        reason_json: body.reason ?? {},
+        related_version_no: relatedVersionNo,
+      };
+      const approval: Approval | undefined = decision.approval
+        ? {
+            approval_id: newId('pap'),
+            proposal_id: proposalId,
+            ...decision.approval,
+            actor_id: body.actor_id,
+            occurred_at: occurredAt,
+            details_json: body.reason ?? {},
+            related_version_no: relatedVersionNo,
+          }
+        : undefined;
+      return applyMove(proposal, event, approval);
+    },
+
+    async approve(proposalId, body) {
+      const proposal = await existing(proposalId);
+      checkExpectedState(proposal, body.expected_state);
+      const decision = decideApproval(proposal.current_state, body.approval_type, body.approved);
+      if (!decision.ok) {
+        throw conflict(decision.code, `INVALID_APPROVAL_STATE: a ${body.approval_type} decision is not due in ${proposal.current_state}.`);
+      }
+      const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
+      const occurredAt = now().toISOString();
+      const details = body.details ?? {};
+      const event: TransitionEvent = {
+        event_id: newId('pwe'),
+        proposal_id: proposalId,
+        event_type: decision.event,
+        from_state: proposal.current_state,
+        to_state: decision.to,
+        actor_id: body.actor_id,
+        occurred_at: occurredAt,
+        reason_json: details,
+        related_version_no: relatedVersionNo,
+      };
+      const approval: Approval = {
+        approval_id: newId('pap'),
+        proposal_id: proposalId,
+        approval_type: body.approval_type,
+        approved: body.approved,
+        actor_id: body.actor_id,
+        occurred_at: occurredAt,
+        details_json: details,
+        related_version_no: relatedVersionNo,
+      };
+      return applyMove(proposal, event, approval);
+    },
+  };
+}
