@@ -64,6 +64,7 @@ describe('production smoke: migrate → cutover-check → serve → write → re
     const first = await startService(env);
     let runId: string;
     let proposalId: string;
+    let createdVersion: string;
     try {
       expect((await call(first, 'GET', '/health/ready')).status).toBe(200);
 
@@ -74,6 +75,7 @@ describe('production smoke: migrate → cutover-check → serve → write → re
       const created = await call(first, 'POST', '/rebalance/proposals', { created_by: 'advisor_1', simulate_request: proposalRequest }, { 'idempotency-key': 'smoke-proposal-1' });
       expect(created.status).toBe(200);
       proposalId = (created.body['proposal'] as Json)['proposal_id'] as string;
+      createdVersion = JSON.stringify((created.body['version'] as Json)['proposal_result']);
       const moved = await call(first, 'POST', `/rebalance/proposals/${proposalId}/transitions`, { event_type: 'SUBMITTED_FOR_RISK_REVIEW', actor_id: 'advisor_1', expected_state: 'DRAFT' });
       expect(moved).toMatchObject({ status: 200, body: { current_state: 'RISK_REVIEW' } });
 
@@ -90,6 +92,9 @@ describe('production smoke: migrate → cutover-check → serve → write → re
       const replay = await call(second, 'POST', '/rebalance/simulate', dpmRequest, { 'idempotency-key': 'smoke-run-1' });
       expect(replay.body['rebalance_run_id']).toBe(runId);
       expect((await call(second, 'GET', `/rebalance/proposals/${proposalId}`)).body).toMatchObject({ proposal: { proposal_id: proposalId, current_state: 'RISK_REVIEW' } });
+      // The stored version reads back exactly as created, field order included.
+      const version = await call(second, 'GET', `/rebalance/proposals/${proposalId}/versions/1`);
+      expect(JSON.stringify(version.body['proposal_result'])).toBe(createdVersion);
       expect((await call(second, 'GET', '/rebalance/policies/catalog/pack_smoke')).body).toMatchObject({ policy_pack_id: 'pack_smoke', turnover_policy: { max_turnover_pct: '0.2' } });
     } finally {
       expect(await second.stop('SIGTERM')).toBe(0);
