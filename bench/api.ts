@@ -13,8 +13,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
-import { startEmbeddedPostgres } from '../test/support/embedded-postgres.ts';
+import { benchPostgres } from './support/postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -77,26 +76,14 @@ function load(url: string, idempotencyKey: string, durationS: number): Promise<F
   });
 }
 
-async function postgresDatabase(admin: string): Promise<string> {
-  const name = `bench_api_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function main(): Promise<void> {
-  const embedded = process.env['BENCH_POSTGRES_URL'] ? undefined : await startEmbeddedPostgres({ durable: true });
-  const admin = process.env['BENCH_POSTGRES_URL'] ?? embedded?.adminUrl ?? '';
+  const postgres = await benchPostgres();
   const results: Record<string, { fresh: Figures; replay: Figures }> = {};
   try {
     const backends: [string, Record<string, string>][] = [
       ['IN_MEMORY', { DPM_SUPPORTABILITY_STORE_BACKEND: 'IN_MEMORY' }],
       ['SQL', { DPM_SUPPORTABILITY_STORE_BACKEND: 'SQL', DPM_SUPPORTABILITY_SQL_PATH: join(mkdtempSync(join(tmpdir(), 'bench-api-')), 'dpm.db') }],
-      ['POSTGRES', { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: await postgresDatabase(admin), POSTGRES_POOL_MAX: '32' }],
+      ['POSTGRES', { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: await postgres.createDatabase('bench_api'), POSTGRES_POOL_MAX: '32' }],
     ];
     for (const [backend, env] of backends) {
       const service = await startService(env);
@@ -115,7 +102,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await embedded?.stop();
+    await postgres.stop();
   }
   const report = { connections: CONNECTIONS, duration_s: DURATION_S, request: 'conformance scenario_01_cash_inflow', results };
   if (json) process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -7,10 +7,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDpmSupportabilityStore } from '../src/stores/dpm-supportability/open.ts';
 import { PostgresPools } from '../src/stores/postgres/pools.ts';
-import { startEmbeddedPostgres, type RunningPostgres } from '../test/support/embedded-postgres.ts';
+import { benchPostgres } from './support/postgres.ts';
 import { benchProposalStore } from './stores/proposals.ts';
 import { bulkLoadPostgres, measureReads, writeRuns } from './stores/dpm.ts';
 
@@ -21,20 +20,8 @@ const LARGE = largeIndex >= 0 ? Number(args[largeIndex + 1]) : 1_000_000;
 const SMALL = 10_000;
 const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-async function database(server: RunningPostgres | undefined): Promise<string> {
-  const admin = process.env['BENCH_POSTGRES_URL'] ?? server?.adminUrl ?? '';
-  const name = `bench_${Date.now()}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE ${name}`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function main(): Promise<void> {
-  const server = process.env['BENCH_POSTGRES_URL'] ? undefined : await startEmbeddedPostgres({ durable: true });
+  const server = await benchPostgres();
   const pools = new PostgresPools({ poolMax: 16, statementTimeoutMs: 60_000, connectTimeoutMs: 5_000 });
   const results: Record<string, unknown> = {};
   const dpm: Record<string, unknown> = {};
@@ -42,7 +29,7 @@ async function main(): Promise<void> {
     const backends = [
       { backend: 'IN_MEMORY' as const, sqlitePath: '', dsn: '' },
       { backend: 'SQL' as const, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'dpm.db'), dsn: '' },
-      { backend: 'POSTGRES' as const, sqlitePath: '', dsn: await database(server) },
+      { backend: 'POSTGRES' as const, sqlitePath: '', dsn: await server.createDatabase('bench') },
     ];
     for (const { backend, sqlitePath, dsn } of backends) {
       const { store } = await openDpmSupportabilityStore({ backend, sqlitePath, postgresDsn: dsn, pools, migrate: true });
@@ -63,7 +50,7 @@ async function main(): Promise<void> {
       log(`proposals ${backend}…`);
       proposals[backend] = await benchProposalStore(
         backend === 'POSTGRES'
-          ? { backend, dsn: await database(server) }
+          ? { backend, dsn: await server.createDatabase('bench') }
           : backend === 'SQLITE'
             ? { backend, sqlitePath: join(mkdtempSync(join(tmpdir(), 'bench-')), 'proposals.db') }
             : { backend },
@@ -73,7 +60,7 @@ async function main(): Promise<void> {
     results['proposals'] = proposals;
   } finally {
     await pools.closeAll();
-    await server?.stop();
+    await server.stop();
   }
   if (json) process.stdout.write(`${JSON.stringify({ dpm_supportability: dpm, ...results })}\n`);
 }

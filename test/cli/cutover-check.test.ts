@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GUARDRAIL_CODES } from '../../src/config/profile.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { runCli, type TestEnv } from '../support/service-process.ts';
+import { runCli, type TestEnv, productionEnv } from '../support/service-process.ts';
 
 interface Report {
   ok: boolean;
@@ -25,16 +25,7 @@ describe('npm run cutover-check', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    production = {
-      APP_PERSISTENCE_PROFILE: 'PRODUCTION',
-      DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
-      DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn,
-      PROPOSAL_STORE_BACKEND: 'POSTGRES',
-      PROPOSAL_POSTGRES_DSN: database.dsn,
-      DPM_POLICY_PACKS_ENABLED: 'true',
-      DPM_POLICY_PACK_CATALOG_BACKEND: 'POSTGRES',
-      DPM_POLICY_PACK_POSTGRES_DSN: database.dsn,
-    };
+    production = productionEnv(database.dsn, { DPM_POLICY_PACKS_ENABLED: 'true', DPM_POLICY_PACK_CATALOG_BACKEND: 'POSTGRES', DPM_POLICY_PACK_POSTGRES_DSN: database.dsn });
   });
 
   afterAll(async () => {

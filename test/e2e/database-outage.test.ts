@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, runCli, startService, type RunningService } from '../support/service-process.ts';
+import { REPO_ROOT, runCli, startService, type RunningService, productionEnv } from '../support/service-process.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/scenario_01_cash_inflow.json`, 'utf8')) as { request: unknown };
@@ -27,14 +27,7 @@ describe('database outage while serving', () => {
   beforeAll(async () => {
     database = await freshDatabase();
     proxy = await startTcpProxy(database.dsn);
-    const env = {
-      APP_PERSISTENCE_PROFILE: 'PRODUCTION',
-      DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
-      DPM_SUPPORTABILITY_POSTGRES_DSN: proxy.url,
-      PROPOSAL_STORE_BACKEND: 'POSTGRES',
-      PROPOSAL_POSTGRES_DSN: proxy.url,
-      POSTGRES_CONNECT_TIMEOUT_MS: '1000',
-    };
+    const env = productionEnv(proxy.url, { POSTGRES_CONNECT_TIMEOUT_MS: '1000' });
     expect((await runCli(['migrate'], env)).code).toBe(0);
     service = await startService(env);
   });

@@ -6,7 +6,7 @@
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { runCli, type TestEnv } from '../support/service-process.ts';
+import { runCli, type TestEnv, productionEnv } from '../support/service-process.ts';
 
 const codesOf = (stderr: string): string[] =>
   stderr
@@ -22,15 +22,7 @@ describe('PRODUCTION start refused by migration state', () => {
   // Each case breaks its own freshly migrated database.
   beforeEach(async () => {
     database = await freshDatabase();
-    env = {
-      APP_PERSISTENCE_PROFILE: 'PRODUCTION',
-      PORT: '0',
-      DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
-      DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn,
-      PROPOSAL_STORE_BACKEND: 'POSTGRES',
-      PROPOSAL_POSTGRES_DSN: database.dsn,
-      POSTGRES_CONNECT_TIMEOUT_MS: '1000',
-    };
+    env = productionEnv(database.dsn, { PORT: '0', POSTGRES_CONNECT_TIMEOUT_MS: '1000' });
     db = new pg.Client({ connectionString: database.dsn });
     await db.connect();
     expect((await runCli(['migrate'], env)).code).toBe(0);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, runCli, startService, type RunningService, type TestEnv } from '../support/service-process.ts';
+import { REPO_ROOT, runCli, startService, type RunningService, type TestEnv, productionEnv } from '../support/service-process.ts';
 
 type Json = Record<string, unknown>;
 
@@ -32,14 +32,7 @@ describe('proposal lifecycle on real processes and PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    env = {
-      APP_PERSISTENCE_PROFILE: 'PRODUCTION',
-      DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
-      DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn,
-      PROPOSAL_STORE_BACKEND: 'POSTGRES',
-      PROPOSAL_POSTGRES_DSN: database.dsn,
-      PROPOSAL_ASYNC_POLL_MS: '50',
-    };
+    env = productionEnv(database.dsn, { PROPOSAL_ASYNC_POLL_MS: '50' });
     expect((await runCli(['migrate'], env)).code).toBe(0);
     db = new pg.Client({ connectionString: database.dsn });
     await db.connect();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { runCli, startService, type TestEnv } from '../support/service-process.ts';
+import { runCli, startService, type TestEnv, productionEnv } from '../support/service-process.ts';
 
 const codesOf = (stderr: string): string[] => stderr.split('\n').filter(Boolean).map((line) => line.split(': ')[0] ?? '');
 
@@ -14,13 +14,7 @@ describe('stores at startup', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    production = {
-      APP_PERSISTENCE_PROFILE: 'PRODUCTION',
-      DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
-      DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn,
-      PROPOSAL_STORE_BACKEND: 'POSTGRES',
-      PROPOSAL_POSTGRES_DSN: database.dsn,
-    };
+    production = productionEnv(database.dsn);
   });
 
   afterAll(async () => {

@@ -92,3 +92,15 @@ export function startService(env: TestEnv, timeoutMs = 30_000): Promise<RunningS
     });
   });
 }
+
+/** The PRODUCTION profile with the DPM and proposal stores on PostgreSQL at `dsn` (one database for both). */
+export function productionEnv(dsn: string, extra: TestEnv = {}): TestEnv {
+  return {
+    APP_PERSISTENCE_PROFILE: 'PRODUCTION',
+    DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES',
+    DPM_SUPPORTABILITY_POSTGRES_DSN: dsn,
+    PROPOSAL_STORE_BACKEND: 'POSTGRES',
+    PROPOSAL_POSTGRES_DSN: dsn,
+    ...extra,
+  };
+}
