@@ -47,6 +47,8 @@ export function createOperationWorker<T>(options: OperationWorkerOptions<T>): Op
   async function runLoop(): Promise<void> {
     while (running) {
       if (await drainOnce()) continue;
+      // stop() may have come while the claim was in flight, when there was no idle wait to end.
+      if (!running) break;
       idle = new AbortController();
       await sleep(options.pollMs, undefined, { signal: idle.signal }).catch(() => {});
       idle = null;

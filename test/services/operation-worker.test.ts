@@ -22,6 +22,26 @@ describe('operation worker', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('stop() during an in-flight claim does not wait out the poll interval', async () => {
+    let release: (value: null) => void = () => {};
+    let claims = 0;
+    const worker = createOperationWorker<string>({
+      claim: () => {
+        claims += 1;
+        return new Promise<null>((resolve) => (release = resolve));
+      },
+      run: async () => {},
+      pollMs: 600_000,
+      onError: () => {},
+    });
+    worker.start();
+    await expect.poll(() => claims).toBe(1);
+    const stopped = worker.stop();
+    release(null);
+    await stopped;
+    expect(claims).toBe(1);
+  });
+
   it('wake() ends the idle wait, so a new operation does not wait for the poll interval', async () => {
     const queue: string[] = [];
     const ran: string[] = [];
