@@ -10,6 +10,8 @@ import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-support
 import { HttpError } from '../errors.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import type { ServiceMetrics } from '../../services/metrics.ts';
+import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../policy-headers.ts';
+import { invalidBody } from '../problems.ts';
 
 const TAG = 'DPM Run Supportability';
 
@@ -42,7 +44,11 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
           summary: 'Simulate a rebalance; the run is recorded before it is returned. Idempotency-Key is required.',
           description:
             'The body is a RebalanceRequest (see docs/engine.md). The same Idempotency-Key with the same request replays the stored run (same rebalance_run_id, header `Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Without X-Correlation-Id a `corr_<hex>` id is generated.',
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()), 'x-correlation-id': Type.Optional(Type.String()) }),
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(Type.String()),
+            'x-correlation-id': Type.Optional(Type.String()),
+            ...POLICY_HEADER_SCHEMAS,
+          }),
         },
       },
       async (request, reply) => {
@@ -52,15 +58,13 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
             { field: 'headers.idempotency-key', code: 'required', message: 'Idempotency-Key is required' },
           ]);
         }
-        const outcome = await deps.service.simulate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
-        if (outcome.outcome === 'invalid') {
-          throw new HttpError(
-            422,
-            'VALIDATION_ERROR',
-            'The request is invalid; see errors.',
-            outcome.problems.map((p) => ({ field: `body.${p.field}`, code: p.code, message: p.message })),
-          );
-        }
+        const outcome = await deps.service.simulate({
+          body: request.body,
+          idempotencyKey,
+          correlationId: request.correlationId,
+          policy: policyHeaders(request),
+        });
+        if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         if (outcome.outcome === 'conflict') {
           deps.metrics.dpmIdempotencyConflicts.inc();
           throw new HttpError(409, 'IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
