@@ -12,6 +12,12 @@ import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { dpmGates } from '../http/feature-gates.ts';
 import { proposalSimulationRoutes } from '../http/routes/proposal-simulation.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
+import { dpmAnalyzeRoutes } from '../http/routes/dpm-analyze.ts';
+import { dpmOperationRoutes } from '../http/routes/dpm-operations.ts';
+import { createDpmAnalyzeService } from '../services/dpm-analyze.ts';
+import { startDpmOperationBackground } from '../services/dpm-operation-background.ts';
+import { createDpmOperationService } from '../services/dpm-operations.ts';
+import { createPolicyPackSelector } from '../services/dpm-policy-context.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
@@ -61,33 +67,51 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     settings: settings.proposalLifecycle,
     logger,
   });
+  const packResolution = {
+    enabled: policyPacks.enabled,
+    defaultPolicyPackId: policyPacks.defaultPolicyPackId,
+    tenantResolutionEnabled: policyPacks.tenantResolutionEnabled,
+    tenantPolicyPackMap: tenantMap.map,
+  };
+  const packSelector = createPolicyPackSelector({ config: packResolution, catalog: stores.policyPacks });
+  const gates = dpmGates(settings.dpm.features);
+  const asyncSettings = settings.dpm.asyncOperations;
+  const analyze = createDpmAnalyzeService({ store: stores.dpm, policyPacks: packSelector });
+  const operations = createDpmOperationService({
+    store: stores.dpm,
+    analyze,
+    settings: asyncSettings,
+    onStateChange: (state) => metrics.dpmAsyncOperations.inc({ state }),
+  });
   const server = await buildServer({
     logger,
     metrics,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled }),
+        service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled, policyPacks: packSelector }),
         store: stores.dpm,
-        gates: dpmGates(settings.dpm.features),
+        gates,
         metrics,
       }),
       proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
+      dpmAnalyzeRoutes({ analyze, operations, gates }),
+      dpmOperationRoutes({ operations, gates }),
       policyPackRoutes({
         catalog: stores.policyPacks,
-        settings: {
-          enabled: policyPacks.enabled,
-          adminApisEnabled: policyPacks.adminApisEnabled,
-          adminToken: policyPacks.adminToken,
-          defaultPolicyPackId: policyPacks.defaultPolicyPackId,
-          tenantResolutionEnabled: policyPacks.tenantResolutionEnabled,
-          tenantPolicyPackMap: tenantMap.map,
-        },
+        settings: { ...packResolution, adminApisEnabled: policyPacks.adminApisEnabled, adminToken: policyPacks.adminToken },
       }),
       ...proposals.routes,
     ],
   });
   proposals.start();
+  // Takes over async operations whose process died, and purges expired ones, on this replica.
+  const background = startDpmOperationBackground({
+    store: stores.dpm,
+    operations,
+    settings: { ...asyncSettings, purgeIntervalMs: settings.dpm.retention.purgeIntervalMs },
+    logger,
+  });
   return {
     ok: true,
     app: {
@@ -96,6 +120,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
         await server.close();
         // The operation in hand finishes (or its lease lapses for another replica) before the store closes.
         await proposals.stop();
+        await background.stop();
         await stores.close();
       },
     },

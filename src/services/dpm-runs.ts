@@ -12,7 +12,9 @@ import {
   type RebalanceResult,
   type ValidationProblem,
 } from '../domain/dpm/index.ts';
+import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { idempotencyFingerprint, NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 export type SimulateOutcome =
   | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
@@ -23,6 +25,7 @@ export interface SimulateCommand {
   readonly body: unknown;
   readonly idempotencyKey: string;
   readonly correlationId: string;
+  readonly policy?: PolicyHeaders;
 }
 
 export interface DpmRunService {
@@ -31,16 +34,31 @@ export interface DpmRunService {
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
-export function createDpmRunService(deps: { store: DpmSupportabilityStore; now?: () => Date; replayEnabled: boolean }): DpmRunService {
+export interface DpmRunServiceDeps {
+  readonly store: DpmSupportabilityStore;
+  readonly now?: () => Date;
+  /** DPM_IDEMPOTENCY_REPLAY_ENABLED; the selected pack's replay flag overrides it. */
+  readonly replayEnabled: boolean;
+  /** Absent: no policy packs (the catalog is never read). */
+  readonly policyPacks?: PolicyPackSelector;
+  /** The engine; replaceable so tests can observe the options that reach it. */
+  readonly engine?: typeof simulateRebalance;
+}
+
+export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const now = deps.now ?? (() => new Date());
+  const engine = deps.engine ?? simulateRebalance;
   return {
-    async simulate({ body, idempotencyKey, correlationId }) {
+    async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS }) {
       const validated = validateRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
       const request = validated.value;
+      // The spec's hash is of the request as sent, before any pack override.
       const requestHash = rebalanceRequestHash(request);
+      const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
+      const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
       const runId = `rr_${hex(4)}`;
-      const result: RebalanceResult = simulateRebalance(request, { runId, correlationId, requestHash });
+      const result: RebalanceResult = engine(effective, { runId, correlationId, requestHash });
       const createdAt = now().toISOString();
       const run: RunRecord = {
         rebalance_run_id: runId,
@@ -54,7 +72,8 @@ export function createDpmRunService(deps: { store: DpmSupportabilityStore; now?:
       };
       const recorded = await deps.store.recordRun({
         run,
-        replay: deps.replayEnabled,
+        replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
+        ...(applied ? { idempotencyHash: idempotencyFingerprint(requestHash, applied) } : {}),
         lineage: [
           { edge_id: `dle_${hex(8)}`, source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
           { edge_id: `dle_${hex(8)}`, source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },

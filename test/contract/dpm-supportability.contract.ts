@@ -117,6 +117,19 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.listIdempotencyHistory('none')).toEqual([]);
     });
 
+    it('idempotencyHash: the key compares and stores it instead of the request hash, the run keeps its request hash', async () => {
+      const first = run('rr_1', { idempotency_key: 'key-p' });
+      await store.recordRun({ run: first, lineage: [], replay: true, idempotencyHash: `${first.request_hash};policy_pack=a` });
+      expect(await store.getRun('rr_1')).toEqual(first);
+      expect((await store.getIdempotencyMapping('key-p'))?.request_hash).toBe(`${first.request_hash};policy_pack=a`);
+      const samePack = await store.recordRun({ run: run('rr_2', { idempotency_key: 'key-p', request_hash: first.request_hash }), lineage: [], replay: true, idempotencyHash: `${first.request_hash};policy_pack=a` });
+      expect(samePack.outcome).toBe('replayed');
+      const otherPack = await store.recordRun({ run: run('rr_3', { idempotency_key: 'key-p', request_hash: first.request_hash }), lineage: [], replay: true, idempotencyHash: `${first.request_hash};policy_pack=b` });
+      expect(otherPack).toEqual({ outcome: 'conflict', existingRequestHash: `${first.request_hash};policy_pack=a`, existingRunId: 'rr_1' });
+      const noPack = await store.recordRun({ run: run('rr_4', { idempotency_key: 'key-p', request_hash: first.request_hash }), lineage: [], replay: true });
+      expect(noPack.outcome).toBe('conflict');
+    });
+
     it('with replay off every call records a new run (no conflict check) and the mapping follows the latest', async () => {
       await store.recordRun({ run: run('rr_1', { idempotency_key: 'k' }), lineage: [], replay: false });
       const second = await store.recordRun({ run: run('rr_2', { idempotency_key: 'k', request_hash: 'sha256:rr_1', created_at: at(3) }), lineage: [], replay: false });

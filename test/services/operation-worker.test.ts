@@ -53,6 +53,26 @@ describe('createOperationWorker', () => {
     expect(ran).toEqual(['a', 'b', 'c', 'd', 'slow']);
   });
 
+  it('stop() during an in-flight claim does not wait out the poll interval', async () => {
+    let release: (value: null) => void = () => {};
+    let claims = 0;
+    const worker = createOperationWorker<string>({
+      claim: () => {
+        claims += 1;
+        return new Promise<null>((resolve) => (release = resolve));
+      },
+      run: async () => {},
+      pollMs: 600_000,
+      onError: () => {},
+    });
+    worker.start();
+    await waitFor(() => claims === 1);
+    const stopped = worker.stop();
+    release(null);
+    await stopped;
+    expect(claims).toBe(1);
+  });
+
   it('renews the lease while work runs and aborts the work once the lease is lost', async () => {
     let renewals = 0;
     const aborted = await withLeaseHeartbeat(

@@ -11,6 +11,7 @@ import { HttpError } from '../errors.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import type { ServiceMetrics } from '../../services/metrics.ts';
 import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } from '../idempotency.ts';
+import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../policy-headers.ts';
 
 const TAG = 'DPM Run Supportability';
 
@@ -36,12 +37,21 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
           summary: 'Simulate a rebalance; the run is recorded before it is returned. Idempotency-Key is required.',
           description:
             'The body is a RebalanceRequest (see docs/engine.md). The same Idempotency-Key with the same request replays the stored run (same rebalance_run_id, header `Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Without X-Correlation-Id a `corr_<hex>` id is generated.',
-          headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String()), 'x-correlation-id': Type.Optional(Type.String()) }),
+          headers: Type.Object({
+            'idempotency-key': Type.Optional(Type.String()),
+            'x-correlation-id': Type.Optional(Type.String()),
+            ...POLICY_HEADER_SCHEMAS,
+          }),
         },
       },
       async (request, reply) => {
         const idempotencyKey = requireIdempotencyKey(request);
-        const outcome = await deps.service.simulate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
+        const outcome = await deps.service.simulate({
+          body: request.body,
+          idempotencyKey,
+          correlationId: request.correlationId,
+          policy: policyHeaders(request),
+        });
         if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         if (outcome.outcome === 'conflict') {
           deps.metrics.dpmIdempotencyConflicts.inc();

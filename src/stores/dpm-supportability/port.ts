@@ -93,6 +93,12 @@ export interface RecordRunInput {
    * history still keeps every attempt.
    */
   readonly replay: boolean;
+  /**
+   * What the key's mapping stores and compares instead of `run.request_hash` (default: the
+   * request hash). Simulate puts the applied policy pack in it, so a key replays only a run
+   * computed under the same pack, while the run keeps the spec's request hash.
+   */
+  readonly idempotencyHash?: string;
 }
 
 export interface ListPage {

@@ -104,10 +104,11 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
 
   async function claimKey(tx: SqlQueryable, input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
     const { run } = input;
+    const hash = input.idempotencyHash ?? run.request_hash;
     const claimed = await tx.query(
       `INSERT INTO dpm_run_idempotency (idempotency_key, request_hash, rebalance_run_id, created_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
-      [key, run.request_hash, run.rebalance_run_id, isoTimestamp(run.created_at)],
+      [key, hash, run.rebalance_run_id, isoTimestamp(run.created_at)],
     );
     if (claimed.length > 0) return undefined;
     // Another writer holds the key; ON CONFLICT waited for it to commit, so its mapping is visible.
@@ -117,13 +118,13 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
       // Replay disabled: the key is only recorded — the mapping follows the newest run.
       await tx.execute('UPDATE dpm_run_idempotency SET request_hash = $2, rebalance_run_id = $3, created_at = $4 WHERE idempotency_key = $1', [
         key,
-        run.request_hash,
+        hash,
         run.rebalance_run_id,
         isoTimestamp(run.created_at),
       ]);
       return undefined;
     }
-    if (existing.request_hash !== run.request_hash) {
+    if (existing.request_hash !== hash) {
       return { outcome: 'conflict', existingRequestHash: existing.request_hash, existingRunId: existing.rebalance_run_id };
     }
     {

@@ -1,0 +1,189 @@
+/**
+ * DPM async operation routes (spec §1.5): list, lookup by id and by correlation id, and manual
+ * execute. Gates come first (after request validation, before any store access): SUPPORT then
+ * ASYNC for the reads, ASYNC then MANUAL for execute.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import { operationListItem, operationStatus, type DpmOperationService, type OperationStatusPayload } from '../../services/dpm-operations.ts';
+import type { AsyncOperation } from '../../stores/dpm-supportability/port.ts';
+import { HttpError } from '../errors.ts';
+import { requireFeatures, type DpmGates } from '../feature-gates.ts';
+
+export const OPERATIONS_TAG = 'DPM Async Operations';
+
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
+const StatusEnum = Type.Union(
+  STATUSES.map((s) => Type.Literal(s)),
+  { description: 'PENDING → RUNNING → SUCCEEDED | FAILED.' },
+);
+
+const EXAMPLE_STATUS = {
+  operation_id: 'dop_3f2a9c1b7d4e',
+  operation_type: 'ANALYZE_SCENARIOS',
+  status: 'SUCCEEDED',
+  is_executable: false,
+  correlation_id: 'corr_1a2b3c4d5e6f',
+  created_at: '2026-03-01T09:00:00.000Z',
+  started_at: '2026-03-01T09:00:00.004Z',
+  finished_at: '2026-03-01T09:00:00.120Z',
+  result: { batch_run_id: 'batch_5e1f0c2a', results: {}, comparison_metrics: {}, failed_scenarios: {}, warnings: [] },
+  error: null,
+};
+
+export const ErrorSchema = Type.Object(
+  {
+    detail: Type.String(),
+    code: Type.String(),
+    message: Type.String(),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
+  },
+  { examples: [{ detail: 'DPM_ASYNC_OPERATION_NOT_FOUND', code: 'DPM_ASYNC_OPERATION_NOT_FOUND', message: 'No async operation dop_x.' }] },
+);
+
+export const OperationStatusSchema = Type.Object(
+  {
+    operation_id: Type.String(),
+    operation_type: Type.String({ description: 'ANALYZE_SCENARIOS' }),
+    status: StatusEnum,
+    is_executable: Type.Boolean({ description: 'PENDING with a stored request: POST .../execute would run it.' }),
+    correlation_id: Type.String(),
+    created_at: Type.String(),
+    started_at: Nullable(Type.String()),
+    finished_at: Nullable(Type.String()),
+    result: Type.Unknown({ description: 'The BatchRebalanceResult once SUCCEEDED, else null.' }),
+    error: Nullable(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why the operation FAILED (the error class and message).' })),
+  },
+  { description: 'DpmAsyncOperationStatusResponse', examples: [EXAMPLE_STATUS] },
+);
+
+const { result: _result, error: _error, ...EXAMPLE_ITEM } = EXAMPLE_STATUS;
+const OperationListSchema = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({
+        operation_id: Type.String(),
+        operation_type: Type.String(),
+        status: StatusEnum,
+        correlation_id: Type.String(),
+        is_executable: Type.Boolean(),
+        created_at: Type.String(),
+        started_at: Nullable(Type.String()),
+        finished_at: Nullable(Type.String()),
+      }),
+    ),
+    next_cursor: Nullable(Type.String({ description: 'Opaque; pass as `cursor` for the next page. Null on the last page.' })),
+  },
+  { description: 'DpmAsyncOperationListResponse, newest first.', examples: [{ items: [EXAMPLE_ITEM], next_cursor: null }] },
+);
+
+const DateTime = (description: string) => Type.Optional(Type.String({ format: 'date-time', description: `${description} ISO-8601 with an offset.` }));
+const ListQuery = Type.Object({
+  from: DateTime('Created at or after (inclusive).'),
+  to: DateTime('Created at or before (inclusive).'),
+  operation_type: Type.Optional(Type.String()),
+  status: Type.Optional(Type.String({ description: 'Exact match, e.g. PENDING.' })),
+  correlation_id: Type.Optional(Type.String()),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page; a cursor that is not one of ours is 400.' })),
+});
+
+const OperationParams = Type.Object({ operation_id: Type.String({ examples: ['dop_3f2a9c1b7d4e'] }) });
+const CorrelationParams = Type.Object({ correlation_id: Type.String({ examples: ['corr_1a2b3c4d5e6f'] }) });
+
+function found(operation: AsyncOperation | null): OperationStatusPayload {
+  if (!operation) throw new HttpError(404, 'DPM_ASYNC_OPERATION_NOT_FOUND', 'No async operation matches (or it was purged after its TTL).');
+  return operationStatus(operation);
+}
+
+export interface DpmOperationRouteDeps {
+  readonly operations: DpmOperationService;
+  readonly gates: DpmGates;
+}
+
+export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAsync {
+  const { operations, gates } = deps;
+  const readGate = requireFeatures(gates.support, gates.asyncOperations);
+  return async (fastify) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+    app.get(
+      '/rebalance/operations',
+      {
+        schema: {
+          tags: [OPERATIONS_TAG],
+          summary: 'List async operations, newest first, with filters and an opaque cursor.',
+          querystring: ListQuery,
+          response: { 200: OperationListSchema, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema },
+        },
+        preHandler: readGate,
+      },
+      async (request) => {
+        const q = request.query;
+        const page = await operations.list({
+          created_from: q.from,
+          created_to: q.to,
+          operation_type: q.operation_type,
+          status: q.status,
+          correlation_id: q.correlation_id,
+          limit: q.limit,
+          cursor: q.cursor,
+        });
+        return { items: page.items.map(operationListItem), next_cursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      '/rebalance/operations/by-correlation/:correlation_id',
+      {
+        schema: {
+          tags: [OPERATIONS_TAG],
+          summary: 'The latest async operation of a correlation id.',
+          params: CorrelationParams,
+          response: { 200: OperationStatusSchema, 404: ErrorSchema },
+        },
+        preHandler: readGate,
+      },
+      async (request) => found(await operations.getByCorrelation(request.params.correlation_id)),
+    );
+
+    app.get(
+      '/rebalance/operations/:operation_id',
+      {
+        schema: {
+          tags: [OPERATIONS_TAG],
+          summary: 'An async operation by id, with its result or error once finished.',
+          params: OperationParams,
+          response: { 200: OperationStatusSchema, 404: ErrorSchema },
+        },
+        preHandler: readGate,
+      },
+      async (request) => found(await operations.get(request.params.operation_id)),
+    );
+
+    app.post(
+      '/rebalance/operations/:operation_id/execute',
+      {
+        schema: {
+          tags: [OPERATIONS_TAG],
+          summary: 'Run a PENDING operation now and answer with its terminal status.',
+          description:
+            'The PENDING → RUNNING move is an atomic claim: of concurrent executes exactly one runs the operation, the others get 409 DPM_ASYNC_OPERATION_NOT_EXECUTABLE, as does an operation that is already running or finished.',
+          params: OperationParams,
+          response: { 200: OperationStatusSchema, 404: ErrorSchema, 409: ErrorSchema },
+        },
+        preHandler: requireFeatures(gates.asyncOperations, gates.manualExecution),
+      },
+      async (request) => {
+        const outcome = await operations.execute(request.params.operation_id);
+        if (outcome.outcome === 'not_found') return found(null);
+        if (outcome.outcome === 'not_executable') {
+          throw new HttpError(409, 'DPM_ASYNC_OPERATION_NOT_EXECUTABLE', `The operation is ${outcome.status}; only a PENDING operation can be executed.`);
+        }
+        return operationStatus(outcome.operation);
+      },
+    );
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * DPM analyze: one set of snapshots run under several option scenarios (spec §1.1, engine §3.14),
+ * each successful scenario recorded as a run (request hash `<batch_run_id>:<scenario>`, no
+ * idempotency key, lineage CORRELATION_TO_RUN). The batch is answered only after every scenario
+ * run is recorded.
+ *
+ * The same routine runs async operations. There every scenario run also gets an
+ * OPERATION_TO_RUN edge (operation → run), so an operation's runs are found from the operation
+ * (the reference could not: weak point 11). Those edges also make a retried operation
+ * exactly-once per scenario: a worker that takes over after a crash reuses the runs the dead
+ * worker already recorded instead of recording them again.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  analyzeBatch,
+  validateBatchRebalanceRequest,
+  type BatchRebalanceRequest,
+  type BatchRebalanceResult,
+  type RebalanceResult,
+  type ValidationProblem,
+} from '../domain/dpm/index.ts';
+import { applyPolicyPackOverrides } from '../domain/policy-packs/index.ts';
+import type { DpmSupportabilityStore, LineageEdge, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** Python's `datetime.now(timezone.utc).isoformat()` shape (microseconds and `+00:00`), as `run_at_utc` is specified. */
+export const pythonUtcTimestamp = (date: Date): string => date.toISOString().replace('Z', '000+00:00');
+
+/** An operation's batch id is derived from the operation, so a retried execution reproduces it (and its scenario request hashes). */
+export const operationBatchRunId = (operationId: string): string => `batch_${createHash('sha256').update(operationId).digest('hex').slice(0, 8)}`;
+
+export const OPERATION_TO_RUN = 'OPERATION_TO_RUN';
+
+export interface BatchRunContext {
+  readonly batchRunId: string;
+  /** Scenario correlation ids are `<root>:<scenario>`; null → `<batch_run_id>:<scenario>`. */
+  readonly correlationRoot: string | null;
+  readonly policy: PolicyHeaders;
+  /** Set when the batch runs an async operation: scenario runs are linked to it and reused on a retry. */
+  readonly operationId?: string;
+  /** Aborted when the caller lost the right to record (its lease went to another worker). */
+  readonly signal?: AbortSignal;
+}
+
+export type AnalyzeOutcome =
+  | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
+  | { readonly outcome: 'ok'; readonly result: BatchRebalanceResult };
+
+export interface AnalyzeCommand {
+  readonly body: unknown;
+  /** X-Correlation-Id as sent, or null. */
+  readonly correlationHeader: string | null;
+  readonly policy?: PolicyHeaders;
+}
+
+export interface DpmAnalyzeService {
+  /** POST /rebalance/analyze. */
+  analyze(command: AnalyzeCommand): Promise<AnalyzeOutcome>;
+  /** Runs a validated batch and records its scenario runs (shared with async operations). */
+  runBatch(request: BatchRebalanceRequest, context: BatchRunContext): Promise<BatchRebalanceResult>;
+}
+
+export interface DpmAnalyzeServiceDeps {
+  readonly store: DpmSupportabilityStore;
+  readonly now?: () => Date;
+  /** Absent: no policy packs (the catalog is never read). */
+  readonly policyPacks?: PolicyPackSelector;
+  /** The engine; replaceable so tests can observe what reaches it or make it fail. */
+  readonly engine?: typeof analyzeBatch;
+}
+
+function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string): RunRecord {
+  return {
+    rebalance_run_id: result.rebalance_run_id,
+    correlation_id: result.correlation_id,
+    request_hash: result.lineage.request_hash,
+    idempotency_key: null,
+    portfolio_id: portfolioId,
+    status: result.status,
+    created_at: createdAt,
+    result_json: result,
+  };
+}
+
+export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyzeService {
+  const now = deps.now ?? (() => new Date());
+  const engine = deps.engine ?? analyzeBatch;
+
+  /** Scenario → run already recorded for this operation by an earlier attempt. */
+  async function recordedScenarioRuns(operationId: string | undefined): Promise<Map<string, RunRecord>> {
+    const recorded = new Map<string, RunRecord>();
+    if (operationId === undefined) return recorded;
+    // At most 20 scenarios per batch, so one page holds every edge.
+    const edges = await deps.store.listLineageEdges(operationId, { edge_type: OPERATION_TO_RUN, limit: 200 });
+    for (const edge of edges.items) {
+      const scenario = (edge.metadata_json as { scenario?: unknown } | null)?.scenario;
+      const run = edge.source_entity_id === operationId ? await deps.store.getRun(edge.target_entity_id) : null;
+      if (typeof scenario === 'string' && run) recorded.set(scenario, run);
+    }
+    return recorded;
+  }
+
+  function edgesFor(run: RunRecord, scenario: string, operationId: string | undefined): LineageEdge[] {
+    const edge = (source: string, type: string, metadata: unknown): LineageEdge => ({
+      edge_id: `dle_${hex(8)}`,
+      source_entity_id: source,
+      edge_type: type,
+      target_entity_id: run.rebalance_run_id,
+      created_at: run.created_at,
+      metadata_json: metadata,
+    });
+    const edges = [edge(run.correlation_id, 'CORRELATION_TO_RUN', { request_hash: run.request_hash })];
+    if (operationId !== undefined) edges.push(edge(operationId, OPERATION_TO_RUN, { scenario }));
+    return edges;
+  }
+
+  async function runBatch(request: BatchRebalanceRequest, context: BatchRunContext): Promise<BatchRebalanceResult> {
+    const applied = deps.policyPacks ? await deps.policyPacks.select(context.policy) : null;
+    const previous = await recordedScenarioRuns(context.operationId);
+    const result = engine(request, {
+      batchRunId: context.batchRunId,
+      runAtUtc: pythonUtcTimestamp(now()),
+      correlationId: context.correlationRoot,
+      newRunId: () => `rr_${hex(4)}`,
+      ...(applied?.pack ? { applyPolicyPack: (options) => applyPolicyPackOverrides(options, applied.pack) } : {}),
+    });
+    const portfolioId = request.portfolio_snapshot.portfolio_id;
+    for (const [scenario, scenarioResult] of Object.entries(result.results)) {
+      const earlier = previous.get(scenario);
+      if (earlier) {
+        result.results[scenario] = earlier.result_json as RebalanceResult;
+        continue;
+      }
+      context.signal?.throwIfAborted();
+      const run = scenarioRun(scenarioResult, portfolioId, now().toISOString());
+      await deps.store.recordRun({ run, replay: false, lineage: edgesFor(run, scenario, context.operationId) });
+    }
+    return result;
+  }
+
+  return {
+    runBatch,
+    async analyze({ body, correlationHeader, policy = NO_POLICY_HEADERS }) {
+      const validated = validateBatchRebalanceRequest(body);
+      if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
+      const result = await runBatch(validated.value, { batchRunId: `batch_${hex(4)}`, correlationRoot: correlationHeader, policy });
+      return { outcome: 'ok', result };
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * The per-process background side of DPM async operations: a lease worker that takes over
+ * operations nobody is running (PENDING ones, and RUNNING ones whose process died and whose
+ * lease ran out), and the TTL purge on a timer — never on the request path.
+ *
+ * The worker runs in INLINE mode only: in ACCEPT_ONLY mode a PENDING operation must wait for
+ * its explicit execute, and the store's claim cannot tell a waiting operation from an
+ * abandoned one (see docs/dpm-api.md).
+ */
+import type { Logger } from 'pino';
+import { redactSecrets } from '../config/redact.ts';
+import type { DpmAsyncExecutionMode } from '../config/settings.ts';
+import type { AsyncOperation, DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
+import { newWorkerId, type DpmOperationService } from './dpm-operations.ts';
+import { createOperationWorker } from './operation-worker.ts';
+
+export interface DpmOperationBackgroundDeps {
+  readonly store: Pick<DpmSupportabilityStore, 'claimRunnable'>;
+  readonly operations: Pick<DpmOperationService, 'runClaimed' | 'purgeExpired'>;
+  readonly settings: {
+    readonly executionMode: DpmAsyncExecutionMode;
+    readonly leaseMs: number;
+    readonly workerPollMs: number;
+    readonly purgeIntervalMs: number;
+  };
+  readonly logger: Pick<Logger, 'warn' | 'info'>;
+  readonly now?: () => Date;
+}
+
+export interface DpmOperationBackground {
+  /** Stops the purge timer and the worker, waiting for the operation in hand. */
+  stop(): Promise<void>;
+}
+
+export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): DpmOperationBackground {
+  const now = deps.now ?? (() => new Date());
+  const { settings, logger } = deps;
+  const reason = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
+
+  const worker =
+    settings.executionMode === 'INLINE'
+      ? createOperationWorker<AsyncOperation>({
+          claim: () => deps.store.claimRunnable({ workerId: newWorkerId(), now: now().toISOString(), leaseMs: settings.leaseMs }),
+          run: (operation) => deps.operations.runClaimed(operation),
+          pollMs: settings.workerPollMs,
+          onError: (error) => logger.warn({ reason: reason(error) }, 'DPM async worker: claim or run failed; retrying'),
+        })
+      : null;
+  worker?.start();
+
+  let purging = false;
+  const timer = setInterval(() => {
+    // A slow purge is never overlapped by the next tick.
+    if (purging) return;
+    purging = true;
+    deps.operations
+      .purgeExpired()
+      .then(
+        (purged) => {
+          if (purged > 0) logger.info({ purged }, 'DPM async operations purged after their TTL');
+        },
+        (error: unknown) => logger.warn({ reason: reason(error) }, 'DPM async operation TTL purge failed; next tick retries'),
+      )
+      .finally(() => {
+        purging = false;
+      });
+  }, settings.purgeIntervalMs);
+
+  return {
+    async stop() {
+      clearInterval(timer);
+      await worker?.stop();
+    },
+  };
+}
