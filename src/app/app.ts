@@ -8,17 +8,27 @@ import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
+import { dpmSupportRoutes } from '../http/routes/dpm-support.ts';
+import { dpmWorkflowRoutes } from '../http/routes/dpm-workflow.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { dpmGates } from '../http/feature-gates.ts';
 import { createDpmRunService } from '../services/dpm-runs.ts';
+import { createDpmArtifactResolver, persistingArtifacts } from '../services/dpm-artifact.ts';
+import { createRetentionScheduler } from '../services/dpm-retention.ts';
+import { createDpmSupportBundleService } from '../services/dpm-support-bundle.ts';
+import { createDpmSupportService } from '../services/dpm-support.ts';
+import { createDpmWorkflowService } from '../services/dpm-workflow.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
+import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import { createReadinessSource } from './readiness.ts';
 import { openStores } from './stores.ts';
 
 export interface App {
   readonly server: FastifyInstance;
+  /** The DPM store the services use (tests seed history through it). */
+  readonly dpmStore: DpmSupportabilityStore;
   /** Stops accepting connections, lets requests in flight finish, then closes the stores. */
   close(): Promise<void>;
 }
@@ -48,19 +58,27 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     shadowViolations: assessment.shadowViolations,
   });
 
-  const { policyPacks } = settings;
+  const { policyPacks, dpm } = settings;
   const metrics = createServiceMetrics();
+  // Every writer of runs goes through this store, so PERSISTED mode stores each run's artifact.
+  const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
+  const gates = dpmGates(dpm.features);
+  const support = createDpmSupportService({ store: dpmStore, settings: { backend: dpm.backend, retentionDays: dpm.retention.days } });
+  const artifacts = createDpmArtifactResolver({ store: dpmStore, mode: dpm.artifactStoreMode });
+  const retention = createRetentionScheduler({ store: dpmStore, days: dpm.retention.days, intervalMs: dpm.retention.purgeIntervalMs, logger });
   const server = await buildServer({
     logger,
     metrics,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled }),
-        store: stores.dpm,
-        gates: dpmGates(settings.dpm.features),
+        service: createDpmRunService({ store: dpmStore, replayEnabled: settings.dpm.replayEnabled }),
+        store: dpmStore,
+        gates,
         metrics,
       }),
+      dpmSupportRoutes({ support, artifacts, gates, bundles: createDpmSupportBundleService({ store: dpmStore, support, artifacts }) }),
+      dpmWorkflowRoutes({ support, gates, workflow: createDpmWorkflowService({ store: dpmStore, reviewStatuses: dpm.workflowReviewStatuses }) }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: {
@@ -74,12 +92,15 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
       }),
     ],
   });
+  retention.start();
   return {
     ok: true,
     app: {
       server,
+      dpmStore,
       async close() {
         await server.close();
+        await retention.stop();
         await stores.close();
       },
     },

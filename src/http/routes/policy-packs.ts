@@ -162,7 +162,7 @@ const CatalogSchema = Type.Object(
 
 const MutationSchema = Type.Object({ item: DefinitionSchema }, { description: 'DpmPolicyPackMutationResponse' });
 
-const ErrorSchema = Type.Object(
+export const ErrorSchema = Type.Object(
   {
     detail: Type.String(),
     code: Type.String(),
