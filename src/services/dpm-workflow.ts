@@ -3,9 +3,11 @@
  *
  * An action is race-free: the current status is derived from the latest decision, and the new
  * decision is appended only if that decision is still the latest (`expectedLatestDecisionId`).
- * Of reviewers acting at the same time from the same state exactly one wins; the others get
- * 409 DPM_WORKFLOW_INVALID_TRANSITION and must look at the new state before acting again
- * (the reference read, then appended, so an APPROVE and a REJECT could both land — weak point 7).
+ * Every decision is therefore valid for the state it was recorded on, and a decision is never
+ * lost to a concurrent one (the reference read, then appended, so two reviewers could both act
+ * from PENDING_REVIEW — weak point 7). A reviewer who sends the state they saw (the workflow
+ * ETag as If-Match) gets 409 DPM_WORKFLOW_INVALID_TRANSITION if anyone decided since: of
+ * reviewers acting on the same state, exactly one wins.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -31,6 +33,11 @@ export interface WorkflowActionCommand {
   readonly comment: string | null;
   readonly actor_id: string;
   readonly correlationId: string;
+  /**
+   * The latest decision the reviewer saw (null: none), from the workflow ETag. When given, the
+   * action applies only to that state; without it, to whatever state the server reads.
+   */
+  readonly expectedLatestDecisionId?: string | null | undefined;
 }
 
 export type WorkflowActionOutcome =
@@ -81,6 +88,10 @@ export function createDpmWorkflowService(deps: {
     async act(run, command) {
       const current = viewOf(run, await latestOf(run.rebalance_run_id));
       if (!current.requires_review) return { outcome: 'not_required' };
+      const seen = current.latest_decision?.decision_id ?? null;
+      if (command.expectedLatestDecisionId !== undefined && command.expectedLatestDecisionId !== seen) {
+        return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: true };
+      }
       const next = nextWorkflowStatus(current.workflow_status, command.action);
       if (next === null) return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: false };
       const decision: WorkflowDecision = {
@@ -93,7 +104,7 @@ export function createDpmWorkflowService(deps: {
         decided_at: now().toISOString(),
         correlation_id: command.correlationId,
       };
-      const appended = await deps.store.appendWorkflowDecision(decision, { expectedLatestDecisionId: current.latest_decision?.decision_id ?? null });
+      const appended = await deps.store.appendWorkflowDecision(decision, { expectedLatestDecisionId: seen });
       if (appended.outcome === 'stale') {
         const actual = viewOf(run, appended.latest);
         return { outcome: 'invalid_transition', from: actual.workflow_status, lostRace: true };

@@ -7,7 +7,7 @@
  * An action's decision records the request's correlation id: the caller's X-Correlation-Id, or
  * the id generated for the request (the reference recorded the literal `c_none`).
  */
-import type { Static, TObject } from '@sinclair/typebox';
+import { Type, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DpmSupportService } from '../../services/dpm-support.ts';
 import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '../../services/dpm-workflow.ts';
@@ -36,6 +36,25 @@ export interface DpmWorkflowRouteDeps {
 }
 
 const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema };
+
+/**
+ * The workflow state as an entity tag: the latest decision id. Sent back as If-Match on an
+ * action, it makes the action apply only to the state the reviewer saw.
+ */
+const NO_DECISION = 'none';
+const etagOf = (view: WorkflowView): string => `"${view.latest_decision?.decision_id ?? NO_DECISION}"`;
+
+/** If-Match → the expected latest decision id (null = none yet); undefined when absent or `*`. */
+function expectedFrom(ifMatch: string | undefined): string | null | undefined {
+  const tag = ifMatch?.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  if (tag === undefined || tag === '' || tag === '*') return undefined;
+  return tag === NO_DECISION ? null : tag;
+}
+
+const ActionHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 409 if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
+  'x-correlation-id': Type.Optional(Type.String({ description: 'Recorded on the decision.' })),
+});
 
 function applied(outcome: WorkflowActionOutcome): WorkflowView {
   switch (outcome.outcome) {
@@ -87,25 +106,40 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
       app.get(
         `${address.prefix}/workflow`,
         { schema: { tags: [TAG], summary: `Workflow status of ${address.describe}.`, params: address.params, response: { 200: WorkflowSchema, ...errors } }, preHandler: gate },
-        async (request) => workflow.view(await run(request)),
+        async (request, reply) => {
+          const view = await workflow.view(await run(request));
+          void reply.header('ETag', etagOf(view));
+          return view;
+        },
       );
-      app.post<{ Body: Static<typeof WorkflowActionBody> }>(
+      app.post<{ Body: Static<typeof WorkflowActionBody>; Headers: Static<typeof ActionHeaders> }>(
         `${address.prefix}/workflow/actions`,
         {
           schema: {
             tags: [TAG],
             summary: `APPROVE, REJECT or REQUEST_CHANGES on ${address.describe}.`,
-            description: 'Of concurrent actions from the same state exactly one is recorded; the others get 409 DPM_WORKFLOW_INVALID_TRANSITION.',
+            description:
+              'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 409 DPM_WORKFLOW_INVALID_TRANSITION.',
             params: address.params,
+            headers: ActionHeaders,
             body: WorkflowActionBody,
             response: { 200: WorkflowSchema, ...errors },
           },
           preHandler: gate,
         },
-        async (request) => {
+        async (request, reply) => {
           const { action, reason_code, comment, actor_id } = request.body;
-          const outcome = await workflow.act(await run(request), { action, reason_code, comment: comment ?? null, actor_id, correlationId: request.correlationId });
-          return applied(outcome);
+          const outcome = await workflow.act(await run(request), {
+            action,
+            reason_code,
+            comment: comment ?? null,
+            actor_id,
+            correlationId: request.correlationId,
+            expectedLatestDecisionId: expectedFrom(request.headers['if-match']),
+          });
+          const view = applied(outcome);
+          void reply.header('ETag', etagOf(view));
+          return view;
         },
       );
       app.get(
