@@ -438,3 +438,38 @@ describe('DPM supportability API while PostgreSQL is gone', () => {
     }
   });
 });
+
+describe('DPM supportability OpenAPI', () => {
+  it('documents every supportability and workflow route with a 200 schema and an example', async () => {
+    const api = await startApi('IN_MEMORY');
+    open.push(api);
+    type Media = { example?: unknown; examples?: unknown; schema?: { example?: unknown; examples?: unknown } };
+    type Operation = { responses: Record<string, { content?: Record<string, Media> }> };
+    const doc = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
+    const routes: [string, string][] = [
+      ['get', '/rebalance/runs'],
+      ['get', '/rebalance/runs/{rebalance_run_id}/artifact'],
+      ['get', '/rebalance/lineage/{entity_id}'],
+      ['get', '/rebalance/idempotency/{idempotency_key}/history'],
+      ['get', '/rebalance/supportability/summary'],
+      ['get', '/rebalance/runs/{rebalance_run_id}/support-bundle'],
+      ['get', '/rebalance/runs/by-correlation/{correlation_id}/support-bundle'],
+      ['get', '/rebalance/runs/idempotency/{idempotency_key}/support-bundle'],
+      ['get', '/rebalance/runs/by-operation/{operation_id}/support-bundle'],
+      ...['/rebalance/runs/{rebalance_run_id}', '/rebalance/runs/by-correlation/{correlation_id}', '/rebalance/runs/idempotency/{idempotency_key}'].flatMap(
+        (prefix): [string, string][] => [
+          ['get', `${prefix}/workflow`],
+          ['post', `${prefix}/workflow/actions`],
+          ['get', `${prefix}/workflow/history`],
+        ],
+      ),
+      ['get', '/rebalance/workflow/decisions'],
+      ['get', '/rebalance/workflow/decisions/by-correlation/{correlation_id}'],
+    ];
+    for (const [method, path] of routes) {
+      const media = doc.paths[path]?.[method]?.responses['200']?.content?.['application/json'];
+      expect(media?.schema, `${method} ${path}`).toBeDefined();
+      expect(media?.example ?? media?.examples ?? media?.schema?.example ?? media?.schema?.examples, `${method} ${path} example`).toBeDefined();
+    }
+  });
+});
