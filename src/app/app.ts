@@ -8,6 +8,8 @@ import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
+import { dpmSupportRoutes } from '../http/routes/dpm-support.ts';
+import { dpmWorkflowRoutes } from '../http/routes/dpm-workflow.ts';
 import { policyPackRoutes } from '../http/routes/policy-packs.ts';
 import { dpmGates } from '../http/feature-gates.ts';
 import { proposalSimulationRoutes } from '../http/routes/proposal-simulation.ts';
@@ -18,16 +20,24 @@ import { createDpmAnalyzeService } from '../services/dpm-analyze.ts';
 import { startDpmOperationBackground } from '../services/dpm-operation-background.ts';
 import { createDpmOperationService } from '../services/dpm-operations.ts';
 import { createPolicyPackSelector } from '../services/dpm-policy-context.ts';
+import { createDpmArtifactResolver, persistingArtifacts } from '../services/dpm-artifact.ts';
+import { createRetentionScheduler } from '../services/dpm-retention.ts';
+import { createDpmSupportBundleService } from '../services/dpm-support-bundle.ts';
+import { createDpmSupportService } from '../services/dpm-support.ts';
+import { createDpmWorkflowService } from '../services/dpm-workflow.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { wireProposalLifecycle } from './proposal-lifecycle.ts';
+import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import { createReadinessSource } from './readiness.ts';
 import { openStores } from './stores.ts';
 
 export interface App {
   readonly server: FastifyInstance;
+  /** The DPM store the services use (tests seed history through it). */
+  readonly dpmStore: DpmSupportabilityStore;
   /** Stops accepting connections, lets requests in flight finish, then closes the stores. */
   close(): Promise<void>;
 }
@@ -57,7 +67,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     shadowViolations: assessment.shadowViolations,
   });
 
-  const { policyPacks } = settings;
+  const { policyPacks, dpm } = settings;
   const metrics = createServiceMetrics();
   const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
   const proposals = wireProposalLifecycle({
@@ -74,29 +84,35 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     tenantPolicyPackMap: tenantMap.map,
   };
   const packSelector = createPolicyPackSelector({ config: packResolution, catalog: stores.policyPacks });
-  const gates = dpmGates(settings.dpm.features);
-  const asyncSettings = settings.dpm.asyncOperations;
-  const analyze = createDpmAnalyzeService({ store: stores.dpm, policyPacks: packSelector });
+  // Every writer of runs goes through this store, so PERSISTED mode stores each run's artifact.
+  const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
+  const gates = dpmGates(dpm.features);
+  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector });
   const operations = createDpmOperationService({
-    store: stores.dpm,
+    store: dpmStore,
     analyze,
-    settings: asyncSettings,
+    settings: dpm.asyncOperations,
     onStateChange: (state) => metrics.dpmAsyncOperations.inc({ state }),
   });
+  const support = createDpmSupportService({ store: dpmStore, settings: { backend: dpm.backend, retentionDays: dpm.retention.days } });
+  const artifacts = createDpmArtifactResolver({ store: dpmStore, mode: dpm.artifactStoreMode });
+  const retention = createRetentionScheduler({ store: dpmStore, days: dpm.retention.days, intervalMs: dpm.retention.purgeIntervalMs, logger });
   const server = await buildServer({
     logger,
     metrics,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: stores.dpm, replayEnabled: settings.dpm.replayEnabled, policyPacks: packSelector }),
-        store: stores.dpm,
+        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector }),
+        store: dpmStore,
         gates,
         metrics,
       }),
       proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
       dpmAnalyzeRoutes({ analyze, operations, gates }),
       dpmOperationRoutes({ operations, gates }),
+      dpmSupportRoutes({ support, artifacts, gates, bundles: createDpmSupportBundleService({ store: dpmStore, support, artifacts }) }),
+      dpmWorkflowRoutes({ support, gates, workflow: createDpmWorkflowService({ store: dpmStore, reviewStatuses: dpm.workflowReviewStatuses }) }),
       policyPackRoutes({
         catalog: stores.policyPacks,
         settings: { ...packResolution, adminApisEnabled: policyPacks.adminApisEnabled, adminToken: policyPacks.adminToken },
@@ -107,20 +123,23 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   proposals.start();
   // Takes over async operations whose process died, and purges expired ones, on this replica.
   const background = startDpmOperationBackground({
-    store: stores.dpm,
+    store: dpmStore,
     operations,
-    settings: { ...asyncSettings, purgeIntervalMs: settings.dpm.retention.purgeIntervalMs },
+    settings: { ...dpm.asyncOperations, purgeIntervalMs: dpm.retention.purgeIntervalMs },
     logger,
   });
+  retention.start();
   return {
     ok: true,
     app: {
       server,
+      dpmStore,
       async close() {
         await server.close();
         // The operation in hand finishes (or its lease lapses for another replica) before the store closes.
         await proposals.stop();
         await background.stop();
+        await retention.stop();
         await stores.close();
       },
     },

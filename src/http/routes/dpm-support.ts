@@ -1,0 +1,178 @@
+/**
+ * DPM supportability routes (spec §1.2–1.4, §1.6–1.8): run listing, artifacts, lineage,
+ * idempotency history, the summary and the four support-bundle routes. (The single-run lookups
+ * live with simulate in dpm-runs.ts.)
+ *
+ * Every route is gated by DPM_SUPPORT_APIS_ENABLED and then its own feature flag, checked in a
+ * preHandler: after validation (a malformed request is still a 422) and before any store access
+ * (a disabled route answers 404 even while the database is down). Fixed path segments
+ * (`by-correlation`, `idempotency`, `by-operation`) win over `{rebalance_run_id}` by the router's
+ * static-first matching, so `/rebalance/runs/by-correlation/x/support-bundle` is a correlation
+ * bundle whatever the order of registration.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { DpmArtifactResolver } from '../../services/dpm-artifact.ts';
+import type { BundleOptions, DpmSupportBundleService } from '../../services/dpm-support-bundle.ts';
+import type { DpmSupportService } from '../../services/dpm-support.ts';
+import { requireFeatures, type DpmGates } from '../feature-gates.ts';
+import { instantOf } from '../query-instants.ts';
+import {
+  ArtifactSchema,
+  BundleQuery,
+  CorrelationParams,
+  EntityParams,
+  ErrorSchema,
+  IdempotencyHistorySchema,
+  IdempotencyKeyParams,
+  LineageQuery,
+  LineageSchema,
+  OperationParams,
+  RunIdParams,
+  RunListQuery,
+  RunListSchema,
+  SummarySchema,
+  SupportBundleSchema,
+} from './dpm-support-schemas.ts';
+
+const TAG = 'DPM Run Supportability';
+
+export interface DpmSupportRouteDeps {
+  readonly support: DpmSupportService;
+  readonly bundles: DpmSupportBundleService;
+  readonly artifacts: DpmArtifactResolver;
+  readonly gates: DpmGates;
+}
+
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema };
+
+type Params<T extends TObject> = { Params: Static<T> };
+
+function bundleOptions(query: Static<typeof BundleQuery>): BundleOptions {
+  return {
+    includeArtifact: query.include_artifact,
+    includeAsyncOperation: query.include_async_operation,
+    includeIdempotencyHistory: query.include_idempotency_history,
+  };
+}
+
+export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync {
+  const { support, bundles, gates } = deps;
+  const gated = {
+    support: requireFeatures(gates.support),
+    artifacts: requireFeatures(gates.support, gates.artifacts),
+    lineage: requireFeatures(gates.support, gates.lineage),
+    history: requireFeatures(gates.support, gates.idempotencyHistory),
+    summary: requireFeatures(gates.support, gates.summary),
+    bundle: requireFeatures(gates.support, gates.supportBundle),
+  };
+
+  return async (app: FastifyInstance) => {
+    app.get<{ Querystring: Static<typeof RunListQuery> }>(
+      '/rebalance/runs',
+      {
+        schema: { tags: [TAG], summary: 'List runs, newest first, with filters and a cursor.', querystring: RunListQuery, response: { 200: RunListSchema, ...errors } },
+        preHandler: gated.support,
+      },
+      async (request) => {
+        const q = request.query;
+        return support.listRuns({
+          created_from: instantOf(q.from, 'from'),
+          created_to: instantOf(q.to, 'to'),
+          status: q.status,
+          request_hash: q.request_hash,
+          portfolio_id: q.portfolio_id,
+          limit: q.limit,
+          cursor: q.cursor,
+        });
+      },
+    );
+
+    app.get<Params<typeof RunIdParams>>(
+      '/rebalance/runs/:rebalance_run_id/artifact',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'The run artifact: the recorded run packaged with a deterministic artifact_hash.',
+          params: RunIdParams,
+          response: { 200: ArtifactSchema, ...errors },
+        },
+        preHandler: gated.artifacts,
+      },
+      async (request) => deps.artifacts.artifactOf(await support.runById(request.params.rebalance_run_id)),
+    );
+
+    app.get<Params<typeof EntityParams> & { Querystring: Static<typeof LineageQuery> }>(
+      '/rebalance/lineage/:entity_id',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Direct lineage edges of an entity (run, correlation id, idempotency key, operation), oldest first.',
+          params: EntityParams,
+          querystring: LineageQuery,
+          response: { 200: LineageSchema, ...errors },
+        },
+        preHandler: gated.lineage,
+      },
+      async (request) => {
+        const q = request.query;
+        return support.lineage(request.params.entity_id, {
+          edge_type: q.edge_type,
+          created_from: instantOf(q.from, 'from'),
+          created_to: instantOf(q.to, 'to'),
+          limit: q.limit,
+          cursor: q.cursor,
+        });
+      },
+    );
+
+    app.get<Params<typeof IdempotencyKeyParams>>(
+      '/rebalance/idempotency/:idempotency_key/history',
+      {
+        schema: {
+          tags: [TAG],
+          summary: 'Every simulate attempt recorded under an idempotency key, oldest first.',
+          params: IdempotencyKeyParams,
+          response: { 200: IdempotencyHistorySchema, ...errors },
+        },
+        preHandler: gated.history,
+      },
+      async (request) => support.idempotencyHistory(request.params.idempotency_key),
+    );
+
+    app.get(
+      '/rebalance/supportability/summary',
+      { schema: { tags: [TAG], summary: 'Counts and time ranges of everything in the supportability store.', response: { 200: SummarySchema, ...errors } }, preHandler: gated.summary },
+      async () => support.summary(),
+    );
+
+    type Bundle<T extends TObject> = Params<T> & { Querystring: Static<typeof BundleQuery> };
+    const bundleSchema = (summary: string, params: TObject) => ({
+      tags: [TAG],
+      summary,
+      params,
+      querystring: BundleQuery,
+      response: { 200: SupportBundleSchema, ...errors },
+    });
+    app.get<Bundle<typeof CorrelationParams>>(
+      '/rebalance/runs/by-correlation/:correlation_id/support-bundle',
+      { schema: bundleSchema('Support bundle of the latest run of a correlation id.', CorrelationParams), preHandler: gated.bundle },
+      async (request) => bundles.byCorrelation(request.params.correlation_id, bundleOptions(request.query)),
+    );
+    app.get<Bundle<typeof IdempotencyKeyParams>>(
+      '/rebalance/runs/idempotency/:idempotency_key/support-bundle',
+      { schema: bundleSchema('Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams), preHandler: gated.bundle },
+      async (request) => bundles.byIdempotencyKey(request.params.idempotency_key, bundleOptions(request.query)),
+    );
+    app.get<Bundle<typeof OperationParams>>(
+      '/rebalance/runs/by-operation/:operation_id/support-bundle',
+      { schema: bundleSchema('Support bundle of the newest run an async operation recorded.', OperationParams), preHandler: gated.bundle },
+      async (request) => bundles.byOperation(request.params.operation_id, bundleOptions(request.query)),
+    );
+    app.get<Bundle<typeof RunIdParams>>(
+      '/rebalance/runs/:rebalance_run_id/support-bundle',
+      { schema: bundleSchema('Support bundle of a run.', RunIdParams), preHandler: gated.bundle },
+      async (request) => bundles.byRunId(request.params.rebalance_run_id, bundleOptions(request.query)),
+    );
+  };
+}

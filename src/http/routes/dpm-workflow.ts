@@ -1,0 +1,184 @@
+/**
+ * DPM run review workflow routes (spec §1.9): the workflow view, actions and history of a run
+ * reached by id, correlation id or idempotency key, and the decision listing. Gated by
+ * DPM_SUPPORT_APIS_ENABLED, then DPM_WORKFLOW_ENABLED — one setting read once, so the gate and
+ * the service can never disagree (the reference read the flag twice, weak point 23).
+ *
+ * An action's decision records the request's correlation id: the caller's X-Correlation-Id, or
+ * the id generated for the request (the reference recorded the literal `c_none`).
+ */
+import { Type, type Static, type TObject } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { DpmSupportService } from '../../services/dpm-support.ts';
+import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '../../services/dpm-workflow.ts';
+import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
+import { HttpError } from '../errors.ts';
+import { requireFeatures, type DpmGates } from '../feature-gates.ts';
+import { instantOf } from '../query-instants.ts';
+import {
+  CorrelationParams,
+  DecisionListQuery,
+  DecisionListSchema,
+  ErrorSchema,
+  IdempotencyKeyParams,
+  RunIdParams,
+  WorkflowActionBody,
+  WorkflowHistorySchema,
+  WorkflowSchema,
+} from './dpm-support-schemas.ts';
+
+const TAG = 'DPM Run Workflow';
+
+export interface DpmWorkflowRouteDeps {
+  readonly support: DpmSupportService;
+  readonly workflow: DpmWorkflowService;
+  readonly gates: DpmGates;
+}
+
+const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema };
+
+/**
+ * The workflow state as an entity tag: the latest decision id. Sent back as If-Match on an
+ * action, it makes the action apply only to the state the reviewer saw.
+ */
+const NO_DECISION = 'none';
+const etagOf = (view: WorkflowView): string => `"${view.latest_decision?.decision_id ?? NO_DECISION}"`;
+
+/** If-Match → the expected latest decision id (null = none yet); undefined when absent or `*`. */
+function expectedFrom(ifMatch: string | undefined): string | null | undefined {
+  const tag = ifMatch?.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  if (tag === undefined || tag === '' || tag === '*') return undefined;
+  return tag === NO_DECISION ? null : tag;
+}
+
+const ActionHeaders = Type.Object({
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 409 if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
+  'x-correlation-id': Type.Optional(Type.String({ description: 'Recorded on the decision.' })),
+});
+
+function applied(outcome: WorkflowActionOutcome): WorkflowView {
+  switch (outcome.outcome) {
+    case 'applied':
+      return outcome.view;
+    case 'not_required':
+      throw new HttpError(409, 'DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS', 'The run\'s status needs no review, so no workflow action applies.');
+    case 'invalid_transition':
+      throw new HttpError(
+        409,
+        'DPM_WORKFLOW_INVALID_TRANSITION',
+        outcome.lostRace
+          ? `Another decision was recorded first; the run is now ${outcome.from}. Review the new state before acting.`
+          : `The action is not allowed while the run is ${outcome.from}.`,
+      );
+  }
+}
+
+/** One way of finding the run: its path, parameter schema and resolver. */
+interface RunAddress {
+  readonly prefix: string;
+  readonly params: TObject;
+  readonly resolve: (params: Record<string, string>) => Promise<RunRecord>;
+  readonly describe: string;
+}
+
+export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsync {
+  const { support, workflow, gates } = deps;
+  const gate = requireFeatures(gates.support, gates.workflow);
+  const addresses: readonly RunAddress[] = [
+    {
+      prefix: '/rebalance/runs/by-correlation/:correlation_id',
+      params: CorrelationParams,
+      resolve: (p) => support.runByCorrelation(p['correlation_id'] ?? ''),
+      describe: 'the latest run of a correlation id',
+    },
+    {
+      prefix: '/rebalance/runs/idempotency/:idempotency_key',
+      params: IdempotencyKeyParams,
+      resolve: (p) => support.runByIdempotencyKey(p['idempotency_key'] ?? ''),
+      describe: 'the run an idempotency key maps to',
+    },
+    { prefix: '/rebalance/runs/:rebalance_run_id', params: RunIdParams, resolve: (p) => support.runById(p['rebalance_run_id'] ?? ''), describe: 'a run' },
+  ];
+
+  return async (app: FastifyInstance) => {
+    for (const address of addresses) {
+      const run = (request: FastifyRequest) => address.resolve(request.params as Record<string, string>);
+      app.get(
+        `${address.prefix}/workflow`,
+        { schema: { tags: [TAG], summary: `Workflow status of ${address.describe}.`, params: address.params, response: { 200: WorkflowSchema, ...errors } }, preHandler: gate },
+        async (request, reply) => {
+          const view = await workflow.view(await run(request));
+          void reply.header('ETag', etagOf(view));
+          return view;
+        },
+      );
+      app.post<{ Body: Static<typeof WorkflowActionBody>; Headers: Static<typeof ActionHeaders> }>(
+        `${address.prefix}/workflow/actions`,
+        {
+          schema: {
+            tags: [TAG],
+            summary: `APPROVE, REJECT or REQUEST_CHANGES on ${address.describe}.`,
+            description:
+              'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 409 DPM_WORKFLOW_INVALID_TRANSITION.',
+            params: address.params,
+            headers: ActionHeaders,
+            body: WorkflowActionBody,
+            response: { 200: WorkflowSchema, ...errors },
+          },
+          preHandler: gate,
+        },
+        async (request, reply) => {
+          const { action, reason_code, comment, actor_id } = request.body;
+          const outcome = await workflow.act(await run(request), {
+            action,
+            reason_code,
+            comment: comment ?? null,
+            actor_id,
+            correlationId: request.correlationId,
+            expectedLatestDecisionId: expectedFrom(request.headers['if-match']),
+          });
+          const view = applied(outcome);
+          void reply.header('ETag', etagOf(view));
+          return view;
+        },
+      );
+      app.get(
+        `${address.prefix}/workflow/history`,
+        {
+          schema: { tags: [TAG], summary: `Workflow decisions of ${address.describe}, in order.`, params: address.params, response: { 200: WorkflowHistorySchema, ...errors } },
+          preHandler: gate,
+        },
+        async (request) => workflow.history(await run(request)),
+      );
+    }
+
+    app.get<{ Querystring: Static<typeof DecisionListQuery> }>(
+      '/rebalance/workflow/decisions',
+      {
+        schema: { tags: [TAG], summary: 'Workflow decisions across runs, newest first, with filters and a cursor.', querystring: DecisionListQuery, response: { 200: DecisionListSchema, ...errors } },
+        preHandler: gate,
+      },
+      async (request) => {
+        const q = request.query;
+        return workflow.decisions({
+          rebalance_run_id: q.rebalance_run_id,
+          action: q.action,
+          actor_id: q.actor_id,
+          reason_code: q.reason_code,
+          decided_from: instantOf(q.from, 'from'),
+          decided_to: instantOf(q.to, 'to'),
+          limit: q.limit,
+          cursor: q.cursor,
+        });
+      },
+    );
+    app.get<{ Params: Static<typeof CorrelationParams> }>(
+      '/rebalance/workflow/decisions/by-correlation/:correlation_id',
+      {
+        schema: { tags: [TAG], summary: 'Workflow decisions of the latest run of a correlation id.', params: CorrelationParams, response: { 200: WorkflowHistorySchema, ...errors } },
+        preHandler: gate,
+      },
+      async (request) => workflow.history(await support.runByCorrelation(request.params.correlation_id)),
+    );
+  };
+}
