@@ -2,7 +2,7 @@
  * The RFC-0025 production smoke, as an operator runs it on cutover day: fresh databases (one per
  * store, so each DSN is proven to point where it should) → `migrate` → `cutover-check
  * --check-migrations` → the real process on the PRODUCTION profile → one write per store
- * through HTTP → SIGTERM → restart → the same records read back.
+ * through HTTP (and a support bundle of the run) → SIGTERM → restart → the same records read back.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +71,10 @@ describe('production smoke: migrate → cutover-check → serve → write → re
       const simulated = await call(first, 'POST', '/rebalance/simulate', dpmRequest, { 'idempotency-key': 'smoke-run-1', 'x-correlation-id': 'corr-smoke' });
       expect(simulated.status).toBe(200);
       runId = simulated.body['rebalance_run_id'] as string;
+      const bundle = await call(first, 'GET', `/rebalance/runs/by-correlation/corr-smoke/support-bundle`);
+      expect(bundle.status).toBe(200);
+      expect(bundle.body).toMatchObject({ run: { rebalance_run_id: runId }, idempotency_history: { idempotency_key: 'smoke-run-1' } });
+      expect(((bundle.body['lineage'] as Json)['edges'] as unknown[]).length).toBeGreaterThanOrEqual(2);
 
       const created = await call(first, 'POST', '/rebalance/proposals', { created_by: 'advisor_1', simulate_request: proposalRequest }, { 'idempotency-key': 'smoke-proposal-1' });
       expect(created.status).toBe(200);
@@ -89,6 +93,7 @@ describe('production smoke: migrate → cutover-check → serve → write → re
     const second = await startService(env);
     try {
       expect((await call(second, 'GET', `/rebalance/runs/${runId}`)).body).toMatchObject({ rebalance_run_id: runId, correlation_id: 'corr-smoke', idempotency_key: 'smoke-run-1' });
+      expect((await call(second, 'GET', `/rebalance/runs/${runId}/support-bundle`)).body).toMatchObject({ run: { rebalance_run_id: runId } });
       const replay = await call(second, 'POST', '/rebalance/simulate', dpmRequest, { 'idempotency-key': 'smoke-run-1' });
       expect(replay.body['rebalance_run_id']).toBe(runId);
       expect((await call(second, 'GET', `/rebalance/proposals/${proposalId}`)).body).toMatchObject({ proposal: { proposal_id: proposalId, current_state: 'RISK_REVIEW' } });
