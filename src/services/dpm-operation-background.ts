@@ -3,9 +3,8 @@
  * operations nobody is running (PENDING ones, and RUNNING ones whose process died and whose
  * lease ran out), and the TTL purge on a timer — never on the request path.
  *
- * The worker runs in INLINE mode only: in ACCEPT_ONLY mode a PENDING operation must wait for
- * its explicit execute, and the store's claim cannot tell a waiting operation from an
- * abandoned one (see docs/dpm-api.md).
+ * In ACCEPT_ONLY mode a PENDING operation waits for its explicit execute, so the worker takes
+ * over only abandoned ones: RUNNING operations whose executing process died.
  */
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
@@ -37,16 +36,14 @@ export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): D
   const { settings, logger } = deps;
   const reason = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
 
-  const worker =
-    settings.executionMode === 'INLINE'
-      ? createOperationWorker<AsyncOperation>({
-          claim: () => deps.store.claimRunnable({ workerId: newWorkerId(), now: now().toISOString(), leaseMs: settings.leaseMs }),
-          run: (operation) => deps.operations.runClaimed(operation),
-          pollMs: settings.workerPollMs,
-          onError: (error) => logger.warn({ reason: reason(error) }, 'DPM async worker: claim or run failed; retrying'),
-        })
-      : null;
-  worker?.start();
+  const abandonedOnly = settings.executionMode === 'ACCEPT_ONLY';
+  const worker = createOperationWorker<AsyncOperation>({
+    claim: () => deps.store.claimRunnable({ workerId: newWorkerId(), now: now().toISOString(), leaseMs: settings.leaseMs, abandonedOnly }),
+    run: (operation) => deps.operations.runClaimed(operation),
+    pollMs: settings.workerPollMs,
+    onError: (error) => logger.warn({ reason: reason(error) }, 'DPM async worker: claim or run failed; retrying'),
+  });
+  worker.start();
 
   let purging = false;
   const timer = setInterval(() => {
@@ -69,7 +66,7 @@ export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): D
   return {
     async stop() {
       clearInterval(timer);
-      await worker?.stop();
+      await worker.stop();
     },
   };
 }

@@ -236,6 +236,18 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.claimRunnable({ workerId: 'w6', now: at(500), leaseMs: 1000 })).toBeNull();
     });
 
+    it('abandoned-only claims take over a dead worker\'s RUNNING operation but leave PENDING ones for their execute', async () => {
+      await store.createOperation(operation('op_waiting', { created_at: at(1) }), []);
+      await store.createOperation(operation('op_running', { created_at: at(2) }), []);
+      expect(await store.claimOperation({ operationId: 'op_running', workerId: 'w_dead', now: at(10), leaseMs: 30_000 })).not.toBeNull();
+      // The lease is live: nothing is abandoned yet, and the PENDING one is not touched.
+      expect(await store.claimRunnable({ workerId: 'w2', now: at(20), leaseMs: 30_000, abandonedOnly: true })).toBeNull();
+      const takenOver = await store.claimRunnable({ workerId: 'w2', now: at(41), leaseMs: 30_000, abandonedOnly: true });
+      expect(takenOver).toMatchObject({ operation_id: 'op_running', lease_owner: 'w2' });
+      expect(await store.claimRunnable({ workerId: 'w3', now: at(42), leaseMs: 30_000, abandonedOnly: true })).toBeNull();
+      expect(await store.getOperation('op_waiting')).toMatchObject({ status: 'PENDING', lease_owner: null });
+    });
+
     it('TTL purge: by finished_at ?? created_at, never a RUNNING operation with a live lease, with the operations\' lineage edges', async () => {
       await store.createOperation(operation('op_pending', { created_at: at(1) }), [edge('e_p', 'op_pending', 'corr_shared', at(1), 'OPERATION_TO_CORRELATION')]);
       await store.createOperation(operation('op_done', { created_at: at(2) }), []);

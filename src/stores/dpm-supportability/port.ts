@@ -207,9 +207,10 @@ export interface DpmSupportabilityStore {
    * RUNNING whose lease expired (its worker died) — to RUNNING under `workerId`'s lease and
    * returns it; null when nothing is runnable. Of any number of concurrent claimers (replicas
    * included) exactly one gets a given operation, so an accepted operation is neither lost nor
-   * run twice. Only operations with a request payload are runnable.
+   * run twice. Only operations with a request payload are runnable. With `abandonedOnly`, only
+   * the expired RUNNING ones: PENDING operations are left for their explicit execute.
    */
-  claimRunnable(request: LeaseRequest): Promise<AsyncOperation | null>;
+  claimRunnable(request: LeaseRequest & { readonly abandonedOnly?: boolean }): Promise<AsyncOperation | null>;
   /** Manual execute: claims this operation if it is PENDING (null otherwise: missing, running or finished). */
   claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<AsyncOperation | null>;
   /** Heartbeat of a long run: pushes the lease to `now + leaseMs`; false when the lease was lost. */

@@ -241,11 +241,12 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
       // A claimer that loses a race for the oldest runnable operation gets nothing from its
       // UPDATE; it tries again while runnable work is left, so losing never means idling.
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        const row = await claimLeasedOperation(db, 'dpm_async_operations', leaseOf(request));
+        const row = await claimLeasedOperation(db, 'dpm_async_operations', { ...leaseOf(request), abandonedOnly: request.abandonedOnly === true });
         if (row) return toOperation(row);
+        const waiting = request.abandonedOnly ? '' : "status = 'PENDING' OR ";
         const left = await db.query(
           `SELECT operation_id FROM dpm_async_operations
-           WHERE (status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
+           WHERE (${waiting}(status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
           [isoTimestamp(request.now)],
         );
         if (left.length === 0) return null;

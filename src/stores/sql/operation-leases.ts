@@ -11,6 +11,11 @@ import { isoTimestamp } from './where.ts';
 export interface LeaseClaim {
   /** Claim this operation if it is PENDING; without it, the oldest claimable one. */
   readonly operationId?: string;
+  /**
+   * Only RUNNING operations whose lease ran out (their worker died), never PENDING ones — for
+   * replicas where pending operations wait for an explicit execute (DPM ACCEPT_ONLY mode).
+   */
+  readonly abandonedOnly?: boolean;
   readonly workerId: string;
   readonly now: string;
   readonly leaseUntil: string;
@@ -25,8 +30,10 @@ export interface LeaseCompletion {
 
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
+const ABANDONED = `(status = 'RUNNING' AND lease_expires_at < $1)`;
+
 export async function claimLeasedOperation(db: SqlQueryable, table: string, claim: LeaseClaim): Promise<Row | undefined> {
-  const claimable = `(status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1))`;
+  const claimable = claim.abandonedOnly ? ABANDONED : `(status = 'PENDING' OR ${ABANDONED})`;
   const params: SqlValue[] = [isoTimestamp(claim.now), claim.workerId, isoTimestamp(claim.leaseUntil)];
   let target: string;
   let condition: string;
