@@ -28,7 +28,11 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = {
   '\f': '\\f',
 };
 
+// Printable ASCII other than `"` and `\`: such a string is written as is (the common case, and hot: every request is hashed).
+const PLAIN = /^[ !#-[\]-~]*$/;
+
 function quoteString(value: string): string {
+  if (PLAIN.test(value)) return `"${value}"`;
   let out = '"';
   for (let i = 0; i < value.length; i += 1) {
     const ch = value[i] as string;
