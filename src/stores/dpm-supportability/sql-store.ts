@@ -32,6 +32,8 @@ const CLAIM_ATTEMPTS = 5;
 const APPEND_ATTEMPTS = 5;
 const EDGE_DELETE_CHUNK = 500;
 const EDGE_INSERT_CHUNK = 100;
+/** The run's columns as `r.<column>`, for queries joining `dpm_runs r`. */
+const JOINED_RUN_COLUMNS = RUN_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 async function insertRun(tx: SqlQueryable, run: RunRecord): Promise<void> {
@@ -139,8 +141,32 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     }
   }
 
+  /**
+   * The common retry: the key is already mapped. One read decides it (replay or conflict) and
+   * the history entry is one autocommitted insert — no transaction, no engine-side locking.
+   * Anything else (a new key, replay off) goes through the transaction, which settles races.
+   */
+  async function replayWithoutTransaction(input: RecordRunInput): Promise<RecordRunOutcome | undefined> {
+    const key = input.run.idempotency_key;
+    if (key === null || !input.replay) return undefined;
+    const [row] = await db.query(
+      `SELECT i.request_hash AS mapped_hash, ${JOINED_RUN_COLUMNS}
+       FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
+      [key],
+    );
+    if (!row) return undefined;
+    const stored = toRun(row);
+    if (row['mapped_hash'] !== (input.idempotencyHash ?? input.run.request_hash)) {
+      return { outcome: 'conflict', existingRequestHash: String(row['mapped_hash']), existingRunId: stored.rebalance_run_id };
+    }
+    await insertHistory(db, { ...input.run, idempotency_key: key, rebalance_run_id: stored.rebalance_run_id });
+    return { outcome: 'replayed', run: stored };
+  }
+
   return {
     async recordRun(input) {
+      const replayed = await replayWithoutTransaction(input);
+      if (replayed) return replayed;
       return db.transaction(async (tx) => {
         const key = input.run.idempotency_key;
         if (key !== null) {
@@ -163,7 +189,7 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     getRunByIdempotencyKey: (key) =>
       one(
         db,
-        `SELECT ${RUN_COLUMNS.split(', ').map((c) => `r.${c}`).join(', ')} FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
+        `SELECT ${JOINED_RUN_COLUMNS} FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
         [key],
         toRun,
       ),
