@@ -22,7 +22,7 @@ import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../do
 import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, OperationStatus, Page } from '../stores/dpm-supportability/port.ts';
 import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
-import { withLeaseHeartbeat } from './operation-worker.ts';
+import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
 
@@ -151,18 +151,12 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
       };
       await store.createOperation(
         {
+          ...NOT_STARTED,
           operation_id: operationId,
           operation_type: ANALYZE_SCENARIOS,
-          status: 'PENDING',
           correlation_id: correlationId,
           created_at: createdAt,
-          started_at: null,
-          finished_at: null,
-          result_json: null,
-          error_json: null,
           request_json: request,
-          lease_owner: null,
-          lease_expires_at: null,
         },
         [
           {

@@ -9,6 +9,17 @@
  * accepted elsewhere, or left behind by a dead worker whose lease lapsed, is found by polling.
  */
 
+/** The state of an accepted operation nobody has started: what a submit stores with its request. */
+export const NOT_STARTED = {
+  status: 'PENDING',
+  started_at: null,
+  finished_at: null,
+  result_json: null,
+  error_json: null,
+  lease_owner: null,
+  lease_expires_at: null,
+} as const;
+
 export interface OperationWorkerOptions<T> {
   /** The next operation to run, already leased to this worker; null when there is none. */
   claim(): Promise<T | null>;

@@ -16,7 +16,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { ReasonError, REASON_CODES } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
-import { withLeaseHeartbeat } from './operation-worker.ts';
+import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 import { LifecycleRefusal, notFound } from './proposal-errors.ts';
 import type { ProposalLifecycleService } from './proposal-lifecycle.ts';
 import { newId, simulateRequestOf, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
@@ -67,19 +67,13 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     // Refuse what can never succeed now, rather than accept it and fail it later.
     simulateRequestOf(request.body);
     const operation: ProposalOperation = {
+      ...NOT_STARTED,
       operation_id: newId('pop'),
       operation_type: request.kind,
-      status: 'PENDING',
       correlation_id: request.correlation_id,
       ...fields,
       created_at: now().toISOString(),
-      started_at: null,
-      finished_at: null,
-      result_json: null,
-      error_json: null,
       request_json: request,
-      lease_owner: null,
-      lease_expires_at: null,
     };
     await store.createOperation(operation);
     deps.onAccepted?.();

@@ -21,8 +21,7 @@ import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open
 import type { PolicyPackCatalog } from '../../src/stores/policy-pack-catalog/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { ReasonError } from '../../src/config/reason-codes.ts';
-import type { DpmFeatureFlags } from '../../src/config/settings.ts';
-import { conformanceVector, DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
+import { ALL_ON, conformanceVector, DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
 
 type Json = Record<string, unknown>;
 
@@ -55,17 +54,6 @@ const CATALOG_JSON = JSON.stringify({
   pack_replay_on: { version: '1', idempotency_policy: { replay_enabled: true } },
 });
 
-const ALL_ON: DpmFeatureFlags = {
-  supportApis: true,
-  asyncOperations: true,
-  manualExecution: true,
-  artifacts: true,
-  workflow: true,
-  lineageApis: true,
-  idempotencyHistoryApis: true,
-  summaryApis: true,
-  supportBundleApis: true,
-};
 
 for (const backend of DPM_BACKENDS) {
   describe(`POST /rebalance/analyze (${backend})`, () => {

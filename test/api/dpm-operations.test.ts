@@ -12,25 +12,13 @@ import { dpmOperationRoutes } from '../../src/http/routes/dpm-operations.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { createDpmAnalyzeService } from '../../src/services/dpm-analyze.ts';
 import { createDpmOperationService } from '../../src/services/dpm-operations.ts';
-import type { DpmFeatureFlags } from '../../src/config/settings.ts';
-import { DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
+import { ALL_ON, DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
 
 type Json = Record<string, unknown>;
 
 /** The worker sleeps between polls for longer than any test, so only the request paths under test run operations. */
 const QUIET_WORKER = { DPM_ASYNC_WORKER_POLL_MS: '600000' };
 
-const ALL_ON: DpmFeatureFlags = {
-  supportApis: true,
-  asyncOperations: true,
-  manualExecution: true,
-  artifacts: true,
-  workflow: true,
-  lineageApis: true,
-  idempotencyHistoryApis: true,
-  summaryApis: true,
-  supportBundleApis: true,
-};
 
 for (const backend of DPM_BACKENDS) {
   describe(`DPM async operations (${backend})`, () => {

@@ -5,6 +5,7 @@
  * services around.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import type { DpmFeatureFlags } from '../../src/config/settings.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -77,3 +78,16 @@ export function conformanceVector(name: string): ConformanceVector {
 
 /** Two scenarios: `ignore_checks` succeeds, `invalid_case` fails its option validation. */
 export const WHAT_IF_BATCH = conformanceVector('scenario_13_what_if_analysis').batch_request as Record<string, unknown>;
+
+/** Every DPM feature gate open. */
+export const ALL_ON: DpmFeatureFlags = {
+  supportApis: true,
+  asyncOperations: true,
+  manualExecution: true,
+  artifacts: true,
+  workflow: true,
+  lineageApis: true,
+  idempotencyHistoryApis: true,
+  summaryApis: true,
+  supportBundleApis: true,
+};
