@@ -149,15 +149,27 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
         batch_request: batch,
         policy_context: { request_policy_pack_id: policy.requestPolicyPackId, tenant_default_policy_pack_id: null, tenant_id: policy.tenantId },
       };
+      // INLINE: the operation is born RUNNING under this request's lease, so no worker can take it
+      // between its creation and its run; if this process dies, the lease runs out and one does.
+      const inline = settings.executionMode === 'INLINE';
+      const accepted: AsyncOperation = {
+        ...NOT_STARTED,
+        operation_id: operationId,
+        operation_type: ANALYZE_SCENARIOS,
+        correlation_id: correlationId,
+        created_at: createdAt,
+        request_json: request,
+        ...(inline
+          ? {
+              status: 'RUNNING',
+              started_at: createdAt,
+              lease_owner: newWorkerId(),
+              lease_expires_at: new Date(Date.parse(createdAt) + settings.leaseMs).toISOString(),
+            }
+          : {}),
+      };
       await store.createOperation(
-        {
-          ...NOT_STARTED,
-          operation_id: operationId,
-          operation_type: ANALYZE_SCENARIOS,
-          correlation_id: correlationId,
-          created_at: createdAt,
-          request_json: request,
-        },
+        accepted,
         [
           {
             edge_id: `dle_${hex(8)}`,
@@ -169,12 +181,8 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
           },
         ],
       );
-      noted('PENDING');
-      if (settings.executionMode === 'INLINE') {
-        // A worker may have claimed it first; then the answer shows it RUNNING there.
-        const claimed = await store.claimOperation({ ...lease(newWorkerId()), operationId });
-        if (claimed) await runClaimed(claimed);
-      }
+      if (inline) await runClaimed(accepted);
+      else noted('PENDING');
       const current = await store.getOperation(operationId);
       if (!current) throw new Error(`Operation ${operationId} vanished right after it was accepted.`);
       return current;

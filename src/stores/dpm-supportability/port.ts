@@ -197,7 +197,7 @@ export interface DpmSupportabilityStore {
   /** Oldest first. */
   listIdempotencyHistory(key: string): Promise<IdempotencyHistoryEntry[]>;
 
-  /** Creates a PENDING operation with its lineage edges, atomically. */
+  /** Creates an operation — PENDING, or RUNNING already leased to its creator — with its lineage edges, atomically. */
   createOperation(operation: AsyncOperation, lineage: readonly LineageEdge[]): Promise<void>;
   getOperation(operationId: string): Promise<AsyncOperation | null>;
   getOperationByCorrelation(correlationId: string): Promise<AsyncOperation | null>;
