@@ -26,6 +26,7 @@ import type {
   WorkflowDecision,
 } from './port.ts';
 import { countsOf, RUN_COLUMNS, toDecision, toEdge, toHistory, toMapping, toOperation, toRun } from './rows.ts';
+import { recordNewKeyInOneStatement } from './record-run-postgres.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
 const CLAIM_ATTEMPTS = 5;
@@ -167,6 +168,11 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     async recordRun(input) {
       const replayed = await replayWithoutTransaction(input);
       if (replayed) return replayed;
+      const key = input.run.idempotency_key;
+      if (db.dialect === 'postgres' && key !== null) {
+        const recorded = await recordNewKeyInOneStatement(db, input, key);
+        if (recorded) return recorded;
+      }
       return db.transaction(async (tx) => {
         const key = input.run.idempotency_key;
         if (key !== null) {
