@@ -17,6 +17,7 @@ import type { ProposalSimulationOutcome, ProposalSimulationService } from '../..
 import { ErrorBodySchema } from '../error-schema.ts';
 import { HttpError } from '../errors.ts';
 import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } from '../idempotency.ts';
+import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
 
 const TAG = 'Advisory Simulation';
 const DISABLED: ReasonCode = 'PROPOSAL_SIMULATION_DISABLED';
@@ -86,7 +87,7 @@ function answer(reply: FastifyReply, outcome: ProposalSimulationOutcome): Fastif
 
 const documentationOnly = {
   validatorCompiler: () => () => true,
-  serializerCompiler: () => (data: unknown) => JSON.stringify(data),
+  serializerCompiler: verbatimSerializerCompiler,
 };
 
 export function proposalSimulationRoutes(deps: { service: ProposalSimulationService }): FastifyPluginAsync {

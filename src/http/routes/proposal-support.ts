@@ -7,15 +7,25 @@
  * the reference's, spec §10.12) and probes the store it already has open.
  */
 import type { Static } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
+import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
 import type { ProbeResult } from '../../app/readiness.ts';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../config/settings.ts';
 import type { ProposalOperations } from '../../services/proposal-operations.ts';
 import type { ProposalQueries } from '../../services/proposal-queries.ts';
 import { gated, mapRefusals } from './proposal-http.ts';
 import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
-import { ProposalIdParams } from './proposal-lifecycle-schemas.ts';
+import {
+  ApprovalsResponseSchema,
+  errorResponses,
+  IdempotencyLookupSchema,
+  LineageResponseSchema,
+  OperationStatusSchema,
+  ProposalIdParams,
+  SupportabilityConfigSchema,
+  TimelineResponseSchema,
+} from './proposal-lifecycle-schemas.ts';
 
 export interface ProposalSupportRouteDeps {
   readonly queries: ProposalQueries;
@@ -30,12 +40,16 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
   const { queries, operations, settings } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
     mapRefusals(app);
+    app.setSerializerCompiler(verbatimSerializerCompiler);
     const support = gated(settings, 'support');
     const asyncOnly = gated(settings, 'async');
     type ById = { Params: Static<typeof ProposalIdParams> };
-    const schema = (summary: string) => ({ tags: [PROPOSAL_TAG], summary, params: ProposalIdParams });
+    const GATES = 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED or PROPOSAL_SUPPORT_APIS_DISABLED';
+    const ASYNC_GATES = 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED or PROPOSAL_ASYNC_OPERATIONS_DISABLED';
+    const read = (ok: TSchema, notFound: string) => ({ 200: ok, ...errorResponses({ 404: notFound, 503: 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)' }) });
+    const schema = (summary: string, ok: TSchema): FastifySchema => ({ tags: [PROPOSAL_TAG], summary, params: ProposalIdParams, response: read(ok, `${GATES} or PROPOSAL_NOT_FOUND`) });
 
-    app.get('/rebalance/proposals/supportability/config', { schema: { tags: [PROPOSAL_TAG], summary: 'The lifecycle configuration and store readiness (never gated).' } }, async () => {
+    app.get('/rebalance/proposals/supportability/config', { schema: { tags: [PROPOSAL_TAG], summary: 'The lifecycle configuration and store readiness (never gated).', response: { 200: SupportabilityConfigSchema } } }, async () => {
       const probe = await deps.check().catch((): ProbeResult => ({ ready: false, code: 'PROBE_FAILED' }));
       return {
         store_backend: deps.backend,
@@ -52,33 +66,33 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       };
     });
 
-    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: schema('The workflow events, in the order they happened.') }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: schema('The workflow events, in the order they happened.', TimelineResponseSchema) }, async (request) =>
       queries.events(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: schema('The approval records, in the order they were given.') }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: schema('The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
       queries.approvals(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: schema('The versions 1..current with their hashes.') }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: schema('The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
       queries.lineage(request.params.proposal_id),
     );
 
     const KeyParams = Type.Object({ idempotency_key: Type.String() });
     app.get<{ Params: Static<typeof KeyParams> }>(
       '/rebalance/proposals/idempotency/:idempotency_key',
-      { onRequest: support, schema: { tags: [PROPOSAL_TAG], summary: 'What an Idempotency-Key created.', params: KeyParams } },
+      { onRequest: support, schema: { tags: [PROPOSAL_TAG], summary: 'What an Idempotency-Key created.', params: KeyParams, response: read(IdempotencyLookupSchema, `${GATES} or PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND`) } },
       async (request) => queries.idempotency(request.params.idempotency_key),
     );
 
     const OperationParams = Type.Object({ operation_id: Type.String() });
     app.get<{ Params: Static<typeof OperationParams> }>(
       '/rebalance/proposals/operations/:operation_id',
-      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'An async operation.', params: OperationParams } },
+      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'An async operation.', params: OperationParams, response: read(OperationStatusSchema, `${ASYNC_GATES} or PROPOSAL_ASYNC_OPERATION_NOT_FOUND`) } },
       async (request) => operations.get(request.params.operation_id),
     );
     const CorrelationParams = Type.Object({ correlation_id: Type.String() });
     app.get<{ Params: Static<typeof CorrelationParams> }>(
       '/rebalance/proposals/operations/by-correlation/:correlation_id',
-      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'The latest async operation of a correlation id.', params: CorrelationParams } },
+      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'The latest async operation of a correlation id.', params: CorrelationParams, response: read(OperationStatusSchema, `${ASYNC_GATES} or PROPOSAL_ASYNC_OPERATION_NOT_FOUND`) } },
       async (request) => operations.getByCorrelation(request.params.correlation_id),
     );
   };

@@ -1,0 +1,7 @@
+/**
+ * A serializer compiler that ignores the response schema and sends `JSON.stringify` of the body.
+ * For routes whose response schemas document the API only: fast-json-stringify would drop
+ * properties the schema does not name and emit them in the schema's order, so an open-ended body
+ * (a stored ProposalResult, artifact or evidence bundle) or a replay would no longer be sent as kept.
+ */
+export const verbatimSerializerCompiler = () => (data: unknown) => JSON.stringify(data);
