@@ -210,15 +210,20 @@ describe.each(['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const)('advisory simulation
     expect(answers.filter((a) => a.replay === undefined)).toHaveLength(1);
   });
 
-  it('publishes both routes in OpenAPI with an example request that simulates', async () => {
-    const tried = await post('simulate', PROPOSAL_REQUEST_EXAMPLE, { 'idempotency-key': 'k-openapi-example' });
+  it('publishes both routes in OpenAPI with an example request and the very response it gets', async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Json> }>();
+    const headers = { 'idempotency-key': 'proposal-demo-001', 'x-correlation-id': 'corr_3f2a9c1b7d4e' };
+    const tried = await post('simulate', PROPOSAL_REQUEST_EXAMPLE, headers);
     expect(tried.status).toBe(200);
     expect(JSON.parse(tried.text)).toMatchObject({ status: 'READY' });
-    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Json> }>();
-    for (const path of ['/rebalance/proposals/simulate', '/rebalance/proposals/artifact']) {
-      const operation = document.paths[path]?.['post'] as { summary: string; requestBody: { content: Record<string, { schema: Json }> } } | undefined;
+    for (const path of ['/rebalance/proposals/simulate', '/rebalance/proposals/artifact'] as const) {
+      type Operation = { summary: string; requestBody: { content: Record<string, Json> }; responses: Record<string, { content: Record<string, Json> }> };
+      const operation = document.paths[path]?.['post'] as Operation | undefined;
       expect(operation?.summary).toBeTruthy();
       expect(JSON.stringify(operation?.requestBody.content['application/json'])).toContain('"pf_example_001"');
+      const documented = JSON.stringify(operation?.responses['200']?.content['application/json']);
+      expect(documented).toContain('"proposal_run_id"');
+      if (path.endsWith('simulate')) expect(documented).toContain(tried.text);
     }
   });
 });

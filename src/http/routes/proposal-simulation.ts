@@ -12,7 +12,16 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
 import type { ReasonCode } from '../../config/reason-codes.ts';
-import { ProposalArtifactSchema, ProposalResultSchema, ProposalSimulateRequestSchema } from '../../domain/advisory/index.ts';
+import {
+  buildProposalArtifact,
+  ProposalArtifactSchema,
+  ProposalResultSchema,
+  ProposalSimulateRequestSchema,
+  proposalRequestHash,
+  proposalRunIdFor,
+  simulateProposal,
+  validateProposalSimulateRequest,
+} from '../../domain/advisory/index.ts';
 import type { ProposalSimulationOutcome, ProposalSimulationService } from '../../services/proposal-simulation.ts';
 import { ErrorBodySchema } from '../error-schema.ts';
 import { HttpError } from '../errors.ts';
@@ -45,6 +54,20 @@ export const PROPOSAL_REQUEST_EXAMPLE = {
   proposed_cash_flows: [{ intent_type: 'CASH_FLOW', currency: 'SGD', amount: '8000', description: 'Client top-up' }],
   proposed_trades: [{ intent_type: 'SECURITY_TRADE', side: 'BUY', instrument_id: 'US_EQ_ETF', quantity: '12' }],
 };
+
+/** The example request's real answers, computed by the engine, so the documented responses cannot drift from it. */
+function exampleResponses(): { readonly result: unknown; readonly artifact: unknown } {
+  const validated = validateProposalSimulateRequest(PROPOSAL_REQUEST_EXAMPLE);
+  if (!validated.ok) throw new Error('The OpenAPI example proposal request does not validate.');
+  const requestHash = proposalRequestHash(validated.value);
+  const result = simulateProposal(validated.value, {
+    runId: proposalRunIdFor(requestHash),
+    correlationId: 'corr_3f2a9c1b7d4e',
+    requestHash,
+    idempotencyKey: 'proposal-demo-001',
+  });
+  return { result, artifact: buildProposalArtifact(validated.value, result, { createdAt: '2026-11-25T09:30:00.000000+00:00' }) };
+}
 
 const IDEMPOTENCY_RULE =
   'Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.';
@@ -92,6 +115,7 @@ const documentationOnly = {
 
 export function proposalSimulationRoutes(deps: { service: ProposalSimulationService }): FastifyPluginAsync {
   return async function register(app: FastifyInstance): Promise<void> {
+    const examples = exampleResponses();
     app.post(
       '/rebalance/proposals/simulate',
       {
@@ -99,7 +123,7 @@ export function proposalSimulationRoutes(deps: { service: ProposalSimulationServ
         schema: schemaFor(
           'Simulate an advisory proposal (cash flows and manual trades, auto-funded, checked).',
           'Answers 200 with a ProposalResult for every domain outcome (READY, PENDING_REVIEW, BLOCKED). `proposal_run_id` is `pr_` + 8 hex derived from the request hash.',
-          { ...ProposalResultSchema, description: 'ProposalResult' },
+          { ...ProposalResultSchema, description: 'ProposalResult', examples: [examples.result] },
         ),
       },
       async (request, reply) =>
@@ -113,7 +137,7 @@ export function proposalSimulationRoutes(deps: { service: ProposalSimulationServ
         schema: schemaFor(
           'Simulate an advisory proposal and package it as a client-ready artifact with a sealed evidence bundle.',
           '`evidence_bundle.hashes.artifact_hash` covers the proposal\'s inputs and outputs only (not its run id, correlation id, idempotency key or created_at), so the same proposal has the same hash on every call; see docs/advisory.md.',
-          { ...ProposalArtifactSchema, description: 'ProposalArtifact' },
+          { ...ProposalArtifactSchema, description: 'ProposalArtifact', examples: [examples.artifact] },
         ),
       },
       async (request, reply) =>
