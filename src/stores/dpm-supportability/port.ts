@@ -4,9 +4,11 @@
  * POSTGRES), one contract suite. Times are ISO-8601 strings given by the caller; payloads are
  * JSON values stored as given.
  */
+import type { LeaseRequest } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
+export type { LeaseRequest } from '../sql/operation-leases.ts';
 
 export interface RunRecord {
   readonly rebalance_run_id: string;
@@ -146,13 +148,6 @@ export interface OperationFailure {
   readonly finished_at: string;
   /** `{code, message}` in the service's shape. */
   readonly error_json: unknown;
-}
-
-export interface LeaseRequest {
-  readonly workerId: string;
-  /** The caller's clock; the lease runs until `now + leaseMs`. */
-  readonly now: string;
-  readonly leaseMs: number;
 }
 
 /**

@@ -6,16 +6,16 @@
  */
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { pageOf, type Page } from '../sql/keyset-cursor.ts';
-import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
-import { SqlConstraintError, type SqlExecutor, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
+import { operationLeases } from '../sql/operation-leases.ts';
+import { SqlConstraintError, type Row, type SqlExecutor, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type {
   AppendDecisionOutcome,
+  AsyncOperation,
   DecisionFilter,
   DpmSupportabilityStore,
   IdempotencyHistoryEntry,
   LineageEdge,
-  LeaseRequest,
   LineageFilter,
   OperationFilter,
   RecordRunInput,
@@ -29,7 +29,6 @@ import { countsOf, RUN_COLUMNS, toDecision, toEdge, toHistory, toMapping, toOper
 import { recordNewKeyInOneStatement } from './record-run-postgres.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
-const CLAIM_ATTEMPTS = 5;
 const APPEND_ATTEMPTS = 5;
 const EDGE_DELETE_CHUNK = 500;
 const EDGE_INSERT_CHUNK = 100;
@@ -85,16 +84,14 @@ async function latestDecision(queryable: SqlQueryable, runId: string): Promise<{
   }));
 }
 
-function leaseOf(request: LeaseRequest): { workerId: string; now: string; leaseUntil: string } {
-  return { workerId: request.workerId, now: request.now, leaseUntil: new Date(Date.parse(request.now) + request.leaseMs).toISOString() };
-}
-
 async function one<T>(queryable: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
   const [row] = await queryable.query(sql, params);
   return row ? map(row) : null;
 }
 
 export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabilityStore {
+  const leases = operationLeases(db, 'dpm_async_operations');
+  const operationOrNull = (row: Row | undefined): AsyncOperation | null => (row ? toOperation(row) : null);
   async function list<T>(
     sql: { select: string; where: Where; orderTime: string; orderId: string; direction: 'ASC' | 'DESC' },
     limit: number,
@@ -273,40 +270,13 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
         (o) => ({ createdAt: o.created_at, id: o.operation_id }),
       );
     },
-    async claimRunnable(request) {
-      // A claimer that loses a race for the oldest runnable operation gets nothing from its
-      // UPDATE; it tries again while runnable work is left, so losing never means idling.
-      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        const row = await claimLeasedOperation(db, 'dpm_async_operations', { ...leaseOf(request), abandonedOnly: request.abandonedOnly === true });
-        if (row) return toOperation(row);
-        const waiting = request.abandonedOnly ? '' : "status = 'PENDING' OR ";
-        const left = await db.query(
-          `SELECT operation_id FROM dpm_async_operations
-           WHERE (${waiting}(status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
-          [isoTimestamp(request.now)],
-        );
-        if (left.length === 0) return null;
-      }
-      return null;
-    },
-    async claimOperation(request) {
-      // request_json never changes after creation, so checking it first cannot race.
-      const [payload] = await db.query('SELECT request_json FROM dpm_async_operations WHERE operation_id = $1', [request.operationId]);
-      if (payload === undefined || payload['request_json'] === null || payload['request_json'] === undefined) return null;
-      const row = await claimLeasedOperation(db, 'dpm_async_operations', { ...leaseOf(request), operationId: request.operationId });
-      return row ? toOperation(row) : null;
-    },
-    async extendLease(request) {
-      const changed = await db.execute(
-        "UPDATE dpm_async_operations SET lease_expires_at = $3 WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'",
-        [request.operationId, request.workerId, leaseOf(request).leaseUntil],
-      );
-      return changed > 0;
-    },
+    claimRunnable: async (request) => operationOrNull(await leases.claimRunnable(request)),
+    claimOperation: async (request) => operationOrNull(await leases.claimOperation(request)),
+    extendLease: (request) => leases.extendLease(request),
     completeOperation: (operationId, workerId, success) =>
-      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, { status: 'SUCCEEDED', finished_at: success.finished_at, result_json: success.result_json, error_json: null }),
+      leases.complete(operationId, workerId, { status: 'SUCCEEDED', finished_at: success.finished_at, result_json: success.result_json, error_json: null }),
     failOperation: (operationId, workerId, failure) =>
-      completeLeasedOperation(db, 'dpm_async_operations', operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
+      leases.complete(operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
     async purgeExpiredOperations({ cutoff, now }) {
       return db.transaction(async (tx) => {
         const purged = await tx.query(

@@ -14,9 +14,11 @@
  * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
  * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
+import type { LeaseRequest } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
+export type { LeaseRequest } from '../sql/operation-leases.ts';
 
 export interface ProposalRecord {
   readonly proposal_id: string;
@@ -223,13 +225,6 @@ export interface ProposalFilter {
   readonly limit: number;
   /** From a previous page; a cursor this service did not issue throws `PROPOSAL_INVALID_CURSOR`. */
   readonly cursor?: string | undefined;
-}
-
-export interface LeaseRequest {
-  readonly workerId: string;
-  /** The caller's clock; the lease runs until `now + leaseMs`. */
-  readonly now: string;
-  readonly leaseMs: number;
 }
 
 export interface OperationSuccess {

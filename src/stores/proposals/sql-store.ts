@@ -12,21 +12,15 @@
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import type { Row, SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
 import { pageOf } from '../sql/keyset-cursor.ts';
-import { claimLeasedOperation, completeLeasedOperation } from '../sql/operation-leases.ts';
+import { operationLeases } from '../sql/operation-leases.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
-import type { GuardFailure, IdempotentWrite, LeaseRequest, OperationChanges, ProposalStore, TransitionEvent, UpdateOutcome } from './port.ts';
+import type { GuardFailure, IdempotentWrite, OperationChanges, ProposalOperation, ProposalStore, TransitionEvent, UpdateOutcome } from './port.ts';
 import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
 import { getSimulationResponse, recordSimulationResponse } from './simulation-responses.ts';
 
 const INVALID_CURSOR: ReasonCode = 'PROPOSAL_INVALID_CURSOR';
 const OPERATIONS = 'proposal_async_operations';
-/** A worker that loses the race for the oldest runnable operation tries again while work is left. */
-const CLAIM_ATTEMPTS = 5;
-
-function leaseOf(request: LeaseRequest): { workerId: string; now: string; leaseUntil: string } {
-  return { workerId: request.workerId, now: isoTimestamp(request.now), leaseUntil: new Date(Date.parse(request.now) + request.leaseMs).toISOString() };
-}
 
 const PROPOSAL_CHANGE_COLUMNS = ['title', 'advisor_notes', 'mandate_id', 'jurisdiction'] as const;
 const OPERATION_TIME_COLUMNS = new Set(['started_at', 'finished_at']);
@@ -101,6 +95,8 @@ async function one<T>(db: SqlQueryable, sql: string, params: readonly SqlValue[]
 }
 
 export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
+  const leases = operationLeases(db, OPERATIONS);
+  const operationOrNull = (row: Row | undefined): ProposalOperation | null => (row ? toOperation(row) : null);
   return {
     async createProposal({ proposal, version, event, idempotency }) {
       requireOneProposal(proposal.proposal_id, version, event);
@@ -263,44 +259,18 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       const [row] = await db.query(`UPDATE ${OPERATIONS} SET ${sets.join(', ')} WHERE operation_id = $1 AND status = $2 RETURNING *`, params);
       return row ? toOperation(row) : null;
     },
-    async claimRunnable(request) {
-      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        const row = await claimLeasedOperation(db, OPERATIONS, leaseOf(request));
-        if (row) return toOperation(row);
-        const left = await db.query(
-          `SELECT operation_id FROM ${OPERATIONS}
-           WHERE (status = 'PENDING' OR (status = 'RUNNING' AND lease_expires_at < $1)) AND request_json IS NOT NULL LIMIT 1`,
-          [isoTimestamp(request.now)],
-        );
-        if (left.length === 0) return null;
-      }
-      return null;
-    },
-    async claimOperation(request) {
-      // request_json never changes after creation, so checking it first cannot race.
-      const [payload] = await db.query(`SELECT request_json FROM ${OPERATIONS} WHERE operation_id = $1`, [request.operationId]);
-      if (payload === undefined || payload['request_json'] === null || payload['request_json'] === undefined) return null;
-      const row = await claimLeasedOperation(db, OPERATIONS, { ...leaseOf(request), operationId: request.operationId });
-      return row ? toOperation(row) : null;
-    },
-    async extendLease(request) {
-      const changed = await db.execute(
-        `UPDATE ${OPERATIONS} SET lease_expires_at = $3 WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
-        [request.operationId, request.workerId, leaseOf(request).leaseUntil],
-      );
-      return changed > 0;
-    },
+    claimRunnable: async (request) => operationOrNull(await leases.claimRunnable(request)),
+    claimOperation: async (request) => operationOrNull(await leases.claimOperation(request)),
+    extendLease: (request) => leases.extendLease(request),
     completeOperation: (operationId, workerId, success) =>
-      completeLeasedOperation(
-        db,
-        OPERATIONS,
+      leases.complete(
         operationId,
         workerId,
         { status: 'SUCCEEDED', finished_at: success.finished_at, result_json: success.result_json, error_json: null },
         { column: 'proposal_id', value: success.proposal_id },
       ),
     failOperation: (operationId, workerId, failure) =>
-      completeLeasedOperation(db, OPERATIONS, operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
+      leases.complete(operationId, workerId, { status: 'FAILED', finished_at: failure.finished_at, result_json: null, error_json: failure.error_json }),
 
     recordSimulationResponse: (record) => recordSimulationResponse(db, record),
     getSimulationResponse: (endpoint, key) => getSimulationResponse(db, endpoint, key),

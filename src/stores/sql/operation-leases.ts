@@ -1,24 +1,27 @@
 /**
  * Crash-safe async operations, shared by every store that keeps them: a worker claims an
  * operation with one conditional UPDATE that moves it to RUNNING under its own lease, and only
- * the lease holder may complete it. Of several concurrent claimers exactly one wins (the losers
- * re-check the condition on the row after the winner commits and update nothing); an operation
- * whose worker died is taken over once its lease has expired.
+ * the lease holder may renew or complete it. Of several concurrent claimers exactly one wins (the
+ * losers re-check the condition on the row after the winner commits and update nothing); an
+ * operation whose worker died is taken over once its lease has expired.
  */
 import type { Row, SqlQueryable, SqlValue } from './executor.ts';
 import { isoTimestamp } from './where.ts';
 
-export interface LeaseClaim {
-  /** Claim this operation if it is PENDING; without it, the oldest claimable one. */
-  readonly operationId?: string;
+/** A worker asking for a lease: the caller's clock, and how long the lease runs from it. */
+export interface LeaseRequest {
+  readonly workerId: string;
+  /** The caller's clock; the lease runs until `now + leaseMs`. */
+  readonly now: string;
+  readonly leaseMs: number;
+}
+
+export interface RunnableClaim extends LeaseRequest {
   /**
    * Only RUNNING operations whose lease ran out (their worker died), never PENDING ones — for
    * replicas where pending operations wait for an explicit execute (DPM ACCEPT_ONLY mode).
    */
   readonly abandonedOnly?: boolean;
-  readonly workerId: string;
-  readonly now: string;
-  readonly leaseUntil: string;
 }
 
 export interface LeaseCompletion {
@@ -28,53 +31,75 @@ export interface LeaseCompletion {
   readonly error_json: unknown;
 }
 
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
-
-const ABANDONED = `(status = 'RUNNING' AND lease_expires_at < $1)`;
-
-export async function claimLeasedOperation(db: SqlQueryable, table: string, claim: LeaseClaim): Promise<Row | undefined> {
-  const claimable = claim.abandonedOnly ? ABANDONED : `(status = 'PENDING' OR ${ABANDONED})`;
-  const params: SqlValue[] = [isoTimestamp(claim.now), claim.workerId, isoTimestamp(claim.leaseUntil)];
-  let target: string;
-  let condition: string;
-  if (claim.operationId === undefined) {
-    target = `(SELECT operation_id FROM ${table} WHERE ${claimable} AND request_json IS NOT NULL ORDER BY created_at, operation_id LIMIT 1)`;
-    condition = claimable;
-  } else {
-    params.push(claim.operationId);
-    target = '$4';
-    condition = "status = 'PENDING'";
-  }
-  const [row] = await db.query(
-    `UPDATE ${table} SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3
-     WHERE operation_id = ${target} AND ${condition} RETURNING *`,
-    params,
-  );
-  return row;
+/** The lease operations on one operations table; rows come back raw for the store to map. */
+export interface OperationLeases {
+  /** The oldest runnable operation (with a request payload), claimed; undefined when none is left. */
+  claimRunnable(request: RunnableClaim): Promise<Row | undefined>;
+  /** This operation, claimed if it is PENDING and has a request payload. */
+  claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<Row | undefined>;
+  /** Pushes the lease to `now + leaseMs`; false when the lease was lost. */
+  extendLease(request: LeaseRequest & { readonly operationId: string }): Promise<boolean>;
+  /** RUNNING → SUCCEEDED/FAILED by the lease holder only, with an optional extra column. */
+  complete(operationId: string, workerId: string, completion: LeaseCompletion, extra?: { column: string; value: SqlValue }): Promise<boolean>;
 }
 
-export async function completeLeasedOperation(
-  db: SqlQueryable,
-  table: string,
-  operationId: string,
-  workerId: string,
-  completion: LeaseCompletion,
-  extra: { column: string; value: SqlValue } | undefined = undefined,
-): Promise<boolean> {
-  const params: SqlValue[] = [
-    operationId,
-    workerId,
-    completion.status,
-    isoTimestamp(completion.finished_at),
-    json(completion.result_json),
-    json(completion.error_json),
-  ];
-  const extraSet = extra ? `, ${extra.column} = $7` : '';
-  if (extra) params.push(extra.value);
-  const changed = await db.execute(
-    `UPDATE ${table} SET status = $3, finished_at = $4, result_json = $5, error_json = $6, lease_owner = NULL, lease_expires_at = NULL${extraSet}
-     WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
-    params,
-  );
-  return changed > 0;
+// A claimer that loses the race for the oldest runnable operation tries again while runnable
+// work is left, so losing never means idling; the bound keeps a pathological race finite.
+const CLAIM_ATTEMPTS = 5;
+const ABANDONED = `(status = 'RUNNING' AND lease_expires_at < $1)`;
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+const leaseUntil = (request: LeaseRequest): string => new Date(Date.parse(request.now) + request.leaseMs).toISOString();
+
+export function operationLeases(db: SqlQueryable, table: string): OperationLeases {
+  /** Moves the target to RUNNING under the caller's lease if `condition` still holds. */
+  async function claim(request: LeaseRequest, target: string, condition: string, extra: SqlValue[]): Promise<Row | undefined> {
+    const [row] = await db.query(
+      `UPDATE ${table} SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3
+       WHERE operation_id = ${target} AND ${condition} RETURNING *`,
+      [isoTimestamp(request.now), request.workerId, leaseUntil(request), ...extra],
+    );
+    return row;
+  }
+
+  return {
+    async claimRunnable(request) {
+      const claimable = request.abandonedOnly ? ABANDONED : `(status = 'PENDING' OR ${ABANDONED})`;
+      const runnable = `${claimable} AND request_json IS NOT NULL`;
+      for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
+        const row = await claim(request, `(SELECT operation_id FROM ${table} WHERE ${runnable} ORDER BY created_at, operation_id LIMIT 1)`, claimable, []);
+        if (row) return row;
+        const left = await db.query(`SELECT operation_id FROM ${table} WHERE ${runnable} LIMIT 1`, [isoTimestamp(request.now)]);
+        if (left.length === 0) return undefined;
+      }
+      return undefined;
+    },
+    claimOperation: (request) => claim(request, '$4', "status = 'PENDING' AND request_json IS NOT NULL", [request.operationId]),
+    async extendLease(request) {
+      const changed = await db.execute(`UPDATE ${table} SET lease_expires_at = $3 WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`, [
+        request.operationId,
+        request.workerId,
+        leaseUntil(request),
+      ]);
+      return changed > 0;
+    },
+    async complete(operationId, workerId, completion, extra) {
+      const params: SqlValue[] = [
+        operationId,
+        workerId,
+        completion.status,
+        isoTimestamp(completion.finished_at),
+        json(completion.result_json),
+        json(completion.error_json),
+      ];
+      const extraSet = extra ? `, ${extra.column} = $7` : '';
+      if (extra) params.push(extra.value);
+      const changed = await db.execute(
+        `UPDATE ${table} SET status = $3, finished_at = $4, result_json = $5, error_json = $6, lease_owner = NULL, lease_expires_at = NULL${extraSet}
+         WHERE operation_id = $1 AND lease_owner = $2 AND status = 'RUNNING'`,
+        params,
+      );
+      return changed > 0;
+    },
+  };
 }
