@@ -4,7 +4,7 @@
  * POSTGRES), one contract suite. Times are ISO-8601 strings given by the caller; payloads are
  * JSON values stored as given.
  */
-import type { LeaseRequest } from '../sql/operation-leases.ts';
+import type { LeaseRequest, OperationStatus } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -46,7 +46,7 @@ export interface LineageEdge {
   readonly metadata_json: unknown;
 }
 
-export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type { OperationStatus } from '../sql/operation-leases.ts';
 
 export interface AsyncOperation {
   readonly operation_id: string;

@@ -1,10 +1,9 @@
 /** Row → record mappers: the one place where engine differences in returned types are smoothed. */
 import type { AsyncOperation, IdempotencyHistoryEntry, IdempotencyMapping, LineageEdge, RunRecord, WorkflowDecision } from './port.ts';
 import type { Row } from '../sql/executor.ts';
+import { leasedOperationFields } from '../sql/operation-leases.ts';
+import { text, textOrNull } from '../sql/row-values.ts';
 
-const text = (value: unknown): string => String(value);
-const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const jsonOrNull = (value: unknown): unknown => (value === undefined ? null : value);
 
 export const RUN_COLUMNS = 'rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json';
 
@@ -41,20 +40,7 @@ export function toHistory(row: Row): IdempotencyHistoryEntry {
 }
 
 export function toOperation(row: Row): AsyncOperation {
-  return {
-    operation_id: text(row['operation_id']),
-    operation_type: text(row['operation_type']),
-    status: text(row['status']) as AsyncOperation['status'],
-    correlation_id: text(row['correlation_id']),
-    created_at: text(row['created_at']),
-    started_at: textOrNull(row['started_at']),
-    finished_at: textOrNull(row['finished_at']),
-    result_json: jsonOrNull(row['result_json']),
-    error_json: jsonOrNull(row['error_json']),
-    request_json: jsonOrNull(row['request_json']),
-    lease_owner: textOrNull(row['lease_owner']),
-    lease_expires_at: textOrNull(row['lease_expires_at']),
-  };
+  return { ...leasedOperationFields(row), operation_type: text(row['operation_type']) };
 }
 
 export function toDecision(row: Row): WorkflowDecision {

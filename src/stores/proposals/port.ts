@@ -14,7 +14,7 @@
  * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
  * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
-import type { LeaseRequest } from '../sql/operation-leases.ts';
+import type { LeaseRequest, OperationStatus } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -110,7 +110,7 @@ export interface IdempotencyClaim {
 export interface ProposalOperation {
   readonly operation_id: string;
   readonly operation_type: 'CREATE_PROPOSAL' | 'CREATE_PROPOSAL_VERSION';
-  readonly status: 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+  readonly status: OperationStatus;
   readonly correlation_id: string;
   readonly idempotency_key: string | null;
   readonly proposal_id: string | null;

@@ -1,11 +1,9 @@
 /** Row → record mappers for the proposal store (booleans are 0/1 and counts strings on some engines). */
 import type { Row } from '../sql/executor.ts';
+import { leasedOperationFields } from '../sql/operation-leases.ts';
+import { intOrNull, jsonOrNull, text, textOrNull } from '../sql/row-values.ts';
 import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, VersionLineage, WorkflowEvent } from './port.ts';
 
-const text = (value: unknown): string => String(value);
-const textOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
-const intOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
-const jsonOrNull = (value: unknown): unknown => (value === undefined ? null : value);
 
 export function toProposal(row: Row): ProposalRecord {
   return {
@@ -86,20 +84,10 @@ export function toIdempotency(row: Row): IdempotencyRecord {
 
 export function toOperation(row: Row): ProposalOperation {
   return {
-    operation_id: text(row['operation_id']),
+    ...leasedOperationFields(row),
     operation_type: text(row['operation_type']) as ProposalOperation['operation_type'],
-    status: text(row['status']) as ProposalOperation['status'],
-    correlation_id: text(row['correlation_id']),
     idempotency_key: textOrNull(row['idempotency_key']),
     proposal_id: textOrNull(row['proposal_id']),
     created_by: text(row['created_by']),
-    created_at: text(row['created_at']),
-    started_at: textOrNull(row['started_at']),
-    finished_at: textOrNull(row['finished_at']),
-    result_json: jsonOrNull(row['result_json']),
-    error_json: jsonOrNull(row['error_json']),
-    request_json: jsonOrNull(row['request_json']),
-    lease_owner: textOrNull(row['lease_owner']),
-    lease_expires_at: textOrNull(row['lease_expires_at']),
   };
 }

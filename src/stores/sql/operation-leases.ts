@@ -6,6 +6,7 @@
  * operation whose worker died is taken over once its lease has expired.
  */
 import type { Row, SqlQueryable, SqlValue } from './executor.ts';
+import { jsonOrNull, text, textOrNull } from './row-values.ts';
 import { isoTimestamp } from './where.ts';
 
 /** A worker asking for a lease: the caller's clock, and how long the lease runs from it. */
@@ -22,6 +23,25 @@ export interface RunnableClaim extends LeaseRequest {
    * replicas where pending operations wait for an explicit execute (DPM ACCEPT_ONLY mode).
    */
   readonly abandonedOnly?: boolean;
+}
+
+export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+
+/** The columns every operations table has, mapped once; each store adds its own. */
+export function leasedOperationFields(row: Row) {
+  return {
+    operation_id: text(row['operation_id']),
+    status: text(row['status']) as OperationStatus,
+    correlation_id: text(row['correlation_id']),
+    created_at: text(row['created_at']),
+    started_at: textOrNull(row['started_at']),
+    finished_at: textOrNull(row['finished_at']),
+    result_json: jsonOrNull(row['result_json']),
+    error_json: jsonOrNull(row['error_json']),
+    request_json: jsonOrNull(row['request_json']),
+    lease_owner: textOrNull(row['lease_owner']),
+    lease_expires_at: textOrNull(row['lease_expires_at']),
+  };
 }
 
 export interface LeaseCompletion {
