@@ -4,7 +4,7 @@
  * POSTGRES), one contract suite. Times are ISO-8601 strings given by the caller; payloads are
  * JSON values stored as given.
  */
-import type { LeaseRequest, OperationStatus } from '../sql/operation-leases.ts';
+import type { LeasedOperation, LeaseRequest } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -48,20 +48,8 @@ export interface LineageEdge {
 
 export type { OperationStatus } from '../sql/operation-leases.ts';
 
-export interface AsyncOperation {
-  readonly operation_id: string;
+export interface AsyncOperation extends LeasedOperation {
   readonly operation_type: string;
-  readonly status: OperationStatus;
-  readonly correlation_id: string;
-  readonly created_at: string;
-  readonly started_at: string | null;
-  readonly finished_at: string | null;
-  readonly result_json: unknown;
-  readonly error_json: unknown;
-  readonly request_json: unknown;
-  /** The worker that holds the operation while RUNNING, and until when. */
-  readonly lease_owner: string | null;
-  readonly lease_expires_at: string | null;
 }
 
 export interface WorkflowDecision {

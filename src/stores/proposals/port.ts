@@ -14,7 +14,7 @@
  * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
  * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
-import type { LeaseRequest, OperationStatus } from '../sql/operation-leases.ts';
+import type { LeasedOperation, LeaseRequest } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -107,23 +107,11 @@ export interface IdempotencyClaim {
   readonly request_hash: string;
 }
 
-export interface ProposalOperation {
-  readonly operation_id: string;
+export interface ProposalOperation extends LeasedOperation {
   readonly operation_type: 'CREATE_PROPOSAL' | 'CREATE_PROPOSAL_VERSION';
-  readonly status: OperationStatus;
-  readonly correlation_id: string;
   readonly idempotency_key: string | null;
   readonly proposal_id: string | null;
   readonly created_by: string;
-  readonly created_at: string;
-  readonly started_at: string | null;
-  readonly finished_at: string | null;
-  readonly result_json: unknown;
-  readonly error_json: unknown;
-  /** The accepted request, so any replica can run (or resume) it; operations without one are never claimed by the worker loop. */
-  readonly request_json: unknown;
-  readonly lease_owner: string | null;
-  readonly lease_expires_at: string | null;
 }
 
 /**

@@ -27,8 +27,25 @@ export interface RunnableClaim extends LeaseRequest {
 
 export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
 
+/** What every stored async operation has, whatever it runs; each store's record adds its own fields. */
+export interface LeasedOperation {
+  readonly operation_id: string;
+  readonly status: OperationStatus;
+  readonly correlation_id: string;
+  readonly created_at: string;
+  readonly started_at: string | null;
+  readonly finished_at: string | null;
+  readonly result_json: unknown;
+  readonly error_json: unknown;
+  /** The accepted request, so any replica can run (or resume) it; operations without one are never claimed. */
+  readonly request_json: unknown;
+  /** The worker that holds the operation while RUNNING, and until when. */
+  readonly lease_owner: string | null;
+  readonly lease_expires_at: string | null;
+}
+
 /** The columns every operations table has, mapped once; each store adds its own. */
-export function leasedOperationFields(row: Row) {
+export function leasedOperationFields(row: Row): LeasedOperation {
   return {
     operation_id: text(row['operation_id']),
     status: text(row['status']) as OperationStatus,
