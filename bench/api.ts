@@ -8,11 +8,12 @@
  * Figures are measurements of this machine, not assertions; see docs/performance.md.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { conformanceVector } from '../test/support/conformance.ts';
 import { benchPostgres } from './support/postgres.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -26,8 +27,7 @@ const DURATION_S = option('--duration', 10);
 const CONNECTIONS = option('--connections', 32);
 const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-const REQUEST = readFileSync(join(ROOT, '../shared/conformance/dpm/scenario_01_cash_inflow.json'), 'utf8');
-const BODY = JSON.stringify((JSON.parse(REQUEST) as { request: unknown }).request);
+const BODY = JSON.stringify(conformanceVector<{ request: unknown }>('dpm', 'scenario_01_cash_inflow').request);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -4,15 +4,12 @@
  *   npm run --silent bench:engine             # a table
  *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation","simulations",…}]}
  *
- * Cases: the conformance requests of ../shared/conformance/dpm (all of them, round robin), the
+ * Cases: the conformance requests of test/fixtures/conformance/dpm (all of them, round robin), the
  * 200- and 1,000-position vectors, and a 10,000-position request generated here from a fixed seed;
- * then the advisory proposal engine on the requests of ../shared/conformance/advisory (round
+ * then the advisory proposal engine on the requests of test/fixtures/conformance/advisory (round
  * robin): `proposal_conformance` = validation + request hash + simulation, and
  * `proposal_artifact` = the same plus the artifact and its evidence hash.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   buildProposalArtifact,
   proposalRequestHash,
@@ -21,8 +18,8 @@ import {
   validateProposalSimulateRequest,
 } from '../src/domain/advisory/index.ts';
 import { simulateRebalance, validateRebalanceRequest } from '../src/domain/dpm/index.ts';
+import { conformanceVector, loadConformanceCases, type ConformanceFolder } from '../test/support/conformance.ts';
 
-const conformanceRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)), '../shared/conformance');
 
 interface BenchCase {
   readonly name: string;
@@ -41,12 +38,8 @@ interface BenchResult {
   readonly simulations_per_second: number;
 }
 
-function requestsIn(folder: string): unknown[] {
-  const dir = path.join(conformanceRoot, folder);
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => (JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { request: unknown }).request);
+function requestsIn(folder: ConformanceFolder): unknown[] {
+  return loadConformanceCases(folder).map((c) => c.request);
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so the generated case never changes. */
@@ -150,9 +143,7 @@ function measure(benchCase: BenchCase): BenchResult {
 }
 
 function main(): void {
-  const large = (name: string) =>
-    (JSON.parse(readFileSync(path.join(conformanceRoot, 'dpm-large', `${name}.json`), 'utf8')) as { request: unknown })
-      .request;
+  const large = (name: string) => conformanceVector<{ request: unknown }>('dpm-large', name).request;
   const cases: BenchCase[] = [
     { name: 'conformance_dpm', requests: requestsIn('dpm'), minSimulations: 2000, minMillis: 2000 },
     { name: 'large_200', requests: [large('large_200')], minSimulations: 100, minMillis: 2000 },

@@ -21,11 +21,11 @@ import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open
 import type { PolicyPackCatalog } from '../../src/stores/policy-pack-catalog/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { ReasonError } from '../../src/config/reason-codes.ts';
-import { ALL_ON, conformanceVector, DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
+import { ALL_ON, DPM_BACKENDS, dpmVector, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
 
 type Json = Record<string, unknown>;
 
-const SIMULATE_REQUEST = conformanceVector('scenario_01_cash_inflow').request;
+const SIMULATE_REQUEST = dpmVector('scenario_01_cash_inflow').request;
 
 /** Every overridable field set, each to a value that differs from the option's default. */
 const FULL_PACK = {

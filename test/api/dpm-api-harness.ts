@@ -2,7 +2,7 @@
  * The whole service (createApp) on each DPM backend, driven with `server.inject`: IN_MEMORY,
  * SQL (a SQLite temp file) and POSTGRES (a fresh database on the run's real server).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -11,21 +11,21 @@ import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
 import type { DpmStoreBackend } from '../../src/config/settings.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT } from '../support/service-process.ts';
+import { conformanceVector } from '../support/conformance.ts';
 
 export const BACKENDS: readonly DpmStoreBackend[] = ['IN_MEMORY', 'SQL', 'POSTGRES'];
 
 type Request = Record<string, unknown> & { portfolio_snapshot: Record<string, unknown> };
 
-function conformanceRequest(file: string): Request {
-  return (JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/${file}`, 'utf8')) as { request: Request }).request;
+function conformanceRequest(name: string): Request {
+  return conformanceVector<{ request: Request }>('dpm', name).request;
 }
 
 /** Requests whose results are READY, PENDING_REVIEW and BLOCKED. */
 export const REQUESTS = {
-  READY: conformanceRequest('scenario_01_cash_inflow.json'),
-  PENDING_REVIEW: conformanceRequest('scenario_05_constraint_fail.json'),
-  BLOCKED: conformanceRequest('scenario_04_dq_failure.json'),
+  READY: conformanceRequest('scenario_01_cash_inflow'),
+  PENDING_REVIEW: conformanceRequest('scenario_05_constraint_fail'),
+  BLOCKED: conformanceRequest('scenario_04_dq_failure'),
 } as const;
 
 /** The same request for another portfolio (a different request hash too). */

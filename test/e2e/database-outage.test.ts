@@ -4,13 +4,13 @@
  * and the service recovers by itself once the database is back — with every write it
  * acknowledged before the outage still there.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceVector } from '../support/conformance.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, runCli, startService, type RunningService, productionEnv } from '../support/service-process.ts';
+import { runCli, startService, type RunningService, productionEnv } from '../support/service-process.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
-const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/scenario_01_cash_inflow.json`, 'utf8')) as { request: unknown };
+const vector = conformanceVector('dpm', 'scenario_01_cash_inflow') as { request: unknown };
 
 describe('database outage while serving', () => {
   let database: TestDatabase;

@@ -2,12 +2,12 @@
  * POST /rebalance/simulate on real processes: the run is durable, replays by Idempotency-Key
  * across replicas sharing one PostgreSQL, and is found again by the lookups.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceVector } from '../support/conformance.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, startService, type RunningService } from '../support/service-process.ts';
+import { startService, type RunningService } from '../support/service-process.ts';
 
-const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/scenario_01_cash_inflow.json`, 'utf8')) as {
+const vector = conformanceVector('dpm', 'scenario_01_cash_inflow') as {
   request: Record<string, unknown>;
   expected: { status: string };
 };

@@ -4,15 +4,15 @@
  * --check-migrations` → the real process on the PRODUCTION profile → one write per store
  * through HTTP (and a support bundle of the run) → SIGTERM → restart → the same records read back.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceVector } from '../support/conformance.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, runCli, startService, type RunningService, type TestEnv } from '../support/service-process.ts';
+import { runCli, startService, type RunningService, type TestEnv } from '../support/service-process.ts';
 
 type Json = Record<string, unknown>;
 const TOKEN = 'smoke-admin-token';
-const dpmRequest = (JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/scenario_01_cash_inflow.json`, 'utf8')) as { request: Json }).request;
-const proposalRequest = (JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/advisory/scenario_14A_advisory_manual_trade_cashflow.json`, 'utf8')) as { request: Json })
+const dpmRequest = (conformanceVector('dpm', 'scenario_01_cash_inflow') as { request: Json }).request;
+const proposalRequest = (conformanceVector('advisory', 'scenario_14A_advisory_manual_trade_cashflow') as { request: Json })
   .request;
 
 async function call(service: RunningService, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {

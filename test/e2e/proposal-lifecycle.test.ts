@@ -3,16 +3,16 @@
  * (create and transition), async operations that outlive a `kill -9` of the process that
  * accepted them, and creates interrupted by a `kill -9` that leave everything or nothing.
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceVector } from '../support/conformance.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, runCli, startService, type RunningService, type TestEnv, productionEnv } from '../support/service-process.ts';
+import { runCli, startService, type RunningService, type TestEnv, productionEnv } from '../support/service-process.ts';
 
 type Json = Record<string, unknown>;
 
 const request = (portfolioId: string): Json => {
-  const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/advisory/scenario_14A_advisory_manual_trade_cashflow.json`, 'utf8')) as { request: Json };
+  const vector = conformanceVector('advisory', 'scenario_14A_advisory_manual_trade_cashflow') as { request: Json };
   return { ...vector.request, portfolio_snapshot: { ...(vector.request['portfolio_snapshot'] as Json), portfolio_id: portfolioId } };
 };
 

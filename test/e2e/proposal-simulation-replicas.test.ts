@@ -3,13 +3,13 @@
  * PostgreSQL proposal store: concurrent calls with one Idempotency-Key over both replicas get
  * one response, stored once.
  */
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conformanceVector } from '../support/conformance.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, startService, type RunningService } from '../support/service-process.ts';
+import { startService, type RunningService } from '../support/service-process.ts';
 
-const vector = JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/advisory/scenario_14B_auto_funding_single_ccy.json`, 'utf8')) as {
+const vector = conformanceVector('advisory', 'scenario_14B_auto_funding_single_ccy') as {
   request: Record<string, unknown>;
   expected: { status: string };
 };

@@ -3,7 +3,7 @@
  * store (IN_MEMORY, SQLITE, or POSTGRES on a fresh database of the run's server), driven with
  * `inject`, plus request builders and helpers for walking a proposal through the workflow.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -15,7 +15,7 @@ import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { openProposalStore } from '../../src/stores/proposals/open.ts';
 import type { ProposalStore } from '../../src/stores/proposals/port.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { REPO_ROOT } from '../support/service-process.ts';
+import { conformanceVector } from '../support/conformance.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ export const DEFAULT_SETTINGS: ProposalLifecycleSettings = {
 };
 
 function vector(name: string): Json {
-  return (JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/advisory/${name}.json`, 'utf8')) as { request: Json }).request;
+  return conformanceVector<{ request: Json }>('advisory', name).request;
 }
 
 /** The reference demo's lifecycle request: a READY proposal on `pf_demo_lifecycle_1`. */

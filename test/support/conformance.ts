@@ -1,6 +1,6 @@
 /**
- * Conformance vectors (../shared/conformance beside the repository) and the comparison rules of
- * its README, for any engine whose output is JSON:
+ * Conformance vectors (test/fixtures/conformance; see its README) and their comparison rules,
+ * for any engine whose output is JSON:
  *
  * 1. decimals are JSON strings compared numerically ("3737.000" equals "3737");
  * 2. ignored paths (random ids, caller-supplied values) are not compared;
@@ -15,9 +15,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
 
-/** The repository root, derived from this file's location (CI clones shared/ beside it). */
+/** The repository root, derived from this file's location (works from any clone and any cwd). */
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const conformanceRoot = path.resolve(repoRoot, '../shared/conformance');
+export const conformanceRoot = path.join(repoRoot, 'test', 'fixtures', 'conformance');
+
+/** The folders of vectors: the DPM engine, its large portfolios, the advisory engine. */
+export type ConformanceFolder = 'dpm' | 'dpm-large' | 'advisory';
+
+/** One vector file, parsed: `conformanceVector('dpm', 'scenario_01_cash_inflow')`. */
+export function conformanceVector<T = Record<string, unknown>>(folder: ConformanceFolder, name: string): T {
+  return JSON.parse(readFileSync(path.join(conformanceRoot, folder, `${name}.json`), 'utf8')) as T;
+}
 
 export interface ConformanceCase {
   readonly name: string;
@@ -30,7 +38,7 @@ export interface ConformanceCase {
   readonly batchRequest?: unknown;
 }
 
-export function loadConformanceCases(folder: string): ConformanceCase[] {
+export function loadConformanceCases(folder: ConformanceFolder): ConformanceCase[] {
   const dir = path.join(conformanceRoot, folder);
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

@@ -4,7 +4,7 @@
  * (`createApp`, configured by environment like the real process) or as a store to compose
  * services around.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import type { DpmFeatureFlags } from '../../src/config/settings.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { openDpmSupportabilityStore } from '../../src/stores/dpm-supportability/
 import type { DpmSupportabilityStore } from '../../src/stores/dpm-supportability/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { freshDatabase } from './postgres.ts';
-import { REPO_ROOT } from './service-process.ts';
+import { conformanceVector } from './conformance.ts';
 
 export type DpmBackend = 'IN_MEMORY' | 'SQL' | 'POSTGRES';
 export const DPM_BACKENDS: readonly DpmBackend[] = ['IN_MEMORY', 'SQL', 'POSTGRES'];
@@ -67,17 +67,17 @@ export async function openStoreAt(location: FreshStoreLocation): Promise<{ store
   };
 }
 
-interface ConformanceVector {
+interface DpmVector {
   readonly request: Record<string, unknown>;
   readonly batch_request?: Record<string, unknown>;
 }
 
-export function conformanceVector(name: string): ConformanceVector {
-  return JSON.parse(readFileSync(`${REPO_ROOT}../shared/conformance/dpm/${name}.json`, 'utf8')) as ConformanceVector;
+export function dpmVector(name: string): DpmVector {
+  return conformanceVector<DpmVector>('dpm', name);
 }
 
 /** Two scenarios: `ignore_checks` succeeds, `invalid_case` fails its option validation. */
-export const WHAT_IF_BATCH = conformanceVector('scenario_13_what_if_analysis').batch_request as Record<string, unknown>;
+export const WHAT_IF_BATCH = dpmVector('scenario_13_what_if_analysis').batch_request as Record<string, unknown>;
 
 /** Every DPM feature gate open. */
 export const ALL_ON: DpmFeatureFlags = {

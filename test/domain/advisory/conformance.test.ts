@@ -1,5 +1,5 @@
 /**
- * Every advisory conformance vector (../shared/conformance/advisory) through validation and the
+ * Every advisory conformance vector (test/fixtures/conformance/advisory) through validation and the
  * engine, compared with the README's rules: all fields, decimals numerically, the run id and
  * caller-supplied values (correlation id, request hash) ignored, warnings as a set — and the
  * reference's JSON key order.
@@ -12,7 +12,7 @@ import { PROPOSAL_RESULT_RULES } from './support.ts';
 const cases = loadConformanceCases('advisory');
 
 describe('advisory conformance vectors', () => {
-  it('finds the shared vectors beside the repository', () => {
+  it('finds the vectors in test/fixtures/conformance', () => {
     expect(cases.length).toBeGreaterThanOrEqual(8);
   });
 

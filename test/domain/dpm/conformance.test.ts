@@ -1,5 +1,5 @@
 /**
- * Every conformance vector (../shared/conformance/dpm and dpm-large) through validation and the
+ * Every conformance vector (test/fixtures/conformance/dpm and dpm-large) through validation and the
  * engine, compared with the README's rules: all fields, decimals numerically, random ids and
  * caller-supplied values ignored, warnings as a set, SOLVER files on their pinned subset.
  * Full expectations are also checked for the reference's JSON key order (spec §2).
@@ -28,7 +28,7 @@ function simulate(c: ConformanceCase) {
 }
 
 describe('DPM conformance vectors', () => {
-  it('finds the shared vectors beside the repository', () => {
+  it('finds the vectors in test/fixtures/conformance', () => {
     expect(dpmCases.length).toBeGreaterThanOrEqual(22);
     expect(largeCases.map((c) => c.name).sort()).toEqual(['large_1000', 'large_200']);
   });
