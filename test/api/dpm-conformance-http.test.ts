@@ -26,7 +26,7 @@ describe('DPM conformance: HTTP equals the CLI', () => {
         }),
       );
     }
-  }, 120_000);
+  });
   afterAll(() => service.stop());
 
   it('has cases to run', () => {

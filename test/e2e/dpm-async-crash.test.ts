@@ -54,7 +54,7 @@ describe('DPM async operation survives kill -9 of the process running it (Postgr
     await blocker.query('LOCK TABLE dpm_runs IN EXCLUSIVE MODE');
     const execute = fetch(`${a.baseUrl}/rebalance/operations/${operationId}/execute`, { method: 'POST' }).catch((error: unknown) => error);
     await expect
-      .poll(() => scalar("SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"), { timeout: 15_000 })
+      .poll(() => scalar("SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"), { timeout: 60_000 })
       .toBe(1);
     expect(await scalar('SELECT status FROM dpm_async_operations WHERE operation_id = $1', [operationId])).toBe('RUNNING');
 

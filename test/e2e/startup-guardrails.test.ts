@@ -37,7 +37,7 @@ describe('PRODUCTION start with one misconfiguration', () => {
     ['PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES', { DPM_POLICY_PACK_CATALOG_BACKEND: 'ENV_JSON' }],
     ['PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_POSTGRES_DSN', { DPM_POLICY_PACK_POSTGRES_DSN: undefined }],
   ])('%s: exit 78 and exactly that code', async (code, change) => {
-    const result = await runCli(['serve'], { ...production, PORT: '0', ...change }, 15_000);
+    const result = await runCli(['serve'], { ...production, PORT: '0', ...change });
     expect(result.code).toBe(78);
     expect(printedCodes(result.stderr)).toEqual([code]);
     expect(result.stdout).not.toContain('Serving');
@@ -75,16 +75,16 @@ describe('PRODUCTION start with everything wrong', () => {
   });
 
   it('an invalid catalog or tenant map refuses to start with its code', async () => {
-    const catalog = await runCli(['serve'], { PORT: '0', DPM_POLICY_PACK_CATALOG_JSON: '{"pack_a": ' }, 15_000);
+    const catalog = await runCli(['serve'], { PORT: '0', DPM_POLICY_PACK_CATALOG_JSON: '{"pack_a": ' });
     expect(catalog.code).toBe(78);
     expect(printedCodes(catalog.stderr)).toEqual(['DPM_POLICY_PACK_CATALOG_JSON_INVALID']);
-    const tenants = await runCli(['serve'], { PORT: '0', DPM_TENANT_POLICY_PACK_MAP_JSON: '[1]' }, 15_000);
+    const tenants = await runCli(['serve'], { PORT: '0', DPM_TENANT_POLICY_PACK_MAP_JSON: '[1]' });
     expect(tenants.code).toBe(78);
     expect(printedCodes(tenants.stderr)).toEqual(['DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID']);
   });
 
   it('an unknown profile refuses to start instead of meaning LOCAL', async () => {
-    const result = await runCli(['serve'], { APP_PERSISTENCE_PROFILE: 'PROD', PORT: '0' }, 15_000);
+    const result = await runCli(['serve'], { APP_PERSISTENCE_PROFILE: 'PROD', PORT: '0' });
     expect(result.code).toBe(78);
     expect(printedCodes(result.stderr)).toEqual(['APP_PERSISTENCE_PROFILE_INVALID']);
   });

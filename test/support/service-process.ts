@@ -1,11 +1,65 @@
 /**
  * Starts the real service as a user would (`node --import tsx src/main.ts …`) with a clean
  * environment, so nothing from the developer's shell leaks into a test.
+ *
+ * Every process started here is tracked until it exits: `killLeftoverProcesses` (run after each
+ * test file by test/support/leftover-processes.ts) kills whatever a failed or timed-out test left
+ * running, so one slow test cannot leave servers behind that starve the rest of the run.
+ *
+ * Limits are generous on purpose: on a loaded two-core machine a `tsx` start alone can take
+ * several seconds. They bound a hang; a passing test never waits for them.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** How long a CLI run or a service start may take before the test fails (and the process is killed). */
+export const PROCESS_LIMIT_MS = 90_000;
+
+/** Which build of the program to run: where, and the node arguments before the command. */
+export interface Program {
+  readonly cwd: string;
+  readonly entry: readonly string[];
+}
+
+/** The sources through tsx, as `npm start` runs them. */
+export const SOURCES: Program = { cwd: REPO_ROOT, entry: ['--import', 'tsx', 'src/main.ts'] };
+
+/** A compiled `dist/` (npm run build) inside `root`, run with plain node. */
+export function compiled(root: string): Program {
+  return { cwd: root, entry: ['dist/main.js'] };
+}
+
+const running = new Set<ChildProcess>();
+
+/** Tracks a process a test started until it exits, so a failed test cannot leave it running. */
+export function trackProcess<T extends ChildProcess>(child: T): T {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Spawns a Node process of ours, tracked. */
+function spawnTracked(args: readonly string[], options: SpawnOptionsWithoutStdio): ChildProcessWithoutNullStreams {
+  return trackProcess(spawn(process.execPath, args, options));
+}
+
+/** Kills (SIGKILL) every process a test started and did not stop; resolves when they are gone. */
+export async function killLeftoverProcesses(): Promise<number> {
+  const leftovers = [...running];
+  await Promise.all(
+    leftovers.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
+  return leftovers.length;
+}
 
 export type TestEnv = Record<string, string | undefined>;
 
@@ -21,9 +75,9 @@ export interface ExitResult {
 }
 
 /** Runs the CLI to completion; a run that outlives `timeoutMs` is killed and fails the test. */
-export function runCli(args: readonly string[], env: TestEnv, timeoutMs = 20_000): Promise<ExitResult> {
+export function runCli(args: readonly string[], env: TestEnv, timeoutMs = PROCESS_LIMIT_MS, program = SOURCES): Promise<ExitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: REPO_ROOT, env: childEnv(env) });
+    const child = spawnTracked([...program.entry, ...args], { cwd: program.cwd, env: childEnv(env) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -45,15 +99,15 @@ export interface RunningService {
   readonly child: ChildProcess;
   /** Everything the process printed so far. */
   output(): string;
-  /** Sends a signal and resolves with the exit code. */
+  /** Sends a signal and resolves with the exit code (SIGKILL after PROCESS_LIMIT_MS if it will not exit). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /** Starts `serve` on a free port and resolves once it logs that it is serving. */
-export function startService(env: TestEnv, timeoutMs = 30_000): Promise<RunningService> {
+export function startService(env: TestEnv, timeoutMs = PROCESS_LIMIT_MS, program = SOURCES): Promise<RunningService> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-      cwd: REPO_ROOT,
+    const child = spawnTracked([...program.entry, 'serve'], {
+      cwd: program.cwd,
       env: childEnv({ PORT: '0', ...env }),
     });
     let output = '';
@@ -78,7 +132,8 @@ export function startService(env: TestEnv, timeoutMs = 30_000): Promise<RunningS
           output: () => output,
           stop: async (signal = 'SIGTERM') => {
             if (child.exitCode === null) child.kill(signal);
-            return exited;
+            const kill = setTimeout(() => child.kill('SIGKILL'), PROCESS_LIMIT_MS);
+            return exited.finally(() => clearTimeout(kill));
           },
         });
         return;
