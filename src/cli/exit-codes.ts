@@ -5,3 +5,5 @@ export const EX_FAILURE = 1;
 export const EX_DATAERR = 65;
 /** sysexits.h: the input file cannot be read. */
 export const EX_NOINPUT = 66;
+/** sysexits.h: the command line is wrong (unknown command or option). */
+export const EX_USAGE = 64;

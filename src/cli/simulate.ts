@@ -1,14 +1,15 @@
 /**
- * `simulate <file>`: runs the DPM engine on a request file and prints the result as JSON on
- * stdout. `--batch` runs a /rebalance/analyze body instead; `--proposal` runs the advisory
+ * `simulate <file|->`: runs the DPM engine on a request file (`-`: standard input) and prints the
+ * result as JSON on stdout. `--batch` runs a /rebalance/analyze body instead; `--proposal` runs the advisory
  * proposal engine on a ProposalSimulateRequest (/rebalance/proposals/simulate) and prints the
  * ProposalResult. The file may be a bare request body or a conformance vector
  * (`{name, request, batch_request?, expected}`), whose `request` (or `batch_request`) is used.
  *
  * Failures print one JSON object on stderr — `{"code", "message", "problems"?}` — and exit
- * non-zero: SIMULATE_INPUT_UNREADABLE (66) when the file cannot be read or is not JSON,
- * DPM_REQUEST_INVALID / PROPOSAL_REQUEST_INVALID (65) with every validation problem when the
- * body is not a valid request.
+ * non-zero: SIMULATE_INPUT_UNREADABLE (66) when the input cannot be read,
+ * SIMULATE_INPUT_MALFORMED_JSON (65) when it is not JSON (the message gives line, column and
+ * offset), DPM_REQUEST_INVALID / PROPOSAL_REQUEST_INVALID (65) with every validation problem when
+ * the body is not a valid request.
  *
  * Ids and the clock live here, not in the engine: run ids are `rr_` + 8 random hex digits; a
  * proposal's run id is the reference's deterministic `pr_` + 8 hex of its request hash, so the
@@ -35,6 +36,7 @@ import {
 } from '../domain/advisory/index.ts';
 import { referenceTimestamp } from '../services/reference-time.ts';
 import { EX_DATAERR, EX_NOINPUT } from './exit-codes.ts';
+import { parseJsonText } from './json-input.ts';
 
 const hex8 = (): string => randomBytes(4).toString('hex');
 
@@ -80,21 +82,29 @@ function fail(code: ReasonCode, exitCode: number, message: string, extra = {}): 
   process.exitCode = exitCode;
 }
 
-function readJson(file: string): { ok: true; value: unknown } | { ok: false; message: string } {
+/** `-` is standard input, as for most Unix tools. */
+const STDIN = '-';
+
+function readInput(file: string): { ok: true; text: string } | { ok: false; message: string } {
   try {
-    return { ok: true, value: JSON.parse(readFileSync(file, 'utf8')) as unknown };
+    return { ok: true, text: readFileSync(file === STDIN ? 0 : file, 'utf8') };
   } catch (error) {
-    return { ok: false, message: `Cannot read ${file} as JSON: ${(error as Error).message}` };
+    return { ok: false, message: `Cannot read ${file === STDIN ? 'standard input' : file}: ${(error as Error).message}` };
   }
 }
 
 function runMode<T>(mode: Mode<T>, file: string): void {
-  const content = readJson(file);
-  if (!content.ok) {
-    fail('SIMULATE_INPUT_UNREADABLE', EX_NOINPUT, content.message);
+  const input = readInput(file);
+  if (!input.ok) {
+    fail('SIMULATE_INPUT_UNREADABLE', EX_NOINPUT, input.message);
     return;
   }
-  const document = content.value;
+  const parsed = parseJsonText(input.text, file === STDIN ? 'Standard input' : file);
+  if (!parsed.ok) {
+    fail('SIMULATE_INPUT_MALFORMED_JSON', EX_DATAERR, parsed.message);
+    return;
+  }
+  const document = parsed.value;
   const isVector = typeof document === 'object' && document !== null && mode.vectorKey in document;
   const body = isVector ? (document as Record<string, unknown>)[mode.vectorKey] : document;
   const validated = mode.validate(body);
@@ -108,7 +118,7 @@ function runMode<T>(mode: Mode<T>, file: string): void {
 export function simulateCommand(): Command {
   return new Command('simulate')
     .description('Run the DPM rebalance engine (or, with --proposal, the advisory proposal engine) on a request file; print the result as JSON.')
-    .argument('<request.json>', 'RebalanceRequest body, or a conformance vector holding one under "request"')
+    .argument('<request.json>', 'RebalanceRequest body, or a conformance vector holding one under "request"; - reads standard input')
     .option('--batch', 'run a /rebalance/analyze body (or a vector\'s "batch_request") instead')
     .addOption(
       new Option(

@@ -273,7 +273,15 @@ const entries = {
   },
   SIMULATE_INPUT_UNREADABLE: {
     area: 'request',
-    meaning: 'The simulate CLI could not read its input file as JSON (exit 66).',
+    meaning: 'The simulate CLI could not read its input file or standard input (exit 66).',
+  },
+  SIMULATE_INPUT_MALFORMED_JSON: {
+    area: 'request',
+    meaning: 'The simulate CLI input is not JSON; the message gives the line, column and offset where it stops being JSON (exit 65).',
+  },
+  CLI_UNKNOWN_COMMAND: {
+    area: 'request',
+    meaning: 'The command line starts with a command or option the CLI does not have; the message names it and lists the commands (exit 64).',
   },
   PROPOSAL_REQUEST_INVALID: {
     area: 'request',

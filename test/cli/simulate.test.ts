@@ -3,7 +3,7 @@
  * the repository root), on conformance vectors and on bad input.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -18,16 +18,23 @@ import {
 } from '../support/conformance.ts';
 
 function cli(...args: string[]) {
+  return cliWithInput(undefined, ...args);
+}
+
+/** The CLI with `input` on its standard input. */
+function cliWithInput(input: string | undefined, ...args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'simulate', ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
     timeout: 60_000,
+    ...(input === undefined ? {} : { input }),
   });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 const scratch = mkdtempSync(path.join(tmpdir(), 'simulate-cli-'));
 const vectorFile = (name: string) => path.join(conformanceRoot, 'dpm', `${name}.json`);
+const dpmVectorText = (name: string) => readFileSync(vectorFile(name), 'utf8');
 
 describe('simulate CLI', () => {
   it('prints the RebalanceResult of a conformance vector, matching its expectation', () => {
@@ -80,14 +87,40 @@ describe('simulate CLI', () => {
     ]);
   });
 
-  it('reports an unreadable or non-JSON file as SIMULATE_INPUT_UNREADABLE', () => {
+  it('reports a file it cannot read as SIMULATE_INPUT_UNREADABLE, exit 66', () => {
+    const run = cli(path.join(scratch, 'missing.json'));
+    expect(run.status).toBe(66);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stderr)).toMatchObject({ code: 'SIMULATE_INPUT_UNREADABLE', message: expect.stringContaining('missing.json') });
+  });
+
+  it('reports malformed JSON as SIMULATE_INPUT_MALFORMED_JSON, exit 65, with the line and column where it breaks', () => {
     const notJson = path.join(scratch, 'not-json.json');
-    writeFileSync(notJson, '{ not json');
-    for (const file of [notJson, path.join(scratch, 'missing.json')]) {
-      const run = cli(file);
-      expect(run.status).not.toBe(0);
-      expect((JSON.parse(run.stderr) as { code: string }).code).toBe('SIMULATE_INPUT_UNREADABLE');
-    }
+    writeFileSync(notJson, '{\n  "options": {},\n  "portfolio_snapshot": }\n');
+    const run = cli(notJson);
+    expect(run.status).toBe(65);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(run.stderr)).toEqual({
+      code: 'SIMULATE_INPUT_MALFORMED_JSON',
+      message: `${notJson} is not valid JSON at line 3, column 25 (offset 43).`,
+    });
+  });
+
+  it('reads the request from standard input when the file is -', () => {
+    const vector = dpmVectorText('scenario_01_cash_inflow');
+    const run = cliWithInput(vector, '-');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ status: 'READY' });
+  });
+
+  it('says when standard input ends before the JSON text does', () => {
+    const run = cliWithInput('{"portfolio_snapshot": {', '-');
+    expect(run.status).toBe(65);
+    expect(JSON.parse(run.stderr)).toEqual({
+      code: 'SIMULATE_INPUT_MALFORMED_JSON',
+      message: 'Standard input ends before the JSON text is complete (offset 24).',
+    });
   });
 
   describe('--proposal (advisory engine)', () => {
