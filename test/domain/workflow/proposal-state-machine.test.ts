@@ -25,7 +25,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
 const pairs = PROPOSAL_STATES.flatMap((state) => PROPOSAL_EVENT_TYPES.map((event) => [state, event] as const));
 
 describe('proposal state machine: /transitions', () => {
-  it.each(pairs)('%s + %s follows the spec table', (state, event) => {
+  it.each(pairs)('%s + %s follows the documented table', (state, event) => {
     const expected = ALLOWED[state]?.[event];
     const decision = decideTransition(state, event, false);
     if (expected === undefined) expect(decision).toEqual({ ok: false, code: 'INVALID_TRANSITION' });
