@@ -23,7 +23,10 @@ export interface ReadinessReport {
   readonly ready: boolean;
   readonly profile: PersistenceProfile;
   readonly stores: Readonly<Record<string, { readonly backend: string } & Partial<ProbeResult>>>;
-  /** Shadow validation: what a switch to PRODUCTION would refuse (RFC-0025 §4.3 step 1). */
+  /**
+   * Shadow validation: what a switch to PRODUCTION would refuse
+   * (docs/runbook-cutover.md#the-four-rollout-gates).
+   */
   readonly production_readiness: {
     readonly ready: boolean;
     readonly violations: readonly { readonly code: string; readonly message: string }[];

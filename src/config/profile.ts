@@ -1,10 +1,12 @@
 /**
- * RFC-0025 persistence-profile guardrails.
+ * RFC-0025 persistence-profile guardrails
+ * (docs/runbook-cutover.md#the-persistence-contract-rfc-0025).
  *
- * Returns every violation, in the RFC's order (the first one is the primary code), instead
- * of stopping at the first as the reference did. `evaluateGuardrails(settings, 'PRODUCTION')`
- * is also how LOCAL runs its shadow validation (RFC §4.3 step 1) and how the cutover check
- * evaluates with `--as-production`.
+ * Returns every violation, in the RFC's order (the first one is the primary code;
+ * docs/configuration.md#production-guardrails), instead of stopping at the first as the reference
+ * did. `evaluateGuardrails(settings, 'PRODUCTION')` is also how LOCAL runs its shadow validation
+ * (docs/runbook-cutover.md#the-four-rollout-gates) and how the cutover check evaluates with
+ * `--as-production`.
  */
 import type { ReasonCode } from './reason-codes.ts';
 import { REASON_CODES } from './reason-codes.ts';

@@ -71,7 +71,7 @@ export interface Settings {
     readonly retention: { readonly days: number; readonly purgeIntervalMs: number };
   };
   readonly proposals: { readonly backend: ProposalStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
-  /** The advisory proposal lifecycle API (spec advisory §7.1), read once at startup. */
+  /** The advisory proposal lifecycle API, read once at startup (docs/advisory.md#flags). */
   readonly proposalLifecycle: ProposalLifecycleSettings;
   readonly policyPacks: {
     readonly catalogBackend: PolicyPackCatalogBackend;

@@ -11,7 +11,10 @@ export interface StartupAssessment {
   readonly settings: Settings;
   /** Non-empty means: do not start. */
   readonly violations: readonly Violation[];
-  /** RFC-0025 §4.3 step 1: what PRODUCTION would refuse, evaluated in LOCAL without enforcing it. */
+  /**
+   * Shadow validation: what PRODUCTION would refuse, evaluated in LOCAL without enforcing it
+   * (docs/runbook-cutover.md#the-four-rollout-gates).
+   */
   readonly shadowViolations: readonly Violation[];
 }
 

@@ -1,6 +1,7 @@
 /**
- * The policy-pack headers of simulate, analyze and analyze/async (spec §1.1). Blank values count
- * as absent; X-Tenant-Policy-Pack-Id is deliberately not read here (only the policy routes take it).
+ * The policy-pack headers of simulate, analyze and analyze/async
+ * (docs/dpm-api.md#policy-packs-on-simulate-and-analyze). Blank values count as absent;
+ * X-Tenant-Policy-Pack-Id is deliberately not read here (only the policy routes take it).
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';

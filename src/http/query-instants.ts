@@ -1,8 +1,8 @@
 /**
  * `from`/`to` query bounds. The schema already requires an offset; this turns the text into an
- * instant, so `2026-02-21T08:00:00+08:00` and `2026-02-21T00:00:00Z` select the same rows on
- * every backend (the reference compared the text, weak point 14), and a date that does not
- * exist (`2026-02-30`, month 13) is a 422 naming the field instead of a 500.
+ * instant, so `2026-02-21T08:00:00+08:00` and `2026-02-21T00:00:00Z` select the same rows on every
+ * backend (the reference compared the text; docs/dpm-api.md#differences-from-the-reference), and a
+ * date that does not exist (`2026-02-30`, month 13) is a 422 naming the field instead of a 500.
  */
 import { HttpError } from './errors.ts';
 

@@ -1,14 +1,14 @@
 /**
- * DPM analyze: one set of snapshots run under several option scenarios (spec §1.1, engine §3.14),
+ * DPM analyze: one set of snapshots run under several option scenarios (docs/dpm-api.md#analyze),
  * each successful scenario recorded as a run (request hash `<batch_run_id>:<scenario>`, no
- * idempotency key, lineage CORRELATION_TO_RUN). The batch is answered only after every scenario
- * run is recorded.
+ * idempotency key, lineage CORRELATION_TO_RUN). The batch is answered only after every scenario run
+ * is recorded.
  *
- * The same routine runs async operations. There every scenario run also gets an
- * OPERATION_TO_RUN edge (operation → run), so an operation's runs are found from the operation
- * (the reference could not: weak point 11). Those edges also make a retried operation
- * exactly-once per scenario: a worker that takes over after a crash reuses the runs the dead
- * worker already recorded instead of recording them again.
+ * The same routine runs async operations. There every scenario run also gets an OPERATION_TO_RUN
+ * edge (operation → run), so an operation's runs are found from the operation (the reference could
+ * not; docs/dpm-api.md#async-operations). Those edges also make a retried operation exactly-once
+ * per scenario: a worker that takes over after a crash reuses the runs the dead worker already
+ * recorded instead of recording them again.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {

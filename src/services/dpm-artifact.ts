@@ -1,8 +1,8 @@
 /**
- * Run artifacts per DPM_ARTIFACT_STORE_MODE (spec §4). DERIVED builds the artifact from the
- * stored run on every read. PERSISTED stores it once the run is recorded and serves the stored
- * copy; a run without one (recorded before the mode was switched on, or whose artifact write
- * failed) gets it built, saved and returned on first read (backfill).
+ * Run artifacts per DPM_ARTIFACT_STORE_MODE (docs/dpm-api.md#artifacts). DERIVED builds the
+ * artifact from the stored run on every read. PERSISTED stores it once the run is recorded and
+ * serves the stored copy; a run without one (recorded before the mode was switched on, or whose
+ * artifact write failed) gets it built, saved and returned on first read (backfill).
  */
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';

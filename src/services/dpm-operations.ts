@@ -1,19 +1,19 @@
 /**
- * DPM async operations (spec §1.5, §3): accept an analyze batch as a durable operation, run it
- * under a lease (inline in the accepting request, by manual execute, or by the background
- * worker), and look operations up.
+ * DPM async operations (docs/dpm-api.md#async-operations): accept an analyze batch as a durable
+ * operation, run it under a lease (inline in the accepting request, by manual execute, or by the
+ * background worker), and look operations up.
  *
  * Departures from the reference, on purpose:
  * - The operation and its OPERATION_TO_CORRELATION edge are stored in one transaction before
  *   the 202 goes out, so an accepted operation is never lost.
- * - PENDING → RUNNING is an atomic claim under a lease (weak point 8): of two executes, one
- *   runs and the other gets 409. Only the lease holder may complete, so an operation finishes
- *   exactly once even when a worker elsewhere took it over after this process died.
- * - The 202 body carries the operation's real status (weak point 9): SUCCEEDED or FAILED after
- *   an INLINE run, PENDING in ACCEPT_ONLY mode.
- * - TTL expiry is applied on read (an expired operation is 404 at once) while the actual purge
- *   runs on a timer, never on the request path (weak point 18); a RUNNING operation whose lease
- *   is live never expires mid-flight.
+ * - PENDING → RUNNING is an atomic claim under a lease: of two executes, one runs and the other
+ *   gets 409. Only the lease holder may complete, so an operation finishes exactly once even when a
+ *   worker elsewhere took it over after this process died.
+ * - The 202 body carries the operation's real status: SUCCEEDED or FAILED after an INLINE run,
+ *   PENDING in ACCEPT_ONLY mode.
+ * - TTL expiry is applied on read (an expired operation is 404 at once) while the actual purge runs
+ *   on a timer, never on the request path; a RUNNING operation whose lease is live never expires
+ *   mid-flight.
  */
 import { randomBytes } from 'node:crypto';
 import { ReasonError } from '../config/reason-codes.ts';
@@ -35,7 +35,9 @@ export interface DpmOperationSettings {
   readonly leaseMs: number;
 }
 
-/** The stored request (spec §3.1): the parsed batch plus the raw policy headers, resolved again at execution. */
+/**
+ * The stored request: the parsed batch plus the raw policy headers, resolved again at execution.
+ */
 interface StoredRequest {
   readonly batch_request: unknown;
   readonly policy_context?: {
@@ -214,7 +216,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
   };
 }
 
-/** `is_executable` (spec §1.5): PENDING with a request to run. */
+/** `is_executable` (docs/dpm-api.md#async-operations): PENDING with a request to run. */
 export function isExecutable(operation: AsyncOperation): boolean {
   return operation.status === 'PENDING' && operation.request_json !== null && operation.request_json !== undefined;
 }

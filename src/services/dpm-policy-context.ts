@@ -1,11 +1,12 @@
 /**
- * Policy packs on the hot paths (spec §7.4): which pack applies to a simulate, analyze or async
- * execution, and what the idempotency key must be compared on.
+ * Policy packs on the hot paths (docs/dpm-api.md#policy-packs-on-simulate-and-analyze): which pack
+ * applies to a simulate, analyze or async execution, and what the idempotency key must be compared
+ * on.
  *
- * Unlike the reference (weak point 20), the catalog is read only when packs are enabled and a
- * pack id was actually selected, so a broken catalog backend cannot take down simulate while
- * packs are off. Packs are validated when they enter the catalog, so their overrides are always
- * options the request validation would accept (weak point 13).
+ * Unlike the reference, the catalog is read only when packs are enabled and a pack id was actually
+ * selected, so a broken catalog backend cannot take down simulate while packs are off. Packs are
+ * validated when they enter the catalog, so their overrides are always options the request
+ * validation would accept.
  */
 import {
   resolvePolicyPack,
@@ -50,9 +51,10 @@ export function createPolicyPackSelector(deps: { readonly config: PolicyPackReso
 }
 
 /**
- * What an Idempotency-Key is compared on: the spec's request hash, plus the applied pack (id,
+ * What an Idempotency-Key is compared on: the engine's request hash, plus the applied pack (id,
  * version label and catalog revision) when one applies — so a replay never returns a result
- * computed under another pack (weak point 5). Without a pack it is exactly the request hash.
+ * computed under another pack (the reference ignored the pack). Without a pack it is exactly the
+ * request hash.
  */
 export function idempotencyFingerprint(requestHash: string, applied: AppliedPolicyPack): string {
   if (applied.pack === null) return requestHash;

@@ -1,11 +1,11 @@
 /**
- * Run retention (spec §6.4): when DPM_SUPPORTABILITY_RETENTION_DAYS ≥ 1, runs older than that
- * are purged — with their artifacts, idempotency mappings and history, decisions and the
+ * Run retention (docs/dpm-api.md#retention): when DPM_SUPPORTABILITY_RETENTION_DAYS ≥ 1, runs older
+ * than that are purged — with their artifacts, idempotency mappings and history, decisions and the
  * lineage edges that touch them — on a timer every DPM_SUPPORTABILITY_PURGE_INTERVAL_MS.
  *
- * The reference purged at the start of every request, so reads issued DELETEs and contended
- * with writers (weak point 18); here requests never purge. Between two ticks an expired run
- * may still be served, which is harmless: retention is a storage bound, not an access rule.
+ * The reference purged at the start of every request, so reads issued DELETEs and contended with
+ * writers; here requests never purge. Between two ticks an expired run may still be served, which
+ * is harmless: retention is a storage bound, not an access rule.
  */
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';

@@ -53,7 +53,8 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const validated = validateRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
       const request = validated.value;
-      // The spec's hash is of the request as sent, before any pack override.
+      // The request hash is of the request as sent, before any pack override
+      // (docs/dpm-api.md#policy-packs-on-simulate-and-analyze).
       const requestHash = rebalanceRequestHash(request);
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;

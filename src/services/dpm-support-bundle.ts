@@ -1,12 +1,13 @@
 /**
- * Support bundles (spec §6.2): everything operations need about one run in one response — the
- * run, its artifact, the async operation behind it, idempotency history, workflow history and
- * lineage — reached by run id, correlation id, idempotency key or operation id.
+ * Support bundles (docs/dpm-api.md#support-bundles-and-summary): everything operations need about
+ * one run in one response — the run, its artifact, the async operation behind it, idempotency
+ * history, workflow history and lineage — reached by run id, correlation id, idempotency key or
+ * operation id.
  *
- * Unlike the reference (weak point 11), a run recorded by an async operation is linked to its
- * operation through `OPERATION_TO_RUN` lineage edges (operation id → scenario run id), since
- * scenario runs carry `<correlation>:<scenario>` and never the operation's exact correlation id.
- * The exact correlation id is still the fallback, for runs recorded without those edges.
+ * Unlike the reference, a run recorded by an async operation is linked to its operation through
+ * `OPERATION_TO_RUN` lineage edges (operation id → scenario run id), since scenario runs carry
+ * `<correlation>:<scenario>` and never the operation's exact correlation id. The exact correlation
+ * id is still the fallback, for runs recorded without those edges.
  */
 import { ReasonError } from '../config/reason-codes.ts';
 import type { AsyncOperation, DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';

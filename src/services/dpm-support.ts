@@ -1,5 +1,5 @@
 /**
- * The read side of the DPM supportability API (spec §1.2–1.4, §1.6, §1.7): run listing, runs
+ * The read side of the DPM supportability API (docs/dpm-api.md#runs-and-lookups): run listing, runs
  * resolved by id / correlation / idempotency key with their own not-found codes, lineage,
  * idempotency history and the summary, in the reference's response shapes.
  *

@@ -1,13 +1,13 @@
 /**
- * The run review workflow (spec §1.9, §5) over the decision log in the store.
+ * The run review workflow (docs/dpm-api.md#workflow) over the decision log in the store.
  *
  * An action is race-free: the current status is derived from the latest decision, and the new
  * decision is appended only if that decision is still the latest (`expectedLatestDecisionId`).
- * Every decision is therefore valid for the state it was recorded on, and a decision is never
- * lost to a concurrent one (the reference read, then appended, so two reviewers could both act
- * from PENDING_REVIEW — weak point 7). A reviewer who sends the state they saw (the workflow
- * ETag as If-Match) gets 409 DPM_WORKFLOW_INVALID_TRANSITION if anyone decided since: of
- * reviewers acting on the same state, exactly one wins.
+ * Every decision is therefore valid for the state it was recorded on, and a decision is never lost
+ * to a concurrent one (the reference read, then appended, so two reviewers could both act from
+ * PENDING_REVIEW). A reviewer who sends the state they saw (the workflow ETag as If-Match) gets 409
+ * DPM_WORKFLOW_INVALID_TRANSITION if anyone decided since: of reviewers acting on the same state,
+ * exactly one wins.
  */
 import { randomBytes } from 'node:crypto';
 import {

@@ -1,13 +1,13 @@
 /**
- * Advisory proposal lifecycle writes (spec advisory §7.5): create, new version, transition,
+ * Advisory proposal lifecycle writes (docs/advisory.md#lifecycle): create, new version, transition,
  * approval. The workflow rules come from `domain/workflow/proposal-state-machine.ts`; every write
- * is one store transaction that compare-and-sets the state and row version this service read, so
- * a concurrent change makes it a 409 with nothing written (never a lost update), and an
+ * is one store transaction that compare-and-sets the state and row version this service read, so a
+ * concurrent change makes it a 409 with nothing written (never a lost update), and an
  * Idempotency-Key is claimed in the same transaction as the rows it points at (a retry, even one
  * racing the original on another replica, replays instead of duplicating).
  *
  * A replay answers the current proposal summary with the version and event that the original
- * request created (the reference answered the latest event, spec §10.17).
+ * request created (the reference answered the latest event; docs/advisory.md#idempotency).
  */
 import {
   decideApproval,

@@ -1,11 +1,11 @@
 /**
- * Async proposal creates and versions (ADR-0001, spec advisory §7.5 "Async"), durable and
- * crash-safe: the accepted request is stored with the operation before 202 is answered, and a
- * worker loop in any replica claims it under a lease, renews the lease while it runs, and
- * completes it. If the worker dies the lease lapses and another worker (or the restarted
- * process) runs it again; the run is idempotent — a create reuses the client's Idempotency-Key,
- * a version claims the key `pop:<operation_id>` — so the proposal or version is written exactly
- * once however often the operation is run.
+ * Async proposal creates and versions (docs/advisory.md#async-operations), durable and crash-safe:
+ * the accepted request is stored with the operation before 202 is answered, and a worker loop in
+ * any replica claims it under a lease, renews the lease while it runs, and completes it. If the
+ * worker dies the lease lapses and another worker (or the restarted process) runs it again; the run
+ * is idempotent — a create reuses the client's Idempotency-Key, a version claims the key
+ * `pop:<operation_id>` — so the proposal or version is written exactly once however often the
+ * operation is run.
  *
  * A refusal (validation, flag, idempotency conflict, state) fails the operation with
  * `{code, message}`. A store outage leaves it RUNNING for the lease to lapse, so it is retried

@@ -1,10 +1,10 @@
 /**
- * POST /rebalance/proposals/simulate and /artifact (spec advisory §1, §6) with durable
+ * POST /rebalance/proposals/simulate and /artifact (docs/advisory.md#http-api) with durable
  * idempotency. Order, as the reference: the body is validated, then the feature gate
  * `options.enable_proposal_simulation` is checked (before anything is hashed or stored), then the
  * Idempotency-Key decides. A response is acknowledged only after the proposal store holds it, so
- * every replica sharing the store replays the same body for the same key and request, and answers
- * a reuse of the key for another request with a conflict.
+ * every replica sharing the store replays the same body for the same key and request, and answers a
+ * reuse of the key for another request with a conflict.
  *
  * Keys are scoped per endpoint (the reference shared one in-process cache between both): each
  * stored response is replayed exactly as first sent, which one cache entry cannot do for two

@@ -1,4 +1,4 @@
-/** Store records → the lifecycle API's wire shapes (spec advisory §7.2). */
+/** Store records → the lifecycle API's wire shapes (docs/advisory.md#routes). */
 import type { Approval, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent } from '../stores/proposals/port.ts';
 
 /** `advisor_notes` is stored but never returned; `row_version` is the store's own token. */
@@ -19,8 +19,8 @@ export function proposalSummary(p: ProposalRecord): Record<string, unknown> {
 
 /**
  * The artifact without its evidence bundle's inputs and engine outputs (its hashes stay, so the
- * artifact still names what it sealed). Used when evidence is hidden or not stored: the
- * reference blanked `evidence_bundle` but kept the full copy inside `artifact` (spec §10.16).
+ * artifact still names what it sealed). Used when evidence is hidden or not stored: the reference
+ * blanked `evidence_bundle` but kept the full copy inside `artifact`.
  */
 export function artifactWithoutEvidence(artifact: unknown): unknown {
   if (artifact === null || typeof artifact !== 'object') return artifact;

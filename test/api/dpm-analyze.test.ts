@@ -1,7 +1,8 @@
 /**
- * POST /rebalance/analyze on every backend, and policy packs on simulate and analyze (§7.4):
- * every override reaches the engine, the pack's replay flag wins, the key is bound to the pack,
- * and the catalog is never read while packs are off.
+ * POST /rebalance/analyze on every backend, and policy packs on simulate and analyze
+ * (docs/dpm-api.md#policy-packs-on-simulate-and-analyze): every override reaches the engine, the
+ * pack's replay flag wins, the key is bound to the pack, and the catalog is never read while packs
+ * are off.
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -134,7 +135,7 @@ for (const backend of DPM_BACKENDS) {
       expect((await simulate('k-bound', 'pack_replay_on')).status).toBe(409);
       const replay = await simulate('k-bound');
       expect([replay.status, replay.headers['idempotent-replay'], replay.body['rebalance_run_id']]).toEqual([200, 'true', plain.body['rebalance_run_id']]);
-      // The run keeps the spec's request hash; only the key's mapping carries the pack.
+      // The run keeps the engine's request hash; only the key's mapping carries the pack.
       const runId = String(plain.body['rebalance_run_id']);
       const packed = await simulate('k-packed', 'pack_replay_on');
       expect((await call('GET', `/rebalance/runs/${String(packed.body['rebalance_run_id'])}`)).body['request_hash']).toBe(
@@ -225,7 +226,7 @@ for (const backend of DPM_BACKENDS) {
         expect(accepted.json<Json>()['status']).toBe('SUCCEEDED');
         expect(seen.analyze[1]).toMatchObject(EXPECTED_OVERRIDES);
 
-        // An unknown pack id changes nothing (spec §7.4).
+        // An unknown pack id changes nothing.
         await server.inject({ method: 'POST', url: '/rebalance/simulate', payload: SIMULATE_REQUEST, headers: { 'idempotency-key': 'k-2', 'x-policy-pack-id': 'nope' } });
         expect(seen.simulate[1]).toMatchObject({ max_turnover_pct: null, enable_tax_awareness: false, group_constraints: {} });
       });

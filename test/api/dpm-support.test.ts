@@ -1,7 +1,7 @@
 /**
- * The DPM supportability API on every backend, through the whole service (createApp +
- * inject): runs list, artifact, lineage, idempotency history, summary, support bundles, gates,
- * route precedence and retention — the spec §11 checklist for these routes.
+ * The DPM supportability API on every backend, through the whole service (createApp + inject): runs
+ * list, artifact, lineage, idempotency history, summary, support bundles, gates, route precedence
+ * and retention — the behaviours docs/dpm-api.md promises for these routes.
  */
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';

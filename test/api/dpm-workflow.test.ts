@@ -1,8 +1,8 @@
 /**
- * The run review workflow on every backend through the whole service: the spec §11 sequence,
- * the NOT_REQUIRED and disabled cases, the decision listing, validation, and the race — of 20
- * concurrent APPROVE/REJECT on one PENDING_REVIEW run acting on the same state (If-Match)
- * exactly one is recorded, and without If-Match no decision is lost or invalid.
+ * The run review workflow on every backend through the whole service (docs/dpm-api.md#workflow): a
+ * full review sequence, the NOT_REQUIRED and disabled cases, the decision listing, validation, and
+ * the race — of 20 concurrent APPROVE/REJECT on one PENDING_REVIEW run acting on the same state
+ * (If-Match) exactly one is recorded, and without If-Match no decision is lost or invalid.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../src/domain/dpm/workflow-gate.ts';

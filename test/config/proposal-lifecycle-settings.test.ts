@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.ts';
 
 describe('loadSettings: proposal lifecycle', () => {
-  it('defaults as the reference (spec advisory §7.1), with the worker on', () => {
+  it('defaults as the reference, with the worker on', () => {
     expect(loadSettings({}).settings.proposalLifecycle).toEqual({
       lifecycleEnabled: true,
       supportApisEnabled: true,

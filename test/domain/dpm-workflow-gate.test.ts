@@ -8,7 +8,7 @@ import {
   type WorkflowStatus,
 } from '../../src/domain/dpm/workflow-gate.ts';
 
-describe('workflow gate (spec §5)', () => {
+describe('run review workflow gate', () => {
   it('needs a review only for the configured statuses, case-sensitively', () => {
     expect(requiresReview('PENDING_REVIEW', ['PENDING_REVIEW'])).toBe(true);
     expect(requiresReview('READY', ['PENDING_REVIEW'])).toBe(false);

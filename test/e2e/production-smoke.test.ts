@@ -1,8 +1,9 @@
 /**
- * The RFC-0025 production smoke, as an operator runs it on cutover day: fresh databases (one per
- * store, so each DSN is proven to point where it should) → `migrate` → `cutover-check
- * --check-migrations` → the real process on the PRODUCTION profile → one write per store
- * through HTTP (and a support bundle of the run) → SIGTERM → restart → the same records read back.
+ * The production smoke (docs/runbook-cutover.md#sequence), as an operator runs it on cutover day:
+ * fresh databases (one per store, so each DSN is proven to point where it should) → `migrate` →
+ * `cutover-check --check-migrations` → the real process on the PRODUCTION profile → one write per
+ * store through HTTP (and a support bundle of the run) → SIGTERM → restart → the same records read
+ * back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceVector } from '../support/conformance.ts';

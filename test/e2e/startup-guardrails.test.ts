@@ -1,6 +1,7 @@
 /**
- * RFC-0025 startup contract, exercised on the real process: a misconfigured PRODUCTION start
- * prints exactly its codes, never binds the port, and exits 78 within seconds.
+ * The PRODUCTION startup contract (docs/runbook-cutover.md#the-persistence-contract-rfc-0025),
+ * exercised on the real process: a misconfigured PRODUCTION start prints exactly its codes, never
+ * binds the port, and exits 78 within seconds.
  */
 import { describe, expect, it } from 'vitest';
 import { GUARDRAIL_CODES } from '../../src/config/profile.ts';

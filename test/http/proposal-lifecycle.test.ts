@@ -24,7 +24,7 @@ import {
   type OpenedBackend,
 } from './proposal-lifecycle.support.ts';
 
-/** The spec's allowed `/transitions` events per state (advisory §7.4). */
+/** The allowed `/transitions` events per state (docs/advisory.md#states-and-transitions). */
 const ALLOWED: Record<string, readonly string[]> = {
   DRAFT: ['SUBMITTED_FOR_RISK_REVIEW', 'SUBMITTED_FOR_COMPLIANCE_REVIEW', 'CANCELLED'],
   RISK_REVIEW: ['RISK_APPROVED', 'REJECTED', 'CANCELLED'],

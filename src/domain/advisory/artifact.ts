@@ -1,17 +1,19 @@
 /**
- * The proposal artifact (RFC-0014E, spec advisory §6): a client-ready, self-contained package of
+ * The proposal artifact (docs/advisory.md#artifact): a client-ready, self-contained package of
  * a simulated proposal — summary, portfolio impact, trades and funding, suitability, assumptions,
  * disclosures — plus an evidence bundle (the validated inputs, the full ProposalResult) sealed by
  * `artifact_hash`.
  *
- * Evidence hash rule (D6, docs/advisory.md): `"sha256:" + SHA-256(canonical JSON)` of the artifact
- * WITHOUT its identity and delivery fields — `artifact_id`, `proposal_run_id`, `correlation_id`,
- * `created_at`, the whole `evidence_bundle.hashes` object, and inside the embedded result
- * `proposal_run_id`, `correlation_id`, `lineage.request_hash`, `lineage.idempotency_key`. What
- * remains is exactly the proposal's inputs and outputs, so the same proposal gives the same hash
- * in any process, under any correlation id, run id, idempotency key or creation time (the
- * reference hashed those too, weak point §10.20). Fields are removed at these exact paths only,
- * never by name at any depth, so user data (e.g. a shelf attribute called `created_at`) is hashed.
+ * Evidence hash rule (docs/advisory.md#evidence-hash-of-the-artifact):
+ * `"sha256:" + SHA-256(canonical JSON)` of the artifact WITHOUT its identity and delivery fields —
+ * `artifact_id`, `proposal_run_id`, `correlation_id`, `created_at`, the whole
+ * `evidence_bundle.hashes` object, and inside the embedded result `proposal_run_id`,
+ * `correlation_id`, `lineage.request_hash`, `lineage.idempotency_key`. What remains is exactly the
+ * proposal's inputs and outputs, so the same proposal gives the same hash in any process, under any
+ * correlation id, run id, idempotency key or creation time (the reference hashed those too:
+ * docs/advisory.md#d6-evidence-hash-covers-the-proposal-only). Fields are removed at these exact
+ * paths only, never by name at any depth, so user data (e.g. a shelf attribute called
+ * `created_at`) is hashed.
  */
 import { canonicalHash, compareCodePoints } from '../canonical-json.ts';
 import { Decimal, divide, formatDecimal as dec, formatFixed, ONE, ZERO } from '../decimal.ts';

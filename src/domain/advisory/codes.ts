@@ -1,4 +1,4 @@
-/** Every code string the advisory engine emits (spec advisory §1.6, §3–§6), spelled once. */
+/** Every code string the advisory engine emits, spelled once (docs/advisory.md#pipeline). */
 
 export const WARNINGS = {
   PROPOSAL_WITHDRAWAL_NEGATIVE_CASH: 'PROPOSAL_WITHDRAWAL_NEGATIVE_CASH',
@@ -7,7 +7,10 @@ export const WARNINGS = {
   PROPOSAL_BUY_SKIPPED_UNFUNDED: 'PROPOSAL_BUY_SKIPPED_UNFUNDED',
   PROPOSAL_MISSING_FX_NON_BLOCKING: 'PROPOSAL_MISSING_FX_NON_BLOCKING',
   REFERENCE_MODEL_BASE_CURRENCY_MISMATCH: 'REFERENCE_MODEL_BASE_CURRENCY_MISMATCH',
-  /** Not in the reference (docs/advisory.md, Engine §D4): a proposed trade dropped for a missing price. */
+  /**
+   * Not in the reference (docs/advisory.md#d4-unpriced-trades-are-never-silent): a trade dropped
+   * for a missing price.
+   */
   PROPOSAL_TRADE_SKIPPED_MISSING_PRICE: 'PROPOSAL_TRADE_SKIPPED_MISSING_PRICE',
 } as const;
 
@@ -25,7 +28,10 @@ export const HARD_FAILURES = {
 export const RULES = {
   PROPOSAL_INPUT_GUARDS: 'PROPOSAL_INPUT_GUARDS',
   PROPOSAL_FUNDING_DQ: 'PROPOSAL_FUNDING_DQ',
-  /** Not in the reference (Engine §D4): soft, when trades were dropped for missing prices. */
+  /**
+   * Not in the reference (docs/advisory.md#d4-unpriced-trades-are-never-silent): soft, when trades
+   * were dropped for missing prices.
+   */
   PROPOSAL_TRADES_SKIPPED: 'PROPOSAL_TRADES_SKIPPED',
 } as const;
 

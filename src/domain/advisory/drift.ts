@@ -1,5 +1,5 @@
 /**
- * Drift analytics (RFC-0014C, spec advisory §3): how far the portfolio sits from a reference
+ * Drift analytics (docs/advisory.md#drift): how far the portfolio sits from a reference
  * model before and after the proposal, per asset class and (when the model has instrument
  * targets) per instrument. Weights are the raw valuation weights; every decimal is emitted raw.
  */

@@ -1,10 +1,11 @@
 /**
- * Auto-funding (RFC-0014B, spec advisory §2): after the SELLs, before the BUYs, every currency
+ * Auto-funding (docs/advisory.md#funding): after the SELLs, before the BUYs, every currency
  * the BUYs need is funded from cash already held in it first ("partial funding"), and the rest
  * with one FX_SPOT per target currency from a single source currency (`ONE_FX_PER_CCY`).
  *
- * Deliberate differences from the reference (docs/advisory.md, Engine §D1–§D3), each only where
- * its behaviour is wrong for the user:
+ * Deliberate differences from the reference (D1–D3 in
+ * docs/advisory.md#engine-differences-from-the-reference), each only where its behaviour is wrong
+ * for the user:
  * - D1: a source currency only gives cash its own BUYs do not need (the reference let an earlier
  *   FX drain cash later BUYs needed, and let FX proceeds of one target fund another);
  * - D2: missing FX pairs are judged per target currency, only for sources that have spare cash,
@@ -96,10 +97,13 @@ export function planFunding(
     list.push(buy.notional.amount);
     groups.set(buy.notional.currency, list);
   }
-  /** What each currency's own BUYs need: not available to fund other currencies (D1). */
+  /**
+   * What each currency's own BUYs need: not available to fund other currencies
+   * (docs/advisory.md#d1-funding-uses-spare-cash-only).
+   */
   const reserved = new Map([...groups].map(([ccy, amounts]) => [ccy, sum(amounts)] as const));
   const amountOf = (ccy: string): Decimal => cash.get(ccy).amount;
-  /** Cash not needed by the currency's own BUYs (D1); reads without appending a row. */
+  /** Cash not needed by the currency's own BUYs (as above); reads without appending a row. */
   const spareOf = (ccy: string): Decimal =>
     (cash.rows.find((c) => c.currency === ccy)?.amount ?? ZERO).minus(reserved.get(ccy) ?? ZERO);
   const move = (ccy: string, delta: Decimal): void => cash.update(ccy, (c) => ({ ...c, amount: c.amount.plus(delta) }));
@@ -132,7 +136,8 @@ export function planFunding(
     for (const source of candidates) {
       const rate = market.fxRate(target, source);
       if (rate === null) {
-        // D2: a source with no spare cash could not fund anything, rate or not.
+        // A source with no spare cash could not fund anything, rate or not
+        // (docs/advisory.md#d2-missing-fx-judged-per-currency).
         if (isPositive(spareOf(source))) groupMissing.push(`${target}/${source}`);
         continue;
       }

@@ -1,4 +1,4 @@
-/** The advisory intents (spec advisory §1.3) and their wire form. */
+/** The advisory intents and their wire form (docs/advisory.md#pipeline). */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
 import type { Money } from '../dpm/model/engine-model.ts';
 import { money, moneyOrNull } from '../dpm/serialize/result.ts';

@@ -1,11 +1,12 @@
 /**
- * `run_proposal_simulation` (spec advisory §1.4): the advisor's cash flows and trades applied to
- * the portfolio, auto-funded with FX, checked by the shared DPM rule engine, reconciled, then
- * drift, suitability and the workflow gate. Pure: ids come in through the context; no clock,
- * no randomness, no I/O. Valuation, rules, the gate, decimals and canonical JSON are the DPM
- * engine's own modules.
+ * The proposal simulation (docs/advisory.md#pipeline): the advisor's cash flows and trades applied
+ * to the portfolio, auto-funded with FX, checked by the shared DPM rule engine, reconciled, then
+ * drift, suitability and the workflow gate. Pure: ids come in through the context; no clock, no
+ * randomness, no I/O. Valuation, rules, the gate, decimals and canonical JSON are the DPM engine's
+ * own modules.
  *
- * Deliberate differences from the reference are marked `D<n>` and listed in docs/advisory.md.
+ * Deliberate differences from the reference are marked `D<n>`, as in
+ * docs/advisory.md#engine-differences-from-the-reference.
  */
 import { canonicalHash, compareCodePoints, sha256Hex } from '../canonical-json.ts';
 import { Decimal, divide, formatFixed, isNegative, sum, ZERO } from '../decimal.ts';
@@ -94,7 +95,10 @@ function moveCash(book: Working, currency: string, delta: Decimal): void {
   book.cash.update(currency, (c) => ({ ...c, amount: c.amount.plus(delta) }));
 }
 
-/** DPM §3.11 mutation: position quantity and the notional's cash move together. */
+/**
+ * As the DPM after-state (docs/engine.md#after-state-and-rules): quantity and the notional's cash
+ * move together.
+ */
 function applyTrade(book: Working, trade: TradeIntent): void {
   const buy = trade.side === 'BUY';
   book.positions.update(trade.instrumentId, (p) => ({
@@ -110,7 +114,10 @@ interface RunState {
   readonly hard: string[];
 }
 
-/** Step 1. D5: the negative-cash guard looks at each currency once, after all flows. */
+/**
+ * Step 1. The negative-cash guard looks at each currency once, after all flows
+ * (docs/advisory.md#d5-negative-cash-judged-after-all-flows).
+ */
 function applyCashFlows(request: ProposalSimulateRequest, book: Working, run: RunState): CashFlowIntent[] {
   const touched: string[] = [];
   const intents = request.proposed_cash_flows.map((flow, i): CashFlowIntent => {
@@ -159,7 +166,8 @@ function buildTrades(
     const price = market.price(id);
     if (price === undefined) {
       dq.priceMissing.push(id);
-      // D4: never silently — a warning, and (when prices do not block) a soft rule below.
+      // Never silently (docs/advisory.md#d4-unpriced-trades-are-never-silent): a warning, and a
+      // soft rule below when prices do not block.
       if (!warnings.includes(WARNINGS.PROPOSAL_TRADE_SKIPPED_MISSING_PRICE)) {
         warnings.push(WARNINGS.PROPOSAL_TRADE_SKIPPED_MISSING_PRICE);
       }

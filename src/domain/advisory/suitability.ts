@@ -1,5 +1,5 @@
 /**
- * Suitability scanner (RFC-0014D, spec advisory §4): scans the before-state and the proposed
+ * Suitability scanner (docs/advisory.md#suitability): scans the before-state and the proposed
  * after-state for concentration, issuer, liquidity, governance, cash-band and data-quality
  * issues, then classifies each issue key as NEW (after only), PERSISTENT (both) or RESOLVED
  * (before only). Attempted BUYs of SELL_ONLY / RESTRICTED instruments surface even when the

@@ -2,7 +2,7 @@
  * Validation of ProposalSimulateRequest bodies: every problem `{ field, code, message }` is
  * collected (never throws on any JSON input), else the request normalised — unknown keys dropped,
  * defaults filled in, decimals as the reference's text. Same walker and conventions as the DPM
- * request (`dpm/validation`), plus the advisory checks of spec §1.2:
+ * request (`dpm/validation`), plus the advisory checks (docs/advisory.md#request-and-validation):
  *
  * - `proposed_trades[i]`: exactly one of `quantity` / `notional`, `notional.amount > 0`
  *   (`value_error`, message `Value error, PROPOSAL_INVALID_TRADE_INPUT: …`);

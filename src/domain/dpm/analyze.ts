@@ -1,7 +1,7 @@
 /**
- * `POST /rebalance/analyze` semantics (spec §3.14): one set of snapshots, several named option
- * scenarios, each run in isolation. A scenario whose options are invalid, or whose run fails,
- * is reported in `failed_scenarios` and does not stop the others.
+ * `POST /rebalance/analyze` semantics (docs/engine.md#analyze): one set of snapshots, several named
+ * option scenarios, each run in isolation. A scenario whose options are invalid, or whose run
+ * fails, is reported in `failed_scenarios` and does not stop the others.
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal, formatDecimal, sum } from '../decimal.ts';
@@ -22,7 +22,10 @@ export interface BatchContext {
   readonly correlationId?: string | null;
   /** One run id per executed scenario (`rr_` + 8 hex in the reference). */
   readonly newRunId: () => string;
-  /** Policy-pack overrides for a scenario's validated options (spec §1.6); identity if absent. */
+  /**
+   * Policy-pack overrides for a scenario's validated options
+   * (docs/dpm-api.md#policy-packs-on-simulate-and-analyze); identity if absent.
+   */
   readonly applyPolicyPack?: (options: EngineOptions) => EngineOptions;
 }
 

@@ -1,6 +1,6 @@
 /**
- * Every code string the DPM engine emits (spec §3.15), spelled once. Codes with a run-time
- * suffix are built by the functions at the end.
+ * Every code string the DPM engine emits (docs/engine.md#codes), spelled once. Codes with a
+ * run-time suffix are built by the functions at the end.
  */
 
 export const WARNINGS = {

@@ -1,5 +1,6 @@
 /**
- * The result shapes a run can end in (spec §7.14) — they differ on purpose, as the reference's:
+ * The result shapes a run can end in (docs/engine.md#result-shapes) — they differ on purpose, as
+ * the reference's:
  * - early block (data quality or target stage): rules on the before-state, coverage 0, no
  *   intents, after = before, explanation without the method comparison;
  * - settlement block: intents kept, after = fresh valuation of the untouched portfolio, the

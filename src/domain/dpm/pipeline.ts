@@ -1,6 +1,7 @@
 /**
- * The rebalance pipeline (spec §3), stage by stage. Pure: the same input and context always give
- * the same outcome; ids come in through the context, nothing reads a clock or a random source.
+ * The rebalance pipeline (docs/engine.md#pipeline), stage by stage. Pure: the same input and
+ * context always give the same outcome; ids come in through the context, nothing reads a clock or a
+ * random source.
  */
 import { RULE_IDS, WARNINGS } from './codes.ts';
 import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from './model/engine-model.ts';

@@ -1,8 +1,8 @@
 /**
- * The run artifact (spec §4): a self-contained, hash-sealed package of one recorded run, built
- * from the run record and the result JSON exactly as stored — never by recomputing the engine
- * or re-serialising through the current result model, so a later model change cannot alter the
- * hash of an old run (reference weak point 25).
+ * The run artifact (docs/dpm-api.md#artifacts): a self-contained, hash-sealed package of one
+ * recorded run, built from the run record and the result JSON exactly as stored — never by
+ * recomputing the engine or re-serialising through the current result model, so a later model
+ * change cannot alter the hash of an old run (as the reference's could).
  *
  * Hash rule (the reference's): every key named `artifact_hash` is removed at any depth, then
  * `"sha256:" + SHA-256(canonical JSON)` of what remains.

@@ -1,7 +1,7 @@
 /**
- * The run review workflow (spec §5) as data: which runs need a review, the status a run's
- * decisions add up to, and the allowed transitions. Pure, so the service only has to load the
- * decisions and append the next one under a concurrency guard.
+ * The run review workflow (docs/dpm-api.md#workflow) as data: which runs need a review, the status
+ * a run's decisions add up to, and the allowed transitions. Pure, so the service only has to load
+ * the decisions and append the next one under a concurrency guard.
  *
  * The workflow status is derived on every read from the run status and the latest decision;
  * it is never stored, so it cannot disagree with the decision log.

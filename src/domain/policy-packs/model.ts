@@ -1,10 +1,10 @@
 /**
- * The policy-pack definition (spec §7.1, `DpmPolicyPackDefinition`) and its validation.
+ * The policy-pack definition (docs/policy-packs.md#definition-model) and its validation.
  *
  * Output form: every sub-object present, absent fields `null`, `group_constraints` `{}` when
  * empty, decimals as strings (`"0.15"`), keys in the reference's field order.
  *
- * Deliberate tightening of the reference (spec §10 #13, "policy overrides bypass validation"):
+ * Deliberate tightening of the reference, which copied pack values unchecked:
  * a pack is checked with the SAME bounds a request's `options` are checked with, so a pack can
  * never inject a value the request validation would refuse with 422 (`max_turnover_pct` in
  * 0..1, `group_constraints` keys `<attribute_key>:<attribute_value>`). Unknown fields are
@@ -64,8 +64,8 @@ export type PolicyPackParseResult =
 
 export interface ParseOptions {
   /**
-   * ENV_JSON mode (spec §7.3): a missing `version` becomes `"1"` and a non-string one is
-   * stringified. Without it (`PUT` body), `version` is a required string.
+   * ENV_JSON mode (docs/policy-packs.md#catalog-backends): a missing `version` becomes `"1"` and a
+   * non-string one is stringified. Without it (`PUT` body), `version` is a required string.
    */
   readonly lenientVersion?: boolean;
   /** Ignore a `policy_pack_id` inside the object (the key or the path wins). Default true. */

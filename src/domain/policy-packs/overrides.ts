@@ -1,7 +1,8 @@
 /**
- * Applying a pack to a request's options (spec §7.4): every non-null pack field overwrites the
- * option of the same name; `group_constraints` replaces the whole map, and only when the pack's
- * map is non-empty; the idempotency replay flag is overridden when non-null.
+ * Applying a pack to a request's options (docs/dpm-api.md#policy-packs-on-simulate-and-analyze):
+ * every non-null pack field overwrites the option of the same name; `group_constraints` replaces
+ * the whole map, and only when the pack's map is non-empty; the idempotency replay flag is
+ * overridden when non-null.
  *
  * Packs are validated with the request's own bounds when they enter the catalog (model.ts),
  * so an override can never produce options the request validation would refuse.
@@ -69,7 +70,10 @@ export function policyPackReplayEnabled(configured: boolean, pack: PolicyPackDef
   return pack?.idempotency_policy.replay_enabled ?? configured;
 }
 
-/** The definition a resolution selects from a catalog snapshot; an unknown id gives null (spec §7.4). */
+/**
+ * The definition a resolution selects from a catalog snapshot; an unknown id gives null, silently,
+ * as the reference.
+ */
 export function selectPolicyPack(
   resolution: PolicyPackResolution,
   packs: ReadonlyMap<string, PolicyPackDefinition>,

@@ -1,5 +1,5 @@
 /**
- * Which policy pack applies to a request (spec §7.2, `resolve_dpm_policy_pack`).
+ * Which policy pack applies to a request (docs/policy-packs.md#resolution).
  *
  * 1. When the tenant default id is absent (`undefined`/`null`: header not sent), the tenant
  *    resolver is asked: with tenant resolution on, `tenantMap[trim(tenantId)]`; off → none.

@@ -1,10 +1,11 @@
 /**
- * The advisory proposal workflow (spec advisory §7.4), in one place: states, which event moves
- * which state where, which moves are decisions that must leave an approval record, what a new
- * version does to the state, and when execution is refused. Pure: the service asks, the store
- * applies with compare-and-set.
+ * The advisory proposal workflow (docs/advisory.md#states-and-transitions), in one place: states,
+ * which event moves which state where, which moves are decisions that must leave an approval
+ * record, what a new version does to the state, and when execution is refused. Pure: the service
+ * asks, the store applies with compare-and-set.
  *
- * Deliberate differences from the reference (spec §10 items 13–15):
+ * Deliberate differences from the reference
+ * (docs/advisory.md#lifecycle-differences-from-the-reference):
  * - a decision taken through `/transitions` (RISK_APPROVED, COMPLIANCE_APPROVED,
  *   CLIENT_CONSENT_RECORDED, or REJECTED out of a review) is recorded as an approval too, so
  *   the approvals trail never misses a decision;

@@ -1,7 +1,7 @@
 /**
- * DPM async operation routes (spec §1.5): list, lookup by id and by correlation id, and manual
- * execute. Gates come first (after request validation, before any store access): SUPPORT then
- * ASYNC for the reads, ASYNC then MANUAL for execute.
+ * DPM async operation routes (docs/dpm-api.md#async-operations): list, lookup by id and by
+ * correlation id, and manual execute. Gates come first (after request validation, before any store
+ * access): SUPPORT then ASYNC for the reads, ASYNC then MANUAL for execute.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';

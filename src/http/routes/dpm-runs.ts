@@ -1,6 +1,7 @@
 /**
- * DPM simulate and run lookups (a first slice of the DPM run API: feature flags, listing,
- * async operations, workflow, lineage and support bundles follow with issue #8).
+ * DPM simulate (docs/dpm-api.md#simulate) and the single-run lookups
+ * (docs/dpm-api.md#runs-and-lookups). Listing, artifacts, lineage and support bundles are in
+ * dpm-support.ts, the workflow in dpm-workflow.ts.
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';

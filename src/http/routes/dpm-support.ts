@@ -1,7 +1,7 @@
 /**
- * DPM supportability routes (spec §1.2–1.4, §1.6–1.8): run listing, artifacts, lineage,
- * idempotency history, the summary and the four support-bundle routes. (The single-run lookups
- * live with simulate in dpm-runs.ts.)
+ * DPM supportability routes (docs/dpm-api.md): run listing, artifacts, lineage, idempotency
+ * history, the summary and the four support-bundle routes. (The single-run lookups live with
+ * simulate in dpm-runs.ts.)
  *
  * Every route is gated by DPM_SUPPORT_APIS_ENABLED and then its own feature flag, checked in a
  * preHandler: after validation (a malformed request is still a 422) and before any store access

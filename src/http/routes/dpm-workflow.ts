@@ -1,8 +1,8 @@
 /**
- * DPM run review workflow routes (spec §1.9): the workflow view, actions and history of a run
- * reached by id, correlation id or idempotency key, and the decision listing. Gated by
- * DPM_SUPPORT_APIS_ENABLED, then DPM_WORKFLOW_ENABLED — one setting read once, so the gate and
- * the service can never disagree (the reference read the flag twice, weak point 23).
+ * DPM run review workflow routes (docs/dpm-api.md#workflow): the workflow view, actions and history
+ * of a run reached by id, correlation id or idempotency key, and the decision listing. Gated by
+ * DPM_SUPPORT_APIS_ENABLED, then DPM_WORKFLOW_ENABLED — one setting read once, so the gate and the
+ * service can never disagree (the reference read the flag twice).
  *
  * An action's decision records the request's correlation id: the caller's X-Correlation-Id, or
  * the id generated for the request (the reference recorded the literal `c_none`).

@@ -1,5 +1,5 @@
 /**
- * Policy-pack routes (cutover-ops §4 routes 44–48, dpm-supportability §1.10 and §7).
+ * Policy-pack routes (docs/policy-packs.md#http-api).
  *
  * - GET /rebalance/policies/effective          resolution only; never touches the catalog
  * - GET /rebalance/policies/catalog            catalog + selection context

@@ -1,7 +1,8 @@
 /**
- * Request and response schemas of the proposal lifecycle API (spec advisory §7.2). Unknown request fields are
- * refused: a misspelt `expected_state` must not silently skip the concurrency check. The
- * `simulate_request` is validated by the advisory engine's own validator (every problem named).
+ * Request and response schemas of the proposal lifecycle API (docs/advisory.md#routes). Unknown
+ * request fields are refused: a misspelt `expected_state` must not silently skip the concurrency
+ * check. The `simulate_request` is validated by the advisory engine's own validator (every problem
+ * named).
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { APPROVAL_TYPES, PROPOSAL_EVENT_TYPES, PROPOSAL_STATES } from '../../domain/workflow/proposal-state-machine.ts';
@@ -84,7 +85,10 @@ export const ProposalIdParams = Type.Object({ proposal_id: Type.String() });
 const Bool = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')], { default: true });
 export const IncludeEvidenceQuery = Type.Object({ include_evidence: Type.Optional(Bool) }, strict);
 
-/** An ISO-8601 time with an offset: a naive time is ambiguous, and the reference answered it with a 500 (spec §10.10). */
+/**
+ * An ISO-8601 time with an offset: a naive time is ambiguous, and the reference answered it with a
+ * 500.
+ */
 const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$', description: 'ISO-8601 with offset.' });
 
 export const ListQuerySchema = Type.Object(
@@ -103,8 +107,9 @@ export const ListQuerySchema = Type.Object(
 export const trueish = (value: boolean | string | undefined): boolean => value === undefined || value === true || value === 'true';
 
 /*
- * Response schemas (spec advisory §7.2), for the OpenAPI document only: the routes send their
- * bodies with JSON.stringify (see `sendVerbatim`), so a schema can neither drop nor reorder a field.
+ * Response schemas (docs/advisory.md#routes), for the OpenAPI document only: the routes send their
+ * bodies with JSON.stringify (see `sendVerbatim`), so a schema can neither drop nor reorder a
+ * field.
  */
 const Str = Type.String();
 const NullableStr = Nullable(Type.String());

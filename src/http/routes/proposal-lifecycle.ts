@@ -1,10 +1,11 @@
 /**
- * Advisory proposal lifecycle routes (spec advisory §7.3): create (sync and async), list, get,
+ * Advisory proposal lifecycle routes (docs/advisory.md#routes): create (sync and async), list, get,
  * versions (sync and async), transitions and approvals. Reads of the audit trail, operations and
  * the supportability config are in proposal-support.ts.
  *
- * Differences from the reference, on purpose (docs/advisory.md "Lifecycle"): feature gates come
- * before body validation; refusals that depend on the proposal's state (INVALID_TRANSITION,
+ * Differences from the reference, on purpose
+ * (docs/advisory.md#lifecycle-differences-from-the-reference): feature gates come before body
+ * validation; refusals that depend on the proposal's state (INVALID_TRANSITION,
  * INVALID_APPROVAL_STATE, PROPOSAL_TERMINAL_STATE, PROPOSAL_GATE_BLOCKED) are 409, not 422;
  * create-version accepts an Idempotency-Key; a replay carries `Idempotent-Replay: true`.
  */

@@ -1,5 +1,5 @@
 /**
- * Advisory proposal simulation (spec advisory §1, §6):
+ * Advisory proposal simulation (docs/advisory.md#http-api):
  *
  * - POST /rebalance/proposals/simulate   ProposalResult
  * - POST /rebalance/proposals/artifact   ProposalArtifact

@@ -1,10 +1,10 @@
 /**
- * Proposal support routes (spec advisory §7.3): the audit trail (workflow events, approvals),
+ * Proposal support routes (docs/advisory.md#routes): the audit trail (workflow events, approvals),
  * lineage, idempotency lookup, async operation status, and `supportability/config`.
  *
- * `supportability/config` is never gated and creates nothing: it reports the switches this
- * process runs with (fixed at startup, so the report cannot disagree with the behaviour, unlike
- * the reference's, spec §10.12) and probes the store it already has open.
+ * `supportability/config` is never gated and creates nothing: it reports the switches this process
+ * runs with (fixed at startup, so the report cannot disagree with the behaviour, unlike the
+ * reference's; docs/advisory.md#flags) and probes the store it already has open.
  */
 import type { Static } from '@sinclair/typebox';
 import { Type, type TSchema } from '@sinclair/typebox';

@@ -84,9 +84,9 @@ export interface RecordRunInput {
    */
   readonly replay: boolean;
   /**
-   * What the key's mapping stores and compares instead of `run.request_hash` (default: the
-   * request hash). Simulate puts the applied policy pack in it, so a key replays only a run
-   * computed under the same pack, while the run keeps the spec's request hash.
+   * What the key's mapping stores and compares instead of `run.request_hash` (default: the request
+   * hash). Simulate puts the applied policy pack in it, so a key replays only a run computed under
+   * the same pack, while the run keeps the engine's request hash.
    */
   readonly idempotencyHash?: string;
 }

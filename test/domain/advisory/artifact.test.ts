@@ -1,7 +1,8 @@
 /**
- * The proposal artifact (spec advisory §6) and its evidence hash (D6, docs/advisory.md): the
- * hash depends only on the proposal's inputs and outputs — stable across calls and processes,
- * unchanged when only the run id, correlation id, idempotency key or creation time differ.
+ * The proposal artifact (docs/advisory.md#artifact) and its evidence hash
+ * (docs/advisory.md#evidence-hash-of-the-artifact): the hash depends only on the proposal's inputs
+ * and outputs — stable across calls and processes, unchanged when only the run id, correlation id,
+ * idempotency key or creation time differ.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -1,4 +1,6 @@
-/** Drift analytics (spec advisory §3): totals, contributors, highlights, unmodelled exposure. */
+/**
+ * Drift analytics (docs/advisory.md#drift): totals, contributors, highlights, unmodelled exposure.
+ */
 import { describe, expect, it } from 'vitest';
 import { buy, proposalBody, simulate } from './support.ts';
 

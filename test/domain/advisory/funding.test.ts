@@ -1,7 +1,8 @@
 /**
- * Auto-funding (spec advisory §2) and execution order: partial funding from cash already held,
- * one FX per target currency from a single source, missing-FX blocking / non-blocking,
- * insufficient funding — and the deliberate differences D1–D3 (docs/advisory.md).
+ * Auto-funding (docs/advisory.md#funding) and execution order: partial funding from cash already
+ * held, one FX per target currency from a single source, missing-FX blocking / non-blocking,
+ * insufficient funding — and the deliberate differences D1–D3
+ * (docs/advisory.md#engine-differences-from-the-reference).
  */
 import { describe, expect, it } from 'vitest';
 import { buy, cashOf, failedRules, intentSummary, proposalBody, sell, simulate } from './support.ts';

@@ -1,7 +1,7 @@
 /**
- * Workflow gate (RFC-0014F, spec advisory §5), shared with the DPM engine: precedence
- * BLOCKED > compliance review (NEW HIGH) > risk review (soft fail or NEW MEDIUM) > consent
- * already obtained > client consent (always required for a proposal) — and the reason order.
+ * Workflow gate (docs/advisory.md#gate), shared with the DPM engine: precedence BLOCKED >
+ * compliance review (NEW HIGH) > risk review (soft fail or NEW MEDIUM) > consent already obtained >
+ * client consent (always required for a proposal) — and the reason order.
  */
 import { describe, expect, it } from 'vitest';
 import { buy, proposalBody, sell, simulate } from './support.ts';

@@ -1,4 +1,7 @@
-/** Suitability scanner (spec advisory §4): every issue type and its NEW / PERSISTENT / RESOLVED class. */
+/**
+ * Suitability scanner (docs/advisory.md#suitability): every issue type and its NEW / PERSISTENT /
+ * RESOLVED class.
+ */
 import { describe, expect, it } from 'vitest';
 import type { ProposalResult } from '../../../src/domain/advisory/index.ts';
 import { buy, proposalBody, sell, simulate } from './support.ts';

@@ -1,4 +1,7 @@
-/** Request validation (spec advisory §1.2) and the request hash / run id test vector (§1.7). */
+/**
+ * Request validation and the request hash / run id test vector
+ * (docs/advisory.md#request-and-validation).
+ */
 import { describe, expect, it } from 'vitest';
 import {
   proposalRequestHash,
@@ -25,7 +28,7 @@ const problemsOf = (body: unknown) => {
 const withTrades = (...proposed_trades: unknown[]) => ({ ...minimal, proposed_trades });
 
 describe('proposal request validation', () => {
-  it('reproduces the reference request hash and run id of the minimal body (§1.7)', () => {
+  it('reproduces the reference request hash and run id of the minimal body', () => {
     const request = validated(minimal);
     const json = canonicalJson(request);
     expect(json).toHaveLength(1777);

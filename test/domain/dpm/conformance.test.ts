@@ -1,8 +1,9 @@
 /**
  * Every conformance vector (test/fixtures/conformance/dpm and dpm-large) through validation and the
  * engine, compared with the README's rules: all fields, decimals numerically, random ids and
- * caller-supplied values ignored, warnings as a set, SOLVER files on their pinned subset.
- * Full expectations are also checked for the reference's JSON key order (spec §2).
+ * caller-supplied values ignored, warnings as a set, SOLVER files on their pinned subset. Full
+ * expectations are also checked for the reference's JSON key order
+ * (docs/engine.md#request-and-result).
  */
 import { describe, expect, it } from 'vitest';
 import {

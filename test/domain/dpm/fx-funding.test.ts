@@ -1,4 +1,4 @@
-/** FX generation, dependencies and execution order (spec §3.9, §7.5, §7.12, §7.13). */
+/** FX generation, dependencies and execution order (docs/engine.md#fx-and-execution-order). */
 import { describe, expect, it } from 'vitest';
 import { cash, expectDecimal, fxTrades, position, price, request, run, shelf, target } from './fixtures.ts';
 

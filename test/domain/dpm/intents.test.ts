@@ -1,4 +1,4 @@
-/** Stage 4 — trade intents (spec §3.7, §7.2, §7.5, §7.9, §7.11). */
+/** Trade intents (docs/engine.md#intents). */
 import { describe, expect, it } from 'vitest';
 import { expectDecimal, position, price, request, run, shelf, target, trades } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-/** Canonical JSON and the request hash (spec §5). */
+/** Canonical JSON and the request hash (docs/engine.md#request-hash). */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';

@@ -1,4 +1,7 @@
-/** The result shapes a run ends in (spec §3.6, §7.14) and the JSON key order of §2. */
+/**
+ * The result shapes a run ends in (docs/engine.md#result-shapes) and the JSON key order
+ * (docs/engine.md#request-and-result).
+ */
 import { describe, expect, it } from 'vitest';
 import { position, price, request, run, shelf, target } from './fixtures.ts';
 

@@ -1,4 +1,7 @@
-/** Post-trade rules, reconciliation, status and the workflow gate (spec §3.11–3.13). */
+/**
+ * Post-trade rules, reconciliation, status and the workflow gate
+ * (docs/engine.md#after-state-and-rules and the next two sections).
+ */
 import { describe, expect, it } from 'vitest';
 import { position, price, request, run, shelf, target } from './fixtures.ts';
 

@@ -20,7 +20,7 @@ const run = {
   },
 };
 
-describe('run artifact (spec §4)', () => {
+describe('run artifact', () => {
   it('maps the stored result into the reference fields, with dra_ id and version 1.0', () => {
     const artifact = buildRunArtifact(run);
     expect(Object.keys(artifact)).toEqual([

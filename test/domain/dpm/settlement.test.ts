@@ -1,4 +1,4 @@
-/** Settlement ladder (spec §3.10) and its blocked-result shape. */
+/** Settlement ladder (docs/engine.md#settlement-ladder) and its blocked-result shape. */
 import { describe, expect, it } from 'vitest';
 import { cash, position, price, request, run, shelf, target } from './fixtures.ts';
 

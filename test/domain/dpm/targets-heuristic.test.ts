@@ -1,4 +1,4 @@
-/** Stage 3, HEURISTIC (spec §3.3 and the divergence notes of §7.6–7.8). */
+/** HEURISTIC target method (docs/engine.md#heuristic-method), incl. its single-pass quirks. */
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { expectDecimal, num, position, price, request, run, shelf, target, targetRow, trades } from './fixtures.ts';

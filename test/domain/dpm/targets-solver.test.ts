@@ -1,4 +1,7 @@
-/** Stage 3, SOLVER (spec §4) and the method comparison (§3.5). */
+/**
+ * SOLVER target method (docs/engine.md#solver-method) and the method comparison
+ * (docs/engine.md#comparing-the-methods).
+ */
 import { describe, expect, it } from 'vitest';
 import { expectDecimal, position, price, request, run, shelf, target, targetRow } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-/** Tax-aware selling: HIFO and the run-wide gains budget (spec §3.7, §7.10). */
+/** Tax-aware selling: HIFO and the run-wide gains budget (docs/engine.md#tax-aware-selling). */
 import { Decimal } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
 import { hifoOrder } from '../../../src/domain/dpm/stages/tax-lots.ts';

@@ -1,4 +1,4 @@
-/** Turnover cap (spec §3.8): rank by size, skip what does not fit, keep going. */
+/** Turnover cap (docs/engine.md#turnover-cap): rank by size, skip what does not fit, keep going. */
 import { describe, expect, it } from 'vitest';
 import { expectDecimal, price, request, run, shelf, target, trades } from './fixtures.ts';
 

@@ -1,4 +1,6 @@
-/** Stage 2 — universe and shelf filtering (spec §3.2), and the order everything follows from it. */
+/**
+ * Universe and shelf filtering (docs/engine.md#universe), and the order everything follows from it.
+ */
 import { describe, expect, it } from 'vitest';
 import { expectDecimal, position, price, request, run, shelf, target, targetRow } from './fixtures.ts';
 

@@ -1,4 +1,4 @@
-/** Stage 1 — valuation and currency truth (spec §3.1). */
+/** Valuation and currency truth (docs/engine.md#valuation). */
 import { describe, expect, it } from 'vitest';
 import { cash, expectDecimal, position, price, request, run, shelf } from './fixtures.ts';
 

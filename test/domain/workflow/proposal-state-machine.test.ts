@@ -10,7 +10,10 @@ import {
   TERMINAL_STATES,
 } from '../../../src/domain/workflow/proposal-state-machine.ts';
 
-/** The spec's `/transitions` table (advisory §7.4), written out independently of the implementation. */
+/**
+ * The `/transitions` table (docs/advisory.md#states-and-transitions), written out independently of
+ * the implementation.
+ */
 const ALLOWED: Record<string, Record<string, string>> = {
   DRAFT: { SUBMITTED_FOR_RISK_REVIEW: 'RISK_REVIEW', SUBMITTED_FOR_COMPLIANCE_REVIEW: 'COMPLIANCE_REVIEW', CANCELLED: 'CANCELLED' },
   RISK_REVIEW: { RISK_APPROVED: 'AWAITING_CLIENT_CONSENT', REJECTED: 'REJECTED', CANCELLED: 'CANCELLED' },
@@ -22,7 +25,7 @@ const ALLOWED: Record<string, Record<string, string>> = {
 const pairs = PROPOSAL_STATES.flatMap((state) => PROPOSAL_EVENT_TYPES.map((event) => [state, event] as const));
 
 describe('proposal state machine: /transitions', () => {
-  it.each(pairs)('%s + %s follows the spec table', (state, event) => {
+  it.each(pairs)('%s + %s follows the documented table', (state, event) => {
     const expected = ALLOWED[state]?.[event];
     const decision = decideTransition(state, event, false);
     if (expected === undefined) expect(decision).toEqual({ ok: false, code: 'INVALID_TRANSITION' });

@@ -1,5 +1,5 @@
 /**
- * Response bodies of the advisory engine (spec advisory §1.3, §3–§6): ProposalResult and
+ * Response bodies of the advisory engine (docs/advisory.md#engine): ProposalResult and
  * ProposalArtifact, keys in the reference's order. Decimals are JSON strings. The shared parts
  * (SimulatedState, rule results, diagnostics, gate decision) are the DPM schemas.
  */
@@ -172,7 +172,7 @@ export const ProposalResultSchema = Type.Object({
   lineage: ProposalLineageSchema,
 });
 
-// ── Artifact (§6) ────────────────────────────────────────────────────────────────────────
+// ── Artifact (docs/advisory.md#artifact) ─────────────────────────────────────────────────
 
 const ImpactSideSchema = Type.Object({
   total_value: MoneyOutSchema,

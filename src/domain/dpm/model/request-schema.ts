@@ -1,7 +1,8 @@
 /**
  * Request bodies of `POST /rebalance/simulate` (RebalanceRequest) and `POST /rebalance/analyze`
- * (BatchRebalanceRequest), field for field as the reference (spec §1). Defaults are part of the
- * schema because the request hash is taken over the request with every default filled in.
+ * (BatchRebalanceRequest), field for field as the reference (docs/engine.md#request-and-result).
+ * Defaults are part of the schema because the request hash is taken over the request with every
+ * default filled in.
  *
  * Decimal defaults are written in the reference's text form ("0.00", "1.00", "0.0"): they are
  * hashed as text, so "0.00" and "0" are not interchangeable here.

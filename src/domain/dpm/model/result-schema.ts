@@ -1,8 +1,8 @@
 /**
- * Response bodies (spec §2): RebalanceResult and BatchRebalanceResult, in the reference's key
- * order. Decimals are JSON strings; counts and days are numbers. `serialize/result.ts` builds
- * these from the engine's internal (Decimal) model, so the types below are checked against
- * exactly what is emitted.
+ * Response bodies (docs/engine.md#request-and-result): RebalanceResult and BatchRebalanceResult, in
+ * the reference's key order. Decimals are JSON strings; counts and days are numbers.
+ * `serialize/result.ts` builds these from the engine's internal (Decimal) model, so the types below
+ * are checked against exactly what is emitted.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, StringEnum } from './schema-kit.ts';

@@ -1,7 +1,7 @@
 /**
- * Internal outcome → wire RebalanceResult (spec §2), keys in the reference's order. The only
- * place that knows which weights are quantized on output (PositionSummary and AllocationMetric,
- * 4 dp) and which are emitted raw (everything else).
+ * Internal outcome → wire RebalanceResult (docs/engine.md#request-and-result), keys in the
+ * reference's order. The only place that knows which weights are quantized on output
+ * (PositionSummary and AllocationMetric, 4 dp) and which are emitted raw (everything else).
  */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../../decimal.ts';
 import type {

@@ -1,7 +1,7 @@
 /**
- * The portfolio after the trades (spec §3.11): positions and cash moved by every intent, in
- * execution order. Instruments and currencies not held before are appended at the end. Lots
- * are not touched. Valuation of the result is left to the caller (always CALCULATED).
+ * The portfolio after the trades (docs/engine.md#after-state-and-rules): positions and cash moved
+ * by every intent, in execution order. Instruments and currencies not held before are appended at
+ * the end. Lots are not touched. Valuation of the result is left to the caller (always CALCULATED).
  */
 import { ZERO, type Decimal } from '../../decimal.ts';
 import type { CashBalance, Intent, PortfolioSnapshot, Position } from '../model/engine-model.ts';

@@ -1,4 +1,7 @@
-/** The run's diagnostics object and the data-quality blocking test (spec §3.6). */
+/**
+ * The run's diagnostics object and the data-quality blocking test
+ * (docs/engine.md#data-quality-blocks).
+ */
 import type { Diagnostics, EngineOptions } from '../model/engine-model.ts';
 
 export function emptyDiagnostics(): Diagnostics {

@@ -1,8 +1,9 @@
 /**
- * FX and execution order (spec §3.9). Hub-and-spoke: every foreign currency is settled against
- * the base currency with at most one FX trade — a FUNDING buy (plus the FX buffer) where trades
- * leave the currency short, a SWEEP back to base where cash is left over. BUYs then depend on
- * their funding FX and on the last SELL in the same currency. Execution order: SELLs, FX, BUYs.
+ * FX and execution order (docs/engine.md#fx-and-execution-order). Hub-and-spoke: every foreign
+ * currency is settled against the base currency with at most one FX trade — a FUNDING buy (plus the
+ * FX buffer) where trades leave the currency short, a SWEEP back to base where cash is left over.
+ * BUYs then depend on their funding FX and on the last SELL in the same currency. Execution order:
+ * SELLs, FX, BUYs.
  */
 import { type Decimal, isNegative, ONE, ZERO } from '../../decimal.ts';
 import type {

@@ -1,5 +1,5 @@
 /**
- * Status and workflow gate (spec §3.13; advisory RFC-0014F): what the run's outcome means for the
+ * Status and workflow gate (docs/engine.md#status-and-gate): what the run's outcome means for the
  * next step — fix the input, send to risk or compliance review, ask the client, or execute.
  * Shared by both engines: the advisory engine adds its NEW suitability issues and asks for client
  * consent by default (`GateExtras`); a DPM run passes none.

@@ -1,5 +1,5 @@
 /**
- * Stage 4 — trade intents (spec §3.7): for each row of the target table, the trade that moves
+ * Trade intents (docs/engine.md#intents): for each row of the target table, the trade that moves
  * the holding from its current value to its target value, in whole units (quantity truncated,
  * never rounded up), limited by the tax budget and dropped as dust below the minimum notional.
  */
@@ -26,7 +26,7 @@ export interface IntentStageResult {
   readonly ledger: TaxLedger | null;
 }
 
-/** The value held now, in the instrument's price currency terms (see spec §7.11). */
+/** The value held now, in the instrument's price currency terms (docs/engine.md#intents). */
 function currentValue(market: MarketContext, instrumentId: string, price: Decimal): Decimal {
   const position = market.position(instrumentId);
   if (position === undefined) return ZERO;

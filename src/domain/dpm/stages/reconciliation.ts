@@ -1,7 +1,7 @@
 /**
- * Reconciliation (spec §3.12): trading should move value between positions and cash without
- * creating or losing any. A difference above 0.5 + 0.05 % of the before value is a mismatch —
- * typically a snapshot market value that disagrees with price × quantity.
+ * Reconciliation (docs/engine.md#reconciliation): trading should move value between positions and
+ * cash without creating or losing any. A difference above 0.5 + 0.05 % of the before value is a
+ * mismatch — typically a snapshot market value that disagrees with price × quantity.
  */
 import { Decimal } from '../../decimal.ts';
 import { RULE_IDS, RULE_REASONS } from '../codes.ts';

@@ -1,7 +1,7 @@
 /**
- * Post-trade rule engine (spec §3.11), in the reference's order: CASH_BAND (soft),
- * SINGLE_POSITION_MAX, DATA_QUALITY, MIN_TRADE_SIZE (soft, informational), NO_SHORTING,
- * INSUFFICIENT_CASH. Also run on the before-state when a run blocks early.
+ * Post-trade rule engine (docs/engine.md#after-state-and-rules), in the reference's order:
+ * CASH_BAND (soft), SINGLE_POSITION_MAX, DATA_QUALITY, MIN_TRADE_SIZE (soft, informational),
+ * NO_SHORTING, INSUFFICIENT_CASH. Also run on the before-state when a run blocks early.
  */
 import { Decimal, isNegative, maxOf, minOf, ZERO } from '../../decimal.ts';
 import { RULE_IDS, RULE_REASONS } from '../codes.ts';

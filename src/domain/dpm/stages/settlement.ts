@@ -1,6 +1,6 @@
 /**
- * Settlement ladder (spec §3.10, only with `enable_settlement_awareness`): projects each
- * currency's cash day by day (T+0 … T+H) as trades settle — securities on their shelf
+ * Settlement ladder (docs/engine.md#settlement-ladder; only with `enable_settlement_awareness`):
+ * projects each currency's cash day by day (T+0 … T+H) as trades settle — securities on their shelf
  * settlement days, FX on `fx_settlement_days` — and flags every day a balance falls below the
  * allowed overdraft. Any breach blocks the run.
  */

@@ -1,7 +1,8 @@
 /**
- * Tax-aware selling (spec §3.7): sells the highest-cost lots first (HIFO) and stops taking lots
- * once realised gains would exceed the run's capital-gains budget. The budget is shared by all
- * sells of the run, consumed in target-table order; lots sold at a loss or at cost are free.
+ * Tax-aware selling (docs/engine.md#tax-aware-selling): sells the highest-cost lots first (HIFO)
+ * and stops taking lots once realised gains would exceed the run's capital-gains budget. The budget
+ * is shared by all sells of the run, consumed in target-table order; lots sold at a loss or at cost
+ * are free.
  */
 import { compareCodePoints } from '../../canonical-json.ts';
 import { Decimal, divide, isNegative, isPositive, minOf, ZERO } from '../../decimal.ts';

@@ -1,8 +1,8 @@
 /**
- * Turnover cap (spec §3.8): when the trades add up to more than `max_turnover_pct` of the
- * portfolio, keep the largest trades that still fit the budget and drop the rest. Ranking is by
- * size (largest first); a trade that does not fit is skipped and smaller ones are still tried.
- * Kept trades come out in ranked order; intent ids are not renumbered.
+ * Turnover cap (docs/engine.md#turnover-cap): when the trades add up to more than
+ * `max_turnover_pct` of the portfolio, keep the largest trades that still fit the budget and drop
+ * the rest. Ranking is by size (largest first); a trade that does not fit is skipped and smaller
+ * ones are still tried. Kept trades come out in ranked order; intent ids are not renumbered.
  */
 import { compareCodePoints } from '../../canonical-json.ts';
 import { type Decimal, divide, isNegative, isPositive, ZERO } from '../../decimal.ts';

@@ -1,6 +1,6 @@
 /**
- * Stage 2 — universe and shelf filtering (spec §3.2). Decides, per instrument, whether the model
- * may buy it, must sell it, or has to leave it where it is ("locked" at its current weight).
+ * Universe and shelf filtering (docs/engine.md#universe). Decides, per instrument, whether the
+ * model may buy it, must sell it, or has to leave it where it is ("locked" at its current weight).
  *
  * `eligible` is the working set of target weights the target stage edits: model targets first
  * (model order), then held instruments the model does not mention (position order).

@@ -1,5 +1,5 @@
 /**
- * Stage 1 — valuation (spec §3.1): values every position and cash balance in the base currency
+ * Valuation (docs/engine.md#valuation): values every position and cash balance in the base currency
  * and derives weights and allocations. Missing prices and FX rates are recorded in the
  * run's data-quality lists (duplicates included: the DATA_QUALITY rule counts them) and valued at 0.
  */

@@ -1,6 +1,6 @@
 /**
- * Stage 3, HEURISTIC method (spec §3.3): adjusts model weights step by step — sell-only
- * redistribution, group caps, over-100% normalisation, single-position cap, minimum cash
+ * HEURISTIC target method (docs/engine.md#heuristic-method): adjusts model weights step by step —
+ * sell-only redistribution, group caps, over-100% normalisation, single-position cap, minimum cash
  * buffer. Each step is single-pass, as in the reference: a later step can undo an earlier one.
  */
 import { Decimal, divide, isPositive, maxOf, minOf, ONE, ZERO } from '../../../decimal.ts';

@@ -1,7 +1,7 @@
 /**
- * Stage 3, SOLVER method (spec §4): instead of adjusting weights step by step, finds the
- * portfolio closest to the model (least squares) that satisfies every constraint at once —
- * weights ≥ 0, single-position cap, group caps, and an invested total inside the cash band.
+ * SOLVER target method (docs/engine.md#solver-method): instead of adjusting weights step by step,
+ * finds the portfolio closest to the model (least squares) that satisfies every constraint at once
+ * — weights ≥ 0, single-position cap, group caps, and an invested total inside the cash band.
  * Locked instruments keep their weights and only reduce the room left for the others.
  */
 import { Decimal, ONE, quantize, ZERO } from '../../../decimal.ts';

@@ -1,5 +1,6 @@
 /**
- * Runs the requested target method and, when asked, the other one for comparison (spec §3.5).
+ * Runs the requested target method and, when asked, the other one for comparison
+ * (docs/engine.md#comparing-the-methods).
  * The comparison is advisory: it never changes the primary weights or status.
  */
 import { compareCodePoints } from '../../../canonical-json.ts';

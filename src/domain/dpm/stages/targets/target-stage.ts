@@ -1,6 +1,6 @@
 /**
  * What both target methods share: their result shape, the sell-only redistribution they both
- * start with (spec §3.3 step 1) and small helpers over the working weight map.
+ * start with (docs/engine.md#targets) and small helpers over the working weight map.
  */
 import { type Decimal, divide, isPositive, ZERO } from '../../../decimal.ts';
 import type { Universe } from '../universe.ts';

@@ -1,7 +1,7 @@
 /**
- * The target table shown to the portfolio manager (spec §3.4): one row per model target (model
- * order, excluded ones included), then one row per other eligible instrument (held positions the
- * model does not mention). Tags only compare final with model weight.
+ * The target table shown to the portfolio manager (docs/engine.md#target-table): one row per model
+ * target (model order, excluded ones included), then one row per other eligible instrument (held
+ * positions the model does not mention). Tags only compare final with model weight.
  */
 import { ZERO, type Decimal } from '../../../decimal.ts';
 import { TARGET_TAGS } from '../../codes.ts';
