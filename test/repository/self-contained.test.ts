@@ -4,8 +4,9 @@
  * weak-point numbers, issue numbers — and every `docs/<file>.md#<anchor>` a file cites, and every
  * anchor a Markdown link points at, is a heading of that document.
  *
- * Scanned: the files `git ls-files` lists, except `.ci/` (the machinery around the repository) and
- * `test/fixtures/` (data copied in as it was published).
+ * Scanned: the files `git ls-files` lists, except `.ci/` (the machinery around the repository),
+ * `test/fixtures/` (data copied in as it was published) and two applied migrations whose text is
+ * frozen by their checksums.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -14,7 +15,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const EXCLUDED = ['.ci/', 'test/fixtures/'];
+const EXCLUDED = [
+  '.ci/',
+  'test/fixtures/',
+  // Applied migrations are frozen: every migrated database holds their checksum, so even a comment
+  // edit would refuse to start (docs/migrations.md). These two predate this guard.
+  'src/stores/postgres/migrations/proposals/0001_baseline.sql',
+  'src/stores/postgres/migrations/proposals/0002_simulation_idempotency.sql',
+];
 
 interface TextFile {
   readonly path: string;

@@ -1,8 +1,7 @@
--- Advisory proposal store (docs/persistence.md#advisory-proposal-store), with the reference's table
--- names. Unlike the reference: real types, foreign keys to the proposal, the state and event
--- vocabularies checked, uniqueness where the contract implies it, and an index for every list
--- filter. Versions, workflow events and approvals are append-only: triggers refuse UPDATE and
--- DELETE on them.
+-- Advisory proposal store (spec §8.2 table names). Unlike the reference: real types, foreign keys
+-- to the proposal, the state and event vocabularies checked, uniqueness where the contract
+-- implies it, and an index for every list filter. Versions, workflow events and approvals are
+-- append-only: triggers refuse UPDATE and DELETE on them.
 
 CREATE DOMAIN proposal_state AS text CHECK (VALUE IN (
   'DRAFT', 'RISK_REVIEW', 'COMPLIANCE_REVIEW', 'AWAITING_CLIENT_CONSENT', 'EXECUTION_READY',

@@ -1,6 +1,5 @@
 -- Idempotency of POST /rebalance/proposals/simulate and /artifact, shared by every replica (the
--- reference kept it in a per-process LRU: a retry on another replica simulated again;
--- docs/advisory.md#http-api).
+-- reference kept it in a per-process LRU: a retry on another replica simulated again, spec §10).
 -- One row per (endpoint, key), claimed with INSERT … ON CONFLICT DO NOTHING together with the
 -- response it answers; the response is replayed verbatim, so `json` (which keeps the text and its
 -- key order) rather than `jsonb` (which reorders keys). Rows are kept until an operator deletes them.

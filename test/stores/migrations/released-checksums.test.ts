@@ -1,0 +1,53 @@
+/**
+ * Released migrations never change (docs/migrations.md): every database migrated with a file holds
+ * its checksum and refuses to start when the text differs, so even a comment edit is an outage.
+ * This table pins each released file's checksum; a new migration adds its row here, and an edit
+ * to an old one fails this test before it fails a production start.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadMigrationFiles } from '../../../src/stores/migrations/files.ts';
+import type { MigrationEngine, Namespace } from '../../../src/stores/migrations/namespaces.ts';
+import { POSTGRES_MIGRATIONS_ROOT } from '../../../src/stores/postgres/migrator.ts';
+import { SQLITE_MIGRATIONS_ROOT } from '../../../src/stores/sqlite/migrator.ts';
+
+const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>>> = {
+  POSTGRES: {
+    dpm: {
+      '0001': 'a6b8df1d95a34ede1cafa8c51fdc9c180833084a756210065b6254c63ac8d201',
+      '0002': 'd223695b2577f019516b3a82560216ef66a1a8cb1421f42a14e071317edba573',
+    },
+    proposals: {
+      '0001': '1d869ed54f1d6ee92ce04172e50b1550442b5c418c76a6905ef73f53423f283f',
+      '0002': 'd6986a35f3aee54432b546d8a748a6242ed9329ae3c120f5c2f1763427eeefb6',
+      '0003': 'c490081c3a48237d35a52056fa31654e0ef8ed483bcf34d816d053930fe87041',
+    },
+    policy_packs: {
+      '0001': '184204206e02d87bcd9c3693b65720421b44daa4a50561eb100f3a7a21b2c5a4',
+    },
+  },
+  SQLITE: {
+    dpm: {
+      '0001': 'a37aa934dd5b7c873dc6f9abab9ab8dd7c313dbe80eaeff8ffd8e2a664214772',
+    },
+    proposals: {
+      '0001': '3e8f202943d6783ecb3ca5b01edd0fe03269bd109f8fc2887f4f7c91bf67d09a',
+      '0002': 'e86791ac010d163dab317934315d8644ebba10f9f60762298adab813ea5cce4b',
+    },
+    policy_packs: {
+      '0001': 'c6db51afd9d68adb839c382e09d7fdf71cf9b750d4660118a2702d3a9cf38502',
+    },
+  },
+};
+
+const ROOTS: Record<MigrationEngine, string> = { POSTGRES: POSTGRES_MIGRATIONS_ROOT, SQLITE: SQLITE_MIGRATIONS_ROOT };
+
+describe('released migrations', () => {
+  for (const engine of Object.keys(RELEASED) as MigrationEngine[]) {
+    for (const namespace of Object.keys(RELEASED[engine]) as Namespace[]) {
+      it(`${engine} ${namespace}: every file is pinned and unchanged`, () => {
+        const files = loadMigrationFiles(ROOTS[engine], namespace, engine);
+        expect(Object.fromEntries(files.map((file) => [file.version, file.checksum]))).toEqual(RELEASED[engine][namespace]);
+      });
+    }
+  }
+});
