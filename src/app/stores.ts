@@ -2,7 +2,7 @@
  * Opens the stores the settings select. In PRODUCTION without APP_MIGRATE_ON_STARTUP, the
  * service runs no DDL: it verifies every PostgreSQL namespace exactly like the cutover check
  * and refuses to start on any problem (all of them reported). Otherwise it migrates its own
- * namespaces first (LOCAL).
+ * namespaces first (LOCAL). Either way, versions a later release applied are logged as warnings.
  */
 import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
@@ -16,7 +16,7 @@ import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 import { openProposalStore } from '../stores/proposals/open.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
 import { PostgresPools } from '../stores/postgres/pools.ts';
-import { verifyNamespace } from '../stores/postgres/readiness.ts';
+import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
 import type { StoreProbe } from './readiness.ts';
 
 export interface Stores {
@@ -38,9 +38,14 @@ function postgresNamespaces(settings: Settings): { namespace: Namespace; dsn: st
   return targets;
 }
 
-async function verifyAll(settings: Settings, pools: PostgresPools): Promise<Violation[]> {
+async function verifyAll(settings: Settings, pools: PostgresPools): Promise<Check[]> {
   const checks = await Promise.all(postgresNamespaces(settings).map(({ namespace, dsn }) => verifyNamespace({ namespace, pool: pools.pool(dsn) })));
-  return checks.flat().filter((check) => !check.ok).map((check) => ({ code: check.code, message: check.detail }));
+  return checks.flat();
+}
+
+/** A schema a later release migrated further is allowed (docs/migrations.md), and said out loud. */
+function warnAboutNotices(logger: Logger, checks: readonly Check[]): void {
+  for (const check of checks) if (check.ok && check.notice) logger.warn({ code: check.code }, check.detail);
 }
 
 export async function openStores(settings: Settings, logger: Logger): Promise<OpenStoresResult> {
@@ -51,12 +56,11 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
   // Closed again if a later store fails to open.
   const opened: { close(): Promise<void> }[] = [];
   try {
-    if (!settings.migrateOnStartup) {
-      const violations = await verifyAll(settings, pools);
-      if (violations.length > 0) {
-        await pools.closeAll();
-        return { ok: false, violations };
-      }
+    const verified = settings.migrateOnStartup ? undefined : await verifyAll(settings, pools);
+    const violations = (verified ?? []).filter((check) => !check.ok).map((check) => ({ code: check.code, message: check.detail }));
+    if (violations.length > 0) {
+      await pools.closeAll();
+      return { ok: false, violations };
     }
     const dpm = await openDpmSupportabilityStore({
       backend: settings.dpm.backend,
@@ -86,6 +90,7 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       cacheTtlMs: settings.policyPacks.cacheTtlMs,
       lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
     });
+    warnAboutNotices(logger, verified ?? (await verifyAll(settings, pools)));
     const probes: StoreProbe[] = [
       { store: 'dpm_supportability', backend: settings.dpm.backend, check: dpm.check },
       { store: 'proposals', backend: settings.proposals.backend, check: proposals.check },

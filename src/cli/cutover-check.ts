@@ -3,15 +3,16 @@
  *
  * Every check is evaluated and reported (passing ones too), never just the first failure:
  * the profile, every configuration value, every guardrail and — with --check-migrations —
- * each namespace's database: reachable, migrated, every file applied with its checksum, no
- * unknown version, no invalid index. Exit 0 only when everything passes.
+ * each namespace's database: reachable, migrated, every file applied in order with its
+ * checksum, no unknown version, no invalid index. Versions a later release applied pass, marked
+ * as notices (⚠). Exit 0 only when everything passes.
  */
 import { Command } from 'commander';
 import { evaluateGuardrails, GUARDRAIL_RULES } from '../config/profile.ts';
 import { REASON_CODES } from '../config/reason-codes.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
-import { PostgresPools } from '../stores/postgres/pools.ts';
+import { PostgresPools, SERVICE_APPLICATION_NAME } from '../stores/postgres/pools.ts';
 import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
 import { EX_FAILURE } from './exit-codes.ts';
 
@@ -58,7 +59,7 @@ export function cutoverTargets(settings: Settings): { namespace: Namespace; dsn:
 }
 
 async function databaseChecks(settings: Settings): Promise<Check[]> {
-  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2 });
+  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${SERVICE_APPLICATION_NAME}:cutover-check` });
   try {
     const perNamespace = await Promise.all(
       cutoverTargets(settings).map(({ namespace, dsn }) =>
@@ -88,13 +89,15 @@ export async function runCutoverCheck(options: CutoverOptions): Promise<CutoverR
 
 function printHuman(report: CutoverReport): void {
   const out = [`Production cutover check (profile ${report.profile})`];
-  for (const check of report.checks) out.push(`${check.ok ? '✔' : '✘'} ${check.code} — ${check.detail}`);
+  for (const check of report.checks) out.push(`${check.ok ? (check.notice ? '⚠' : '✔') : '✘'} ${check.code} — ${check.detail}`);
   if (!report.databases_checked) out.push('• Databases were not contacted: add --check-migrations to verify reachability and migrations.');
   const failed = report.checks.filter((c) => !c.ok);
+  const notices = report.checks.filter((c) => c.ok && c.notice);
+  const noted = notices.length === 0 ? '' : ` Notices (passing): ${notices.map((c) => c.code).join(', ')}.`;
   out.push(
     failed.length === 0
-      ? `PASSED: all ${report.checks.length} checks passed.`
-      : `FAILED: ${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => c.code).join(', ')}`,
+      ? `PASSED: all ${report.checks.length} checks passed.${noted}`
+      : `FAILED: ${failed.length} of ${report.checks.length} checks failed: ${failed.map((c) => c.code).join(', ')}.${noted}`,
   );
   (failed.length === 0 ? process.stdout : process.stderr).write(`${out.join('\n')}\n`);
 }

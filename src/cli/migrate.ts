@@ -3,6 +3,7 @@
  * the service's stores. DSNs come from the service's own settings, never from flags, so they
  * do not show in the process list. Every requested DSN is checked before anything runs, and
  * the report says exactly which namespaces were applied, which failed and which were not run.
+ * While it runs, it says on stderr who holds a lock it waits for and each file it applied.
  */
 import { Command, Option } from 'commander';
 import type pg from 'pg';
@@ -13,9 +14,10 @@ import { formatViolation } from '../config/startup-assessment.ts';
 import { NAMESPACES, type Namespace } from '../stores/migrations/namespaces.ts';
 import { assertMigratable } from '../stores/migrations/verdict.ts';
 import { isConnectionFailure } from '../stores/postgres/errors.ts';
-import { migratePostgres, verifyMigrations } from '../stores/postgres/migrator.ts';
-import { PostgresPools } from '../stores/postgres/pools.ts';
+import { migratePostgres, verifyMigrations, type PostgresMigrateOptions } from '../stores/postgres/migrator.ts';
+import { PostgresPools, SERVICE_APPLICATION_NAME } from '../stores/postgres/pools.ts';
 import { EX_CONFIG, EX_FAILURE } from './exit-codes.ts';
+import { migrateProgress } from './migrate-progress.ts';
 
 type Outcome = 'applied' | 'up_to_date' | 'would_apply' | 'inspected' | 'failed' | 'not_run';
 
@@ -26,6 +28,10 @@ interface NamespaceReport {
   pending: string[];
   checksum_drift: string[];
   unknown: string[];
+  /** Versions a later release applied: allowed, left alone. */
+  future: string[];
+  /** Files never applied although later versions are: refused. */
+  gaps: string[];
   history_table_exists?: boolean;
   error?: { code: string; message: string };
 }
@@ -49,7 +55,7 @@ function dsnFor(settings: Settings, namespace: Namespace): string {
 }
 
 function emptyReport(namespace: Namespace, outcome: Outcome): NamespaceReport {
-  return { namespace, outcome, applied: [], pending: [], checksum_drift: [], unknown: [] };
+  return { namespace, outcome, applied: [], pending: [], checksum_drift: [], unknown: [], future: [], gaps: [] };
 }
 
 function errorOf(namespace: Namespace, error: unknown): { code: string; message: string } {
@@ -69,6 +75,8 @@ async function inspect(pool: pg.Pool, namespace: Namespace, dryRun: boolean): Pr
     pending: plan.pending.map((f) => f.version),
     checksum_drift: plan.checksumDrift.map((d) => d.version),
     unknown: [...plan.unknown],
+    future: [...plan.future],
+    gaps: [...plan.gaps],
     history_table_exists: historyTableExists,
   };
   try {
@@ -79,20 +87,24 @@ async function inspect(pool: pg.Pool, namespace: Namespace, dryRun: boolean): Pr
   return report;
 }
 
-async function apply(pool: pg.Pool, namespace: Namespace, lockTimeoutMs: number): Promise<NamespaceReport> {
-  const result = await migratePostgres(pool, namespace, { lockTimeoutMs });
-  return { ...emptyReport(namespace, result.applied.length > 0 ? 'applied' : 'up_to_date'), applied: [...result.applied] };
+async function apply(pool: pg.Pool, namespace: Namespace, options: PostgresMigrateOptions): Promise<NamespaceReport> {
+  const result = await migratePostgres(pool, namespace, options);
+  return { ...emptyReport(namespace, result.applied.length > 0 ? 'applied' : 'up_to_date'), applied: [...result.applied], future: [...result.future] };
 }
 
 async function runAll(settings: Settings, targets: readonly Namespace[], options: MigrateOptions): Promise<NamespaceReport[]> {
   const readOnly = Boolean(options.status || options.dryRun);
   const reports = targets.map((namespace) => emptyReport(namespace, 'not_run'));
-  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2 });
+  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${SERVICE_APPLICATION_NAME}:migrate` });
+  const migrateOptions = {
+    lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+    progress: migrateProgress(options.json ? 'json' : 'human', settings.http.logLevel),
+  };
   try {
     for (const [i, namespace] of targets.entries()) {
       const pool = pools.pool(dsnFor(settings, namespace));
       try {
-        reports[i] = readOnly ? await inspect(pool, namespace, Boolean(options.dryRun)) : await apply(pool, namespace, settings.postgres.migrationLockTimeoutMs);
+        reports[i] = readOnly ? await inspect(pool, namespace, Boolean(options.dryRun)) : await apply(pool, namespace, migrateOptions);
       } catch (error) {
         reports[i] = { ...emptyReport(namespace, 'failed'), error: errorOf(namespace, error) };
       }
@@ -118,7 +130,9 @@ function printHuman(reports: readonly NamespaceReport[]): void {
   for (const r of reports) {
     const parts = [`${r.namespace}:`, OUTCOME_TEXT[r.outcome](r)];
     if (r.checksum_drift.length) parts.push(`checksum drift [${r.checksum_drift.join(', ')}]`);
+    if (r.gaps.length) parts.push(`gaps [${r.gaps.join(', ')}]`);
     if (r.unknown.length) parts.push(`unknown [${r.unknown.join(', ')}]`);
+    if (r.future.length) parts.push(`future [${r.future.join(', ')}] (applied by a later release; left alone)`);
     if (r.history_table_exists === false) parts.push('(never migrated: no schema_migrations table)');
     process.stdout.write(`${parts.join(' ')}\n`);
     if (r.error) process.stderr.write(`${r.error.code}: ${r.error.message}\n`);
@@ -163,7 +177,7 @@ export function migrateCommand(): Command {
     .description('Apply the PostgreSQL migrations of the configured stores (DSNs from the environment).')
     .addOption(new Option('--target <namespace>', 'namespace to migrate').choices([...NAMESPACES, 'all']).default('all'))
     .option('--dry-run', 'print what would be applied, change nothing')
-    .option('--status', 'print applied / pending / drifted / unknown versions, change nothing')
+    .option('--status', 'print applied / pending / drifted / unknown / future versions, change nothing')
     .option('--json', 'print one JSON document on stdout')
     .action(async (options: MigrateOptions) => {
       process.exitCode = await migrate(options);

@@ -119,7 +119,18 @@ const entries = {
   },
   POSTGRES_MIGRATION_UNKNOWN_VERSION: {
     area: 'migration',
-    meaning: 'The database holds a migration this code does not have (`…:<ns>:<version>`): it is newer than this release.',
+    meaning:
+      'The database holds a migration this code does not have, at or below its newest file (`…:<ns>:<version>`): a deleted or renumbered file; see docs/migrations.md.',
+  },
+  POSTGRES_MIGRATION_GAP: {
+    area: 'migration',
+    meaning:
+      'A migration file was never applied although the database has later versions (`…:<ns>:<version>`); applying it would run it out of order; see docs/migrations.md.',
+  },
+  POSTGRES_MIGRATION_FUTURE_VERSION: {
+    area: 'migration',
+    meaning:
+      'Not a failure: the database holds a migration newer than every file of this release (`…:<ns>:<version>`), applied by a later release; allowed, reported, never applied, rolled back or checksum-checked.',
   },
   POSTGRES_MIGRATION_FAILED: {
     area: 'migration',
@@ -144,7 +155,13 @@ const entries = {
   },
   SQLITE_MIGRATION_UNKNOWN_VERSION: {
     area: 'migration',
-    meaning: 'The database holds a migration this code does not have (`…:<ns>:<version>`): it is newer than this release.',
+    meaning:
+      'The database holds a migration this code does not have, at or below its newest file (`…:<ns>:<version>`): a deleted or renumbered file; see docs/migrations.md.',
+  },
+  SQLITE_MIGRATION_GAP: {
+    area: 'migration',
+    meaning:
+      'A migration file was never applied although the database has later versions (`…:<ns>:<version>`); applying it would run it out of order; see docs/migrations.md.',
   },
   SQLITE_MIGRATION_FAILED: {
     area: 'migration',
@@ -152,7 +169,8 @@ const entries = {
   },
   POSTGRES_MIGRATION_LOCK_TIMEOUT: {
     area: 'migration',
-    meaning: 'Another migrator held the namespace advisory lock longer than POSTGRES_MIGRATION_LOCK_TIMEOUT_MS (`…:<ns>`).',
+    meaning:
+      'Another session held the namespace advisory lock longer than POSTGRES_MIGRATION_LOCK_TIMEOUT_MS (`…:<ns>`); the message names it (pid, application, client, since when).',
   },
   POSTGRES_MIGRATION_UNLOCK_FAILED: {
     area: 'migration',

@@ -9,7 +9,7 @@ interface Report {
   ok: boolean;
   profile: string;
   databases_checked: boolean;
-  checks: { code: string; ok: boolean; detail: string }[];
+  checks: { code: string; ok: boolean; detail: string; notice?: boolean }[];
 }
 
 const failedCodes = (report: Report): string[] => report.checks.filter((c) => !c.ok).map((c) => c.code);
@@ -71,15 +71,21 @@ describe('npm run cutover-check', () => {
     expect(after.code).toBe(0);
     expect(after.report.checks.map((c) => c.code)).toEqual(expect.arrayContaining(['CUTOVER_MIGRATION_MISSING:dpm:0001', 'CUTOVER_MIGRATION_MISSING:policy_packs:0001']));
 
-    // Drift and a version from the future are both named.
+    // A version from a later release passes as a notice; drift and an unexplained version fail.
     const client = new pg.Client({ connectionString: database.dsn });
     await client.connect();
-    await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 'proposals:0001'");
     await client.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:9999', 'dpm', 'x')");
+    const future = await check(['--check-migrations'], production);
+    expect(future.code).toBe(0);
+    expect(future.report.checks.filter((c) => c.notice)).toEqual([
+      { code: 'POSTGRES_MIGRATION_FUTURE_VERSION:dpm:9999', ok: true, notice: true, detail: expect.stringContaining('later release') },
+    ]);
+    await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 'proposals:0001'");
+    await client.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0000', 'dpm', 'x')");
     await client.end();
     const drifted = await check(['--check-migrations'], production);
     // Namespaces are checked in order: dpm first, then proposals.
-    expect(failedCodes(drifted.report)).toEqual(['POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:9999', 'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:proposals:0001']);
+    expect(failedCodes(drifted.report)).toEqual(['POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0000', 'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:proposals:0001']);
   });
 
   it('an unreachable database is named per namespace, password redacted, in human output too', async () => {

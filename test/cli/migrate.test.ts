@@ -1,8 +1,9 @@
 /** The migrate CLI as an operator runs it: a real process, DSNs only in its environment. */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrationLockKey } from '../../src/stores/migrations/lock-key.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { runCli } from '../support/service-process.ts';
+import { runCli, startCli } from '../support/service-process.ts';
 
 interface JsonReport {
   ok: boolean;
@@ -12,6 +13,8 @@ interface JsonReport {
     applied: string[];
     pending: string[];
     checksum_drift: string[];
+    future: string[];
+    gaps: string[];
     history_table_exists?: boolean;
     error?: { code: string; message: string };
   }[];
@@ -138,5 +141,94 @@ describe('npm run migrate', () => {
     const json = await runCli(['migrate', '--json'], { DPM_SUPPORTABILITY_POSTGRES_DSN: 'mysql://x' });
     expect(json.code).toBe(78);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, violations: [{ code: 'DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID' }] });
+  });
+
+  it('--status reports versions a later release applied as future, and a run leaves them alone', async () => {
+    const database = await freshDatabase();
+    try {
+      const env = { DPM_POLICY_PACK_POSTGRES_DSN: database.dsn };
+      expect((await runCli(['migrate', '--target', 'policy_packs'], env)).code).toBe(0);
+      await query(database.dsn, "INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('policy_packs:9001', 'policy_packs', 'from a later release')");
+      const status = await runCli(['migrate', '--target', 'policy_packs', '--status'], env);
+      expect(status.code).toBe(0);
+      expect(status.stdout.trim()).toBe('policy_packs: applied [0001] pending [] future [9001] (applied by a later release; left alone)');
+      const run = parse((await runCli(['migrate', '--target', 'policy_packs', '--json'], env)).stdout);
+      expect(run).toMatchObject({ ok: true, namespaces: [{ outcome: 'up_to_date', applied: [], future: ['9001'], gaps: [] }] });
+      expect(await query(database.dsn, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 'policy_packs:0001' }, { version: 'policy_packs:9001' }]);
+    } finally {
+      await database.drop();
+    }
+  });
+
+  describe('waiting for the migration lock', () => {
+    let database: TestDatabase;
+    let holder: pg.Client;
+    let holderPid: number;
+
+    beforeAll(async () => {
+      database = await freshDatabase();
+    });
+
+    afterAll(async () => {
+      await database.drop();
+    });
+
+    /** Another session, named as an operator's maintenance session would be, takes the catalog's migration lock. */
+    const holdLock = async (): Promise<void> => {
+      holder = new pg.Client({ connectionString: database.dsn, application_name: 'maintenance-by-hand' });
+      await holder.connect();
+      holderPid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid ?? 0;
+      await holder.query('SELECT pg_advisory_lock($1::bigint)', [migrationLockKey('policy_packs')]);
+    };
+
+    it('names the holder on stderr while it waits, then applies with one line per file once the lock is free', async () => {
+      await holdLock();
+      const env = { DPM_POLICY_PACK_POSTGRES_DSN: database.dsn, POSTGRES_MIGRATION_LOCK_TIMEOUT_MS: '120000' };
+      const cli = startCli(['migrate', '--target', 'policy_packs'], env, 150_000);
+      const waiting = await cli.waitForLine('stderr', /^policy_packs: waiting for the migration lock/);
+      expect(waiting).toMatch(new RegExp(`of 120 s\\), held by pid ${holderPid} \\(application "maintenance-by-hand", .*connected \\d{4}-`));
+      // The waiting migrator is identifiable in pg_stat_activity in turn.
+      expect(await query(database.dsn, "SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'dpm-rebalance-service%'")).toEqual([
+        { application_name: 'dpm-rebalance-service:migrate' },
+      ]);
+
+      await holder.end();
+      const result = await cli.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe('policy_packs: applied (0001)');
+      expect(result.stderr).toMatch(/^policy_packs: applied 0001_catalog\.sql \(version 0001\) in \d+ ms$/m);
+    });
+
+    it('with --json: stdout stays one JSON document, the wait and each file are log records on stderr', async () => {
+      await query(database.dsn, 'DROP TABLE schema_migrations, dpm_policy_packs');
+      await holdLock();
+      const env = { DPM_POLICY_PACK_POSTGRES_DSN: database.dsn, POSTGRES_MIGRATION_LOCK_TIMEOUT_MS: '120000' };
+      const cli = startCli(['migrate', '--target', 'policy_packs', '--json'], env, 150_000);
+      const waiting = JSON.parse(await cli.waitForLine('stderr', /Waiting for the policy_packs migration lock/)) as Record<string, unknown>;
+      expect(waiting).toMatchObject({
+        command: 'migrate',
+        namespace: 'policy_packs',
+        timeout_ms: 120_000,
+        holders: [{ pid: holderPid, application_name: 'maintenance-by-hand', connected_at: expect.any(String) }],
+      });
+
+      await holder.end();
+      const result = await cli.exited;
+      expect(result.code, result.stderr).toBe(0);
+      expect(parse(result.stdout)).toMatchObject({ ok: true, namespaces: [{ namespace: 'policy_packs', outcome: 'applied', applied: ['0001'] }] });
+      const records = result.stderr.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.find((r) => r['msg'] === 'Migration applied')).toMatchObject({ namespace: 'policy_packs', version: '0001', file: '0001_catalog.sql', duration_ms: expect.any(Number) });
+    });
+
+    it('a timeout names the holder in its error', async () => {
+      await holdLock();
+      try {
+        const result = await runCli(['migrate', '--target', 'policy_packs'], { DPM_POLICY_PACK_POSTGRES_DSN: database.dsn, POSTGRES_MIGRATION_LOCK_TIMEOUT_MS: '500' });
+        expect(result.code).toBe(1);
+        expect(result.stderr).toMatch(new RegExp(`^POSTGRES_MIGRATION_LOCK_TIMEOUT:policy_packs: Waited 500 ms for the policy_packs migration lock; it is held by pid ${holderPid} \\(application "maintenance-by-hand"`, 'm'));
+      } finally {
+        await holder.end();
+      }
+    });
   });
 });

@@ -74,24 +74,63 @@ export interface ExitResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI to completion; a run that outlives `timeoutMs` is killed and fails the test. */
-export function runCli(args: readonly string[], env: TestEnv, timeoutMs = PROCESS_LIMIT_MS, program = SOURCES): Promise<ExitResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawnTracked([...program.entry, ...args], { cwd: program.cwd, env: childEnv(env) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+export interface CliProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the first line of stdout or stderr matching `pattern`, as soon as it is printed. */
+  waitForLine(stream: 'stdout' | 'stderr', pattern: RegExp, timeoutMs?: number): Promise<string>;
+  /** Resolves once the process exited, with everything it printed. */
+  readonly exited: Promise<ExitResult>;
+}
+
+/** Starts the CLI and hands it over while it runs; a run that outlives `timeoutMs` is killed and fails the test. */
+export function startCli(args: readonly string[], env: TestEnv, timeoutMs = PROCESS_LIMIT_MS, program = SOURCES): CliProcess {
+  const child = spawnTracked([...program.entry, ...args], { cwd: program.cwd, env: childEnv(env) });
+  const printed = { stdout: '', stderr: '' };
+  const watchers = new Set<() => void>();
+  // Set on 'close', not 'exit': output may still arrive between the two.
+  let closed = false;
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].on('data', (chunk: Buffer) => {
+      printed[stream] += chunk.toString();
+      for (const watch of watchers) watch();
+    });
+  }
+  const exited = new Promise<ExitResult>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`\`${args.join(' ')}\` did not exit within ${timeoutMs} ms.\nstdout:\n${stdout}\nstderr:\n${stderr}`));
+      reject(new Error(`\`${args.join(' ')}\` did not exit within ${timeoutMs} ms.\nstdout:\n${printed.stdout}\nstderr:\n${printed.stderr}`));
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr });
+      closed = true;
+      for (const watch of watchers) watch();
+      resolve({ code, signal, ...printed });
     });
   });
+  const waitForLine = (stream: 'stdout' | 'stderr', pattern: RegExp, waitMs = timeoutMs): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no ${stream} line matched ${pattern} within ${waitMs} ms:\n${printed[stream]}`)), waitMs);
+      const finish = (outcome: string | Error): void => {
+        clearTimeout(timer);
+        watchers.delete(watch);
+        if (outcome instanceof Error) reject(outcome);
+        else resolve(outcome);
+      };
+      const watch = (): void => {
+        const line = printed[stream].split('\n').find((candidate) => pattern.test(candidate));
+        if (line !== undefined) finish(line);
+        else if (closed) finish(new Error(`exited before a ${stream} line matched ${pattern}:\n${printed[stream]}`));
+      };
+      watchers.add(watch);
+      watch();
+    });
+  return { child, waitForLine, exited };
+}
+
+/** Runs the CLI to completion; a run that outlives `timeoutMs` is killed and fails the test. */
+export function runCli(args: readonly string[], env: TestEnv, timeoutMs = PROCESS_LIMIT_MS, program = SOURCES): Promise<ExitResult> {
+  return startCli(args, env, timeoutMs, program).exited;
 }
 
 export interface RunningService {

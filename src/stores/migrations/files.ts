@@ -76,7 +76,8 @@ export function loadMigrationFiles(root: string, namespace: Namespace, engine: M
   return files;
 }
 
-function compareVersions(a: string, b: string): number {
+/** Numeric order of two version strings (`9999` < `10000`); both must be digits only. */
+export function compareVersions(a: string, b: string): number {
   const difference = BigInt(a) - BigInt(b);
   return difference === 0n ? 0 : difference < 0n ? -1 : 1;
 }

@@ -1,8 +1,14 @@
 /**
  * Compares the files with the history rows of one namespace. Pure, so migrate, --status,
  * --dry-run, startup verification and the cutover check all judge a database the same way.
+ *
+ * Versions the database has but the code lacks follow Flyway's defaults (docs/migrations.md):
+ * above the newest file they are **future** — a later release migrated the database further,
+ * which this release may run on because migrations are additive — and below it they are
+ * **unknown**, history this release cannot explain. A file not applied while the database
+ * already has a later version is a **gap**: applying it now would run it out of order.
  */
-import type { MigrationFile } from './files.ts';
+import { compareVersions, type MigrationFile } from './files.ts';
 import type { Namespace } from './namespaces.ts';
 
 export interface HistoryRow {
@@ -20,10 +26,18 @@ export interface ChecksumDrift {
 export interface MigrationPlan {
   readonly namespace: Namespace;
   readonly applied: readonly string[];
+  /** Every file not applied yet, in version order (gaps included). */
   readonly pending: readonly MigrationFile[];
   readonly checksumDrift: readonly ChecksumDrift[];
-  /** Applied versions with no file: the database is newer than this code. */
+  /** Applied versions with no file, at or below the newest file: history this code cannot explain. */
   readonly unknown: readonly string[];
+  /**
+   * Applied versions above the newest file: written by a newer release. Allowed; never applied,
+   * rolled back or checksum-checked here (there is no file to compare with).
+   */
+  readonly future: readonly string[];
+  /** Pending versions below a version the database already has. */
+  readonly gaps: readonly string[];
 }
 
 export function storedVersion(namespace: Namespace, version: string): string {
@@ -33,6 +47,22 @@ export function storedVersion(namespace: Namespace, version: string): string {
 function bareVersion(namespace: Namespace, stored: string): string {
   const prefix = `${namespace}:`;
   return stored.startsWith(prefix) ? stored.slice(prefix.length) : stored;
+}
+
+const NUMERIC = /^\d+$/;
+
+/** Numbers in numeric order, anything else after them by text. */
+function byVersion(a: string, b: string): number {
+  const numeric = [NUMERIC.test(a), NUMERIC.test(b)];
+  if (numeric[0] && numeric[1]) return compareVersions(a, b);
+  return numeric[0] === numeric[1] ? a.localeCompare(b) : numeric[0] ? -1 : 1;
+}
+
+/** The highest of the versions, numerically; undefined for none. */
+function newest(versions: Iterable<string>): string | undefined {
+  let highest: string | undefined;
+  for (const version of versions) if (highest === undefined || compareVersions(version, highest) > 0) highest = version;
+  return highest;
 }
 
 export function planMigrations(namespace: Namespace, files: readonly MigrationFile[], history: readonly HistoryRow[]): MigrationPlan {
@@ -59,8 +89,18 @@ export function planMigrations(namespace: Namespace, files: readonly MigrationFi
       if (appliedChecksum !== file.checksum) checksumDrift.push({ version: file.version, fileChecksum: file.checksum, appliedChecksum });
     }
   }
-  const unknown = [...appliedChecksums.keys()].filter((version) => !fileVersions.has(version)).sort();
-  return { namespace, applied, pending, checksumDrift, unknown };
+
+  const newestFile = newest(fileVersions);
+  const unknown: string[] = [];
+  const future: string[] = [];
+  for (const version of [...appliedChecksums.keys()].filter((v) => !fileVersions.has(v)).sort(byVersion)) {
+    // A row that is not a number was not written by any release of this runner: unexplained.
+    const isFuture = NUMERIC.test(version) && (newestFile === undefined || compareVersions(version, newestFile) > 0);
+    (isFuture ? future : unknown).push(version);
+  }
+  const newestApplied = newest([...appliedChecksums.keys()].filter((v) => NUMERIC.test(v)));
+  const gaps = newestApplied === undefined ? [] : pending.map((f) => f.version).filter((v) => compareVersions(v, newestApplied) < 0);
+  return { namespace, applied, pending, checksumDrift, unknown, future, gaps };
 }
 
 /** What a read-only check of one namespace finds (`--status`, `--dry-run`, cutover check, startup). */
@@ -76,4 +116,6 @@ export interface MigrationReport {
   readonly applied: readonly string[];
   /** Versions that were already there. */
   readonly alreadyApplied: readonly string[];
+  /** Versions a newer release applied, left alone. */
+  readonly future: readonly string[];
 }

@@ -7,7 +7,9 @@
  *   history behind and a migrator racing past the lock would stop on the duplicate key.
  * - A file whose first line is `-- migrate:no-transaction` runs outside a transaction; its
  *   history row is written once it succeeded.
- * - A database with an edited file, or with a version this code lacks, is refused untouched.
+ * - A database with an edited file, an unexplained version or a gap is refused untouched;
+ *   versions above this release's newest file (a later release migrated further) are left alone.
+ * - Progress (waiting for the lock, each applied file) goes to an optional observer.
  */
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
@@ -16,6 +18,7 @@ import { redactSecrets } from '../../config/redact.ts';
 import { loadMigrationFiles, type MigrationFile } from '../migrations/files.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
 import { planMigrations, type MigrationReport, type MigrationStatus } from '../migrations/plan.ts';
+import type { MigrationProgress } from '../migrations/progress.ts';
 import { assertMigratable } from '../migrations/verdict.ts';
 import { ensureHistoryTable, historyTableExists, readHistory, recordApplied } from './migration-history.ts';
 import { withMigrationLock } from './migration-lock.ts';
@@ -30,6 +33,7 @@ export interface PostgresMigrateOptions {
   readonly lockTimeoutMs?: number;
   /** Tests point this at fixture folders; the service uses the shipped files. */
   readonly migrationsRoot?: string;
+  readonly progress?: MigrationProgress;
 }
 
 async function applyFile(client: pg.ClientBase, file: MigrationFile): Promise<void> {
@@ -61,12 +65,17 @@ export async function migratePostgres(pool: pg.Pool, namespace: Namespace, optio
   try {
     // DDL on a big table may outlast the pool's per-query limit; the session is discarded below.
     await client.query('SET statement_timeout = 0');
-    return await withMigrationLock(client, namespace, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
+    const { progress } = options;
+    return await withMigrationLock(client, namespace, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, progress }, async () => {
       await ensureHistoryTable(client);
       const plan = planMigrations(namespace, files, await readHistory(client, namespace));
       assertMigratable(plan, 'POSTGRES');
-      for (const file of plan.pending) await applyFile(client, file);
-      return { namespace, applied: plan.pending.map((f) => f.version), alreadyApplied: plan.applied };
+      for (const file of plan.pending) {
+        const started = performance.now();
+        await applyFile(client, file);
+        progress?.applied?.({ namespace, version: file.version, fileName: file.fileName, durationMs: Math.round(performance.now() - started) });
+      }
+      return { namespace, applied: plan.pending.map((f) => f.version), alreadyApplied: plan.applied, future: plan.future };
     });
   } finally {
     // Destroyed, not pooled: no session setting leaks, and a lock whose unlock failed dies with it.

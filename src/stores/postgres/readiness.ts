@@ -1,12 +1,14 @@
 /**
  * Is a PostgreSQL namespace ready to serve? One check per aspect — reachable, migrated, each
- * file applied with its checksum intact, no version newer than this code, no index left invalid
+ * file applied in order with its checksum intact, no version this code cannot explain (versions
+ * a later release applied are reported as passing notices), no index left invalid
  * by an interrupted `CREATE INDEX CONCURRENTLY` — passing ones included, so the cutover check can
  * print a full checklist and PRODUCTION startup can refuse with exactly the same codes.
  */
 import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactSecrets } from '../../config/redact.ts';
+import { compareVersions } from '../migrations/files.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
 import { verifyMigrations } from './migrator.ts';
 
@@ -15,6 +17,8 @@ export interface Check {
   readonly code: string;
   readonly ok: boolean;
   readonly detail: string;
+  /** Passing, but to be said out loud: a version a later release applied (printed with ⚠, logged as a warning at startup). */
+  readonly notice?: boolean;
 }
 
 export interface NamespaceTarget {
@@ -52,8 +56,17 @@ export async function verifyNamespace(target: NamespaceTarget, migrationsRoot?: 
 
   const { plan } = status;
   const pending = new Set(plan.pending.map((f) => f.version));
+  const gaps = new Set(plan.gaps);
   const drifted = new Set(plan.checksumDrift.map((d) => d.version));
-  for (const version of [...plan.applied, ...pending].sort()) {
+  for (const version of [...plan.applied, ...pending].sort(compareVersions)) {
+    if (gaps.has(version)) {
+      checks.push({
+        code: `POSTGRES_MIGRATION_GAP:${namespace}:${version}`,
+        ok: false,
+        detail: `${namespace}:${version} was never applied, but the database has later versions; see docs/migrations.md`,
+      });
+      continue;
+    }
     checks.push({
       code: `CUTOVER_MIGRATION_MISSING:${namespace}:${version}`,
       ok: !pending.has(version),
@@ -68,12 +81,18 @@ export async function verifyNamespace(target: NamespaceTarget, migrationsRoot?: 
   }
   checks.push(
     ...(plan.unknown.length === 0
-      ? [{ code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}`, ok: true, detail: `${namespace}: no version newer than this release` }]
+      ? [{ code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}`, ok: true, detail: `${namespace}: every applied version up to this release's newest has its file` }]
       : plan.unknown.map((version) => ({
           code: `POSTGRES_MIGRATION_UNKNOWN_VERSION:${namespace}:${version}`,
           ok: false,
-          detail: `${namespace}:${version} is in the database but not in this release`,
+          detail: `${namespace}:${version} is in the database but not in this release, which has later files; see docs/migrations.md`,
         }))),
+    ...plan.future.map((version) => ({
+      code: `POSTGRES_MIGRATION_FUTURE_VERSION:${namespace}:${version}`,
+      ok: true,
+      notice: true,
+      detail: `${namespace}:${version} was applied by a later release: allowed, left alone (never applied, rolled back or checksum-checked by this release)`,
+    })),
   );
   const invalid = await invalidIndexes(pool);
   checks.push(

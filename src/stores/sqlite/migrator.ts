@@ -84,7 +84,7 @@ export function migrateSqlite(db: Database.Database, namespace: Namespace, optio
   const plan = planMigrations(namespace, files, readHistory(db, namespace));
   assertMigratable(plan, 'SQLITE');
   const applied = plan.pending.filter((file) => applyFile(db, file)).map((file) => file.version);
-  return { namespace, applied, alreadyApplied: plan.applied };
+  return { namespace, applied, alreadyApplied: plan.applied, future: plan.future };
 }
 
 /** The migration state of one namespace, changing nothing. */

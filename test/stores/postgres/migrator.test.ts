@@ -44,8 +44,8 @@ describe('migratePostgres (real PostgreSQL)', () => {
 
   it('applies forward only and idempotently, recording <namespace>:<version> rows', async () => {
     const root = migrationsFolder(BASIC);
-    expect(await migratePostgres(pool, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: ['0001', '0002'], alreadyApplied: [] });
-    expect(await migratePostgres(pool, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'] });
+    expect(await migratePostgres(pool, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: ['0001', '0002'], alreadyApplied: [], future: [] });
+    expect(await migratePostgres(pool, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'], future: [] });
     expect(await tables()).toEqual(['a', 'b', 'c', 'schema_migrations']);
     const { rows } = await pool.query('SELECT version, namespace, length(checksum) AS len FROM schema_migrations ORDER BY version');
     expect(rows).toEqual([
@@ -177,15 +177,37 @@ $$;`,
     expect((await migratePostgres(pool, 'dpm', { migrationsRoot: root })).applied).toEqual(['9999', '10000']);
   });
 
-  it('reports a version the code does not know and refuses to migrate', async () => {
+  it('leaves versions above its newest file alone: a later release applied them (future), nothing is applied or undone', async () => {
     const root = migrationsFolder(BASIC);
     await migratePostgres(pool, 'dpm', { migrationsRoot: root });
-    await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0003', 'dpm', 'abc')");
-    const status = await verifyMigrations(pool, 'dpm', { migrationsRoot: root });
-    expect(status.plan.unknown).toEqual(['0003']);
-    await expect(migratePostgres(pool, 'dpm', { migrationsRoot: root })).rejects.toMatchObject({
-      fullCode: 'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0003',
-    });
+    await pool.query('CREATE TABLE from_next_release (id int)');
+    await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0003', 'dpm', 'written by the next release')");
+    expect((await verifyMigrations(pool, 'dpm', { migrationsRoot: root })).plan).toMatchObject({ future: ['0003'], unknown: [], gaps: [], pending: [] });
+    expect(await migratePostgres(pool, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'], future: ['0003'] });
+    expect(await history()).toEqual(['dpm:0001', 'dpm:0002', 'dpm:0003']);
+    expect(await tables()).toContain('from_next_release');
+  });
+
+  it('refuses an unknown version below its newest file, and a file missing below an applied version (gap), touching nothing', async () => {
+    const root = migrationsFolder(BASIC);
+    await migratePostgres(pool, 'dpm', { migrationsRoot: root });
+    await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0000', 'dpm', 'abc')");
+    await expect(migratePostgres(pool, 'dpm', { migrationsRoot: root })).rejects.toMatchObject({ fullCode: 'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0000' });
+
+    await pool.query("DELETE FROM schema_migrations WHERE version IN ('dpm:0000', 'dpm:0001')");
+    await pool.query('DROP TABLE a');
+    await expect(migratePostgres(pool, 'dpm', { migrationsRoot: root })).rejects.toMatchObject({ fullCode: 'POSTGRES_MIGRATION_GAP:dpm:0001' });
+    expect(await tables()).toEqual(['b', 'c', 'schema_migrations']);
+    expect(await history()).toEqual(['dpm:0002']);
+  });
+
+  it('reports each applied file with its name and duration, in order', async () => {
+    const applied: unknown[] = [];
+    await migratePostgres(pool, 'dpm', { migrationsRoot: migrationsFolder(BASIC), progress: { applied: (file) => applied.push(file) } });
+    expect(applied).toEqual([
+      { namespace: 'dpm', version: '0001', fileName: '0001_tables.sql', durationMs: expect.any(Number) },
+      { namespace: 'dpm', version: '0002', fileName: '0002_more.sql', durationMs: expect.any(Number) },
+    ]);
   });
 
   it('recognises legacy un-prefixed history rows as applied', async () => {

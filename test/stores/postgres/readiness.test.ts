@@ -42,20 +42,30 @@ describe('verifyNamespace (real PostgreSQL)', () => {
       'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm',
       'CUTOVER_INVALID_INDEX:dpm',
     ]);
+    expect(checks.some((c) => c.notice)).toBe(false);
   });
 
   it('lists every pending file, not just the first', async () => {
     expect(await failed(v2)).toEqual(['CUTOVER_MIGRATION_MISSING:dpm:0002', 'CUTOVER_MIGRATION_MISSING:dpm:0003']);
   });
 
-  it('reports checksum drift, versions newer than the code, and invalid indexes', async () => {
+  it('passes versions newer than the code as notices (future), and fails a file missing below them (gap)', async () => {
     await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0007', 'dpm', 'x')");
+    const checks = await verifyNamespace({ namespace: 'dpm', pool }, v1);
+    expect(checks.filter((c) => !c.ok)).toEqual([]);
+    expect(checks.filter((c) => c.notice).map((c) => [c.code, c.ok])).toEqual([['POSTGRES_MIGRATION_FUTURE_VERSION:dpm:0007', true]]);
+    // v2 knows 0002 and 0003, below the database's 0007: applying them now would be out of order.
+    expect(await failed(v2)).toEqual(['POSTGRES_MIGRATION_GAP:dpm:0002', 'POSTGRES_MIGRATION_GAP:dpm:0003']);
+  });
+
+  it('reports checksum drift, versions the code cannot explain, and invalid indexes', async () => {
+    await pool.query("INSERT INTO schema_migrations (version, namespace, checksum) VALUES ('dpm:0000', 'dpm', 'x')");
     // An index PostgreSQL marks invalid, as an interrupted CREATE INDEX CONCURRENTLY leaves it.
     await pool.query('CREATE INDEX a_id_idx ON a (id)');
     await pool.query("UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'a_id_idx'::regclass");
     expect(await failed(edited)).toEqual([
       'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001',
-      'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0007',
+      'POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0000',
       'CUTOVER_INVALID_INDEX:dpm:a_id_idx',
     ]);
   });

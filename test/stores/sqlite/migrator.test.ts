@@ -21,10 +21,10 @@ describe('migrateSqlite (real SQLite files)', () => {
     const path = tempFile('store.db');
     const root = migrationsFolder(BASIC);
     const db = openSqliteDatabase(path);
-    expect(migrateSqlite(db, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: ['0001', '0002'], alreadyApplied: [] });
+    expect(migrateSqlite(db, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: ['0001', '0002'], alreadyApplied: [], future: [] });
     db.close();
     const reopened = openSqliteDatabase(path);
-    expect(migrateSqlite(reopened, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'] });
+    expect(migrateSqlite(reopened, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'], future: [] });
     expect(tableNames(reopened)).toEqual(['a', 'b', 'schema_migrations']);
     expect(reopened.prepare('SELECT version, namespace, length(checksum) AS len FROM schema_migrations ORDER BY version').all()).toEqual([
       { version: 'dpm:0001', namespace: 'dpm', len: 64 },
@@ -95,13 +95,15 @@ INSERT INTO notes VALUES ('semi;colon; inside');`,
     second.close();
   });
 
-  it('reports a version the code does not know and refuses to migrate', () => {
+  it('leaves a version above its newest file alone (future), and refuses an unknown one below it', () => {
     const db = openSqliteDatabase(':memory:');
     const root = migrationsFolder(BASIC);
     migrateSqlite(db, 'dpm', { migrationsRoot: root });
     db.prepare("INSERT INTO schema_migrations VALUES ('dpm:0003', 'dpm', 'abc', '2026-01-01T00:00:00.000Z')").run();
-    expect(verifySqliteMigrations(db, 'dpm', { migrationsRoot: root }).plan.unknown).toEqual(['0003']);
-    expect(() => migrateSqlite(db, 'dpm', { migrationsRoot: root })).toThrow(expect.objectContaining({ fullCode: 'SQLITE_MIGRATION_UNKNOWN_VERSION:dpm:0003' }));
+    expect(verifySqliteMigrations(db, 'dpm', { migrationsRoot: root }).plan).toMatchObject({ future: ['0003'], unknown: [] });
+    expect(migrateSqlite(db, 'dpm', { migrationsRoot: root })).toEqual({ namespace: 'dpm', applied: [], alreadyApplied: ['0001', '0002'], future: ['0003'] });
+    db.prepare("INSERT INTO schema_migrations VALUES ('dpm:0000', 'dpm', 'abc', '2026-01-01T00:00:00.000Z')").run();
+    expect(() => migrateSqlite(db, 'dpm', { migrationsRoot: root })).toThrow(expect.objectContaining({ fullCode: 'SQLITE_MIGRATION_UNKNOWN_VERSION:dpm:0000' }));
   });
 
   it('refuses a duplicated version before touching the database', () => {
