@@ -34,10 +34,15 @@ describe('PRODUCTION start refused by migration state', () => {
   });
 
   it('a pending migration: CUTOVER_MIGRATION_MISSING for that version', async () => {
-    await db.query("DELETE FROM schema_migrations WHERE version = 'dpm:0002'");
+    // The newest dpm version: deleting an older one would leave a gap, which has its own code.
+    const { rows } = await db.query<{ version: string }>(
+      "SELECT max(version) AS version FROM schema_migrations WHERE version LIKE 'dpm:%'",
+    );
+    const newest = rows[0]?.version ?? '';
+    await db.query('DELETE FROM schema_migrations WHERE version = $1', [newest]);
     const result = await runCli(['serve'], env);
     expect(result.code).toBe(78);
-    expect(codesOf(result.stderr)).toEqual(['CUTOVER_MIGRATION_MISSING:dpm:0002']);
+    expect(codesOf(result.stderr)).toEqual([`CUTOVER_MIGRATION_MISSING:${newest}`]);
   });
 
   it('an edited migration: POSTGRES_MIGRATION_CHECKSUM_MISMATCH for that version', async () => {
