@@ -136,7 +136,7 @@ describe('backoff of failing background loops', () => {
       warn: (fields: Record<string, unknown>, msg: string) => void lines.push(['warn', fields, msg]),
       debug: (fields: Record<string, unknown>, msg: string) => void lines.push(['debug', fields, msg]),
     };
-    const report = workerFailureReporter(logger, 'worker');
+    const report = workerFailureReporter(logger as never, 'worker');
     report(new ReasonError('DPM_SUPPORTABILITY_POSTGRES_TIMEOUT', 'canceling statement due to statement timeout'));
     report(new Error('a bug'));
     expect(lines.map(([level, fields]) => [level, fields['code'] ?? (fields['err'] as { message: string }).message])).toEqual([
@@ -181,7 +181,7 @@ describe.each(BACKENDS)('async proposal operations after a worker dies, on %s', 
   it('takes over a create whose worker died after writing the proposal, and completes it with that proposal', async () => {
     const { clock, lifecycle, dead, alive } = replicas();
     const portfolio = `pf_crash_${backend}`;
-    const accepted = await dead.submitCreate({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
+    const { response: accepted } = await dead.submitCreate({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
     const claimed = await dead.claim();
     expect(claimed?.operation_id).toBe(accepted['operation_id']);
     // The dead worker got as far as writing the proposal (what its run does first), then died.
@@ -205,7 +205,7 @@ describe.each(BACKENDS)('async proposal operations after a worker dies, on %s', 
     const { clock, lifecycle, dead, alive } = replicas();
     const created = await lifecycle.create({ body: createBody(readyRequest()) as never, idempotencyKey: `v-crash-${backend}`, correlationId: 'c' });
     const id = (created.response['proposal'] as Json)['proposal_id'] as string;
-    const accepted = await dead.submitVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, correlationId: `corr-v-${backend}` });
+    const { response: accepted } = await dead.submitVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, correlationId: `corr-v-${backend}` });
     const claimed = await dead.claim();
     expect(claimed).not.toBeNull();
     // The dead worker ran the version and died before recording the outcome.
