@@ -152,6 +152,12 @@ describe('the service while its PostgreSQL sessions are terminated under write l
     await expect.poll(() => readiness(service), { timeout: 20_000 }).toBe(200);
     expect((await write(service, 'proposal')).status).toBe(200);
     expectCalmProcess(service);
+    // Twelve rounds of kills are one outage notice per store, not one (or two) per kill.
+    const notices = service
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('PostgreSQL unavailable;') || line.includes('PostgreSQL available again'));
+    for (const store of ['DPM_SUPPORTABILITY', 'PROPOSAL']) expect(notices.filter((line) => line.includes(`"store":"${store}"`)).length).toBeLessThanOrEqual(2);
   });
 
   it('a table locked by another session past the lock timeout: 503 with the TIMEOUT code and Retry-After, promptly', async () => {

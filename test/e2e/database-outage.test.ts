@@ -11,8 +11,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conformanceVector } from '../support/conformance.ts';
-import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { runCli, startService, type RunningService, productionEnv } from '../support/service-process.ts';
+import { freshDatabase } from '../support/postgres.ts';
+import { productionEnv, runCli, startService, type RunningService, type TestEnv } from '../support/service-process.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
 
 const vector = conformanceVector('dpm', 'scenario_01_cash_inflow') as { request: unknown };
@@ -38,39 +38,57 @@ function linesSince(service: RunningService, offset: number): LogLine[] {
     .map((line) => JSON.parse(line) as LogLine);
 }
 
-describe('database outage while serving', () => {
-  let database: TestDatabase;
-  let proxy: TcpProxy;
-  let service: RunningService;
+interface ServiceBehindProxy {
+  readonly service: RunningService;
+  readonly proxy: TcpProxy;
+  simulate(key: string): Promise<Response>;
+  close(): Promise<void>;
+}
 
-  const simulate = (key: string): Promise<Response> =>
-    fetch(`${service.baseUrl}/rebalance/simulate`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': key },
-      body: JSON.stringify(vector.request),
-    });
+/** A migrated PRODUCTION service whose line to a fresh database runs through a proxy that can cut it. */
+async function serviceBehindProxy(extra: TestEnv): Promise<ServiceBehindProxy> {
+  const database = await freshDatabase();
+  const proxy = await startTcpProxy(database.dsn);
+  const env = productionEnv(proxy.url, { POSTGRES_CONNECT_TIMEOUT_MS: '1000', ...extra });
+  expect((await runCli(['migrate'], env)).code).toBe(0);
+  const service = await startService(env);
+  return {
+    service,
+    proxy,
+    simulate: (key) =>
+      fetch(`${service.baseUrl}/rebalance/simulate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': key },
+        body: JSON.stringify(vector.request),
+      }),
+    async close() {
+      await service.stop();
+      await proxy.close();
+      await database.drop();
+    },
+  };
+}
 
+/** One such service for the enclosing describe block. */
+function useServiceBehindProxy(extra: TestEnv): () => ServiceBehindProxy {
+  let behind: ServiceBehindProxy | undefined;
   beforeAll(async () => {
-    database = await freshDatabase();
-    proxy = await startTcpProxy(database.dsn);
-    const env = productionEnv(proxy.url, {
-      LOG_LEVEL: 'debug',
-      POSTGRES_CONNECT_TIMEOUT_MS: '1000',
-      STORE_OUTAGE_LOG_INTERVAL_MS: String(INTERVAL_MS),
-      PROPOSAL_ASYNC_POLL_MS: String(WORKER_POLL_MS),
-      STORE_RETRY_MAX_BACKOFF_MS: '400',
-    });
-    expect((await runCli(['migrate'], env)).code).toBe(0);
-    service = await startService(env);
+    behind = await serviceBehindProxy(extra);
   });
-
   afterAll(async () => {
-    await service.stop();
-    await proxy.close();
-    await database.drop();
+    await behind?.close();
   });
+  return () => {
+    if (!behind) throw new Error('the service did not start');
+    return behind;
+  };
+}
+
+describe('database outage while serving', () => {
+  const started = useServiceBehindProxy({});
 
   it('answers 503 with the store code and Retry-After while the database is gone, then recovers', async () => {
+    const { service, proxy, simulate } = started();
     const before = await simulate('outage-1');
     expect(before.status).toBe(200);
     const runId = ((await before.json()) as { rebalance_run_id: string }).rebalance_run_id;
@@ -93,7 +111,18 @@ describe('database outage while serving', () => {
     expect(service.output()).not.toContain('"level":50');
   });
 
+});
+
+describe('log lines while the database is gone', () => {
+  const started = useServiceBehindProxy({
+    LOG_LEVEL: 'debug',
+    STORE_OUTAGE_LOG_INTERVAL_MS: String(INTERVAL_MS),
+    PROPOSAL_ASYNC_POLL_MS: String(WORKER_POLL_MS),
+    STORE_RETRY_MAX_BACKOFF_MS: '400',
+  });
+
   it('one warning per store, a summary per interval, one info line when back; workers back off', async () => {
+    const { service, proxy, simulate } = started();
     const fresh = () => simulate(`log-${Math.random()}`);
     expect((await fresh()).status).toBe(200);
     const offset = service.output().length;

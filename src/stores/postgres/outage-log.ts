@@ -4,7 +4,9 @@
  *
  * - a store that becomes unavailable: one warning, then one summary warning per interval while it
  *   stays down (how many calls failed since the last line), then one info line when a call
- *   succeeds again (how long it was down, how many calls failed in all);
+ *   succeeds again (how long it was down, how many calls failed in all); a store that keeps
+ *   dropping out right after (sessions killed one after another) gets one summary per interval
+ *   for those short outages instead of a warning and an info line each;
  * - timeouts (statement, lock, query, transaction) and lost idle connections, which do not mean
  *   the database is down: the first one is logged at once, further ones within the interval are
  *   counted into one summary line at its end.
@@ -74,9 +76,31 @@ function sampledWarning(intervalMs: number, first: (reason: string) => void, sum
 
 function storeAvailability(store: StorePrefix, options: OutageLogOptions) {
   const { logger, intervalMs } = options;
-  const unavailableCode = `${store}_POSTGRES_UNAVAILABLE`;
+  const code = `${store}_POSTGRES_UNAVAILABLE`;
   const timeoutCode = `${store}_POSTGRES_TIMEOUT`;
-  let down: { since: number; failed: number; failedSinceLine: number; summary: NodeJS.Timeout } | undefined;
+  // The outage in progress, if any; `announced` once a line told the operator about it, so that
+  // its end gets the "available again" line too.
+  let down: { since: number; failed: number; announced: boolean } | undefined;
+  // Open while failures are recent: an outage that starts while it is open (the database
+  // flapping — sessions killed one after another, a failover in steps) is counted into the
+  // interval's summary instead of getting a warning and a recovery line of its own.
+  let window: NodeJS.Timeout | undefined;
+  let failedInWindow = 0;
+  let outagesInWindow = 0;
+
+  function tick(): void {
+    if (down) {
+      logger.warn({ store, code, failed_calls: failedInWindow, down_ms: Date.now() - down.since }, 'PostgreSQL still unavailable');
+      down.announced = true;
+    } else if (failedInWindow > 0) {
+      logger.warn({ store, code, outages: outagesInWindow, failed_calls: failedInWindow, interval_ms: intervalMs }, 'PostgreSQL briefly unavailable, again');
+    } else {
+      clearInterval(window);
+      window = undefined;
+    }
+    failedInWindow = 0;
+    outagesInWindow = 0;
+  }
 
   const timeouts = sampledWarning(
     intervalMs,
@@ -87,28 +111,32 @@ function storeAvailability(store: StorePrefix, options: OutageLogOptions) {
   return {
     succeeded() {
       if (!down) return;
-      clearInterval(down.summary);
-      logger.info({ store, down_ms: Date.now() - down.since, failed_calls: down.failed }, 'PostgreSQL available again');
+      if (down.announced) {
+        logger.info({ store, down_ms: Date.now() - down.since, failed_calls: down.failed }, 'PostgreSQL available again');
+        // Counted in this line; what fails from now on is news.
+        failedInWindow = 0;
+        outagesInWindow = 0;
+      }
       down = undefined;
     },
     unavailable(reason: string) {
-      if (down) {
-        down.failed += 1;
-        down.failedSinceLine += 1;
-        return;
+      if (!down) {
+        down = { since: Date.now(), failed: 0, announced: window === undefined };
+        outagesInWindow += 1;
+        if (down.announced) {
+          // This line reports the first failure; the summaries count the ones after it.
+          logger.warn({ store, code, reason }, 'PostgreSQL unavailable; calls answer 503 until it is back');
+          window = every(intervalMs, tick);
+          down.failed = 1;
+          return;
+        }
       }
-      logger.warn({ store, code: unavailableCode, reason }, 'PostgreSQL unavailable; calls answer 503 until it is back');
-      const since = Date.now();
-      const summary = every(intervalMs, () => {
-        if (!down) return;
-        logger.warn({ store, code: unavailableCode, failed_calls: down.failedSinceLine, down_ms: Date.now() - since }, 'PostgreSQL still unavailable');
-        down.failedSinceLine = 0;
-      });
-      down = { since, failed: 1, failedSinceLine: 0, summary };
+      down.failed += 1;
+      failedInWindow += 1;
     },
     timedOut: (reason: string) => timeouts.note(reason),
     close() {
-      if (down) clearInterval(down.summary);
+      clearInterval(window);
       timeouts.close();
     },
   };

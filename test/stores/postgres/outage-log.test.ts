@@ -48,6 +48,42 @@ describe('outage log (folds failures into a few lines)', () => {
     expect(lines).toHaveLength(5);
   });
 
+  it('a store that keeps dropping out (sessions killed one after another): one warning, one info line, then one summary per interval', () => {
+    const dpm = log.store('DPM_SUPPORTABILITY');
+    for (let kill = 0; kill < 12; kill += 1) {
+      dpm.unavailable('terminating connection due to administrator command');
+      dpm.unavailable('Connection terminated unexpectedly');
+      dpm.succeeded();
+    }
+    vi.advanceTimersByTime(10_000);
+    expect(lines.map((l) => [l.level, l.msg, l.fields['outages'], l.fields['failed_calls']])).toEqual([
+      ['warn', 'PostgreSQL unavailable; calls answer 503 until it is back', undefined, undefined],
+      ['info', 'PostgreSQL available again', undefined, 2],
+      ['warn', 'PostgreSQL briefly unavailable, again', 11, 22],
+    ]);
+    // A quiet interval closes the window: the next outage is news again.
+    vi.advanceTimersByTime(10_000);
+    dpm.unavailable('x');
+    expect(lines.at(-1)?.msg).toBe('PostgreSQL unavailable; calls answer 503 until it is back');
+  });
+
+  it('an outage that starts right after a flap and lasts is still reported down, and back', () => {
+    const dpm = log.store('DPM_SUPPORTABILITY');
+    dpm.unavailable('x');
+    dpm.succeeded();
+    dpm.unavailable('y');
+    vi.advanceTimersByTime(10_000);
+    vi.advanceTimersByTime(10_000);
+    dpm.succeeded();
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([
+      ['warn', 'PostgreSQL unavailable; calls answer 503 until it is back'],
+      ['info', 'PostgreSQL available again'],
+      ['warn', 'PostgreSQL still unavailable'],
+      ['warn', 'PostgreSQL still unavailable'],
+      ['info', 'PostgreSQL available again'],
+    ]);
+  });
+
   it('each store speaks for itself', () => {
     log.store('PROPOSAL').unavailable('x');
     log.store('DPM_SUPPORTABILITY').unavailable('x');
