@@ -75,6 +75,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     backend: settings.proposals.backend,
     check: () => proposalProbe?.check() ?? Promise.resolve({ ready: false }),
     settings: settings.proposalLifecycle,
+    maxBackoffMs: settings.resilience.retryMaxBackoffMs,
     logger,
   });
   const packResolution = {
@@ -125,7 +126,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   const background = startDpmOperationBackground({
     store: dpmStore,
     operations,
-    settings: { ...dpm.asyncOperations, purgeIntervalMs: dpm.retention.purgeIntervalMs },
+    settings: { ...dpm.asyncOperations, purgeIntervalMs: dpm.retention.purgeIntervalMs, maxBackoffMs: settings.resilience.retryMaxBackoffMs },
     logger,
   });
   retention.start();

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
-import { createOperationWorker, type OperationWorker } from '../services/operation-worker.ts';
+import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
 import { createProposalQueries } from '../services/proposal-queries.ts';
@@ -27,16 +27,18 @@ export function wireProposalLifecycle(options: {
   backend: ProposalStoreBackend;
   check: () => Promise<ProbeResult>;
   settings: ProposalLifecycleSettings;
+  /** STORE_RETRY_MAX_BACKOFF_MS: the worker's longest wait after consecutive failures. */
+  maxBackoffMs?: number;
   logger: Logger;
 }): ProposalLifecycleWiring {
   const { store, settings, logger } = options;
-  const onError = (error: unknown): void => logger.warn({ err: error }, 'Async proposal operation did not finish; it is retried once its lease lapses');
+  const onError = workerFailureReporter(logger, 'Async proposal operation (retried once its lease lapses)');
   let worker: OperationWorker | undefined;
   const lifecycle = createProposalLifecycleService({ store, config: settings });
   const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {
-    worker = createOperationWorker({ claim: operations.claim, run: operations.run, pollMs: settings.asyncPollMs, onError });
+    worker = createOperationWorker({ claim: operations.claim, run: operations.run, pollMs: settings.asyncPollMs, onError, ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }) });
   }
   return {
     routes: [

@@ -15,6 +15,7 @@ import { openPolicyPackCatalog } from '../stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 import { openProposalStore } from '../stores/proposals/open.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
+import { createOutageLog } from '../stores/postgres/outage-log.ts';
 import { PostgresPools } from '../stores/postgres/pools.ts';
 import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
 import type { StoreProbe } from './readiness.ts';
@@ -49,10 +50,8 @@ function warnAboutNotices(logger: Logger, checks: readonly Check[]): void {
 }
 
 export async function openStores(settings: Settings, logger: Logger): Promise<OpenStoresResult> {
-  const pools = new PostgresPools({
-    ...settings.postgres,
-    onIdleError: (message) => logger.warn({ reason: message }, 'PostgreSQL connection lost; the pool will reconnect'),
-  });
+  const outages = createOutageLog({ logger, intervalMs: settings.resilience.outageLogIntervalMs });
+  const pools = new PostgresPools({ ...settings.postgres, outages, onIdleError: (message) => outages.connectionLost(message) });
   // Closed again if a later store fails to open.
   const opened: { close(): Promise<void> }[] = [];
   try {

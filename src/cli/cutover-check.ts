@@ -12,7 +12,7 @@ import { evaluateGuardrails, GUARDRAIL_RULES } from '../config/profile.ts';
 import { REASON_CODES } from '../config/reason-codes.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
-import { PostgresPools, SERVICE_APPLICATION_NAME } from '../stores/postgres/pools.ts';
+import { PostgresPools } from '../stores/postgres/pools.ts';
 import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
 import { EX_FAILURE } from './exit-codes.ts';
 
@@ -59,7 +59,7 @@ export function cutoverTargets(settings: Settings): { namespace: Namespace; dsn:
 }
 
 async function databaseChecks(settings: Settings): Promise<Check[]> {
-  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${SERVICE_APPLICATION_NAME}:cutover-check` });
+  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${settings.postgres.applicationName}:cutover-check` });
   try {
     const perNamespace = await Promise.all(
       cutoverTargets(settings).map(({ namespace, dsn }) =>

@@ -15,7 +15,7 @@ import { NAMESPACES, type Namespace } from '../stores/migrations/namespaces.ts';
 import { assertMigratable } from '../stores/migrations/verdict.ts';
 import { isConnectionFailure } from '../stores/postgres/errors.ts';
 import { migratePostgres, verifyMigrations, type PostgresMigrateOptions } from '../stores/postgres/migrator.ts';
-import { PostgresPools, SERVICE_APPLICATION_NAME } from '../stores/postgres/pools.ts';
+import { PostgresPools } from '../stores/postgres/pools.ts';
 import { EX_CONFIG, EX_FAILURE } from './exit-codes.ts';
 import { migrateProgress } from './migrate-progress.ts';
 
@@ -95,7 +95,7 @@ async function apply(pool: pg.Pool, namespace: Namespace, options: PostgresMigra
 async function runAll(settings: Settings, targets: readonly Namespace[], options: MigrateOptions): Promise<NamespaceReport[]> {
   const readOnly = Boolean(options.status || options.dryRun);
   const reports = targets.map((namespace) => emptyReport(namespace, 'not_run'));
-  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${SERVICE_APPLICATION_NAME}:migrate` });
+  const pools = new PostgresPools({ ...settings.postgres, poolMax: 2, applicationName: `${settings.postgres.applicationName}:migrate` });
   const migrateOptions = {
     lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
     progress: migrateProgress(options.json ? 'json' : 'human', settings.http.logLevel),

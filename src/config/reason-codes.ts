@@ -216,6 +216,10 @@ const entries = {
     area: 'store',
     meaning: 'The DPM supportability store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
   },
+  DPM_SUPPORTABILITY_POSTGRES_TIMEOUT: {
+    area: 'store',
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the DPM supportability store outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
+  },
   PROPOSAL_POSTGRES_CONNECTION_FAILED: {
     area: 'store',
     meaning: 'The proposal store could not connect to PostgreSQL at startup (DSN redacted in the detail).',
@@ -224,6 +228,10 @@ const entries = {
     area: 'store',
     meaning: 'The proposal store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
   },
+  PROPOSAL_POSTGRES_TIMEOUT: {
+    area: 'store',
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the proposal store outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
+  },
   DPM_POLICY_PACK_POSTGRES_CONNECTION_FAILED: {
     area: 'store',
     meaning: 'The policy-pack catalog could not connect to PostgreSQL at startup (DSN redacted in the detail).',
@@ -231,6 +239,10 @@ const entries = {
   DPM_POLICY_PACK_POSTGRES_UNAVAILABLE: {
     area: 'store',
     meaning: 'The policy-pack catalog lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+  },
+  DPM_POLICY_PACK_POSTGRES_TIMEOUT: {
+    area: 'store',
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the policy-pack catalog outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
   },
   // (DPM supportability store codes)
   DPM_SUPPORTABILITY_INVALID_CURSOR: {

@@ -48,9 +48,16 @@ export interface Settings {
   readonly postgres: {
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
+    readonly lockTimeoutMs: number;
+    readonly idleInTransactionTimeoutMs: number;
+    readonly queryTimeoutMs: number;
+    readonly transactionTimeoutMs: number;
     readonly connectTimeoutMs: number;
+    readonly applicationName: string;
     readonly migrationLockTimeoutMs: number;
   };
+  /** How background loops and the outage log behave while a store is unavailable (docs/operations.md). */
+  readonly resilience: { readonly retryMaxBackoffMs: number; readonly outageLogIntervalMs: number };
   readonly dpm: {
     readonly backend: DpmStoreBackend;
     readonly postgresDsn: string;
@@ -140,17 +147,53 @@ export const VARIABLES = {
   poolMax: integerVariable({ name: 'POSTGRES_POOL_MAX', description: 'Connections per PostgreSQL pool (one pool per distinct DSN).', defaultValue: 10, min: 1, max: 1000 }),
   statementTimeoutMs: integerVariable({
     name: 'POSTGRES_STATEMENT_TIMEOUT_MS',
-    description: 'Server-side statement_timeout for service connections.',
+    description: 'Server-side statement_timeout of service connections: a longer statement is cancelled (503 <STORE>_POSTGRES_TIMEOUT).',
     defaultValue: 15_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  lockTimeoutMs: integerVariable({
+    name: 'POSTGRES_LOCK_TIMEOUT_MS',
+    description: 'Server-side lock_timeout: a statement waiting longer for a row or table lock is cancelled (503 <STORE>_POSTGRES_TIMEOUT).',
+    defaultValue: 5_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  idleInTransactionTimeoutMs: integerVariable({
+    name: 'POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+    description: 'Server-side idle_in_transaction_session_timeout: the server ends a session that sits in an open transaction this long, releasing its locks.',
+    defaultValue: 30_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  queryTimeoutMs: integerVariable({
+    name: 'POSTGRES_QUERY_TIMEOUT_MS',
+    description:
+      'Client-side limit on waiting for the answer to one query, for a server that stopped answering (frozen, partitioned); the connection is discarded (503 <STORE>_POSTGRES_TIMEOUT). Keep it above POSTGRES_STATEMENT_TIMEOUT_MS.',
+    defaultValue: 20_000,
+    min: 1,
+    max: 3_600_000,
+  }),
+  transactionTimeoutMs: integerVariable({
+    name: 'POSTGRES_TRANSACTION_TIMEOUT_MS',
+    description: 'Client-side limit on one whole transaction; past it the connection is discarded, which rolls the transaction back (503 <STORE>_POSTGRES_TIMEOUT).',
+    defaultValue: 30_000,
     min: 1,
     max: 3_600_000,
   }),
   connectTimeoutMs: integerVariable({
     name: 'POSTGRES_CONNECT_TIMEOUT_MS',
-    description: 'How long to wait for a new PostgreSQL connection.',
+    description:
+      'How long to wait for a PostgreSQL connection: a new one, or a free one from a full pool (503 <STORE>_POSTGRES_UNAVAILABLE). Also bounds a readiness probe.',
     defaultValue: 5_000,
     min: 1,
     max: 600_000,
+  }),
+  applicationName: textVariable({
+    name: 'POSTGRES_APPLICATION_NAME',
+    description: 'application_name of every service connection (pg_stat_activity); migration sessions add `:migrate`. An application_name in the DSN wins.',
+    defaultValue: 'dpm-rebalance-service',
+    allowed: 'text (at most 63 bytes are kept by PostgreSQL)',
   }),
   migrationLockTimeoutMs: integerVariable({
     name: 'POSTGRES_MIGRATION_LOCK_TIMEOUT_MS',
@@ -158,6 +201,20 @@ export const VARIABLES = {
     defaultValue: 60_000,
     min: 1,
     max: 3_600_000,
+  }),
+  retryMaxBackoffMs: integerVariable({
+    name: 'STORE_RETRY_MAX_BACKOFF_MS',
+    description: 'Longest wait between two attempts of a background loop (async workers) whose store calls fail; waits double from the poll interval up to this, with jitter.',
+    defaultValue: 30_000,
+    min: 10,
+    max: 3_600_000,
+  }),
+  outageLogIntervalMs: integerVariable({
+    name: 'STORE_OUTAGE_LOG_INTERVAL_MS',
+    description: 'While a store is unavailable (or its statements time out), one summary log line per interval instead of one per failure.',
+    defaultValue: 60_000,
+    min: 100,
+    max: 86_400_000,
   }),
   dpmBackend: enumVariable({
     name: 'DPM_SUPPORTABILITY_STORE_BACKEND',
@@ -463,9 +520,15 @@ export function loadSettings(env: Env = process.env): SettingsResult {
     postgres: {
       poolMax: v.poolMax,
       statementTimeoutMs: v.statementTimeoutMs,
+      lockTimeoutMs: v.lockTimeoutMs,
+      idleInTransactionTimeoutMs: v.idleInTransactionTimeoutMs,
+      queryTimeoutMs: v.queryTimeoutMs,
+      transactionTimeoutMs: v.transactionTimeoutMs,
       connectTimeoutMs: v.connectTimeoutMs,
+      applicationName: v.applicationName,
       migrationLockTimeoutMs: v.migrationLockTimeoutMs,
     },
+    resilience: { retryMaxBackoffMs: v.retryMaxBackoffMs, outageLogIntervalMs: v.outageLogIntervalMs },
     dpm: {
       backend: v.dpmBackend,
       postgresDsn: v.dpmDsn,

@@ -55,7 +55,7 @@ function validationErrors(error: FastifyError): FieldError[] {
   }));
 }
 
-/** Seconds a client should wait before retrying when a database is unavailable. */
+/** Seconds a client should wait before retrying when a database is unavailable or timed out. */
 export const RETRY_AFTER_SECONDS = 5;
 
 /**
@@ -63,7 +63,7 @@ export const RETRY_AFTER_SECONDS = 5;
  * outside these families is a bug and stays a 500.
  */
 export function statusForReason(code: ReasonCode): number | undefined {
-  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED')) return 503;
+  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED') || code.endsWith('_POSTGRES_TIMEOUT')) return 503;
   if (code.endsWith('_INVALID_CURSOR')) return 400;
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_CONFLICT')) return 409;
@@ -87,7 +87,8 @@ export function registerErrorHandling(app: FastifyInstance, onStoreUnavailable: 
       if (status !== undefined) {
         if (status === 503) {
           onStoreUnavailable(error.fullCode);
-          request.log.warn({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');
+          // The store's outage log warns once per outage (src/stores/postgres/outage-log.ts); per request it is detail.
+          request.log.debug({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');
           void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
         }
         void reply.code(status).send(errorBody(error.fullCode, redactSecrets(error.message)));

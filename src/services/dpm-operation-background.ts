@@ -7,11 +7,10 @@
  * over only abandoned ones: RUNNING operations whose executing process died.
  */
 import type { Logger } from 'pino';
-import { redactSecrets } from '../config/redact.ts';
 import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import type { AsyncOperation, DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import { newWorkerId, type DpmOperationService } from './dpm-operations.ts';
-import { createOperationWorker } from './operation-worker.ts';
+import { createOperationWorker, workerFailureReporter } from './operation-worker.ts';
 
 export interface DpmOperationBackgroundDeps {
   readonly store: Pick<DpmSupportabilityStore, 'claimRunnable'>;
@@ -21,8 +20,10 @@ export interface DpmOperationBackgroundDeps {
     readonly leaseMs: number;
     readonly workerPollMs: number;
     readonly purgeIntervalMs: number;
+    /** STORE_RETRY_MAX_BACKOFF_MS: the worker's longest wait after consecutive failures. */
+    readonly maxBackoffMs?: number;
   };
-  readonly logger: Pick<Logger, 'warn' | 'info'>;
+  readonly logger: Pick<Logger, 'warn' | 'info' | 'debug'>;
   readonly now?: () => Date;
 }
 
@@ -34,14 +35,15 @@ export interface DpmOperationBackground {
 export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): DpmOperationBackground {
   const now = deps.now ?? (() => new Date());
   const { settings, logger } = deps;
-  const reason = (error: unknown): string => redactSecrets(error instanceof Error ? error.message : String(error));
+  const purgeFailed = workerFailureReporter(logger, 'DPM async operation TTL purge (next tick retries)');
 
   const abandonedOnly = settings.executionMode === 'ACCEPT_ONLY';
   const worker = createOperationWorker<AsyncOperation>({
     claim: () => deps.store.claimRunnable({ workerId: newWorkerId(), now: now().toISOString(), leaseMs: settings.leaseMs, abandonedOnly }),
     run: (operation) => deps.operations.runClaimed(operation),
     pollMs: settings.workerPollMs,
-    onError: (error) => logger.warn({ reason: reason(error) }, 'DPM async worker: claim or run failed; retrying'),
+    ...(settings.maxBackoffMs === undefined ? {} : { maxBackoffMs: settings.maxBackoffMs }),
+    onError: workerFailureReporter(logger, 'DPM async worker: claim or run'),
   });
   worker.start();
 
@@ -56,7 +58,7 @@ export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): D
         (purged) => {
           if (purged > 0) logger.info({ purged }, 'DPM async operations purged after their TTL');
         },
-        (error: unknown) => logger.warn({ reason: reason(error) }, 'DPM async operation TTL purge failed; next tick retries'),
+        purgeFailed,
       )
       .finally(() => {
         purging = false;

@@ -16,9 +16,9 @@
  *   mid-flight.
  */
 import { randomBytes } from 'node:crypto';
-import { ReasonError } from '../config/reason-codes.ts';
 import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../domain/dpm/index.ts';
+import { isStoreOutage } from '../stores/postgres/errors.ts';
 import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, OperationStatus, Page } from '../stores/dpm-supportability/port.ts';
 import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
@@ -81,11 +81,6 @@ function failureOf(error: unknown): { code: string; message: string } {
   return { code: 'Error', message: String(error) };
 }
 
-/** A store outage is not the operation's fault: it stays RUNNING and is taken over once the lease runs out. */
-function isStoreOutage(error: unknown): boolean {
-  return error instanceof ReasonError && /_POSTGRES_(UNAVAILABLE|CONNECTION_FAILED)$/.test(error.code);
-}
-
 export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOperationService {
   const { store, settings } = deps;
   const now = deps.now ?? (() => new Date());
@@ -136,6 +131,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     } catch (error) {
       // Another worker holds the operation now; its outcome is the one that counts.
       if (leaseLost?.aborted) return;
+      // A store outage is not the operation's fault: it stays RUNNING and is taken over once the lease runs out.
       if (isStoreOutage(error)) throw error;
       if (await store.failOperation(id, workerId, { finished_at: now().toISOString(), error_json: failureOf(error) })) noted('FAILED');
     }

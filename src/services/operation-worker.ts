@@ -7,7 +7,15 @@
  *
  * `wake()` skips the wait (a replica that just accepted an operation starts it at once); work
  * accepted elsewhere, or left behind by a dead worker whose lease lapsed, is found by polling.
+ * After a failed claim or run the loop backs off: the waits double from `pollMs` up to
+ * `maxBackoffMs`, with jitter (backoff.ts), and return to `pollMs` after the next success — so a
+ * database outage costs a handful of attempts per replica, not one per poll interval.
  */
+import type { Logger } from 'pino';
+import { redactSecrets } from '../config/redact.ts';
+import { isStoreOutage } from '../stores/postgres/errors.ts';
+import { backoffDelay } from './backoff.ts';
+
 
 /** The state of an accepted operation nobody has started: what a submit stores with its request. */
 export const NOT_STARTED = {
@@ -26,7 +34,9 @@ export interface OperationWorkerOptions<T> {
   /** Runs a claimed operation to its end (success or recorded failure). */
   run(operation: T): Promise<void>;
   readonly pollMs: number;
-  /** A claim or run that threw; the loop goes on after the next wait. */
+  /** The longest wait after consecutive failures (STORE_RETRY_MAX_BACKOFF_MS); `pollMs` when unset. */
+  readonly maxBackoffMs?: number;
+  /** A claim or run that threw; the loop goes on after a backoff wait. */
   onError(error: unknown): void;
 }
 
@@ -44,15 +54,16 @@ export function createOperationWorker<T>(options: OperationWorkerOptions<T>): Op
   let interrupt: (() => void) | undefined;
   // A wake() that arrives while an operation runs must not be lost.
   let woken = false;
+  const backoff = { baseMs: options.pollMs, capMs: Math.max(options.pollMs, options.maxBackoffMs ?? options.pollMs) };
 
-  const pause = (): Promise<void> =>
+  const pause = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       if (woken || !running) {
         woken = false;
         resolve();
         return;
       }
-      const timer = setTimeout(done, options.pollMs);
+      const timer = setTimeout(done, ms);
       function done(): void {
         clearTimeout(timer);
         interrupt = undefined;
@@ -63,6 +74,7 @@ export function createOperationWorker<T>(options: OperationWorkerOptions<T>): Op
     });
 
   async function cycle(): Promise<void> {
+    let failures = 0;
     while (running) {
       let claimed = false;
       try {
@@ -71,12 +83,14 @@ export function createOperationWorker<T>(options: OperationWorkerOptions<T>): Op
           claimed = true;
           await options.run(operation);
         }
+        failures = 0;
       } catch (error) {
         claimed = false;
         options.onError(error);
+        failures += 1;
       }
       // Drain without waiting while work is there.
-      if (!claimed) await pause();
+      if (!claimed) await pause(failures === 0 ? options.pollMs : backoffDelay(failures - 1, backoff));
     }
   }
 
@@ -125,4 +139,20 @@ export async function withLeaseHeartbeat<R>(
   } finally {
     clearInterval(timer);
   }
+}
+
+/**
+ * How a background loop reports a failed attempt. A store outage is the outage log's to report
+ * (one warning per outage, src/stores/postgres/outage-log.ts), so here it is only detail; any
+ * other failure is a warning with its stack, once per attempt — and attempts back off.
+ */
+export function workerFailureReporter(logger: Pick<Logger, 'warn' | 'debug'>, what: string): (error: unknown) => void {
+  return (error) => {
+    if (isStoreOutage(error)) {
+      logger.debug({ code: (error as { fullCode?: string }).fullCode, reason: redactSecrets((error as Error).message) }, `${what}: store unavailable; retrying`);
+      return;
+    }
+    const err = error instanceof Error ? { message: redactSecrets(error.message), stack: error.stack && redactSecrets(error.stack) } : { message: String(error) };
+    logger.warn({ err }, `${what} failed; retrying`);
+  };
 }

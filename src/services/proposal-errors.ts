@@ -25,3 +25,6 @@ export const notFound = (code: ReasonCode, message: string): LifecycleRefusal =>
 export const conflict = (code: ReasonCode, message: string): LifecycleRefusal => new LifecycleRefusal('conflict', code, message);
 export const invalid = (code: ReasonCode, message: string, problems: readonly ValidationProblem[] = []): LifecycleRefusal =>
   new LifecycleRefusal('invalid', code, message, problems);
+
+/** The same Idempotency-Key came with another request (409); nothing was written. */
+export const idempotencyKeyConflict = (): LifecycleRefusal => conflict('IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');

@@ -27,7 +27,7 @@ import type {
   TransitionEvent,
   WorkflowEvent,
 } from '../stores/proposals/port.ts';
-import { conflict, invalid, notFound } from './proposal-errors.ts';
+import { conflict, idempotencyKeyConflict, invalid, notFound } from './proposal-errors.ts';
 import {
   buildVersion,
   checkSimulationFlag,
@@ -98,8 +98,6 @@ export interface LifecycleDeps {
   readonly now?: () => Date;
 }
 
-const keyConflict = () => conflict('IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
-
 function guardRefusal(failure: GuardFailure): Error {
   if (failure.outcome === 'not_found') return notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
   if (failure.outcome === 'state_conflict') {
@@ -135,7 +133,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       case 'existing':
         return replay(write.proposal, write.idempotency);
       case 'idempotency_conflict':
-        throw keyConflict();
+        throw idempotencyKeyConflict();
       default:
         throw guardRefusal(write);
     }
@@ -146,7 +144,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
     if (key === undefined) return undefined;
     const known = await store.getIdempotency(key);
     if (!known) return undefined;
-    if (known.request_hash !== requestHash) throw keyConflict();
+    if (known.request_hash !== requestHash) throw idempotencyKeyConflict();
     return replay(await existing(known.proposal_id), known);
   }
 

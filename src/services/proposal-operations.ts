@@ -3,9 +3,14 @@
  * the accepted request is stored with the operation before 202 is answered, and a worker loop in
  * any replica claims it under a lease, renews the lease while it runs, and completes it. If the
  * worker dies the lease lapses and another worker (or the restarted process) runs it again; the run
- * is idempotent — a create reuses the client's Idempotency-Key, a version claims the key
+ * is idempotent — it reuses the client's Idempotency-Key, or a version without one claims the key
  * `pop:<operation_id>` — so the proposal or version is written exactly once however often the
  * operation is run.
+ *
+ * Submissions are idempotent too, decided in the database: the Idempotency-Key (required for a
+ * create, optional for a version) is claimed with the operation, so concurrent submissions with
+ * one key make one operation, and every repeat answers the first one's 202 (`replayed`); the same
+ * key with another request is 409 IDEMPOTENCY_KEY_CONFLICT.
  *
  * A refusal (validation, flag, idempotency conflict, state) fails the operation with
  * `{code, message}`. A store outage leaves it RUNNING for the lease to lapse, so it is retried
@@ -17,15 +22,22 @@ import { randomBytes } from 'node:crypto';
 import { ReasonError, REASON_CODES } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
-import { LifecycleRefusal, notFound } from './proposal-errors.ts';
-import type { ProposalLifecycleService } from './proposal-lifecycle.ts';
-import { newId, simulateRequestOf, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
+import { idempotencyKeyConflict, LifecycleRefusal, notFound } from './proposal-errors.ts';
+import type { ProposalLifecycleService, WriteResult } from './proposal-lifecycle.ts';
+import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
 import { operationStatus, statusUrl } from './proposal-wire.ts';
 
 /** What is stored with an operation so any replica can run it. */
 type OperationRequest =
   | { readonly kind: 'CREATE_PROPOSAL'; readonly body: CreateProposalBody; readonly idempotency_key: string; readonly correlation_id: string }
-  | { readonly kind: 'CREATE_PROPOSAL_VERSION'; readonly body: CreateVersionBody; readonly proposal_id: string; readonly correlation_id: string };
+  | {
+      readonly kind: 'CREATE_PROPOSAL_VERSION';
+      readonly body: CreateVersionBody;
+      readonly proposal_id: string;
+      readonly correlation_id: string;
+      /** Absent from operations accepted without a key (and before versions took one). */
+      readonly idempotency_key?: string;
+    };
 
 export interface ProposalOperationsDeps {
   readonly store: ProposalStore;
@@ -40,8 +52,9 @@ export interface ProposalOperationsDeps {
 }
 
 export interface ProposalOperations {
-  submitCreate(command: { body: CreateProposalBody; idempotencyKey: string; correlationId: string }): Promise<Record<string, unknown>>;
-  submitVersion(command: { proposalId: string; body: CreateVersionBody; correlationId: string }): Promise<Record<string, unknown>>;
+  /** The 202 answer; `replayed` when the key was already taken by the same request. */
+  submitCreate(command: { body: CreateProposalBody; idempotencyKey: string; correlationId: string }): Promise<WriteResult>;
+  submitVersion(command: { proposalId: string; body: CreateVersionBody; idempotencyKey?: string | undefined; correlationId: string }): Promise<WriteResult>;
   get(operationId: string): Promise<Record<string, unknown>>;
   getByCorrelation(correlationId: string): Promise<Record<string, unknown>>;
   /** The worker loop's claim: the oldest runnable operation, leased to this process. */
@@ -63,9 +76,21 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
   const workerId = deps.workerId ?? defaultWorkerId();
   const onError = deps.onError ?? (() => undefined);
 
-  async function accept(request: OperationRequest, fields: { idempotency_key: string | null; proposal_id: string | null; created_by: string }) {
-    // Refuse what can never succeed now, rather than accept it and fail it later.
-    simulateRequestOf(request.body);
+  /** The 202 body: the operation as it was accepted, so a replay answers exactly what the first submission did. */
+  const acceptedBody = (operation: ProposalOperation): Record<string, unknown> => ({
+    operation_id: operation.operation_id,
+    operation_type: operation.operation_type,
+    status: NOT_STARTED.status,
+    correlation_id: operation.correlation_id,
+    created_at: operation.created_at,
+    status_url: statusUrl(operation.operation_id),
+  });
+
+  async function accept(
+    request: OperationRequest,
+    fields: { idempotency_key: string | null; proposal_id: string | null; created_by: string },
+    requestHash: string,
+  ): Promise<WriteResult> {
     const operation: ProposalOperation = {
       ...NOT_STARTED,
       operation_id: newId('pop'),
@@ -75,16 +100,11 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
       created_at: now().toISOString(),
       request_json: request,
     };
-    await store.createOperation(operation);
-    deps.onAccepted?.();
-    return {
-      operation_id: operation.operation_id,
-      operation_type: operation.operation_type,
-      status: operation.status,
-      correlation_id: operation.correlation_id,
-      created_at: operation.created_at,
-      status_url: statusUrl(operation.operation_id),
-    };
+    const key = fields.idempotency_key;
+    const submission = await store.createOperation(operation, key === null ? undefined : { key, request_hash: requestHash });
+    if (submission.outcome === 'idempotency_conflict') throw idempotencyKeyConflict();
+    if (submission.outcome === 'created') deps.onAccepted?.();
+    return { replayed: submission.outcome === 'existing', response: acceptedBody(submission.operation) };
   }
 
   function execute(op: ProposalOperation) {
@@ -95,21 +115,30 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     return lifecycle.createVersion({
       proposalId: request.proposal_id,
       body: request.body,
-      idempotencyKey: `pop:${op.operation_id}`,
+      idempotencyKey: request.idempotency_key ?? `pop:${op.operation_id}`,
       correlationId: request.correlation_id,
     });
   }
 
   return {
+    // Refuse what can never succeed now (an invalid simulate request), rather than accept it and fail it later.
     submitCreate: ({ body, idempotencyKey, correlationId }) =>
       accept(
         { kind: 'CREATE_PROPOSAL', body, idempotency_key: idempotencyKey, correlation_id: correlationId },
         { idempotency_key: idempotencyKey, proposal_id: null, created_by: body.created_by },
+        createRequestHash(body, simulateRequestOf(body)),
       ),
-    submitVersion: ({ proposalId, body, correlationId }) =>
+    submitVersion: ({ proposalId, body, idempotencyKey, correlationId }) =>
       accept(
-        { kind: 'CREATE_PROPOSAL_VERSION', body, proposal_id: proposalId, correlation_id: correlationId },
-        { idempotency_key: null, proposal_id: proposalId, created_by: body.created_by },
+        {
+          kind: 'CREATE_PROPOSAL_VERSION',
+          body,
+          proposal_id: proposalId,
+          correlation_id: correlationId,
+          ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
+        },
+        { idempotency_key: idempotencyKey ?? null, proposal_id: proposalId, created_by: body.created_by },
+        versionRequestHash(proposalId, body, simulateRequestOf(body)),
       ),
     get: async (operationId) => found(await store.getOperation(operationId)),
     getByCorrelation: async (correlationId) => found(await store.getOperationByCorrelation(correlationId)),

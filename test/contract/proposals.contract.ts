@@ -499,6 +499,44 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         expect(await store.getOperationByCorrelation('corr_none')).toBeNull();
       });
 
+      describe('submitted with an idempotency key', () => {
+        const operationRows = async () => Number((await handle.executor.query('SELECT COUNT(*) AS n FROM proposal_async_operations'))[0]?.['n']);
+        const claim = (request_hash = 'sha256:req_1') => ({ key: 'async-1', request_hash });
+
+        it('a new key stores the operation; the same key with the same request returns it, with another request is a conflict; neither writes', async () => {
+          expect(await store.createOperation(operation('pop_1', { idempotency_key: 'async-1' }), claim())).toEqual({
+            outcome: 'created',
+            operation: operation('pop_1', { idempotency_key: 'async-1' }),
+          });
+          const stored = operation('pop_1', { idempotency_key: 'async-1' });
+          expect(await store.createOperation(operation('pop_2', { idempotency_key: 'async-1', created_at: at(9), correlation_id: 'corr_2' }), claim())).toEqual({
+            outcome: 'existing',
+            operation: stored,
+          });
+          expect(await store.createOperation(operation('pop_3', { idempotency_key: 'async-1' }), claim('sha256:other'))).toEqual({
+            outcome: 'idempotency_conflict',
+            code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT',
+            operation: stored,
+          });
+          expect(await store.getOperation('pop_2')).toBeNull();
+          expect(await operationRows()).toBe(1);
+          // Without a key every submission is its own operation.
+          expect((await store.createOperation(operation('pop_4', { idempotency_key: null }))).outcome).toBe('created');
+          expect(await operationRows()).toBe(2);
+        });
+
+        it('24 concurrent submissions with one key store exactly one operation, and every caller receives it', async () => {
+          const outcomes = await Promise.all(
+            Array.from({ length: 24 }, (_, i) => store.createOperation(operation(`pop_race_${i}`, { idempotency_key: 'async-1', correlation_id: `corr_${i}` }), claim())),
+          );
+          expect(outcomes.filter((o) => o.outcome === 'created')).toHaveLength(1);
+          expect(outcomes.filter((o) => o.outcome === 'existing')).toHaveLength(23);
+          const winner = outcomes.find((o) => o.outcome === 'created')?.operation;
+          expect(outcomes.map((o) => o.operation)).toEqual(Array.from({ length: 24 }, () => winner));
+          expect(await operationRows()).toBe(1);
+        });
+      });
+
       it('one of 8 concurrent worker-loop claimers gets an operation; only the lease holder completes it', async () => {
         await store.createOperation(operation('pop_1'));
         const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimRunnable({ workerId: `w${i}`, now: at(1), leaseMs: 30_000 })));

@@ -3,8 +3,10 @@
  * an operation whose worker died (before or after writing its proposal) is finished by another
  * worker once the lease lapses, exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOperationWorker, withLeaseHeartbeat } from '../../src/services/operation-worker.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ReasonError } from '../../src/config/reason-codes.ts';
+import { backoffDelay } from '../../src/services/backoff.ts';
+import { createOperationWorker, withLeaseHeartbeat, workerFailureReporter } from '../../src/services/operation-worker.ts';
 import { createProposalLifecycleService } from '../../src/services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../../src/services/proposal-operations.ts';
 import { BACKENDS, createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type Json, type OpenedBackend } from '../http/proposal-lifecycle.support.ts';
@@ -85,6 +87,66 @@ describe('createOperationWorker', () => {
   });
 });
 
+describe('backoff of failing background loops', () => {
+  it('waits between half and all of min(cap, base·2ⁿ), so replicas spread out and a long outage costs one attempt per cap', () => {
+    const backoff = { baseMs: 100, capMs: 1_000 };
+    expect([0, 1, 2, 3, 4, 10, 80].map((n) => backoffDelay(n, backoff, () => 0))).toEqual([50, 100, 200, 400, 500, 500, 500]);
+    expect([0, 1, 2, 3, 4, 10, 80].map((n) => backoffDelay(n, backoff, () => 1))).toEqual([100, 200, 400, 800, 1_000, 1_000, 1_000]);
+  });
+
+  it('a loop whose store is down backs off up to the cap, and polls at its interval again after a success', async () => {
+    vi.useFakeTimers();
+    try {
+      let down = true;
+      const attempts: number[] = [];
+      const worker = createOperationWorker<string>({
+        claim: async () => {
+          attempts.push(Date.now());
+          if (down) throw new ReasonError('PROPOSAL_POSTGRES_UNAVAILABLE', 'connect ECONNREFUSED');
+          return null;
+        },
+        run: async () => {},
+        pollMs: 100,
+        maxBackoffMs: 1_000,
+        onError: () => {},
+      });
+      worker.start();
+      await vi.advanceTimersByTimeAsync(10_000);
+      // Without backoff: 100 attempts. With it: four growing waits, then at least 500 ms each.
+      expect(attempts.length).toBeGreaterThanOrEqual(10);
+      expect(attempts.length).toBeLessThanOrEqual(25);
+      const gaps = attempts.slice(1).map((at, i) => at - attempts[i]!);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(1_000);
+      expect(gaps.slice(4).every((gap) => gap >= 500)).toBe(true);
+
+      down = false;
+      await vi.advanceTimersByTimeAsync(1_000);
+      const recovered = attempts.length;
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(attempts.length - recovered).toBe(10);
+      await worker.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('reports a store outage as detail (the outage log warns once) and any other failure as a warning with its stack', () => {
+    const lines: [string, Record<string, unknown>, string][] = [];
+    const logger = {
+      warn: (fields: Record<string, unknown>, msg: string) => void lines.push(['warn', fields, msg]),
+      debug: (fields: Record<string, unknown>, msg: string) => void lines.push(['debug', fields, msg]),
+    };
+    const report = workerFailureReporter(logger as never, 'worker');
+    report(new ReasonError('DPM_SUPPORTABILITY_POSTGRES_TIMEOUT', 'canceling statement due to statement timeout'));
+    report(new Error('a bug'));
+    expect(lines.map(([level, fields]) => [level, fields['code'] ?? (fields['err'] as { message: string }).message])).toEqual([
+      ['debug', 'DPM_SUPPORTABILITY_POSTGRES_TIMEOUT'],
+      ['warn', 'a bug'],
+    ]);
+    expect((lines[1]![1]['err'] as { stack: string }).stack).toContain('operation-worker.test.ts');
+  });
+});
+
 async function waitFor(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
@@ -119,7 +181,7 @@ describe.each(BACKENDS)('async proposal operations after a worker dies, on %s', 
   it('takes over a create whose worker died after writing the proposal, and completes it with that proposal', async () => {
     const { clock, lifecycle, dead, alive } = replicas();
     const portfolio = `pf_crash_${backend}`;
-    const accepted = await dead.submitCreate({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
+    const { response: accepted } = await dead.submitCreate({ body: createBody(readyRequest(portfolio)) as never, idempotencyKey: `crash-${backend}`, correlationId: `corr-crash-${backend}` });
     const claimed = await dead.claim();
     expect(claimed?.operation_id).toBe(accepted['operation_id']);
     // The dead worker got as far as writing the proposal (what its run does first), then died.
@@ -143,7 +205,7 @@ describe.each(BACKENDS)('async proposal operations after a worker dies, on %s', 
     const { clock, lifecycle, dead, alive } = replicas();
     const created = await lifecycle.create({ body: createBody(readyRequest()) as never, idempotencyKey: `v-crash-${backend}`, correlationId: 'c' });
     const id = (created.response['proposal'] as Json)['proposal_id'] as string;
-    const accepted = await dead.submitVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, correlationId: `corr-v-${backend}` });
+    const { response: accepted } = await dead.submitVersion({ proposalId: id, body: { created_by: 'advisor_1', simulate_request: readyRequest() }, correlationId: `corr-v-${backend}` });
     const claimed = await dead.claim();
     expect(claimed).not.toBeNull();
     // The dead worker ran the version and died before recording the outcome.

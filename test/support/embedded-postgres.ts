@@ -12,7 +12,7 @@
  * - the wrapper's exit hooks call `process.exit(0)`, which would turn a failed test run green.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -24,9 +24,36 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** A private server a test may take down, bring back and freeze, without disturbing the shared one. */
+export interface ControllablePostgres extends RunningPostgres {
+  /** A fast shutdown (SIGINT to the postmaster, what `pg_ctl stop -m fast` does); the data stays. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port and data. */
+  resume(): Promise<void>;
+  /** The postmaster and every process it started (backends, background workers). */
+  processIds(): number[];
+}
+
 const STARTUP_LIMIT_MS = 120_000;
 const SHUTDOWN_LIMIT_MS = 30_000;
 const PASSWORD = 'postgres';
+
+/** Direct children of `parent`, from /proc (Linux, where the tests run). */
+function childrenOf(parent: number): number[] {
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // `pid (comm) state ppid …`; comm may hold spaces, so read after its closing parenthesis.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) children.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return children;
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -136,7 +163,7 @@ function stopServer(server: ChildProcess): Promise<void> {
   });
 }
 
-export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<RunningPostgres> {
+export async function startEmbeddedPostgres(options: { durable?: boolean } = {}): Promise<ControllablePostgres> {
   const runAs = postgresUser();
   // The server's user must reach every folder on the way to its data, binaries and socket.
   const parent = mkdtempSync(join(tmpdir(), 'dpm-pg-'));
@@ -161,33 +188,43 @@ export async function startEmbeddedPostgres(options: { durable?: boolean } = {})
     const port = await freePort();
     // Tests trade durability for speed; benchmarks keep PostgreSQL's real commit path.
     const speed = options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
-    const server = spawn(
-      join(binaries, 'bin', 'postgres'),
-      ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${data}`, '-c', 'max_connections=300', ...speed],
-      { ...runAs, env: { LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let output = '';
-    const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-20_000));
-    server.stdout?.on('data', keep);
-    server.stderr?.on('data', keep);
-    // Whatever ends this process (a crash, a kill by the test runner) must not leave the server behind.
-    const killOnExit = (): void => void server.kill('SIGKILL');
-    process.once('exit', killOnExit);
-
     const adminUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`;
-    try {
-      await waitUntilAccepting(server, adminUrl, () => output);
-    } catch (error) {
-      await stopServer(server);
-      process.off('exit', killOnExit);
-      throw error;
-    }
+    const launch = async (): Promise<ChildProcess> => {
+      const server = spawn(
+        join(binaries, 'bin', 'postgres'),
+        ['-D', data, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${data}`, '-c', 'max_connections=300', ...speed],
+        { ...runAs, env: { LC_ALL: 'C', LANG: 'C' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let output = '';
+      const keep = (chunk: Buffer): void => void (output = (output + chunk.toString()).slice(-20_000));
+      server.stdout?.on('data', keep);
+      server.stderr?.on('data', keep);
+      // Whatever ends this process (a crash, a kill by the test runner) must not leave the server behind.
+      const killOnExit = (): void => void server.kill('SIGKILL');
+      process.once('exit', killOnExit);
+      server.once('exit', () => process.off('exit', killOnExit));
+      try {
+        await waitUntilAccepting(server, adminUrl, () => output);
+      } catch (error) {
+        await stopServer(server);
+        throw error;
+      }
+      return server;
+    };
+    let server = await launch();
     return {
       adminUrl,
       async stop() {
         await stopServer(server);
-        process.off('exit', killOnExit);
         rmSync(parent, { recursive: true, force: true });
+      },
+      halt: () => stopServer(server),
+      async resume() {
+        server = await launch();
+      },
+      processIds() {
+        const postmaster = server.pid as number;
+        return [postmaster, ...childrenOf(postmaster)];
       },
     };
   } catch (error) {

@@ -103,16 +103,20 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: asyncOnly,
         schema: {
           tags: [PROPOSAL_TAG],
-          summary: 'Accept a proposal create; it runs in the background (202, poll status_url).',
+          summary:
+            'Accept a proposal create; it runs in the background (202, poll status_url). Idempotency-Key required: a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
           headers: idempotencyHeaders,
           body: CreateProposalBodySchema,
-          response: { 202: AcceptedResponseSchema, ...errorResponses({ 404: ASYNC_404, 422: 'VALIDATION_ERROR (incl. headers.idempotency-key)', 503: UNAVAILABLE }) },
+          response: {
+            202: AcceptedResponseSchema,
+            ...errorResponses({ 404: ASYNC_404, 409: 'IDEMPOTENCY_KEY_CONFLICT', 422: 'VALIDATION_ERROR (incl. headers.idempotency-key)', 503: UNAVAILABLE }),
+          },
         },
       },
       async (request, reply) => {
         const idempotencyKey = requiredIdempotencyKey(request);
         const accepted = await operations.submitCreate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
-        return reply.code(202).send(accepted);
+        return reply.code(202).send(written(reply, accepted));
       },
     );
 
@@ -211,15 +215,22 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: asyncOnly,
         schema: {
           tags: [PROPOSAL_TAG],
-          summary: 'Accept a new version; it runs in the background (202).',
+          summary:
+            'Accept a new version; it runs in the background (202). With an Idempotency-Key a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
+          headers: idempotencyHeaders,
           params: ProposalIdParams,
           body: CreateVersionBodySchema,
-          response: { 202: AcceptedResponseSchema, ...errorResponses({ 404: ASYNC_404, 422: 'VALIDATION_ERROR', 503: UNAVAILABLE }) },
+          response: { 202: AcceptedResponseSchema, ...errorResponses({ 404: ASYNC_404, 409: 'IDEMPOTENCY_KEY_CONFLICT', 422: 'VALIDATION_ERROR', 503: UNAVAILABLE }) },
         },
       },
       async (request, reply) => {
-        const accepted = await operations.submitVersion({ proposalId: request.params.proposal_id, body: request.body, correlationId: request.correlationId });
-        return reply.code(202).send(accepted);
+        const accepted = await operations.submitVersion({
+          proposalId: request.params.proposal_id,
+          body: request.body,
+          idempotencyKey: headerValue(request, 'idempotency-key'),
+          correlationId: request.correlationId,
+        });
+        return reply.code(202).send(written(reply, accepted));
       },
     );
 

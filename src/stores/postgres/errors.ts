@@ -1,12 +1,13 @@
 /**
  * Maps node-postgres failures to stable reason codes. "Unavailable" means the server cannot be
- * reached or went away, which a caller should retry later (HTTP 503 + Retry-After); anything
- * else is a real error of the query.
+ * reached or went away; "timeout" means a statement, lock wait, query or transaction outlasted
+ * its limit. A caller should retry both later (HTTP 503 + Retry-After); anything else is a real
+ * error of the query.
  */
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactDsn, redactSecrets } from '../../config/redact.ts';
 
-/** The store names of the reason codes (`<STORE>_POSTGRES_CONNECTION_FAILED`, `<STORE>_POSTGRES_UNAVAILABLE`). */
+/** The store names of the reason codes (`<STORE>_POSTGRES_CONNECTION_FAILED`, `_UNAVAILABLE`, `_TIMEOUT`). */
 export type StorePrefix = 'DPM_SUPPORTABILITY' | 'PROPOSAL' | 'DPM_POLICY_PACK';
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -16,6 +17,18 @@ const SERVER_CODES = /^(08...|57P0[1-3]|53300)$/;
 const CLIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i;
 // 28: bad credentials; 3D000: the database does not exist. Not outages, but still "cannot connect".
 const SETUP_CODES = /^(28...|3D000)$/;
+// 57014: statement cancelled (statement_timeout); 55P03: lock not available (lock_timeout).
+const TIMEOUT_CODES = new Set(['57014', '55P03']);
+// node-postgres's own query_timeout.
+const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
+
+/** A limit this service enforces on its side of the connection (a whole transaction). */
+export class ClientTimeoutError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ClientTimeoutError';
+  }
+}
 
 function sqlState(error: Error): string | undefined {
   const code = (error as { code?: unknown }).code;
@@ -38,6 +51,32 @@ export function isConnectionFailure(error: unknown): boolean {
   return code !== undefined && SETUP_CODES.test(code);
 }
 
+/** A statement, lock wait, query or transaction outlasted its limit: the database may be fine, but busy or frozen. */
+export function isTimeout(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof ClientTimeoutError || CLIENT_TIMEOUT_MESSAGE.test(error.message)) return true;
+  const code = sqlState(error);
+  return code !== undefined && TIMEOUT_CODES.has(code);
+}
+
+/**
+ * The session cannot be trusted any more — it is gone, or a query on it never got its answer —
+ * so it must be discarded rather than rolled back and reused (closing it rolls back on the server).
+ */
+export function isSessionLost(error: unknown): boolean {
+  // A store call's failure may already carry its reason code; the driver's error is its cause.
+  const driverError = error instanceof ReasonError ? error.cause : error;
+  if (!(driverError instanceof Error)) return false;
+  return isUnavailable(driverError) || driverError instanceof ClientTimeoutError || CLIENT_TIMEOUT_MESSAGE.test(driverError.message);
+}
+
+const OUTAGE_CODE = /_POSTGRES_(UNAVAILABLE|CONNECTION_FAILED|TIMEOUT)$/;
+
+/** A store call failed because of its database, not because of the caller's data: retry it later. */
+export function isStoreOutage(error: unknown): boolean {
+  return error instanceof ReasonError && OUTAGE_CODE.test(error.code);
+}
+
 function messageOf(error: unknown): string {
   return redactSecrets(error instanceof Error ? error.message || error.constructor.name : String(error));
 }
@@ -51,4 +90,9 @@ export function connectionFailed(store: StorePrefix, error: unknown, dsn?: strin
 /** A run-time loss of the database for one store. */
 export function unavailable(store: StorePrefix, error: unknown): ReasonError {
   return new ReasonError(`${store}_POSTGRES_UNAVAILABLE`, messageOf(error), { cause: error });
+}
+
+/** A run-time statement, lock, query or transaction timeout of one store. */
+export function timedOut(store: StorePrefix, error: unknown): ReasonError {
+  return new ReasonError(`${store}_POSTGRES_TIMEOUT`, messageOf(error), { cause: error });
 }

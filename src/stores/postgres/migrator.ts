@@ -21,6 +21,7 @@ import { planMigrations, type MigrationReport, type MigrationStatus } from '../m
 import type { MigrationProgress } from '../migrations/progress.ts';
 import { assertMigratable } from '../migrations/verdict.ts';
 import { ensureHistoryTable, historyTableExists, readHistory, recordApplied } from './migration-history.ts';
+import { withDedicatedSession } from './clients.ts';
 import { withMigrationLock } from './migration-lock.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -60,10 +61,10 @@ async function applyFile(client: pg.ClientBase, file: MigrationFile): Promise<vo
 export async function migratePostgres(pool: pg.Pool, namespace: Namespace, options: PostgresMigrateOptions = {}): Promise<MigrationReport> {
   // Files first: a broken folder is reported without touching the database.
   const files = loadMigrationFiles(options.migrationsRoot ?? POSTGRES_MIGRATIONS_ROOT, namespace, 'POSTGRES');
-  // One session for the whole run: the advisory lock belongs to it.
-  const client = await pool.connect();
-  try {
-    // DDL on a big table may outlast the pool's per-query limit; the session is discarded below.
+  // One session of its own for the whole run: the advisory lock belongs to it, and it is closed
+  // afterwards (not pooled), so no session setting leaks and a lock whose unlock failed dies with it.
+  return withDedicatedSession(pool, 'migrate', async (client) => {
+    // DDL on a big table may outlast a role's or database's default statement_timeout.
     await client.query('SET statement_timeout = 0');
     const { progress } = options;
     return await withMigrationLock(client, namespace, { timeoutMs: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, progress }, async () => {
@@ -77,10 +78,7 @@ export async function migratePostgres(pool: pg.Pool, namespace: Namespace, optio
       }
       return { namespace, applied: plan.pending.map((f) => f.version), alreadyApplied: plan.applied, future: plan.future };
     });
-  } finally {
-    // Destroyed, not pooled: no session setting leaks, and a lock whose unlock failed dies with it.
-    client.release(true);
-  }
+  });
 }
 
 /**

@@ -1,51 +1,75 @@
 /**
  * One pg Pool per distinct DSN: stores that share a database share its connections, and
  * closing the registry closes every pool exactly once.
+ *
+ * Every wait on the database is bounded (docs/operations.md): the server cancels a statement
+ * or a lock wait past its limit (statement_timeout, lock_timeout) and ends a session left idle
+ * inside a transaction (idle_in_transaction_session_timeout); the client gives up on a query
+ * whose answer never comes (query_timeout — a frozen or partitioned server), on a connection it
+ * cannot open or borrow from a full pool (connectionTimeoutMillis), and on a transaction past
+ * its limit (clients.ts). TCP keep-alive finds connections whose peer vanished without a word.
  */
 import pg from 'pg';
 import { redactSecrets } from '../../config/redact.ts';
-
-/** How the service's sessions name themselves in pg_stat_activity (so lock holders are identifiable). */
-export const SERVICE_APPLICATION_NAME = 'dpm-rebalance-service';
+import { SILENT_AVAILABILITY, type OutageLog, type StoreAvailability } from './outage-log.ts';
+import type { StorePrefix } from './errors.ts';
 
 export interface PoolOptions {
   readonly poolMax: number;
   readonly statementTimeoutMs: number;
   readonly connectTimeoutMs: number;
+  readonly lockTimeoutMs?: number;
+  readonly idleInTransactionTimeoutMs?: number;
+  readonly queryTimeoutMs?: number;
+  readonly transactionTimeoutMs?: number;
   /**
-   * `application_name` of every session, default SERVICE_APPLICATION_NAME; the CLI adds its
-   * command (`…:migrate`). Sent as libpq's fallback, so a DSN's or PGAPPNAME's own name wins.
+   * `application_name` of every session (POSTGRES_APPLICATION_NAME), so operators can find them in
+   * pg_stat_activity; the CLI adds its command (`…:migrate`). Sent as libpq's fallback, so a DSN's
+   * own name wins.
    */
   readonly applicationName?: string;
   /** Called when an idle client errors (e.g. the server restarted); without a listener pg crashes the process. */
   readonly onIdleError?: (message: string) => void;
+  /** Hears how each store's calls fare, so an outage is logged calmly (outage-log.ts). */
+  readonly outages?: OutageLog;
 }
 
 export class PostgresPools {
   readonly #pools = new Map<string, pg.Pool>();
 
-  constructor(private readonly options: PoolOptions) {}
+  constructor(readonly options: PoolOptions) {}
 
   pool(dsn: string): pg.Pool {
     let pool = this.#pools.get(dsn);
     if (!pool) {
+      const o = this.options;
       pool = new pg.Pool({
         connectionString: dsn,
-        max: this.options.poolMax,
-        connectionTimeoutMillis: this.options.connectTimeoutMs,
-        statement_timeout: this.options.statementTimeoutMs,
+        max: o.poolMax,
+        connectionTimeoutMillis: o.connectTimeoutMs,
+        statement_timeout: o.statementTimeoutMs,
+        ...(o.lockTimeoutMs === undefined ? {} : { lock_timeout: o.lockTimeoutMs }),
+        ...(o.idleInTransactionTimeoutMs === undefined ? {} : { idle_in_transaction_session_timeout: o.idleInTransactionTimeoutMs }),
+        ...(o.queryTimeoutMs === undefined ? {} : { query_timeout: o.queryTimeoutMs }),
+        keepAlive: true,
         idleTimeoutMillis: 30_000,
-        fallback_application_name: this.options.applicationName ?? SERVICE_APPLICATION_NAME,
+        ...(o.applicationName === undefined ? {} : { fallback_application_name: o.applicationName }),
       });
-      pool.on('error', (error) => this.options.onIdleError?.(redactSecrets(error.message)));
+      pool.on('error', (error) => o.onIdleError?.(redactSecrets(error.message)));
       this.#pools.set(dsn, pool);
     }
     return pool;
+  }
+
+  /** Where a store reports the outcome of its calls. */
+  availability(store: StorePrefix): StoreAvailability {
+    return this.options.outages?.store(store) ?? SILENT_AVAILABILITY;
   }
 
   async closeAll(): Promise<void> {
     const pools = [...this.#pools.values()];
     this.#pools.clear();
     await Promise.all(pools.map((pool) => pool.end()));
+    this.options.outages?.close();
   }
 }

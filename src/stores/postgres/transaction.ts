@@ -1,9 +1,12 @@
 /**
  * BEGIN … COMMIT around a unit of work, ROLLBACK when it throws; the work's own error is the
- * one the caller sees. A ROLLBACK fails only on a dead connection, and pg-pool discards such a
- * client on release (it is no longer queryable), so no borrower inherits a broken session.
+ * one the caller sees. A session that was lost (or whose query never got its answer) is not
+ * rolled back but discarded by whoever holds it — closing it ends the transaction on the
+ * server — so a dead or frozen connection costs no second wait and no borrower inherits it.
  */
 import type pg from 'pg';
+import { withPooledClient, type HoldOptions } from './clients.ts';
+import { isSessionLost } from './errors.ts';
 
 /** Runs `work` in a transaction on a client the caller already holds (e.g. the migrator's locked session). */
 export async function inTransaction<C extends pg.ClientBase, T>(client: C, work: (client: C) => Promise<T>): Promise<T> {
@@ -12,7 +15,7 @@ export async function inTransaction<C extends pg.ClientBase, T>(client: C, work:
   try {
     result = await work(client);
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    if (!isSessionLost(error)) await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
   // A failing COMMIT has already ended the transaction (PostgreSQL rolls it back).
@@ -20,12 +23,7 @@ export async function inTransaction<C extends pg.ClientBase, T>(client: C, work:
   return result;
 }
 
-/** Borrows a client from the pool for one transaction and gives it back afterwards. */
-export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    return await inTransaction(client, work);
-  } finally {
-    client.release();
-  }
+/** Borrows a guarded client from the pool for one transaction and gives it back (or discards it) afterwards. */
+export function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>, options: HoldOptions = {}): Promise<T> {
+  return withPooledClient(pool, (client) => inTransaction(client, work), options);
 }

@@ -125,6 +125,23 @@ export type IdempotentWrite =
   | { readonly outcome: 'existing'; readonly proposal: ProposalRecord; readonly idempotency: IdempotencyRecord }
   | { readonly outcome: 'idempotency_conflict'; readonly code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT'; readonly idempotency: IdempotencyRecord };
 
+/** The Idempotency-Key of an async submission and the canonical hash of the request it came with. */
+export interface OperationIdempotency {
+  readonly key: string;
+  readonly request_hash: string;
+}
+
+/**
+ * What `createOperation` decided. Without a key, or with a new one, the operation is stored
+ * (`created`). With a key already taken — a retry, or a submission racing the first one on any
+ * replica — nothing is written and the key's operation comes back: `existing` for the same request
+ * hash, `idempotency_conflict` for another.
+ */
+export type OperationSubmission =
+  | { readonly outcome: 'created'; readonly operation: ProposalOperation }
+  | { readonly outcome: 'existing'; readonly operation: ProposalOperation }
+  | { readonly outcome: 'idempotency_conflict'; readonly code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT'; readonly operation: ProposalOperation };
+
 /** The advisory endpoints whose responses are idempotent; a key is scoped to one of them. */
 export type SimulationEndpoint = 'SIMULATE' | 'ARTIFACT';
 
@@ -271,7 +288,12 @@ export interface ProposalStore {
   recordSimulationResponse(record: SimulationResponseRecord): Promise<SimulationRecordOutcome>;
   getSimulationResponse(endpoint: SimulationEndpoint, key: string): Promise<SimulationResponseRecord | null>;
 
-  createOperation(operation: ProposalOperation): Promise<void>;
+  /**
+   * Stores an accepted operation; with an idempotency key, only if the key is new. The key is
+   * claimed in the same transaction as the operation, so concurrent submissions with one key
+   * (any replica) store exactly one operation and every other one receives it.
+   */
+  createOperation(operation: ProposalOperation, idempotency?: OperationIdempotency): Promise<OperationSubmission>;
   /** Compare-and-set on status; the updated operation, or null when it is missing or its status moved. */
   updateOperation(input: UpdateOperationInput): Promise<ProposalOperation | null>;
   getOperation(operationId: string): Promise<ProposalOperation | null>;

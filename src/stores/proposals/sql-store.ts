@@ -15,7 +15,17 @@ import { pageOf } from '../sql/keyset-cursor.ts';
 import { operationLeases } from '../sql/operation-leases.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
-import type { GuardFailure, IdempotentWrite, OperationChanges, ProposalOperation, ProposalStore, TransitionEvent, UpdateOutcome } from './port.ts';
+import type {
+  GuardFailure,
+  IdempotentWrite,
+  OperationChanges,
+  OperationIdempotency,
+  OperationSubmission,
+  ProposalOperation,
+  ProposalStore,
+  TransitionEvent,
+  UpdateOutcome,
+} from './port.ts';
 import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
 import { getSimulationResponse, recordSimulationResponse } from './simulation-responses.ts';
 
@@ -87,6 +97,31 @@ async function whyNot(tx: SqlQueryable, event: TransitionEvent): Promise<GuardFa
   return current.current_state === event.from_state
     ? { outcome: 'version_conflict', code: 'PROPOSAL_VERSION_CONFLICT', current }
     : { outcome: 'state_conflict', code: 'PROPOSAL_STATE_CONFLICT', current };
+}
+
+/**
+ * Claims an async submission's key for the operation about to be inserted (`INSERT … ON CONFLICT
+ * DO NOTHING`: on PostgreSQL a concurrent claimer waits here for the winner's commit; SQLite runs
+ * writers one at a time). Undefined: claimed, go on. Otherwise the key's operation, for the caller.
+ */
+async function claimOperationKey(tx: SqlQueryable, claim: OperationIdempotency, op: ProposalOperation): Promise<OperationSubmission | undefined> {
+  const claimed = await tx.query(
+    `INSERT INTO proposal_async_idempotency (idempotency_key, request_hash, operation_id, created_at) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key`,
+    [claim.key, claim.request_hash, op.operation_id, isoTimestamp(op.created_at)],
+  );
+  if (claimed.length > 0) return undefined;
+  const [row] = await tx.query(
+    `SELECT k.request_hash AS claimed_request_hash, o.* FROM proposal_async_idempotency k
+     JOIN proposal_async_operations o ON o.operation_id = k.operation_id WHERE k.idempotency_key = $1`,
+    [claim.key],
+  );
+  // Keys and operations are never deleted, and a key commits with its operation.
+  if (!row) throw new Error(`Idempotency key ${claim.key} refused the claim but its operation cannot be read.`);
+  const operation = toOperation(row);
+  return row['claimed_request_hash'] === claim.request_hash
+    ? { outcome: 'existing', operation }
+    : { outcome: 'idempotency_conflict', code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT', operation };
 }
 
 async function one<T>(db: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Row) => T): Promise<T | null> {
@@ -225,30 +260,37 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
     },
     getIdempotency: (key) => one(db, 'SELECT * FROM proposal_idempotency WHERE idempotency_key = $1', [key], toIdempotency),
 
-    async createOperation(op) {
-      await db.execute(
-        `INSERT INTO proposal_async_operations (operation_id, operation_type, status, correlation_id, idempotency_key, proposal_id, created_by,
-           created_at, started_at, finished_at, result_json, error_json, request_json, lease_owner, lease_expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-        [
-          op.operation_id,
-          op.operation_type,
-          op.status,
-          op.correlation_id,
-          op.idempotency_key,
-          op.proposal_id,
-          op.created_by,
-          isoTimestamp(op.created_at),
-          isoOrNull(op.started_at),
-          isoOrNull(op.finished_at),
-          json(op.result_json),
-          json(op.error_json),
-          json(op.request_json),
-          op.lease_owner,
-          isoOrNull(op.lease_expires_at),
-        ],
-      );
-    },
+    createOperation: (op, idempotency) =>
+      db.transaction(async (tx): Promise<OperationSubmission> => {
+        if (idempotency) {
+          const decided = await claimOperationKey(tx, idempotency, op);
+          if (decided) return decided;
+        }
+        const [row] = await tx.query(
+          `INSERT INTO proposal_async_operations (operation_id, operation_type, status, correlation_id, idempotency_key, proposal_id, created_by,
+             created_at, started_at, finished_at, result_json, error_json, request_json, lease_owner, lease_expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+          [
+            op.operation_id,
+            op.operation_type,
+            op.status,
+            op.correlation_id,
+            op.idempotency_key,
+            op.proposal_id,
+            op.created_by,
+            isoTimestamp(op.created_at),
+            isoOrNull(op.started_at),
+            isoOrNull(op.finished_at),
+            json(op.result_json),
+            json(op.error_json),
+            json(op.request_json),
+            op.lease_owner,
+            isoOrNull(op.lease_expires_at),
+          ],
+        );
+        if (!row) throw new Error(`Inserting operation ${op.operation_id} returned no row.`);
+        return { outcome: 'created', operation: toOperation(row) };
+      }),
     getOperation: (operationId) => one(db, 'SELECT * FROM proposal_async_operations WHERE operation_id = $1', [operationId], toOperation),
     getOperationByCorrelation: (correlationId) =>
       one(db, 'SELECT * FROM proposal_async_operations WHERE correlation_id = $1 ORDER BY created_at DESC, operation_id DESC LIMIT 1', [correlationId], toOperation),

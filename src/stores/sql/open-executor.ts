@@ -3,7 +3,9 @@
  * file, or a shared PostgreSQL pool — migrates its namespace when asked, and gives the
  * readiness probe. Every store opens through here, so they all behave alike.
  */
+import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
+import { redactSecrets } from '../../config/redact.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
 import { connectionFailed, type StorePrefix } from '../postgres/errors.ts';
 import { migratePostgres } from '../postgres/migrator.ts';
@@ -57,14 +59,20 @@ export async function openExecutor(options: OpenExecutorOptions): Promise<Opened
     // (refused, unknown host, bad credentials, missing database).
     throw error instanceof ReasonError ? error : connectionFailed(store, error);
   }
-  const executor = withOutageMapping(postgresExecutor(pool), store);
+  const { transactionTimeoutMs, connectTimeoutMs } = engine.pools.options;
+  const availability = engine.pools.availability(store);
+  const executor = withOutageMapping(postgresExecutor(pool, transactionTimeoutMs === undefined ? {} : { transactionTimeoutMs }), store, availability);
   return {
     executor,
     async check() {
       try {
-        await pool.query('SELECT 1');
+        // An orchestrator's probe must get an answer even from a frozen server (node-postgres
+        // honours a per-query query_timeout; its type definitions omit it).
+        await pool.query({ text: 'SELECT 1', query_timeout: connectTimeoutMs } as pg.QueryConfig);
+        availability.succeeded();
         return { ready: true };
-      } catch {
+      } catch (error) {
+        availability.unavailable(redactSecrets(error instanceof Error ? error.message : String(error)));
         return { ready: false, code: `${store}_POSTGRES_UNAVAILABLE` };
       }
     },

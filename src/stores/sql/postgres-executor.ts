@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withTransaction } from '../postgres/transaction.ts';
 import { normaliseRow, SqlConstraintError, type Row, type SqlExecutor, type SqlQueryable, type SqlValue } from './executor.ts';
 
 const CONSTRAINT_KINDS: Readonly<Record<string, SqlConstraintError['kind']>> = {
@@ -34,25 +35,18 @@ function queryableOf(client: pg.Pool | pg.PoolClient): SqlQueryable {
   };
 }
 
+export interface PostgresExecutorOptions {
+  /** Client-side limit on one transaction (POSTGRES_TRANSACTION_TIMEOUT_MS); none when unset. */
+  readonly transactionTimeoutMs?: number;
+}
+
 /** An executor over a shared pool; the pool's lifetime belongs to whoever created it. */
-export function postgresExecutor(pool: pg.Pool): SqlExecutor {
+export function postgresExecutor(pool: pg.Pool, options: PostgresExecutorOptions = {}): SqlExecutor {
+  const hold = options.transactionTimeoutMs === undefined ? {} : { timeoutMs: options.transactionTimeoutMs };
   return {
     dialect: 'postgres',
     ...queryableOf(pool),
-    async transaction(work) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(queryableOf(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+    transaction: (work) => withTransaction(pool, (client) => work(queryableOf(client)), hold),
     async close() {
       // Pools are shared between stores on one DSN; PostgresPools closes them.
     },
