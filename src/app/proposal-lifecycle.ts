@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
+import type { Engine } from '../services/engine/engine-pool.ts';
 import { createOperationWorker, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
@@ -27,12 +28,14 @@ export function wireProposalLifecycle(options: {
   backend: ProposalStoreBackend;
   check: () => Promise<ProbeResult>;
   settings: ProposalLifecycleSettings;
+  /** Default: every engine call inline. */
+  engine?: Engine;
   logger: Logger;
 }): ProposalLifecycleWiring {
   const { store, settings, logger } = options;
   const onError = (error: unknown): void => logger.warn({ err: error }, 'Async proposal operation did not finish; it is retried once its lease lapses');
   let worker: OperationWorker | undefined;
-  const lifecycle = createProposalLifecycleService({ store, config: settings });
+  const lifecycle = createProposalLifecycleService({ store, config: settings, engine: options.engine });
   const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {

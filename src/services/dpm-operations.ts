@@ -21,6 +21,7 @@ import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../domain/dpm/index.ts';
 import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, OperationStatus, Page } from '../stores/dpm-supportability/port.ts';
 import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
+import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
@@ -73,15 +74,16 @@ export interface DpmOperationServiceDeps {
   readonly onStateChange?: (state: AsyncOperation['status']) => void;
 }
 
-/** The operation's failure as stored: `{code, message}` with the error's class name as code, like the reference. */
+/** The operation's failure as stored: `{code, message}` with the error's class name as code, like the reference (or its reason code). */
 function failureOf(error: unknown): { code: string; message: string } {
+  if (error instanceof ReasonError) return { code: error.fullCode, message: error.message };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: 'Error', message: String(error) };
 }
 
-/** A store outage is not the operation's fault: it stays RUNNING and is taken over once the lease runs out. */
-function isStoreOutage(error: unknown): boolean {
-  return error instanceof ReasonError && /_POSTGRES_(UNAVAILABLE|CONNECTION_FAILED)$/.test(error.code);
+/** A store outage or a busy engine is not the operation's fault: it stays RUNNING and is taken over once the lease runs out. */
+function isOutage(error: unknown): boolean {
+  return (error instanceof ReasonError && /_POSTGRES_(UNAVAILABLE|CONNECTION_FAILED)$/.test(error.code)) || isEngineBusy(error);
 }
 
 export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOperationService {
@@ -134,7 +136,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     } catch (error) {
       // Another worker holds the operation now; its outcome is the one that counts.
       if (leaseLost?.aborted) return;
-      if (isStoreOutage(error)) throw error;
+      if (isOutage(error)) throw error;
       if (await store.failOperation(id, workerId, { finished_at: now().toISOString(), error_json: failureOf(error) })) noted('FAILED');
     }
   }
