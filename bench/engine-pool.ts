@@ -1,11 +1,12 @@
 /**
  * Engine worker pool benchmark: what a worker hop costs next to running the engine inline, by
  * request size — the measurement behind ENGINE_INLINE_MAX_ROWS — how the data should cross the
- * thread boundary, and /health/live while the largest analyze runs, inline and in the pool.
+ * thread boundary, and /health/live while the largest analyze (and a 3,000-position proposal
+ * artifact) runs, inline and in the pool.
  *
  *   npm run --silent bench:engine-pool                      # tables
  *   npm run --silent bench:engine-pool -- --json            # one JSON object
- *   npm run --silent bench:engine-pool -- --skip-liveness   # without the two service processes
+ *   npm run --silent bench:engine-pool -- --skip-liveness   # without the service processes
  *
  * Per case, warm, one call at a time: `cpu` is the process's CPU time per call (every thread:
  * serving thread, worker, GC), `main` the serving thread's own CPU time per call, `wall` the
@@ -27,8 +28,8 @@ import { generatedProposal, generatedRequest } from './support/generated.ts';
 const json = process.argv.includes('--json');
 const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
 
-/** One line of a table: the name, then each cell right-aligned in a 12-character column. */
-const line = (name: string, cells: readonly (string | number)[]): string => [name.padEnd(34), ...cells.map((cell) => String(cell).padStart(12))].join('');
+/** One line of a table: the name, then each cell right-aligned in a 16-character column. */
+const line = (name: string, cells: readonly (string | number)[]): string => [name.padEnd(34), ...cells.map((cell) => String(cell).padStart(16))].join('');
 
 interface Case<J extends EngineJobName = EngineJobName> {
   readonly name: string;
@@ -148,24 +149,33 @@ async function hopCosts(): Promise<HopRow[]> {
   return rows;
 }
 
+/** Each way across the thread boundary, as a structured clone (what postMessage does with objects) or as JSON text. */
 interface TransferRow {
   readonly case: string;
   readonly bytes_json: number;
-  /** Serving thread: the request out (clone = what postMessage does) and the result in. */
+  /** Serving thread: the request out. */
   readonly request_clone_ms: number;
   readonly request_json_ms: number;
-  readonly result_parse_json_ms: number;
-  readonly result_deserialize_clone_ms: number;
+  /** Worker: the request in. */
+  readonly request_deserialize_clone_ms: number;
+  readonly request_parse_json_ms: number;
   /** Worker: the result out. */
-  readonly result_stringify_ms: number;
   readonly result_serialize_clone_ms: number;
+  readonly result_stringify_ms: number;
+  /** Serving thread: the result in. */
+  readonly result_deserialize_clone_ms: number;
+  readonly result_parse_json_ms: number;
 }
 
-function timed(work: () => unknown, times = 5): number {
-  work();
-  const started = performance.now();
+/** The median of many timed runs, after as many warm-up runs: one slow run (GC, another process) does not count. */
+function timed(work: () => unknown, times = 21): number {
   for (let i = 0; i < times; i += 1) work();
-  return Number(((performance.now() - started) / times).toFixed(3));
+  const samples = Array.from({ length: times }, () => {
+    const started = performance.now();
+    work();
+    return performance.now() - started;
+  }).sort((a, b) => a - b);
+  return Number((samples[times >> 1] ?? 0).toFixed(3));
 }
 
 /** How the request and the result should cross the thread boundary: structured clone or JSON text. */
@@ -175,36 +185,46 @@ function transferCosts(): TransferRow[] {
     .map((benchCase) => {
       const input = benchCase.inputs[0] as EngineInput<EngineJobName>;
       const result = (ENGINE_JOBS[benchCase.job] as { run(input: unknown): unknown }).run(input);
-      const text = JSON.stringify(result);
-      const cloned = serialize(result);
+      const [inputText, inputClone] = [JSON.stringify(input), serialize(input)];
+      const [resultText, resultClone] = [JSON.stringify(result), serialize(result)];
       return {
         case: benchCase.name,
-        bytes_json: text.length,
-        request_clone_ms: timed(() => serialize({ job: benchCase.job, input })),
-        request_json_ms: timed(() => JSON.stringify({ job: benchCase.job, input })),
-        result_parse_json_ms: timed(() => JSON.parse(text)),
-        result_deserialize_clone_ms: timed(() => deserialize(cloned)),
-        result_stringify_ms: timed(() => JSON.stringify(result)),
+        bytes_json: resultText.length,
+        request_clone_ms: timed(() => serialize(input)),
+        request_json_ms: timed(() => JSON.stringify(input)),
+        request_deserialize_clone_ms: timed(() => deserialize(inputClone)),
+        request_parse_json_ms: timed(() => JSON.parse(inputText)),
         result_serialize_clone_ms: timed(() => serialize(result)),
+        result_stringify_ms: timed(() => JSON.stringify(result)),
+        result_deserialize_clone_ms: timed(() => deserialize(resultClone)),
+        result_parse_json_ms: timed(() => JSON.parse(resultText)),
       };
     });
 }
 
 interface Liveness {
+  readonly load: string;
   readonly mode: string;
-  readonly analyze_ms: number[];
+  readonly call_ms: number[];
   readonly probes: number;
   readonly probe_p50_ms: number;
   readonly probe_p99_ms: number;
   readonly probe_max_ms: number;
 }
 
-/** /health/live, one probe after another, while the 6-scenario large_1000 analyze runs `times` times in a row. */
-async function liveness(mode: string, env: Record<string, string>, times = 3): Promise<Liveness> {
+/** Heavy calls to make while probing: the largest analyze, and the artifact of the largest proposal under the 1 MiB body limit. */
+function heavyCalls(): { readonly load: string; readonly path: string; readonly body: string; readonly times: number }[] {
+  return [
+    { load: 'analyze 6 x large_1000', path: '/rebalance/analyze', body: JSON.stringify(whatIfBatch(largeVector('large_1000'), 6)), times: 3 },
+    { load: 'artifact, 3,059 positions', path: '/rebalance/proposals/artifact', body: JSON.stringify(generatedProposal(4_400)), times: 2 },
+  ];
+}
+
+/** /health/live, one probe after another, while a heavy call runs `times` times in a row. */
+async function liveness(mode: string, env: Record<string, string>, heavy: ReturnType<typeof heavyCalls>[number]): Promise<Liveness> {
   const service = await startService(env);
   const url = service.baseUrl;
   try {
-    const body = JSON.stringify(whatIfBatch(largeVector('large_1000'), 6));
     const probe = async (): Promise<number> => {
       const started = performance.now();
       const response = await fetch(`${url}/health/live`);
@@ -213,26 +233,27 @@ async function liveness(mode: string, env: Record<string, string>, times = 3): P
     };
     for (let i = 0; i < 20; i += 1) await probe();
     const samples: number[] = [];
-    const analyzeMs: number[] = [];
-    for (let i = 0; i < times; i += 1) {
+    const callMs: number[] = [];
+    for (let i = 0; i < heavy.times; i += 1) {
       let running = true;
       const started = performance.now();
-      const call = fetch(`${url}/rebalance/analyze`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+      const headers = { 'content-type': 'application/json', 'idempotency-key': `liveness-${i}` };
+      const call = fetch(`${url}${heavy.path}`, { method: 'POST', headers, body: heavy.body })
         .then(async (response) => {
-          // Read as bytes only: parsing 6 MB here would stall this process's own probes.
+          // Read as bytes only: parsing megabytes here would stall this process's own probes.
           await response.arrayBuffer();
-          if (response.status !== 200) throw new Error(`analyze answered ${response.status}`);
+          if (response.status !== 200) throw new Error(`${heavy.path} answered ${response.status}`);
         })
         .finally(() => {
           running = false;
-          analyzeMs.push(Math.round(performance.now() - started));
+          callMs.push(Math.round(performance.now() - started));
         });
       while (running) samples.push(await probe());
       await call;
     }
     samples.sort((a, b) => a - b);
     const at = (q: number): number => Number((samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? 0).toFixed(1));
-    return { mode, analyze_ms: analyzeMs, probes: samples.length, probe_p50_ms: at(0.5), probe_p99_ms: at(0.99), probe_max_ms: at(1) };
+    return { load: heavy.load, mode, call_ms: callMs, probes: samples.length, probe_p50_ms: at(0.5), probe_p99_ms: at(0.99), probe_max_ms: at(1) };
   } finally {
     await service.stop();
   }
@@ -244,18 +265,30 @@ async function main(): Promise<void> {
   const hops = await hopCosts();
 
   const transfers = transferCosts();
-  log(`\n${line('transfer, ms', ['JSON bytes', 'req clone', 'req JSON', 'parse JSON', 'deserialize', 'stringify', 'serialize'])}`);
+  log(`\n${line('transfer, ms (clone / JSON)', ['result bytes', 'req out', 'req in', 'result out', 'result in'])}`);
   for (const t of transfers) {
-    const ms = (value: number): string => value.toFixed(2);
-    log(line(t.case, [t.bytes_json, ms(t.request_clone_ms), ms(t.request_json_ms), ms(t.result_parse_json_ms), ms(t.result_deserialize_clone_ms), ms(t.result_stringify_ms), ms(t.result_serialize_clone_ms)]));
+    const pair = (clone: number, json: number): string => `${clone.toFixed(2)} / ${json.toFixed(2)}`;
+    log(
+      line(t.case, [
+        t.bytes_json,
+        pair(t.request_clone_ms, t.request_json_ms),
+        pair(t.request_deserialize_clone_ms, t.request_parse_json_ms),
+        pair(t.result_serialize_clone_ms, t.result_stringify_ms),
+        pair(t.result_deserialize_clone_ms, t.result_parse_json_ms),
+      ]),
+    );
   }
 
   const probes: Liveness[] = [];
   if (!process.argv.includes('--skip-liveness')) {
-    probes.push(await liveness('inline (ENGINE_WORKER_THREADS=0)', { ENGINE_WORKER_THREADS: '0' }));
-    probes.push(await liveness('pool (defaults)', {}));
-    log(`\n${line('/health/live during analyze', ['probes', 'p50 ms', 'p99 ms', 'max ms', 'analyze ms'])}`);
-    for (const l of probes) log(line(l.mode, [l.probes, l.probe_p50_ms.toFixed(1), l.probe_p99_ms.toFixed(1), l.probe_max_ms.toFixed(1), `  ${l.analyze_ms.join(', ')}`]));
+    log(`\n${line('/health/live during', ['probes', 'p50 ms', 'p99 ms', 'max ms', 'call ms'])}`);
+    for (const heavy of heavyCalls()) {
+      for (const [mode, env] of [['inline', { ENGINE_WORKER_THREADS: '0' }], ['pool', {}]] as const) {
+        const l = await liveness(mode, env, heavy);
+        probes.push(l);
+        log(line(`${l.load}, ${l.mode}`, [l.probes, l.probe_p50_ms.toFixed(1), l.probe_p99_ms.toFixed(1), l.probe_max_ms.toFixed(1), `  ${l.call_ms.join(', ')}`]));
+      }
+    }
   }
   if (json) process.stdout.write(`${JSON.stringify({ hops, transfers, liveness: probes })}\n`);
 }
