@@ -122,7 +122,7 @@ export function createEnginePool(settings: EnginePoolSettings, observer: EngineP
     running.add(controller);
     observer.inFlight?.(running.size);
     try {
-      const reply = await workers().run({ job, input }, { signal: controller.signal });
+      const reply = await workers().run({ job, input: JSON.stringify(input) }, { signal: controller.signal });
       if (!reply.ok) throw engineError(reply);
       const output = await parsePieces(jobOf(job), reply.json);
       settle('pool', 'ok');

@@ -1,7 +1,8 @@
 /**
- * The entry of an engine worker thread (loaded by the pool in engine-pool.ts): runs one job and
- * answers its output as JSON text, which the serving thread parses faster than it would
- * deserialize the same object graph (measured in bench/engine-pool.ts, docs/performance.md).
+ * The entry of an engine worker thread (loaded by the pool in engine-pool.ts): runs one job.
+ * Input and output cross the thread boundary as JSON text: both threads write and read it faster
+ * than they would clone the same object graph (measured in bench/engine-pool.ts,
+ * docs/performance.md#engine-worker-pool), and the serving thread's share is what counts.
  *
  * An engine error comes back as its name and message, so the caller sees the same error class
  * name it would see inline (a structured clone keeps only the built-in error names).
@@ -10,7 +11,8 @@ import { ENGINE_JOBS, type EngineJob, type EngineJobName } from './jobs.ts';
 
 export interface EngineTask {
   readonly job: EngineJobName;
-  readonly input: unknown;
+  /** The job's input as JSON text. */
+  readonly input: string;
 }
 
 /** The output as JSON texts: one, or one per piece when the job splits its output (see EngineJob.pieces). */
@@ -19,7 +21,7 @@ export type EngineReply = { readonly ok: true; readonly json: readonly string[] 
 export default function runEngineTask(task: EngineTask): EngineReply {
   try {
     const job = ENGINE_JOBS[task.job] as EngineJob<unknown, unknown>;
-    const output = job.run(task.input);
+    const output = job.run(JSON.parse(task.input));
     const pieces = job.pieces ? job.pieces.split(output) : [output];
     return { ok: true, json: pieces.map((piece) => JSON.stringify(piece)) };
   } catch (error) {
