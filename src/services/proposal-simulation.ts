@@ -10,6 +10,7 @@
  * stored response is replayed exactly as first sent, which one cache entry cannot do for two
  * different bodies.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   proposalRequestHash,
   proposalRunIdFor,
@@ -80,6 +81,9 @@ export function createProposalSimulationService(deps: ProposalSimulationDeps): P
       response_json: response,
       created_at: at.toISOString(),
     });
+    // A large response (an artifact of thousands of positions is megabytes) was just serialised for
+    // the store; sending it serialises it again — in a turn of its own (docs/operations.md#engine-worker-pool).
+    await nextTurn();
     return decided(recorded.record, requestHash, recorded.outcome !== 'recorded');
   }
 

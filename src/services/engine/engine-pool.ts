@@ -76,12 +76,16 @@ async function runInline<I, O>(job: EngineJob<I, O>, input: I): Promise<O> {
 
 const jobOf = <J extends EngineJobName>(job: J): EngineJob<EngineInput<J>, EngineOutput<J>> => ENGINE_JOBS[job] as unknown as EngineJob<EngineInput<J>, EngineOutput<J>>;
 
-/** Parses a worker's output a piece at a time, letting other work in between pieces. */
+/**
+ * Parses a worker's output a piece at a time, letting other work in after each piece — also after
+ * the last, so the caller's own work on the output (recording it, sending it) starts a turn of
+ * its own instead of adding to the parse.
+ */
 async function parsePieces<O>(job: EngineJob<unknown, O>, texts: readonly string[]): Promise<O> {
   const pieces: unknown[] = [];
   for (const text of texts) {
-    if (pieces.length > 0) await nextTurn();
     pieces.push(JSON.parse(text));
+    await nextTurn();
   }
   return job.pieces ? job.pieces.join(pieces) : (pieces[0] as O);
 }
