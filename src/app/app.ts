@@ -25,12 +25,14 @@ import { createRetentionScheduler } from '../services/dpm-retention.ts';
 import { createDpmSupportBundleService } from '../services/dpm-support-bundle.ts';
 import { createDpmSupportService } from '../services/dpm-support.ts';
 import { createDpmWorkflowService } from '../services/dpm-workflow.ts';
+import { createEnginePool } from '../services/engine/engine-pool.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { wireProposalLifecycle } from './proposal-lifecycle.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
+import { trackResponses } from './connection-drain.ts';
 import { createReadinessSource } from './readiness.ts';
 import { openStores } from './stores.ts';
 
@@ -69,6 +71,11 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
 
   const { policyPacks, dpm } = settings;
   const metrics = createServiceMetrics();
+  // Large engine calls run in worker threads, so the serving thread keeps answering (docs/operations.md#engine-worker-pool).
+  const engine = createEnginePool(settings.engine, {
+    settled: (path, outcome) => metrics.engineCalls.inc({ path, outcome }),
+    inFlight: (count) => metrics.enginePoolInFlight.set(count),
+  });
   const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
   const proposals = wireProposalLifecycle({
     store: stores.proposals,
@@ -76,6 +83,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     check: () => proposalProbe?.check() ?? Promise.resolve({ ready: false }),
     settings: settings.proposalLifecycle,
     maxBackoffMs: settings.resilience.retryMaxBackoffMs,
+    engine,
     logger,
   });
   const packResolution = {
@@ -88,7 +96,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   // Every writer of runs goes through this store, so PERSISTED mode stores each run's artifact.
   const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
   const gates = dpmGates(dpm.features);
-  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector });
+  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector, engine });
   const operations = createDpmOperationService({
     store: dpmStore,
     analyze,
@@ -104,12 +112,12 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector }),
+        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector, engine }),
         store: dpmStore,
         gates,
         metrics,
       }),
-      proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
+      proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals, engine }) }),
       dpmAnalyzeRoutes({ analyze, operations, gates }),
       dpmOperationRoutes({ operations, gates }),
       dpmSupportRoutes({ support, artifacts, gates, bundles: createDpmSupportBundleService({ store: dpmStore, support, artifacts }) }),
@@ -121,6 +129,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
       ...proposals.routes,
     ],
   });
+  const drain = trackResponses(server.server);
   proposals.start();
   // Takes over async operations whose process died, and purges expired ones, on this replica.
   const background = startDpmOperationBackground({
@@ -136,11 +145,20 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
       server,
       dpmStore,
       async close() {
-        await server.close();
-        // The operation in hand finishes (or its lease lapses for another replica) before the store closes.
-        await proposals.stop();
-        await background.stop();
-        await retention.stop();
+        // Engine calls in flight get half the grace period to finish; the rest are cancelled (503
+        // ENGINE_SHUTTING_DOWN, async operations left for another replica), so closing never hangs on them.
+        const cancelEngine = setTimeout(() => engine.cancelAll(), settings.http.shutdownGraceMs / 2);
+        drain.closeAfterResponses();
+        try {
+          await server.close();
+          // The operation in hand finishes (or its lease lapses for another replica) before the store closes.
+          await proposals.stop();
+          await background.stop();
+          await retention.stop();
+        } finally {
+          clearTimeout(cancelEngine);
+          await engine.close();
+        }
         await stores.close();
       },
     },

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
+import type { Engine } from '../services/engine/engine-pool.ts';
 import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
@@ -29,12 +30,14 @@ export function wireProposalLifecycle(options: {
   settings: ProposalLifecycleSettings;
   /** STORE_RETRY_MAX_BACKOFF_MS: the worker's longest wait after consecutive failures. */
   maxBackoffMs?: number;
+  /** Default: every engine call inline. */
+  engine?: Engine;
   logger: Logger;
 }): ProposalLifecycleWiring {
   const { store, settings, logger } = options;
   const onError = workerFailureReporter(logger, 'Async proposal operation (retried once its lease lapses)');
   let worker: OperationWorker | undefined;
-  const lifecycle = createProposalLifecycleService({ store, config: settings });
+  const lifecycle = createProposalLifecycleService({ store, config: settings, engine: options.engine });
   const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {

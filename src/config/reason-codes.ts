@@ -12,6 +12,7 @@ export type ReasonArea =
   | 'migration'
   | 'cutover'
   | 'store'
+  | 'engine'
   | 'request'
   | 'http';
 
@@ -294,6 +295,20 @@ const entries = {
   DPM_POLICY_PACK_ADMIN_UNAUTHORIZED: {
     area: 'http',
     meaning: 'A policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong (HTTP 401).',
+  },
+
+  // ── Engine worker pool (HTTP 503 with Retry-After; docs/operations.md#engine-worker-pool) ──
+  ENGINE_QUEUE_FULL: {
+    area: 'engine',
+    meaning: 'Every engine worker thread is busy and ENGINE_QUEUE_MAX calls are waiting: the request is refused at once (503, Retry-After) with nothing computed or stored.',
+  },
+  ENGINE_CALL_TIMEOUT: {
+    area: 'engine',
+    meaning: 'An engine call did not finish within ENGINE_CALL_TIMEOUT_MS of being queued: it was cancelled and its worker thread replaced (503, Retry-After; an async operation fails with this code).',
+  },
+  ENGINE_SHUTTING_DOWN: {
+    area: 'engine',
+    meaning: 'The process is stopping: an engine call still in the pool half-way through APP_SHUTDOWN_GRACE_MS was cancelled (503, Retry-After; an async operation is left for another replica).',
   },
 
   // ── Requests (HTTP and the engine CLI) ─────────────────────────────────────────────────

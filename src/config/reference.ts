@@ -29,6 +29,7 @@ const AREA_TITLES: Readonly<Record<ReasonArea, string>> = {
   migration: 'Migrations',
   cutover: 'Cutover check',
   store: 'Stores at run time',
+  engine: 'Engine worker pool at run time (HTTP 503)',
   request: 'Invalid requests (HTTP 422, simulate CLI)',
   http: 'HTTP errors',
 };

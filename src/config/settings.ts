@@ -7,6 +7,7 @@
  * evaluated on top and every problem reported in one go; a caller must not start anything
  * while `ok` is false.
  */
+import { availableParallelism } from 'node:os';
 import {
   dsnVariable,
   enumVariable,
@@ -78,6 +79,8 @@ export interface Settings {
     readonly retention: { readonly days: number; readonly purgeIntervalMs: number };
   };
   readonly proposals: { readonly backend: ProposalStoreBackend; readonly postgresDsn: string; readonly sqlitePath: string };
+  /** Where engine calls run (docs/operations.md#engine-worker-pool). */
+  readonly engine: { readonly threads: number; readonly queueMax: number; readonly callTimeoutMs: number; readonly inlineMaxRows: number };
   /** The advisory proposal lifecycle API, read once at startup (docs/advisory.md#flags). */
   readonly proposalLifecycle: ProposalLifecycleSettings;
   readonly policyPacks: {
@@ -331,6 +334,36 @@ export const VARIABLES = {
     min: 100,
     max: 86_400_000,
   }),
+  engineThreads: integerVariable({
+    name: 'ENGINE_WORKER_THREADS',
+    description: 'Worker threads that run large engine calls (DPM simulate/analyze, proposal simulate/artifact/versions) off the serving thread; 0 runs every call inline.',
+    defaultValue: availableParallelism(),
+    defaultText: 'os.availableParallelism()',
+    min: 0,
+    max: 256,
+  }),
+  engineQueueMax: integerVariable({
+    name: 'ENGINE_QUEUE_MAX',
+    description: 'Engine calls that may wait while every worker thread is busy; the next one is refused with 503 ENGINE_QUEUE_FULL and Retry-After.',
+    defaultValue: 32,
+    min: 0,
+    max: 100_000,
+  }),
+  engineCallTimeoutMs: integerVariable({
+    name: 'ENGINE_CALL_TIMEOUT_MS',
+    description: 'Longest an engine call may take in the pool, waiting included; then it is cancelled, its worker replaced, and the request answered 503 ENGINE_CALL_TIMEOUT.',
+    defaultValue: 30_000,
+    min: 10,
+    max: 3_600_000,
+  }),
+  engineInlineMaxRows: integerVariable({
+    name: 'ENGINE_INLINE_MAX_ROWS',
+    description:
+      'Engine calls on requests of at most this many rows (positions + prices + model targets + shelf entries + proposed trades and cash flows, times the scenarios of an analyze) run on the serving thread; larger ones go to the worker pool.',
+    defaultValue: 2_000,
+    min: 0,
+    max: 100_000_000,
+  }),
   proposalBackend: enumVariable({
     name: 'PROPOSAL_STORE_BACKEND',
     description: 'Where advisory proposals, versions, events and approvals are kept.',
@@ -556,6 +589,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       retention: { days: v.dpmRetentionDays, purgeIntervalMs: v.dpmRetentionPurgeIntervalMs },
     },
     proposals: { backend: v.proposalBackend, postgresDsn: v.proposalDsn, sqlitePath: v.proposalSqlitePath },
+    engine: { threads: v.engineThreads, queueMax: v.engineQueueMax, callTimeoutMs: v.engineCallTimeoutMs, inlineMaxRows: v.engineInlineMaxRows },
     proposalLifecycle: {
       lifecycleEnabled: v.proposalLifecycleEnabled,
       supportApisEnabled: v.proposalSupportApisEnabled,

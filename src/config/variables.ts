@@ -108,6 +108,8 @@ export function integerVariable(spec: {
   name: string;
   description: string;
   defaultValue: number;
+  /** When the default depends on the machine, how the docs name it. */
+  defaultText?: string;
   min: number;
   max: number;
 }): Variable<number> {
@@ -115,7 +117,7 @@ export function integerVariable(spec: {
     name: spec.name,
     description: spec.description,
     allowed: `integer ${spec.min}–${spec.max}`,
-    defaultText: String(spec.defaultValue),
+    defaultText: spec.defaultText ?? String(spec.defaultValue),
     codes: ['CONFIG_INTEGER_INVALID'],
     read(env) {
       const raw = presentValue(env, spec.name);

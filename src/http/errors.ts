@@ -58,12 +58,17 @@ function validationErrors(error: FastifyError): FieldError[] {
 /** Seconds a client should wait before retrying when a database is unavailable or timed out. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** A busy engine pool drains within a second or so (docs/operations.md#engine-worker-pool). */
+export const ENGINE_RETRY_AFTER_SECONDS = 1;
+
+const isEngineCode = (code: ReasonCode): boolean => REASON_CODES[code].area === 'engine';
+
 /**
  * The HTTP status of a reason code a service or store raised, by the code's family. A code
  * outside these families is a bug and stays a 500.
  */
 export function statusForReason(code: ReasonCode): number | undefined {
-  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED') || code.endsWith('_POSTGRES_TIMEOUT')) return 503;
+  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED') || code.endsWith('_POSTGRES_TIMEOUT') || isEngineCode(code)) return 503;
   if (code.endsWith('_INVALID_CURSOR')) return 400;
   if (code.endsWith('_NOT_FOUND')) return 404;
   if (code.endsWith('_CONFLICT')) return 409;
@@ -85,7 +90,10 @@ export function registerErrorHandling(app: FastifyInstance, onStoreUnavailable: 
     if (error instanceof ReasonError) {
       const status = statusForReason(error.code);
       if (status !== undefined) {
-        if (status === 503) {
+        if (status === 503 && isEngineCode(error.code)) {
+          request.log.warn({ code: error.fullCode, reason: error.message }, 'Engine unavailable');
+          void reply.header('Retry-After', String(ENGINE_RETRY_AFTER_SECONDS));
+        } else if (status === 503) {
           onStoreUnavailable(error.fullCode);
           // The store's outage log warns once per outage (src/stores/postgres/outage-log.ts); per request it is detail.
           request.log.debug({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');

@@ -11,16 +11,16 @@
  * recorded instead of recording them again.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
-  analyzeBatch,
   validateBatchRebalanceRequest,
   type BatchRebalanceRequest,
   type BatchRebalanceResult,
   type RebalanceResult,
   type ValidationProblem,
 } from '../domain/dpm/index.ts';
-import { applyPolicyPackOverrides } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, LineageEdge, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
@@ -67,8 +67,8 @@ export interface DpmAnalyzeServiceDeps {
   readonly now?: () => Date;
   /** Absent: no policy packs (the catalog is never read). */
   readonly policyPacks?: PolicyPackSelector;
-  /** The engine; replaceable so tests can observe what reaches it or make it fail. */
-  readonly engine?: typeof analyzeBatch;
+  /** Where the engine runs (the app's worker pool); replaceable so tests can observe what reaches it or make it fail. */
+  readonly engine?: Engine;
 }
 
 function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string): RunRecord {
@@ -86,7 +86,7 @@ function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: st
 
 export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyzeService {
   const now = deps.now ?? (() => new Date());
-  const engine = deps.engine ?? analyzeBatch;
+  const engine = deps.engine ?? INLINE_ENGINE;
 
   /** Scenario → run already recorded for this operation by an earlier attempt. */
   async function recordedScenarioRuns(operationId: string | undefined): Promise<Map<string, RunRecord>> {
@@ -119,12 +119,15 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
   async function runBatch(request: BatchRebalanceRequest, context: BatchRunContext): Promise<BatchRebalanceResult> {
     const applied = deps.policyPacks ? await deps.policyPacks.select(context.policy) : null;
     const previous = await recordedScenarioRuns(context.operationId);
-    const result = engine(request, {
-      batchRunId: context.batchRunId,
-      runAtUtc: pythonUtcTimestamp(now()),
-      correlationId: context.correlationRoot,
-      newRunId: () => `rr_${hex(4)}`,
-      ...(applied?.pack ? { applyPolicyPack: (options) => applyPolicyPackOverrides(options, applied.pack) } : {}),
+    const result = await engine.run('analyze', {
+      request,
+      context: {
+        batchRunId: context.batchRunId,
+        runAtUtc: pythonUtcTimestamp(now()),
+        correlationId: context.correlationRoot,
+        runIds: Object.keys(request.scenarios).map(() => `rr_${hex(4)}`),
+        policyPack: applied?.pack ?? null,
+      },
     });
     const portfolioId = request.portfolio_snapshot.portfolio_id;
     for (const [scenario, scenarioResult] of Object.entries(result.results)) {
@@ -136,6 +139,9 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
       context.signal?.throwIfAborted();
       const run = scenarioRun(scenarioResult, portfolioId, now().toISOString());
       await deps.store.recordRun({ run, replay: false, lineage: edgesFor(run, scenario, context.operationId) });
+      // A synchronous store (SQLite) would otherwise serialise every scenario run in one turn of
+      // the event loop; large batches are megabytes (docs/operations.md#engine-worker-pool).
+      await nextTurn();
     }
     return result;
   }

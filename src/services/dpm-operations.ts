@@ -16,11 +16,13 @@
  *   mid-flight.
  */
 import { randomBytes } from 'node:crypto';
+import { ReasonError } from '../config/reason-codes.ts';
 import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../domain/dpm/index.ts';
 import { isStoreOutage } from '../stores/postgres/errors.ts';
 import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, OperationStatus, Page } from '../stores/dpm-supportability/port.ts';
 import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
+import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
@@ -75,8 +77,9 @@ export interface DpmOperationServiceDeps {
   readonly onStateChange?: (state: AsyncOperation['status']) => void;
 }
 
-/** The operation's failure as stored: `{code, message}` with the error's class name as code, like the reference. */
+/** The operation's failure as stored: `{code, message}` with the error's class name as code, like the reference (or its reason code). */
 function failureOf(error: unknown): { code: string; message: string } {
+  if (error instanceof ReasonError) return { code: error.fullCode, message: error.message };
   if (error instanceof Error) return { code: error.name, message: error.message };
   return { code: 'Error', message: String(error) };
 }
@@ -131,8 +134,8 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     } catch (error) {
       // Another worker holds the operation now; its outcome is the one that counts.
       if (leaseLost?.aborted) return;
-      // A store outage is not the operation's fault: it stays RUNNING and is taken over once the lease runs out.
-      if (isStoreOutage(error)) throw error;
+      // A store outage or a busy engine is not the operation's fault: it stays RUNNING and is taken over once the lease runs out.
+      if (isStoreOutage(error) || isEngineBusy(error)) throw error;
       if (await store.failOperation(id, workerId, { finished_at: now().toISOString(), error_json: failureOf(error) })) noted('FAILED');
     }
   }

@@ -5,15 +5,10 @@
  * replays the same run for the same key.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  rebalanceRequestHash,
-  simulateRebalance,
-  validateRebalanceRequest,
-  type RebalanceResult,
-  type ValidationProblem,
-} from '../domain/dpm/index.ts';
+import { rebalanceRequestHash, validateRebalanceRequest, type ValidationProblem } from '../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
 import { idempotencyFingerprint, NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 export type SimulateOutcome =
@@ -41,13 +36,13 @@ export interface DpmRunServiceDeps {
   readonly replayEnabled: boolean;
   /** Absent: no policy packs (the catalog is never read). */
   readonly policyPacks?: PolicyPackSelector;
-  /** The engine; replaceable so tests can observe the options that reach it. */
-  readonly engine?: typeof simulateRebalance;
+  /** Where the engine runs (the app's worker pool); replaceable so tests can observe the options that reach it. */
+  readonly engine?: Engine;
 }
 
 export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const now = deps.now ?? (() => new Date());
-  const engine = deps.engine ?? simulateRebalance;
+  const engine = deps.engine ?? INLINE_ENGINE;
   return {
     async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS }) {
       const validated = validateRebalanceRequest(body);
@@ -59,7 +54,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
       const runId = `rr_${hex(4)}`;
-      const result: RebalanceResult = engine(effective, { runId, correlationId, requestHash });
+      const result = await engine.run('rebalance', { request: effective, context: { runId, correlationId, requestHash } });
       const createdAt = now().toISOString();
       const run: RunRecord = {
         rebalance_run_id: runId,

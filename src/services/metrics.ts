@@ -3,7 +3,7 @@
  * tests — never share counters). Services count domain outcomes; the HTTP layer counts requests.
  * Counters are per process; Prometheus sums them across replicas.
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface ServiceMetrics {
   readonly registry: Registry;
@@ -18,6 +18,10 @@ export interface ServiceMetrics {
   readonly dpmAsyncOperations: Counter<'state'>;
   /** Requests answered 503 because a store was unavailable, by reason code. */
   readonly storeErrors: Counter<'code'>;
+  /** Engine calls by where they ran (inline, pool) and how they ended (ok, error, queue_full, timeout, cancelled). */
+  readonly engineCalls: Counter<'path' | 'outcome'>;
+  /** Engine calls in the worker pool now, running or waiting. */
+  readonly enginePoolInFlight: Gauge;
 }
 
 export function createServiceMetrics(): ServiceMetrics {
@@ -43,5 +47,7 @@ export function createServiceMetrics(): ServiceMetrics {
     }),
     dpmAsyncOperations: new Counter({ name: 'dpm_async_operations_total', help: 'Async operation state changes made by this process.', labelNames: ['state'], registers }),
     storeErrors: new Counter({ name: 'store_errors_total', help: 'Requests answered 503 because a store was unavailable.', labelNames: ['code'], registers }),
+    engineCalls: new Counter({ name: 'engine_calls_total', help: 'Engine calls by path (inline, pool) and outcome.', labelNames: ['path', 'outcome'], registers }),
+    enginePoolInFlight: new Gauge({ name: 'engine_pool_in_flight', help: 'Engine calls in the worker pool, running or waiting.', registers }),
   };
 }

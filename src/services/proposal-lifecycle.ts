@@ -27,6 +27,7 @@ import type {
   TransitionEvent,
   WorkflowEvent,
 } from '../stores/proposals/port.ts';
+import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
 import { conflict, idempotencyKeyConflict, invalid, notFound } from './proposal-errors.ts';
 import {
   buildVersion,
@@ -96,6 +97,8 @@ export interface LifecycleDeps {
   readonly store: ProposalStore;
   readonly config: LifecycleConfig;
   readonly now?: () => Date;
+  /** Where the engine runs (the app's worker pool). */
+  readonly engine?: Engine;
 }
 
 function guardRefusal(failure: GuardFailure): Error {
@@ -109,6 +112,7 @@ function guardRefusal(failure: GuardFailure): Error {
 export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLifecycleService {
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
+  const engine = deps.engine ?? INLINE_ENGINE;
 
   async function existing(proposalId: string): Promise<ProposalRecord> {
     const proposal = await store.getProposal(proposalId);
@@ -185,16 +189,10 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       checkSimulationFlag(request, config.requireSimulationFlag);
       const createdAt = now().toISOString();
       const proposalId = newId('pp');
-      const version = buildVersion({
-        proposalId,
-        versionNo: 1,
-        request,
-        requestHash,
-        correlationId,
-        idempotencyKey,
-        createdAt,
-        storeEvidence: config.storeEvidenceBundle,
-      });
+      const version = await buildVersion(
+        { proposalId, versionNo: 1, request, requestHash, correlationId, idempotencyKey, createdAt, storeEvidence: config.storeEvidenceBundle },
+        engine,
+      );
       const metadata = metadataOf(body);
       const event: WorkflowEvent = {
         event_id: newId('pwe'),
@@ -245,16 +243,10 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       }
       const createdAt = now().toISOString();
       const versionNo = proposal.current_version_no + 1;
-      const version = buildVersion({
-        proposalId,
-        versionNo,
-        request,
-        requestHash,
-        correlationId,
-        idempotencyKey: null,
-        createdAt,
-        storeEvidence: config.storeEvidenceBundle,
-      });
+      const version = await buildVersion(
+        { proposalId, versionNo, request, requestHash, correlationId, idempotencyKey: null, createdAt, storeEvidence: config.storeEvidenceBundle },
+        engine,
+      );
       const event: TransitionEvent = {
         event_id: newId('pwe'),
         proposal_id: proposalId,

@@ -12,10 +12,10 @@
  * one key make one operation, and every repeat answers the first one's 202 (`replayed`); the same
  * key with another request is 409 IDEMPOTENCY_KEY_CONFLICT.
  *
- * A refusal (validation, flag, idempotency conflict, state) fails the operation with
- * `{code, message}`. A store outage leaves it RUNNING for the lease to lapse, so it is retried
- * when the database is back; any other error is a bug and fails it with INTERNAL_ERROR (it
- * would fail again on every retry).
+ * A refusal (validation, flag, idempotency conflict, state) or an engine timeout fails the
+ * operation with `{code, message}`. A store outage or a busy engine pool leaves it RUNNING for
+ * the lease to lapse, so it is retried when the database (or the pool) is back; any other error
+ * is a bug and fails it with INTERNAL_ERROR (it would fail again on every retry).
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -152,8 +152,10 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
         const proposal = response['proposal'] as { proposal_id: string };
         await store.completeOperation(op.operation_id, workerId, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
       } catch (error) {
-        if (error instanceof ReasonError) throw error;
-        const refusal = error instanceof LifecycleRefusal;
+        // Outages (a store, a busy engine) leave it RUNNING; an engine timeout would recur, so it fails.
+        const timedOut = error instanceof ReasonError && error.code === 'ENGINE_CALL_TIMEOUT';
+        if (error instanceof ReasonError && !timedOut) throw error;
+        const refusal = error instanceof LifecycleRefusal || timedOut;
         const failure = refusal
           ? { code: error.code, message: error.message }
           : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };

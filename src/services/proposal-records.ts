@@ -4,14 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { canonicalHash } from '../domain/canonical-json.ts';
-import {
-  buildProposalArtifact,
-  proposalRunIdFor,
-  simulateProposal,
-  validateProposalSimulateRequest,
-  type ProposalSimulateRequest,
-} from '../domain/advisory/index.ts';
+import { proposalRunIdFor, validateProposalSimulateRequest, type ProposalSimulateRequest } from '../domain/advisory/index.ts';
 import type { ProposalVersion } from '../stores/proposals/port.ts';
+import type { Engine } from './engine/engine-pool.ts';
 import { invalid } from './proposal-errors.ts';
 import { artifactWithoutEvidence } from './proposal-wire.ts';
 
@@ -81,14 +76,17 @@ export interface VersionInputs {
 }
 
 /** Simulates and packages one version. A BLOCKED simulation is still a version (the gate stops execution, not drafting). */
-export function buildVersion(inputs: VersionInputs): ProposalVersion {
-  const result = simulateProposal(inputs.request, {
-    runId: proposalRunIdFor(inputs.requestHash),
-    correlationId: inputs.correlationId,
-    requestHash: inputs.requestHash,
-    idempotencyKey: inputs.idempotencyKey,
+export async function buildVersion(inputs: VersionInputs, engine: Engine): Promise<ProposalVersion> {
+  const { result, artifact, simulationHash } = await engine.run('proposalVersion', {
+    request: inputs.request,
+    context: {
+      runId: proposalRunIdFor(inputs.requestHash),
+      correlationId: inputs.correlationId,
+      requestHash: inputs.requestHash,
+      idempotencyKey: inputs.idempotencyKey,
+    },
+    createdAt: inputs.createdAt,
   });
-  const artifact = buildProposalArtifact(inputs.request, result, { createdAt: inputs.createdAt });
   return {
     proposal_version_id: newId('ppv'),
     proposal_id: inputs.proposalId,
@@ -96,7 +94,7 @@ export function buildVersion(inputs: VersionInputs): ProposalVersion {
     created_at: inputs.createdAt,
     request_hash: inputs.requestHash,
     artifact_hash: artifact.evidence_bundle.hashes.artifact_hash,
-    simulation_hash: canonicalHash(result),
+    simulation_hash: simulationHash,
     status_at_creation: result.status,
     proposal_result_json: result,
     artifact_json: inputs.storeEvidence ? artifact : artifactWithoutEvidence(artifact),

@@ -10,16 +10,17 @@
  * stored response is replayed exactly as first sent, which one cache entry cannot do for two
  * different bodies.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
-  buildProposalArtifact,
   proposalRequestHash,
   proposalRunIdFor,
-  simulateProposal,
   validateProposalSimulateRequest,
+  type ProposalContext,
   type ProposalSimulateRequest,
   type ValidationProblem,
 } from '../domain/advisory/index.ts';
 import type { ProposalStore, SimulationEndpoint, SimulationResponseRecord } from '../stores/proposals/port.ts';
+import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
 import { referenceTimestamp } from './reference-time.ts';
 
 export type ProposalSimulationOutcome =
@@ -42,6 +43,8 @@ export interface ProposalSimulationService {
 export interface ProposalSimulationDeps {
   readonly store: Pick<ProposalStore, 'recordSimulationResponse' | 'getSimulationResponse'>;
   readonly now?: () => Date;
+  /** Where the engine runs (the app's worker pool). */
+  readonly engine?: Engine;
 }
 
 function decided(stored: SimulationResponseRecord, requestHash: string, replayed: boolean): ProposalSimulationOutcome {
@@ -50,12 +53,13 @@ function decided(stored: SimulationResponseRecord, requestHash: string, replayed
 
 export function createProposalSimulationService(deps: ProposalSimulationDeps): ProposalSimulationService {
   const now = deps.now ?? (() => new Date());
+  const engine = deps.engine ?? INLINE_ENGINE;
 
-  /** The shared flow; `respond` builds the endpoint's body from the validated request and its result. */
+  /** The shared flow; `respond` computes the endpoint's body from the validated request. */
   async function handle(
     endpoint: SimulationEndpoint,
     command: ProposalSimulationCommand,
-    respond: (request: ProposalSimulateRequest, result: ReturnType<typeof simulateProposal>, at: Date) => unknown,
+    respond: (request: ProposalSimulateRequest, context: ProposalContext, at: Date) => Promise<unknown>,
   ): Promise<ProposalSimulationOutcome> {
     const validated = validateProposalSimulateRequest(command.body);
     if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
@@ -67,26 +71,25 @@ export function createProposalSimulationService(deps: ProposalSimulationDeps): P
     const earlier = await deps.store.getSimulationResponse(endpoint, command.idempotencyKey);
     if (earlier) return decided(earlier, requestHash, true);
 
-    const result = simulateProposal(request, {
-      runId: proposalRunIdFor(requestHash),
-      correlationId: command.correlationId,
-      requestHash,
-      idempotencyKey: command.idempotencyKey,
-    });
     const at = now();
+    const context = { runId: proposalRunIdFor(requestHash), correlationId: command.correlationId, requestHash, idempotencyKey: command.idempotencyKey };
+    const response = await respond(request, context, at);
     const recorded = await deps.store.recordSimulationResponse({
       endpoint,
       idempotency_key: command.idempotencyKey,
       request_hash: requestHash,
-      response_json: respond(request, result, at),
+      response_json: response,
       created_at: at.toISOString(),
     });
+    // A large response (an artifact of thousands of positions is megabytes) was just serialised for
+    // the store; sending it serialises it again — in a turn of its own (docs/operations.md#engine-worker-pool).
+    await nextTurn();
     return decided(recorded.record, requestHash, recorded.outcome !== 'recorded');
   }
 
   return {
-    simulate: (command) => handle('SIMULATE', command, (_request, result) => result),
+    simulate: (command) => handle('SIMULATE', command, (request, context) => engine.run('proposal', { request, context })),
     artifact: (command) =>
-      handle('ARTIFACT', command, (request, result, at) => buildProposalArtifact(request, result, { createdAt: referenceTimestamp(at) })),
+      handle('ARTIFACT', command, (request, context, at) => engine.run('proposalArtifact', { request, context, createdAt: referenceTimestamp(at) })),
   };
 }

@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
-import { analyzeBatch, simulateRebalance, type EngineOptions } from '../../src/domain/dpm/index.ts';
+import { analyzeBatch, type EngineOptions } from '../../src/domain/dpm/index.ts';
 import { dpmGates } from '../../src/http/feature-gates.ts';
 import { dpmAnalyzeRoutes } from '../../src/http/routes/dpm-analyze.ts';
 import { dpmOperationRoutes } from '../../src/http/routes/dpm-operations.ts';
@@ -17,6 +17,8 @@ import { createDpmAnalyzeService } from '../../src/services/dpm-analyze.ts';
 import { createDpmOperationService } from '../../src/services/dpm-operations.ts';
 import { createPolicyPackSelector } from '../../src/services/dpm-policy-context.ts';
 import { createDpmRunService } from '../../src/services/dpm-runs.ts';
+import { INLINE_ENGINE, type Engine } from '../../src/services/engine/engine-pool.ts';
+import { batchContextOf, type EngineInput, type EngineOutput } from '../../src/services/engine/jobs.ts';
 import { createServiceMetrics } from '../../src/services/metrics.ts';
 import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../../src/stores/policy-pack-catalog/port.ts';
@@ -174,28 +176,23 @@ for (const backend of DPM_BACKENDS) {
           catalog,
         });
         const store = opened.store;
-        const runService = createDpmRunService({
-          store,
-          replayEnabled: true,
-          policyPacks: selector,
-          engine: (request, context) => {
-            seen.simulate.push(request.options);
-            return simulateRebalance(request, context);
+        // The engine inline, recording the options of every run (after the pack's overrides).
+        const engine: Engine = {
+          run: async (job, input) => {
+            if (job === 'rebalance') seen.simulate.push((input as EngineInput<'rebalance'>).request.options);
+            if (job !== 'analyze') return INLINE_ENGINE.run(job, input);
+            const { request, context } = input as EngineInput<'analyze'>;
+            const batch = batchContextOf(context);
+            const applyPolicyPack = (scenarioOptions: EngineOptions): EngineOptions => {
+              const effective = batch.applyPolicyPack?.(scenarioOptions) ?? scenarioOptions;
+              seen.analyze.push(effective);
+              return effective;
+            };
+            return analyzeBatch(request, { ...batch, applyPolicyPack }) as EngineOutput<typeof job>;
           },
-        });
-        const analyze = createDpmAnalyzeService({
-          store,
-          policyPacks: selector,
-          engine: (request, context) =>
-            analyzeBatch(request, {
-              ...context,
-              applyPolicyPack: (scenarioOptions) => {
-                const effective = context.applyPolicyPack?.(scenarioOptions) ?? scenarioOptions;
-                seen.analyze.push(effective);
-                return effective;
-              },
-            }),
-        });
+        };
+        const runService = createDpmRunService({ store, replayEnabled: true, policyPacks: selector, engine });
+        const analyze = createDpmAnalyzeService({ store, policyPacks: selector, engine });
         const operations = createDpmOperationService({ store, analyze, settings: { executionMode: 'INLINE', ttlSeconds: 3600, leaseMs: 30_000 } });
         const gates = dpmGates(ALL_ON);
         const server = await buildServer({

@@ -223,8 +223,8 @@ for (const backend of DPM_BACKENDS) {
       }
       const analyze = createDpmAnalyzeService({
         store,
-        engine: () => {
-          throw new RuntimeError('boom');
+        engine: {
+          run: () => Promise.reject(new RuntimeError('boom')),
         },
       });
       const operations = createDpmOperationService({ store, analyze, settings: { executionMode: 'INLINE', ttlSeconds: 3600, leaseMs: 30_000 } });

@@ -37,6 +37,19 @@ function grossTurnover(result: RebalanceResult): string {
 }
 
 export function analyzeBatch(request: BatchRebalanceRequest, context: BatchContext): BatchRebalanceResult {
+  const steps = analyzeBatchSteps(request, context);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same analysis one scenario at a time: yields the name of each scenario once it is done and
+ * returns the batch result. A caller on a shared thread can pause between scenarios (each is a
+ * whole engine run) without the engine knowing about clocks or event loops.
+ */
+export function* analyzeBatchSteps(request: BatchRebalanceRequest, context: BatchContext): Generator<string, BatchRebalanceResult, void> {
   const shared = parseSnapshots(request);
   const baseCurrency = request.portfolio_snapshot.base_currency;
   const correlationRoot = context.correlationId ?? context.batchRunId;
@@ -71,6 +84,7 @@ export function analyzeBatch(request: BatchRebalanceRequest, context: BatchConte
     } catch (error) {
       failed[name] = `${SCENARIO_EXECUTION_ERROR}: ${error instanceof Error ? error.name : 'Error'}`;
     }
+    yield name;
   }
 
   return {

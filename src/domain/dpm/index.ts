@@ -6,10 +6,11 @@
  *   simulateRebalance(request, ctx)     → RebalanceResult                      (POST /rebalance/simulate)
  *   validateBatchRebalanceRequest(body) → problems[] | BatchRebalanceRequest  (422 on problems)
  *   analyzeBatch(request, ctx)          → BatchRebalanceResult                 (POST /rebalance/analyze)
+ *   analyzeBatchSteps(request, ctx)     → the same, yielding after each scenario
  *
  * The TypeBox schemas are exported for OpenAPI.
  */
-export { analyzeBatch, type BatchContext } from './analyze.ts';
+export { analyzeBatch, analyzeBatchSteps, type BatchContext } from './analyze.ts';
 export type { EngineContext } from './outcomes.ts';
 export { rebalanceRequestHash, simulateRebalance } from './simulate.ts';
 export type { ValidationProblem, ValidationResult } from './validation/problems.ts';
