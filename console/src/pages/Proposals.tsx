@@ -1,0 +1,5 @@
+import { Page } from '../components/layout.tsx';
+
+export function Proposals() {
+  return <Page title="Proposals">TODO</Page>;
+}

@@ -1,0 +1,5 @@
+import { Page } from '../components/layout.tsx';
+
+export function Simulate() {
+  return <Page title="Simulate">TODO</Page>;
+}
