@@ -63,3 +63,15 @@ export function allocationByAssetClass(result: RebalanceResult): AllocationRow[]
   const target = new Map([...sums].map(([k, v]) => [k, fixed4(v)]));
   return merge([...before.keys(), ...target.keys(), ...after.keys()], before, target, after);
 }
+
+/** Drift of a proposal against its reference model: portfolio weight before and after, model weight as the target. */
+export function allocationFromDrift(buckets: readonly { bucket: string; model_weight: string; portfolio_weight_before: string; portfolio_weight_after: string }[]): AllocationRow[] {
+  return largestFirst(buckets.map((b) => ({ key: b.bucket, before: b.portfolio_weight_before, target: b.model_weight, after: b.portfolio_weight_after })));
+}
+
+/** Before and after only (no target), e.g. a proposal without a reference model. */
+export function allocationBeforeAfter(before: readonly { key: string; weight: string }[], after: readonly { key: string; weight: string }[]): AllocationRow[] {
+  const b = byKey(before);
+  const a = byKey(after);
+  return merge([...b.keys(), ...a.keys()], b, new Map(), a);
+}

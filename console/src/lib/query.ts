@@ -20,3 +20,8 @@ export function localInputToInstant(value: string | undefined): string | undefin
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? value : date.toISOString();
 }
+
+/** The named values of a query, without empty ones (for a list's API parameters). */
+export function pick(query: QueryValues, names: readonly string[]): Record<string, string> {
+  return present(Object.fromEntries(names.map((name) => [name, query[name]])));
+}

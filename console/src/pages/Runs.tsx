@@ -15,7 +15,7 @@ import { Empty, ErrorNotice, Loading } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
 import { formatTime, shortHash } from '../lib/format.ts';
-import { present } from '../lib/query.ts';
+import { pick } from '../lib/query.ts';
 import { useResource } from '../lib/use-resource.ts';
 
 export const RUNS_PAGE_SIZE = 50;
@@ -67,7 +67,7 @@ async function loadRuns(query: Record<string, string>): Promise<RunsView> {
     const run = (await body(api.GET('/rebalance/runs/{rebalance_run_id}', { params: { path: { rebalance_run_id: runId } } }))) as RunLookup;
     return { items: [toListItem(run)], nextCursor: null, lookup: `the run of idempotency key ${key}` };
   }
-  const filters = present(Object.fromEntries(LIST_FILTERS.map((name) => [name, query[name]])));
+  const filters = pick(query, LIST_FILTERS);
   const page = await body(api.GET('/rebalance/runs', { params: { query: { ...filters, limit: RUNS_PAGE_SIZE } } }));
   return { items: page.items, nextCursor: page.next_cursor ?? null };
 }

@@ -1,0 +1,85 @@
+/**
+ * Start a proposal: a ProposalSimulateRequest (an example from the API's document, pasted, or a
+ * file), a title, and the adviser's id. The create call carries a generated Idempotency-Key, so a
+ * double click or a retry creates it once.
+ */
+import { useLocation } from 'preact-iso';
+import { useState } from 'preact/hooks';
+import { capabilities } from '../../api/capabilities.ts';
+import { api, body } from '../../api/client.ts';
+import { can } from '../../api/permissions.ts';
+import { actorId } from '../../api/session.ts';
+import { useSignal } from '../../api/signal.ts';
+import type { ProposalCreateBody } from '../../api/types.ts';
+import { Section } from '../../components/layout.tsx';
+import { parseRequest, RequestEditor } from '../../components/RequestEditor.tsx';
+import { ErrorNotice } from '../../components/states.tsx';
+import { links } from '../../links.ts';
+import { asApiError, useResource } from '../../lib/use-resource.ts';
+
+export function NewProposal() {
+  const { route } = useLocation();
+  const actor = useSignal(actorId);
+  const { resource } = useResource(() => capabilities(), []);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [key] = useState(() => `console-${crypto.randomUUID()}`);
+  if (!can('proposal.create')) return null;
+  const examples = resource.state === 'ok' ? resource.data.examplesFor('post', '/rebalance/proposals/simulate') : [];
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const parsed = parseRequest(text);
+    if (!parsed.ok) {
+      setError(new Error(parsed.message));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await body(
+        api.POST('/rebalance/proposals', {
+          params: { header: { 'idempotency-key': key } },
+          body: {
+            created_by: String(data.get('created_by') ?? '').trim(),
+            simulate_request: parsed.value as ProposalCreateBody['simulate_request'],
+            metadata: { title: String(data.get('title') ?? '').trim() || null },
+          },
+        }),
+      );
+      route(links.proposal(created.proposal.proposal_id));
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Section id="new-proposal" title="New proposal">
+      <details>
+        <summary>Create a proposal from a simulate request</summary>
+        <form onSubmit={submit} aria-label="New proposal">
+          <div class="field-row">
+            <div class="field">
+              <label for="np-created-by">Adviser (created by)</label>
+              <input id="np-created-by" name="created_by" value={actor} required />
+            </div>
+            <div class="field grow">
+              <label for="np-title">Title</label>
+              <input id="np-title" name="title" />
+            </div>
+          </div>
+          <RequestEditor id="np" label="Proposal simulate request (JSON)" examples={examples} text={text} onText={setText} />
+          <p class="muted">
+            Sent once with the generated Idempotency-Key <code>{key}</code>: retrying replays the same proposal.
+          </p>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Creating…' : 'Create proposal'}
+          </button>
+          {error && <ErrorNotice error={error} title="The proposal was not created" />}
+        </form>
+      </details>
+    </Section>
+  );
+}

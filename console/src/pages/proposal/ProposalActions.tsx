@@ -1,0 +1,82 @@
+/**
+ * The lifecycle moves the workflow allows from the proposal's current state, as buttons. Each is
+ * sent with the state the adviser saw (expected_state), so a move made meanwhile by someone else
+ * is refused rather than overridden.
+ */
+import { useState } from 'preact/hooks';
+import { api, unwrap } from '../../api/client.ts';
+import { can } from '../../api/permissions.ts';
+import { decideTransition, type ProposalEventType, type ProposalState } from '../../api/rules.ts';
+import { actorId } from '../../api/session.ts';
+import { useSignal } from '../../api/signal.ts';
+import { ErrorNotice } from '../../components/states.tsx';
+import { asApiError } from '../../lib/use-resource.ts';
+
+const OFFERED: readonly (readonly [ProposalEventType, string])[] = [
+  ['SUBMITTED_FOR_RISK_REVIEW', 'Submit for risk review'],
+  ['SUBMITTED_FOR_COMPLIANCE_REVIEW', 'Submit for compliance review'],
+  ['RISK_APPROVED', 'Approve (risk)'],
+  ['COMPLIANCE_APPROVED', 'Approve (compliance)'],
+  ['CLIENT_CONSENT_RECORDED', 'Record client consent'],
+  ['EXECUTED', 'Mark executed'],
+  ['REJECTED', 'Reject'],
+  ['EXPIRED', 'Mark expired'],
+  ['CANCELLED', 'Cancel proposal'],
+];
+
+const NEGATIVE = new Set<ProposalEventType>(['REJECTED', 'CANCELLED', 'EXPIRED']);
+
+export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { proposalId: string; state: ProposalState; gateBlocked: boolean; onDone: () => void }) {
+  const actor = useSignal(actorId);
+  const [error, setError] = useState<Error | null>(null);
+  const [busy, setBusy] = useState(false);
+  if (!can('proposal.transition')) return null;
+  const decisions = OFFERED.map(([event, text]) => ({ event, text, decision: decideTransition(state, event, gateBlocked) }));
+  const allowed = decisions.filter((d) => d.decision.ok);
+  const gated = decisions.filter((d) => !d.decision.ok && d.decision.code === 'PROPOSAL_GATE_BLOCKED');
+  if (allowed.length === 0 && gated.length === 0) return <p class="muted">No move is possible: the proposal is {state.toLowerCase().replace(/_/g, ' ')}.</p>;
+  const submit = async (event: SubmitEvent) => {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const eventType = (event.submitter as HTMLButtonElement | null)?.value as ProposalEventType;
+    const comment = String(data.get('comment') ?? '').trim();
+    setBusy(true);
+    setError(null);
+    try {
+      await unwrap(
+        api.POST('/rebalance/proposals/{proposal_id}/transitions', {
+          params: { path: { proposal_id: proposalId } },
+          body: { event_type: eventType, actor_id: String(data.get('actor_id') ?? '').trim(), expected_state: state, reason: comment === '' ? {} : { comment } },
+        }),
+      );
+      onDone();
+    } catch (e) {
+      setError(asApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="action-form" onSubmit={submit} aria-label="Move the proposal">
+      <div class="field-row">
+        <div class="field">
+          <label for="pa-actor">Actor id</label>
+          <input id="pa-actor" name="actor_id" value={actor} required />
+        </div>
+        <div class="field grow">
+          <label for="pa-comment">Comment (recorded with the event)</label>
+          <input id="pa-comment" name="comment" />
+        </div>
+      </div>
+      <div class="button-row">
+        {allowed.map(({ event, text }) => (
+          <button key={event} type="submit" value={event} disabled={busy} class={NEGATIVE.has(event) ? 'danger' : 'primary'} data-event={event}>
+            {text}
+          </button>
+        ))}
+      </div>
+      {gated.length > 0 && <p class="note">Execution is refused while the current version's gate is BLOCKED: create a new version that passes.</p>}
+      {error && <ErrorNotice error={error} title="The move was refused" />}
+    </form>
+  );
+}
