@@ -1,7 +1,8 @@
 /**
  * Before / target / after weights, one row per instrument or asset class, drawn with Observable
- * Plot. Each row holds three thin bars in a fixed order (before on top, target in the middle as
- * an outline, after at the bottom), so the series read without colour; every bar has a tooltip,
+ * Plot. Each row holds three thin bars in a fixed order (before on top, target in the middle,
+ * after at the bottom) and in light, medium and dark tones, so the series read without colour;
+ * every bar has a tooltip,
  * and the numbers are also in a table below the chart.
  */
 import * as Plot from '@observablehq/plot';
@@ -11,14 +12,17 @@ import { PlotHost } from './plot-host.tsx';
 
 const STYLE: Readonly<Record<Series, { fill: string; stroke: string }>> = {
   before: { fill: '#9cc3e6', stroke: '#4a7fb0' },
-  target: { fill: '#ffffff', stroke: '#1b1f24' },
+  target: { fill: '#e69f00', stroke: '#7a4f00' },
   after: { fill: '#0b4f8a', stroke: '#0b4f8a' },
 };
 
-const MARGIN = { top: 28, right: 24, bottom: 8, left: 140 };
+const MARGIN = { top: 44, right: 24, bottom: 8, left: 150 };
+
+/** Rows get thinner as they get more numerous, so a 1,000-instrument chart stays scrollable. */
+const rowHeightFor = (rows: number) => (rows > 40 ? 15 : rows > 10 ? 24 : 36);
 
 function draw(rows: readonly AllocationRow[], width: number): Element {
-  const rowHeight = rows.length > 40 ? 15 : 30;
+  const rowHeight = rowHeightFor(rows.length);
   const height = MARGIN.top + MARGIN.bottom + rows.length * rowHeight;
   const padding = 0.2;
   // Band geometry of Plot's band scale, so each series gets a third of its row.
@@ -46,7 +50,7 @@ function draw(rows: readonly AllocationRow[], width: number): Element {
     marginBottom: MARGIN.bottom,
     marginLeft: MARGIN.left,
     style: { fontSize: '12px', background: 'transparent' },
-    x: { domain: [0, max], percent: true, label: 'Weight (%)', axis: 'top', grid: true },
+    x: { domain: [0, max], tickFormat: '.0%', label: 'Weight', axis: 'top', grid: true },
     y: { domain: rows.map((r) => r.key), padding, label: null, tickSize: 0 },
     marks: [...marks, Plot.ruleX([0])],
   });
@@ -60,19 +64,19 @@ export function AllocationLegend() {
           <svg width="28" height="12" aria-hidden="true">
             <rect x="1" y="1" width="26" height="10" fill={STYLE[s].fill} stroke={STYLE[s].stroke} />
           </svg>
-          {SERIES_LABEL[s]} <span class="muted">({['top', 'middle, outlined', 'bottom'][i]} bar of each row)</span>
+          {SERIES_LABEL[s]} <span class="muted">({['top', 'middle', 'bottom'][i]} bar of each row)</span>
         </li>
       ))}
     </ul>
   );
 }
 
-export function AllocationChart({ rows, label, width = 900 }: { rows: readonly AllocationRow[]; label: string; width?: number }) {
+export function AllocationChart({ rows, label }: { rows: readonly AllocationRow[]; label: string }) {
   return (
     <div class="allocation-chart">
       <AllocationLegend />
       <div class="chart-scroll" tabIndex={0} aria-label={`${label} (scrollable)`}>
-        <PlotHost draw={() => draw(rows, width)} deps={[rows, width]} label={`${label}: ${rows.length} rows, before, target and after weights`} testId="allocation-chart" />
+        <PlotHost draw={(width) => draw(rows, width - 2)} deps={[rows]} label={`${label}: ${rows.length} rows, before, target and after weights`} testId="allocation-chart" />
       </div>
       <details class="numbers">
         <summary>Show the numbers</summary>

@@ -22,7 +22,8 @@ export function FilterForm({ fields, basePath, label }: { fields: readonly Filte
     route(`${basePath}${toQueryString(values)}`);
   };
   return (
-    <form class="filters" onSubmit={submit} aria-label={label} role="search">
+    // Keyed by the URL's values: Back or a link re-fills the form; typing is never overwritten by a re-render.
+    <form class="filters" onSubmit={submit} aria-label={label} role="search" key={fields.map((f) => query[f.name] ?? '').join('\u0000')}>
       {fields.map((f) => {
         const id = `filter-${f.name}`;
         const value = query[f.name] ?? '';
@@ -30,10 +31,10 @@ export function FilterForm({ fields, basePath, label }: { fields: readonly Filte
           <div class="field" key={f.name}>
             <label for={id}>{f.label}</label>
             {f.kind === 'select' ? (
-              <select id={id} name={f.name} value={value}>
+              <select id={id} name={f.name}>
                 <option value="">any</option>
                 {f.options?.map((o) => (
-                  <option key={o} value={o}>
+                  <option key={o} value={o} selected={o === value}>
                     {o}
                   </option>
                 ))}
@@ -43,7 +44,7 @@ export function FilterForm({ fields, basePath, label }: { fields: readonly Filte
                 id={id}
                 name={f.name}
                 type="text"
-                value={value}
+                defaultValue={value}
                 placeholder={f.kind === 'datetime' ? '2026-02-21T00:00:00Z' : f.placeholder}
                 spellcheck={false}
                 autoComplete="off"

@@ -12,10 +12,10 @@ import { toQueryString } from '../lib/query.ts';
 import { DataTable } from './DataTable.tsx';
 import { Mono } from './layout.tsx';
 
-const NODE_W = 250;
+const NODE_W = 240;
 const NODE_H = 34;
 const ROW = 56;
-const WIDTH = 960;
+const WIDTH = 1100;
 
 /** Where a node leads: an edge type says what kind of id its ends are. */
 function nodeHref(id: string, edgeType: string, end: 'source' | 'target'): string {
@@ -54,7 +54,7 @@ export function LineageGraph({ entityId, edges }: { entityId: string; edges: rea
   const yOf = (i: number, n: number) => height / 2 - (n * ROW) / 2 + i * ROW + (ROW - NODE_H) / 2;
   return (
     <figure class="lineage">
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="img" aria-label={`Lineage of ${entityId}: ${edges.length} edges`} data-testid="lineage-graph">
+      <svg viewBox={`0 0 ${WIDTH} ${height}`} width="100%" role="group" aria-label={`Lineage of ${entityId}: ${edges.length} edges; each other end is a link`} data-testid="lineage-graph">
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a" />

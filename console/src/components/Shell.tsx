@@ -66,11 +66,11 @@ function SessionPanel() {
       <form onSubmit={submit} class="session-form">
         <div class="field">
           <label for="session-actor">Your actor id (recorded on every decision)</label>
-          <input id="session-actor" name="actor" value={actor} autoComplete="username" />
+          <input id="session-actor" name="actor" defaultValue={actor} autoComplete="username" />
         </div>
         <div class="field">
           <label for="session-token">Bearer token (sent with every request; kept for this tab only)</label>
-          <input id="session-token" name="token" type="password" value={token} autoComplete="off" />
+          <input id="session-token" name="token" type="password" defaultValue={token} autoComplete="off" />
         </div>
         <button type="submit" class="primary">
           Save

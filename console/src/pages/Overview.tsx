@@ -7,7 +7,7 @@ import { api, body } from '../api/client.ts';
 import { capabilities } from '../api/capabilities.ts';
 import { PROPOSAL_STATES } from '../api/rules.ts';
 import { OPERATION_STATUSES, RUN_STATUSES, type Readiness, type RunListItem } from '../api/types.ts';
-import { CountChart, type Count } from '../charts/CountChart.tsx';
+import { CategoryCountChart, TimeCountChart, type Count } from '../charts/CountChart.tsx';
 import { KeyValues, Mono, Page, Section } from '../components/layout.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { StatusBadge, toneOf } from '../components/StatusBadge.tsx';
@@ -22,8 +22,15 @@ const RUN_SAMPLE = 1000;
 /** Proposals counted per state; beyond this a state shows "100+". */
 const PER_STATE = 100;
 
-async function runsPerDay(): Promise<{ counts: Count[]; total: number; capped: boolean }> {
-  const from = new Date(Date.now() - DAYS * 86_400_000).toISOString();
+/** The last DAYS days, oldest first, as UTC day labels. */
+function lastDays(): string[] {
+  const today = Date.now();
+  return Array.from({ length: DAYS }, (_, i) => utcDay(new Date(today - (DAYS - 1 - i) * 86_400_000).toISOString()));
+}
+
+async function runsPerDay(): Promise<{ counts: Count[]; days: string[]; total: number; capped: boolean }> {
+  const days = lastDays();
+  const from = `${days[0]}T00:00:00Z`;
   const runs: RunListItem[] = [];
   let cursor: string | undefined;
   do {
@@ -37,7 +44,7 @@ async function runsPerDay(): Promise<{ counts: Count[]; total: number; capped: b
     const current = byKey.get(key);
     byKey.set(key, { x: utcDay(run.created_at), category: run.status, count: (current?.count ?? 0) + 1 });
   }
-  return { counts: [...byKey.values()].sort((a, b) => a.x.localeCompare(b.x)), total: runs.length, capped: cursor !== undefined };
+  return { counts: [...byKey.values()], days, total: runs.length, capped: cursor !== undefined };
 }
 
 async function proposalsByState(): Promise<{ state: string; count: number; more: boolean }[]> {
@@ -111,7 +118,7 @@ function RunsChart() {
           <Empty>No run in the last {DAYS} days.</Empty>
         ) : (
           <>
-            <CountChart counts={resource.data.counts} label="Runs per day by status" xLabel="Day (UTC)" categories={RUN_STATUSES} toneOf={toneOf} />
+            <TimeCountChart counts={resource.data.counts} days={resource.data.days} label="Runs per day by status" categories={RUN_STATUSES} toneOf={toneOf} />
             {resource.data.capped && <p class="muted">Counted over the newest {resource.data.total} runs.</p>}
             <ul class="button-row">
               {RUN_STATUSES.map((s) => (
@@ -137,13 +144,7 @@ function ProposalsChart() {
           <Empty>No proposal yet.</Empty>
         ) : (
           <>
-            <CountChart
-              counts={resource.data.map((s) => ({ x: s.state, category: s.state, count: s.count }))}
-              label="Proposals by state"
-              xLabel="State"
-              categories={PROPOSAL_STATES}
-              toneOf={toneOf}
-            />
+            <CategoryCountChart counts={resource.data.map((s) => ({ x: s.state, category: s.state, count: s.count }))} label="Proposals by state" toneOf={toneOf} />
             {resource.data.some((s) => s.more) && <p class="muted">States with more than {PER_STATE} proposals are shown as {PER_STATE}.</p>}
           </>
         ))}
@@ -180,7 +181,7 @@ function OperationsAndReviews() {
               {s.operation_count === 0 ? (
                 <Empty>No async operation yet.</Empty>
               ) : (
-                <CountChart counts={OPERATION_STATUSES.map((st) => ({ x: st, category: st, count: ops[st] ?? 0 }))} label="Async operations by status" xLabel="Status" categories={OPERATION_STATUSES} toneOf={toneOf} />
+                <CategoryCountChart counts={OPERATION_STATUSES.map((st) => ({ x: st, category: st, count: ops[st] ?? 0 }))} label="Async operations by status" toneOf={toneOf} />
               )}
               <KeyValues
                 items={[

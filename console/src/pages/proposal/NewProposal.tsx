@@ -63,7 +63,7 @@ export function NewProposal() {
           <div class="field-row">
             <div class="field">
               <label for="np-created-by">Adviser (created by)</label>
-              <input id="np-created-by" name="created_by" value={actor} required />
+              <input id="np-created-by" name="created_by" defaultValue={actor} required />
             </div>
             <div class="field grow">
               <label for="np-title">Title</label>

@@ -47,7 +47,7 @@ export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string;
       <form onSubmit={submit} aria-label="New version">
         <div class="field">
           <label for="nv-created-by">Adviser (created by)</label>
-          <input id="nv-created-by" name="created_by" value={actor} required />
+          <input id="nv-created-by" name="created_by" defaultValue={actor} required />
         </div>
         <RequestEditor id="nv" label="Proposal simulate request (JSON)" examples={[]} text={text} onText={setText} />
         <button type="submit" class="primary" disabled={busy}>

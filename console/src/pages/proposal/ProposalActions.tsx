@@ -61,7 +61,7 @@ export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { pr
       <div class="field-row">
         <div class="field">
           <label for="pa-actor">Actor id</label>
-          <input id="pa-actor" name="actor_id" value={actor} required />
+          <input id="pa-actor" name="actor_id" defaultValue={actor} required />
         </div>
         <div class="field grow">
           <label for="pa-comment">Comment (recorded with the event)</label>

@@ -68,7 +68,7 @@ function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowSt
       <div class="field-row">
         <div class="field">
           <label for="wf-actor">Actor id</label>
-          <input id="wf-actor" name="actor_id" value={actor} required />
+          <input id="wf-actor" name="actor_id" defaultValue={actor} required />
         </div>
         <div class="field">
           <label for="wf-reason">Reason code</label>
