@@ -220,7 +220,7 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     await rowsOf(page, 'packs-table').first().waitFor();
     expect(await rowsOf(page, 'packs-table').count()).toBe(Object.keys(POLICY_PACKS).length);
     await page.getByLabel('X-Tenant-Id').fill(TENANT_WITH_PACK.tenant);
-    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByRole('button', { name: 'Resolve' }).click();
     await page.waitForURL(/tenant_id=/);
     await page.getByTestId('pack-resolution').getByText(TENANT_WITH_PACK.pack).waitFor();
     await check(page, 'policy-packs');

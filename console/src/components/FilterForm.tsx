@@ -13,7 +13,7 @@ export interface FilterField {
   readonly placeholder?: string;
 }
 
-export function FilterForm({ fields, basePath, label }: { fields: readonly FilterField[]; basePath: string; label: string }) {
+export function FilterForm({ fields, basePath, label, submitLabel = 'Apply filters' }: { fields: readonly FilterField[]; basePath: string; label: string; submitLabel?: string }) {
   const { query, route } = useLocation();
   const submit = (event: Event) => {
     event.preventDefault();
@@ -55,7 +55,7 @@ export function FilterForm({ fields, basePath, label }: { fields: readonly Filte
       })}
       <div class="filter-actions">
         <button type="submit" class="primary">
-          Apply filters
+          {submitLabel}
         </button>
         <a href={basePath} class="button">
           Clear

@@ -6,11 +6,11 @@
  */
 import type { LineageEdge } from '../api/types.ts';
 import { addressOf } from './Shell.tsx';
-import { formatTime } from '../lib/format.ts';
 import { links } from '../links.ts';
 import { toQueryString } from '../lib/query.ts';
 import { DataTable } from './DataTable.tsx';
 import { Mono } from './layout.tsx';
+import { Time } from './Time.tsx';
 
 const NODE_W = 240;
 const NODE_H = 34;
@@ -42,6 +42,24 @@ function Node({ x, y, label, href, current }: { x: number; y: number; label: str
   return href ? <a href={href}>{box}</a> : box;
 }
 
+/** One neighbour and its arrow: on the left it points to the entity, on the right the entity points to it. */
+function Edge({ edge, side, x, y, centre }: { edge: LineageEdge; side: 'left' | 'right'; x: number; y: number; centre: readonly [number, number] }) {
+  const [cx, cy] = centre;
+  const node: readonly [number, number] = [side === 'left' ? x + NODE_W : x, y + NODE_H / 2];
+  const entity: readonly [number, number] = [side === 'left' ? cx : cx + NODE_W, cy + NODE_H / 2];
+  const [from, to] = side === 'left' ? [node, entity] : [entity, node];
+  const id = side === 'left' ? edge.source_entity_id : edge.target_entity_id;
+  return (
+    <g>
+      <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} class="lineage-edge" marker-end="url(#arrow)" />
+      <text x={(from[0] + to[0]) / 2} y={(from[1] + to[1]) / 2 - 6} text-anchor="middle" class="edge-label">
+        {edge.edge_type}
+      </text>
+      <Node x={x} y={y} label={id} href={nodeHref(id, edge.edge_type, side === 'left' ? 'source' : 'target')} />
+    </g>
+  );
+}
+
 export function LineageGraph({ entityId, edges }: { entityId: string; edges: readonly LineageEdge[] }) {
   const incoming = edges.filter((e) => e.target_entity_id === entityId);
   const outgoing = edges.filter((e) => e.source_entity_id === entityId && e.target_entity_id !== entityId);
@@ -60,30 +78,12 @@ export function LineageGraph({ entityId, edges }: { entityId: string; edges: rea
             <path d="M 0 0 L 10 5 L 0 10 z" fill="#57606a" />
           </marker>
         </defs>
-        {incoming.map((e, i) => {
-          const y = yOf(i, incoming.length);
-          return (
-            <g key={`in-${e.source_entity_id}-${e.edge_type}`}>
-              <line x1={left + NODE_W} y1={y + NODE_H / 2} x2={middle} y2={centreY + NODE_H / 2} class="lineage-edge" marker-end="url(#arrow)" />
-              <text x={(left + NODE_W + middle) / 2} y={(y + centreY) / 2 + NODE_H / 2 - 6} text-anchor="middle" class="edge-label">
-                {e.edge_type}
-              </text>
-              <Node x={left} y={y} label={e.source_entity_id} href={nodeHref(e.source_entity_id, e.edge_type, 'source')} />
-            </g>
-          );
-        })}
-        {outgoing.map((e, i) => {
-          const y = yOf(i, outgoing.length);
-          return (
-            <g key={`out-${e.target_entity_id}-${e.edge_type}`}>
-              <line x1={middle + NODE_W} y1={centreY + NODE_H / 2} x2={right} y2={y + NODE_H / 2} class="lineage-edge" marker-end="url(#arrow)" />
-              <text x={(middle + NODE_W + right) / 2} y={(y + centreY) / 2 + NODE_H / 2 - 6} text-anchor="middle" class="edge-label">
-                {e.edge_type}
-              </text>
-              <Node x={right} y={y} label={e.target_entity_id} href={nodeHref(e.target_entity_id, e.edge_type, 'target')} />
-            </g>
-          );
-        })}
+        {incoming.map((e, i) => (
+          <Edge key={`in-${e.source_entity_id}-${e.edge_type}`} edge={e} side="left" x={left} y={yOf(i, incoming.length)} centre={[middle, centreY]} />
+        ))}
+        {outgoing.map((e, i) => (
+          <Edge key={`out-${e.target_entity_id}-${e.edge_type}`} edge={e} side="right" x={right} y={yOf(i, outgoing.length)} centre={[middle, centreY]} />
+        ))}
         <Node x={middle} y={centreY} label={entityId} current />
       </svg>
       <figcaption class="visually-hidden">Lineage edges of {entityId}</figcaption>
@@ -95,7 +95,7 @@ export function LineageGraph({ entityId, edges }: { entityId: string; edges: rea
           { header: 'From', cell: (e) => <Mono>{e.source_entity_id}</Mono> },
           { header: 'Edge', cell: (e) => e.edge_type },
           { header: 'To', cell: (e) => <Mono>{e.target_entity_id}</Mono> },
-          { header: 'Recorded', cell: (e) => formatTime(e.created_at) },
+          { header: 'Recorded', cell: (e) => <Time iso={e.created_at} /> },
         ]}
       />
     </figure>

@@ -5,12 +5,18 @@
 import { useState } from 'preact/hooks';
 import type { RequestExample } from '../api/capabilities.ts';
 
-export function parseRequest(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+/** The editor's text as JSON; throws a readable error (shown like an API refusal) when it is not. */
+export function requestJson(text: string): unknown {
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    return JSON.parse(text) as unknown;
   } catch (error) {
-    return { ok: false, message: `The request is not valid JSON: ${error instanceof Error ? error.message : String(error)}` };
+    throw new Error(`The request is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** A fresh Idempotency-Key for one request the console sends (shown to the user). */
+export function newIdempotencyKey(): string {
+  return `console-${crypto.randomUUID()}`;
 }
 
 export function RequestEditor({ id, label, examples, text, onText }: { id: string; label: string; examples: readonly RequestExample[]; text: string; onText: (text: string) => void }) {

@@ -40,7 +40,7 @@ function FindBox() {
       <label for="find-id" class="visually-hidden">
         Run id, proposal id, operation id or correlation id
       </label>
-      <input id="find-id" name="id" type="search" placeholder="rr_…, pp_…, dop_… or a correlation id" spellcheck={false} autoComplete="off" />
+      <input id="find-id" name="id" type="search" placeholder="Any id or correlation id" spellcheck={false} autoComplete="off" />
       <button type="submit">Open</button>
     </form>
   );

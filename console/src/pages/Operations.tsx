@@ -4,7 +4,6 @@
  * Proposal operations have no list in the API, so they are opened by id.
  */
 import { useLocation } from 'preact-iso';
-import { useState } from 'preact/hooks';
 import { capabilities } from '../api/capabilities.ts';
 import { api, body } from '../api/client.ts';
 import { can } from '../api/permissions.ts';
@@ -17,9 +16,10 @@ import { Pager } from '../components/Pager.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { formatTime } from '../lib/format.ts';
 import { pick, toQueryString } from '../lib/query.ts';
-import { asApiError, useResource } from '../lib/use-resource.ts';
+import { useAction } from '../lib/use-action.ts';
+import { useResource } from '../lib/use-resource.ts';
+import { Time } from '../components/Time.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -39,9 +39,9 @@ function baseColumns(): Column<OperationListItem>[] {
     { header: 'Type', cell: (o) => o.operation_type },
     { header: 'State', cell: (o) => <StatusBadge status={o.status} /> },
     { header: 'Correlation id', cell: (o) => <Mono>{o.correlation_id}</Mono> },
-    { header: 'Created', cell: (o) => formatTime(o.created_at) },
-    { header: 'Started', cell: (o) => formatTime(o.started_at) },
-    { header: 'Finished', cell: (o) => formatTime(o.finished_at) },
+    { header: 'Created', cell: (o) => <Time iso={o.created_at} /> },
+    { header: 'Started', cell: (o) => <Time iso={o.started_at} /> },
+    { header: 'Finished', cell: (o) => <Time iso={o.finished_at} /> },
   ];
 }
 
@@ -50,23 +50,19 @@ function extraColumn(field: string): Column<OperationListItem> {
 }
 
 function ExecuteButton({ operationId, onDone }: { operationId: string; onDone: () => void }) {
-  const [error, setError] = useState<Error | null>(null);
+  const action = useAction();
   if (!can('operation.execute')) return null;
-  const run = async () => {
-    setError(null);
-    try {
+  const run = () =>
+    action.run(async () => {
       await body(api.POST('/rebalance/operations/{operation_id}/execute', { params: { path: { operation_id: operationId } } }));
       onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
+    });
   return (
     <>
-      <button type="button" class="primary" onClick={run}>
+      <button type="button" class="primary" onClick={run} disabled={action.busy}>
         Execute now
       </button>
-      {error && <ErrorNotice error={error} title="The operation was not executed" />}
+      {action.error && <ErrorNotice error={action.error} title="The operation was not executed" />}
     </>
   );
 }
@@ -89,9 +85,9 @@ function OperationDetail({ operationId }: { operationId: string }) {
                   ['State', <StatusBadge status={op.status} />],
                   ['Type', op.operation_type],
                   ['Correlation id', <Mono>{op.correlation_id}</Mono>],
-                  ['Created', formatTime(op.created_at)],
-                  ['Started', formatTime(op.started_at)],
-                  ['Finished', formatTime(op.finished_at)],
+                  ['Created', <Time iso={op.created_at} />],
+                  ['Started', <Time iso={op.started_at} />],
+                  ['Finished', <Time iso={op.finished_at} />],
                   ['Error', op.error ? <span><Mono>{String((op.error as { code?: string }).code)}</Mono> {String((op.error as { message?: string }).message ?? '')}</span> : '—'],
                 ]}
               />
@@ -135,9 +131,9 @@ function ProposalOperationDetail({ operationId }: { operationId: string }) {
             ['Type', resource.data.operation_type],
             ['Proposal', resource.data.proposal_id ? <a href={links.proposal(resource.data.proposal_id)}>{resource.data.proposal_id}</a> : '—'],
             ['Created by', resource.data.created_by],
-            ['Created', formatTime(resource.data.created_at)],
-            ['Started', formatTime(resource.data.started_at)],
-            ['Finished', formatTime(resource.data.finished_at)],
+            ['Created', <Time iso={resource.data.created_at} />],
+            ['Started', <Time iso={resource.data.started_at} />],
+            ['Finished', <Time iso={resource.data.finished_at} />],
           ]}
         />
       )}

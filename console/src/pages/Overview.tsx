@@ -12,9 +12,10 @@ import { KeyValues, Mono, Page, Section } from '../components/layout.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { StatusBadge, toneOf } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { formatTime, utcDay } from '../lib/format.ts';
+import { utcDay } from '../lib/format.ts';
 import { toQueryString } from '../lib/query.ts';
 import { useResource } from '../lib/use-resource.ts';
+import { Time } from '../components/Time.tsx';
 
 const DAYS = 14;
 /** Runs read for the per-day chart; beyond this the chart says it shows the newest ones. */
@@ -187,8 +188,8 @@ function OperationsAndReviews() {
                 items={[
                   ['Store', s.store_backend],
                   ['Retention', s.retention_days === 0 ? 'runs are kept forever' : `${s.retention_days} days`],
-                  ['Oldest run', formatTime(s.oldest_run_created_at)],
-                  ['Newest run', formatTime(s.newest_run_created_at)],
+                  ['Oldest run', <Time iso={s.oldest_run_created_at} />],
+                  ['Newest run', <Time iso={s.newest_run_created_at} />],
                 ]}
               />
             </>

@@ -54,7 +54,7 @@ export function PolicyPacks() {
     <Page title="Policy packs" subtitle="The packs of rules that can override a rebalance's options, and which one applies to a request.">
       <Section id="tester" title="Which pack applies?">
         <p class="muted">The service resolves the request's pack id first, then the tenant default, then the tenant map, then the global default.</p>
-        <FilterForm fields={TESTER} basePath={links.policyPacks()} label="Resolve a policy pack" />
+        <FilterForm fields={TESTER} basePath={links.policyPacks()} label="Resolve a policy pack" submitLabel="Resolve" />
         {resource.state === 'ok' && (
           <div data-testid="pack-resolution" role="status">
             <KeyValues

@@ -13,10 +13,10 @@ import { LifecycleDiagram } from '../components/LifecycleDiagram.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { DriftSection } from '../components/result/ProposalResultView.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
-import { formatTime } from '../lib/format.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { NewVersion } from './proposal/NewVersion.tsx';
 import { ProposalActions } from './proposal/ProposalActions.tsx';
+import { Time } from '../components/Time.tsx';
 
 interface ProposalView {
   readonly detail: ProposalDetail;
@@ -47,7 +47,7 @@ function Timeline({ events }: { events: readonly ProposalEvent[] }) {
     <ol class="timeline" data-testid="proposal-timeline">
       {events.map((e) => (
         <li key={e.event_id}>
-          <strong>{e.event_type.replace(/_/g, ' ').toLowerCase()}</strong> by {e.actor_id} · {formatTime(e.occurred_at)}
+          <strong>{e.event_type.replace(/_/g, ' ').toLowerCase()}</strong> by {e.actor_id} · {<Time iso={e.occurred_at} />}
           <br />
           <span class="muted">
             {e.from_state ?? 'start'} → {e.to_state}
@@ -78,7 +78,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
             ['Proposal id', <Mono>{proposal.proposal_id}</Mono>],
             ['Portfolio', proposal.portfolio_id],
             ['Created by', proposal.created_by],
-            ['Created', formatTime(proposal.created_at)],
+            ['Created', <Time iso={proposal.created_at} />],
             ['Current version', `${proposal.current_version_no} (${version.status_at_creation} when simulated)`],
             ['Gate', detail.last_gate_decision ? String((detail.last_gate_decision as { gate?: string }).gate ?? '—') : '—'],
             ['Artifact hash', <Mono>{version.artifact_hash}</Mono>],
@@ -114,7 +114,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
                   { header: 'Decision', cell: (a) => a.approval_type },
                   { header: 'Outcome', cell: (a) => <StatusBadge status={a.approved ? 'APPROVED' : 'REJECTED'} /> },
                   { header: 'Who', cell: (a) => a.actor_id },
-                  { header: 'When', cell: (a) => formatTime(a.occurred_at) },
+                  { header: 'When', cell: (a) => <Time iso={a.occurred_at} /> },
                   { header: 'Version', numeric: true, cell: (a) => a.related_version_no ?? '—' },
                 ]}
               />
@@ -128,7 +128,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
               testId="versions-table"
               columns={[
                 { header: 'Version', numeric: true, cell: (v) => v.version_no },
-                { header: 'Created', cell: (v) => formatTime(v.created_at) },
+                { header: 'Created', cell: (v) => <Time iso={v.created_at} /> },
                 { header: 'Simulated as', cell: (v) => <StatusBadge status={v.status_at_creation} /> },
                 { header: 'Artifact hash', cell: (v) => <Mono>{v.artifact_hash}</Mono> },
               ]}

@@ -10,10 +10,10 @@ import { Pager } from '../components/Pager.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { formatTime } from '../lib/format.ts';
 import { pick } from '../lib/query.ts';
 import { useResource } from '../lib/use-resource.ts';
 import { NewProposal } from './proposal/NewProposal.tsx';
+import { Time } from '../components/Time.tsx';
 
 const PAGE_SIZE = 50;
 
@@ -39,8 +39,8 @@ const COLUMNS: readonly Column<ProposalSummary>[] = [
   { header: 'Version', numeric: true, cell: (p) => p.current_version_no },
   { header: 'Portfolio', cell: (p) => p.portfolio_id },
   { header: 'Created by', cell: (p) => p.created_by },
-  { header: 'Created', cell: (p) => formatTime(p.created_at) },
-  { header: 'Last event', cell: (p) => formatTime(p.last_event_at) },
+  { header: 'Created', cell: (p) => <Time iso={p.created_at} /> },
+  { header: 'Last event', cell: (p) => <Time iso={p.last_event_at} /> },
 ];
 
 export function Proposals() {

@@ -17,10 +17,10 @@ import { RebalanceResultView } from '../components/result/RebalanceResultView.ts
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { formatTime } from '../lib/format.ts';
 import { toQueryString } from '../lib/query.ts';
 import { asApiError, useResource } from '../lib/use-resource.ts';
 import { WorkflowSection } from './run/WorkflowSection.tsx';
+import { Time } from '../components/Time.tsx';
 
 export type RunRecord = Omit<RunListItem, 'status'> & { readonly result: RebalanceResult };
 
@@ -59,7 +59,7 @@ function IdempotencySection({ idempotencyKey }: { idempotencyKey: string | null 
             rowKey={(h) => `${h.rebalance_run_id}|${h.created_at}|${h.correlation_id}`}
             testId="idempotency-table"
             columns={[
-              { header: 'When', cell: (h) => formatTime(h.created_at) },
+              { header: 'When', cell: (h) => <Time iso={h.created_at} /> },
               { header: 'Run', cell: (h) => <a href={links.run(h.rebalance_run_id)}><Mono>{h.rebalance_run_id}</Mono></a> },
               { header: 'Correlation id', cell: (h) => <Mono>{h.correlation_id}</Mono> },
               { header: 'Request hash', cell: (h) => <Mono>{h.request_hash}</Mono> },
@@ -123,7 +123,7 @@ export function RunPage({ runId }: { runId: string }) {
         <KeyValues
           items={[
             ['Portfolio', <a href={links.runs(toQueryString({ portfolio_id: run.portfolio_id }))}>{run.portfolio_id}</a>],
-            ['Recorded', formatTime(run.created_at)],
+            ['Recorded', <Time iso={run.created_at} />],
             ['Correlation id', <Mono>{run.correlation_id}</Mono>],
             ['Idempotency key', run.idempotency_key ? <Mono>{run.idempotency_key}</Mono> : '—'],
             ['Request hash', <a href={links.runs(toQueryString({ request_hash: run.request_hash }))}><Mono>{run.request_hash}</Mono></a>],

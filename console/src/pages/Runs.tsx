@@ -4,9 +4,8 @@
  * it leads to.
  */
 import { useLocation } from 'preact-iso';
-import { body } from '../api/client.ts';
+import { api, body } from '../api/client.ts';
 import { RUN_STATUSES, type RunListItem } from '../api/types.ts';
-import { api } from '../api/client.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { FilterForm, type FilterField } from '../components/FilterForm.tsx';
 import { Mono, Page } from '../components/layout.tsx';
@@ -14,9 +13,10 @@ import { Pager } from '../components/Pager.tsx';
 import { Empty, ErrorNotice, Loading } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { formatTime, shortHash } from '../lib/format.ts';
+import { shortHash } from '../lib/format.ts';
 import { pick } from '../lib/query.ts';
 import { useResource } from '../lib/use-resource.ts';
+import { Time } from '../components/Time.tsx';
 
 export const RUNS_PAGE_SIZE = 50;
 
@@ -39,20 +39,12 @@ interface RunsView {
   readonly lookup?: string;
 }
 
-function toListItem(run: Omit<RunListItem, 'status'> & { result?: unknown }): RunListItem {
-  const status = (run.result as { status?: string } | undefined)?.status ?? 'UNKNOWN';
-  return {
-    rebalance_run_id: run.rebalance_run_id,
-    correlation_id: run.correlation_id,
-    request_hash: run.request_hash,
-    idempotency_key: run.idempotency_key,
-    portfolio_id: run.portfolio_id,
-    status,
-    created_at: run.created_at,
-  };
-}
+type RunLookup = Omit<RunListItem, 'status'> & { result?: { status?: string } };
 
-type RunLookup = Omit<RunListItem, 'status'> & { result?: unknown };
+/** A looked-up run as a row of the list (its status is inside its result). */
+function toListItem({ result, ...run }: RunLookup): RunListItem {
+  return { ...run, status: result?.status ?? 'UNKNOWN' };
+}
 
 async function loadRuns(query: Record<string, string>): Promise<RunsView> {
   const correlationId = query['correlation_id']?.trim();
@@ -83,7 +75,7 @@ export const RUN_COLUMNS: readonly Column<RunListItem>[] = [
   },
   { header: 'Status', cell: (r) => <StatusBadge status={r.status} /> },
   { header: 'Portfolio', cell: (r) => r.portfolio_id },
-  { header: 'Created', cell: (r) => formatTime(r.created_at) },
+  { header: 'Created', cell: (r) => <Time iso={r.created_at} /> },
   { header: 'Correlation id', cell: (r) => <Mono>{r.correlation_id}</Mono> },
   { header: 'Idempotency key', cell: (r) => (r.idempotency_key ? <Mono>{r.idempotency_key}</Mono> : '—') },
   { header: 'Request hash', cell: (r) => <Mono>{shortHash(r.request_hash)}</Mono> },

@@ -10,13 +10,14 @@ import { api, unwrap } from '../api/client.ts';
 import { can } from '../api/permissions.ts';
 import type { ProposalResult, RebalanceResult } from '../api/results.ts';
 import { KeyValues, Mono, Page, Section } from '../components/layout.tsx';
-import { parseRequest, RequestEditor } from '../components/RequestEditor.tsx';
+import { newIdempotencyKey, RequestEditor, requestJson } from '../components/RequestEditor.tsx';
 import { RebalanceResultView } from '../components/result/RebalanceResultView.tsx';
 import { DriftSection } from '../components/result/ProposalResultView.tsx';
 import { ErrorNotice, Loading } from '../components/states.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
-import { asApiError, useResource } from '../lib/use-resource.ts';
+import { useAction } from '../lib/use-action.ts';
+import { useResource } from '../lib/use-resource.ts';
 
 type Kind = 'dpm' | 'proposal';
 
@@ -37,16 +38,13 @@ function examplesFor(caps: Capabilities, kind: Kind): RequestExample[] {
   });
 }
 
-const newKey = () => `console-${crypto.randomUUID()}`;
-
 export function Simulate() {
   const { resource } = useResource(() => capabilities(), []);
   const [kind, setKind] = useState<Kind>('dpm');
   const [text, setText] = useState('');
-  const [key, setKey] = useState(newKey);
+  const [key, setKey] = useState(newIdempotencyKey);
   const [dryRun, setDryRun] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
+  const action = useAction();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   if (resource.state === 'loading') return <Page title="Simulate"><Loading what="what this service offers" /></Page>;
   if (resource.state === 'error') return <Page title="Simulate"><ErrorNotice error={resource.error} title="The service's OpenAPI document could not be read" /></Page>;
@@ -55,31 +53,21 @@ export function Simulate() {
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    const parsed = parseRequest(text);
-    if (!parsed.ok) {
-      setError(new Error(parsed.message));
-      return;
-    }
-    setBusy(true);
-    setError(null);
     setOutcome(null);
-    try {
+    await action.run(async () => {
+      const request = requestJson(text);
       const params = { header: { 'idempotency-key': key } };
       if (kind === 'dpm') {
         const path = dryRun && dryRunRoute ? dryRunRoute.path : '/rebalance/simulate';
         // A dry-run route is found in the OpenAPI document at run time, so the call is untyped.
-        const answer = await unwrap(api.POST(path as '/rebalance/simulate', { params, body: parsed.value as never }));
+        const answer = await unwrap(api.POST(path as '/rebalance/simulate', { params, body: request as never }));
         setOutcome({ kind, result: answer.data as unknown as RebalanceResult, replayed: answer.response.headers.get('idempotent-replay') === 'true', key });
       } else {
-        const answer = await unwrap(api.POST('/rebalance/proposals/simulate', { params, body: parsed.value as never }));
+        const answer = await unwrap(api.POST('/rebalance/proposals/simulate', { params, body: request as never }));
         setOutcome({ kind, result: answer.data as unknown as ProposalResult, replayed: answer.response.headers.get('idempotent-replay') === 'true', key });
       }
-      setKey(newKey());
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+      setKey(newIdempotencyKey());
+    });
   };
 
   return (
@@ -90,7 +78,10 @@ export function Simulate() {
             <legend>What to simulate</legend>
             {(['dpm', 'proposal'] as const).map((k) => (
               <label key={k}>
-                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => { setKind(k); setOutcome(null); setError(null); }} />
+                <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => {
+                    setKind(k);
+                    setOutcome(null);
+                  }} />
                 {k === 'dpm' ? 'DPM rebalance (POST /rebalance/simulate)' : 'Advisory proposal (POST /rebalance/proposals/simulate)'}
               </label>
             ))}
@@ -108,11 +99,11 @@ export function Simulate() {
               with the generated Idempotency-Key <Mono>{key}</Mono>. Sending the same request again with this key replays it.
             </p>
           )}
-          <button type="submit" class="primary" disabled={busy || !can('run.simulate')}>
-            {busy ? 'Simulating…' : 'Simulate'}
+          <button type="submit" class="primary" disabled={action.busy || !can('run.simulate')}>
+            {action.busy ? 'Simulating…' : 'Simulate'}
           </button>
         </form>
-        {error && <ErrorNotice error={error} title="The simulation was refused" />}
+        {action.error && <ErrorNotice error={action.error} title="The simulation was refused" />}
       </Section>
       {outcome?.kind === 'dpm' && (
         <>

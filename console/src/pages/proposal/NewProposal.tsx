@@ -12,48 +12,39 @@ import { actorId } from '../../api/session.ts';
 import { useSignal } from '../../api/signal.ts';
 import type { ProposalCreateBody } from '../../api/types.ts';
 import { Section } from '../../components/layout.tsx';
-import { parseRequest, RequestEditor } from '../../components/RequestEditor.tsx';
+import { newIdempotencyKey, RequestEditor, requestJson } from '../../components/RequestEditor.tsx';
 import { ErrorNotice } from '../../components/states.tsx';
 import { links } from '../../links.ts';
-import { asApiError, useResource } from '../../lib/use-resource.ts';
+import { field } from '../../lib/form.ts';
+import { useAction } from '../../lib/use-action.ts';
+import { useResource } from '../../lib/use-resource.ts';
 
 export function NewProposal() {
   const { route } = useLocation();
   const actor = useSignal(actorId);
   const { resource } = useResource(() => capabilities(), []);
   const [text, setText] = useState('');
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key] = useState(() => `console-${crypto.randomUUID()}`);
+  const action = useAction();
+  const [key] = useState(newIdempotencyKey);
   if (!can('proposal.create')) return null;
   const examples = resource.state === 'ok' ? resource.data.examplesFor('post', '/rebalance/proposals/simulate') : [];
   const submit = async (event: Event) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
-    const parsed = parseRequest(text);
-    if (!parsed.ok) {
-      setError(new Error(parsed.message));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
+    await action.run(async () => {
+      const request = requestJson(text);
       const created = await body(
         api.POST('/rebalance/proposals', {
           params: { header: { 'idempotency-key': key } },
           body: {
-            created_by: String(data.get('created_by') ?? '').trim(),
-            simulate_request: parsed.value as ProposalCreateBody['simulate_request'],
-            metadata: { title: String(data.get('title') ?? '').trim() || null },
+            created_by: field(data, 'created_by'),
+            simulate_request: request as ProposalCreateBody['simulate_request'],
+            metadata: { title: field(data, 'title') || null },
           },
         }),
       );
       route(links.proposal(created.proposal.proposal_id));
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Section id="new-proposal" title="New proposal">
@@ -74,10 +65,10 @@ export function NewProposal() {
           <p class="muted">
             Sent once with the generated Idempotency-Key <code>{key}</code>: retrying replays the same proposal.
           </p>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create proposal'}
+          <button type="submit" class="primary" disabled={action.busy}>
+            {action.busy ? 'Creating…' : 'Create proposal'}
           </button>
-          {error && <ErrorNotice error={error} title="The proposal was not created" />}
+          {action.error && <ErrorNotice error={action.error} title="The proposal was not created" />}
         </form>
       </details>
     </Section>

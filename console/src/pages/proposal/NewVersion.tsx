@@ -5,41 +5,31 @@ import { can } from '../../api/permissions.ts';
 import { actorId } from '../../api/session.ts';
 import { useSignal } from '../../api/signal.ts';
 import type { ProposalCreateBody } from '../../api/types.ts';
-import { parseRequest, RequestEditor } from '../../components/RequestEditor.tsx';
+import { newIdempotencyKey, RequestEditor, requestJson } from '../../components/RequestEditor.tsx';
 import { ErrorNotice } from '../../components/states.tsx';
-import { asApiError } from '../../lib/use-resource.ts';
+import { field } from '../../lib/form.ts';
+import { useAction } from '../../lib/use-action.ts';
 
 export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string; inputs: unknown; onDone: () => void }) {
   const actor = useSignal(actorId);
   const [text, setText] = useState(() => (inputs === undefined ? '' : JSON.stringify(inputs, null, 2)));
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [key, setKey] = useState(() => `console-${crypto.randomUUID()}`);
+  const action = useAction();
+  const [key, setKey] = useState(newIdempotencyKey);
   if (!can('proposal.create')) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
-    const parsed = parseRequest(text);
-    if (!parsed.ok) {
-      setError(new Error(parsed.message));
-      return;
-    }
-    const createdBy = String(new FormData(event.currentTarget as HTMLFormElement).get('created_by') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    try {
+    const createdBy = field(new FormData(event.currentTarget as HTMLFormElement), 'created_by');
+    await action.run(async () => {
+      const request = requestJson(text);
       await unwrap(
         api.POST('/rebalance/proposals/{proposal_id}/versions', {
           params: { path: { proposal_id: proposalId }, header: { 'idempotency-key': key } },
-          body: { created_by: createdBy, simulate_request: parsed.value as ProposalCreateBody['simulate_request'] },
+          body: { created_by: createdBy, simulate_request: request as ProposalCreateBody['simulate_request'] },
         }),
       );
-      setKey(`console-${crypto.randomUUID()}`);
+      setKey(newIdempotencyKey());
       onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <details>
@@ -50,10 +40,10 @@ export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string;
           <input id="nv-created-by" name="created_by" defaultValue={actor} required />
         </div>
         <RequestEditor id="nv" label="Proposal simulate request (JSON)" examples={[]} text={text} onText={setText} />
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? 'Creating…' : 'Create version'}
+        <button type="submit" class="primary" disabled={action.busy}>
+          {action.busy ? 'Creating…' : 'Create version'}
         </button>
-        {error && <ErrorNotice error={error} title="The version was not created" />}
+        {action.error && <ErrorNotice error={action.error} title="The version was not created" />}
       </form>
     </details>
   );

@@ -3,14 +3,14 @@
  * sent with the state the adviser saw (expected_state), so a move made meanwhile by someone else
  * is refused rather than overridden.
  */
-import { useState } from 'preact/hooks';
 import { api, unwrap } from '../../api/client.ts';
 import { can } from '../../api/permissions.ts';
 import { decideTransition, type ProposalEventType, type ProposalState } from '../../api/rules.ts';
 import { actorId } from '../../api/session.ts';
 import { useSignal } from '../../api/signal.ts';
 import { ErrorNotice } from '../../components/states.tsx';
-import { asApiError } from '../../lib/use-resource.ts';
+import { field, submitterValue } from '../../lib/form.ts';
+import { useAction } from '../../lib/use-action.ts';
 
 const OFFERED: readonly (readonly [ProposalEventType, string])[] = [
   ['SUBMITTED_FOR_RISK_REVIEW', 'Submit for risk review'],
@@ -28,8 +28,7 @@ const NEGATIVE = new Set<ProposalEventType>(['REJECTED', 'CANCELLED', 'EXPIRED']
 
 export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { proposalId: string; state: ProposalState; gateBlocked: boolean; onDone: () => void }) {
   const actor = useSignal(actorId);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (!can('proposal.transition')) return null;
   const decisions = OFFERED.map(([event, text]) => ({ event, text, decision: decideTransition(state, event, gateBlocked) }));
   const allowed = decisions.filter((d) => d.decision.ok);
@@ -38,23 +37,16 @@ export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { pr
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
-    const eventType = (event.submitter as HTMLButtonElement | null)?.value as ProposalEventType;
-    const comment = String(data.get('comment') ?? '').trim();
-    setBusy(true);
-    setError(null);
-    try {
+    const comment = field(data, 'comment');
+    await action.run(async () => {
       await unwrap(
         api.POST('/rebalance/proposals/{proposal_id}/transitions', {
           params: { path: { proposal_id: proposalId } },
-          body: { event_type: eventType, actor_id: String(data.get('actor_id') ?? '').trim(), expected_state: state, reason: comment === '' ? {} : { comment } },
+          body: { event_type: submitterValue(event) as ProposalEventType, actor_id: field(data, 'actor_id'), expected_state: state, reason: comment === '' ? {} : { comment } },
         }),
       );
       onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="action-form" onSubmit={submit} aria-label="Move the proposal">
@@ -70,13 +62,13 @@ export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { pr
       </div>
       <div class="button-row">
         {allowed.map(({ event, text }) => (
-          <button key={event} type="submit" value={event} disabled={busy} class={NEGATIVE.has(event) ? 'danger' : 'primary'} data-event={event}>
+          <button key={event} type="submit" value={event} disabled={action.busy} class={NEGATIVE.has(event) ? 'danger' : 'primary'} data-event={event}>
             {text}
           </button>
         ))}
       </div>
       {gated.length > 0 && <p class="note">Execution is refused while the current version's gate is BLOCKED: create a new version that passes.</p>}
-      {error && <ErrorNotice error={error} title="The move was refused" />}
+      {action.error && <ErrorNotice error={action.error} title="The move was refused" />}
     </form>
   );
 }

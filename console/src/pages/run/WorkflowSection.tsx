@@ -3,7 +3,6 @@
  * actions the workflow allows from the current status. An action is sent with the ETag of the
  * state the reviewer saw (If-Match), so it fails rather than overrides a colleague's decision.
  */
-import { useState } from 'preact/hooks';
 import { api, body, unwrap } from '../../api/client.ts';
 import { can } from '../../api/permissions.ts';
 import { nextWorkflowStatus, WORKFLOW_ACTIONS, type WorkflowAction } from '../../api/rules.ts';
@@ -14,8 +13,10 @@ import { DataTable } from '../../components/DataTable.tsx';
 import { KeyValues, Mono, Section } from '../../components/layout.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../../components/states.tsx';
 import { StatusBadge } from '../../components/StatusBadge.tsx';
-import { formatTime } from '../../lib/format.ts';
-import { asApiError, useResource } from '../../lib/use-resource.ts';
+import { field, submitterValue } from '../../lib/form.ts';
+import { useAction } from '../../lib/use-action.ts';
+import { useResource } from '../../lib/use-resource.ts';
+import { Time } from '../../components/Time.tsx';
 
 interface WorkflowState {
   readonly view: RunWorkflow;
@@ -36,31 +37,24 @@ const ACTION_LABEL: Readonly<Record<WorkflowAction, string>> = { APPROVE: 'Appro
 
 function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowState; onDone: () => void }) {
   const actor = useSignal(actorId);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const allowed = WORKFLOW_ACTIONS.filter((a) => nextWorkflowStatus(state.view.workflow_status, a) !== null);
   if (!state.view.requires_review || allowed.length === 0 || !can('run.review')) return null;
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const action = (event.submitter as HTMLButtonElement | null)?.value as WorkflowAction;
-    setBusy(true);
-    setError(null);
-    try {
+    const decided = submitterValue(event) as WorkflowAction;
+    await action.run(async () => {
       await unwrap(
         api.POST('/rebalance/runs/{rebalance_run_id}/workflow/actions', {
           params: { path: { rebalance_run_id: runId }, header: state.etag ? { 'if-match': state.etag } : {} },
-          body: { action, reason_code: String(data.get('reason_code') ?? '').trim(), comment: String(data.get('comment') ?? '').trim() || null, actor_id: String(data.get('actor_id') ?? '').trim() },
+          body: { action: decided, reason_code: field(data, 'reason_code'), comment: field(data, 'comment') || null, actor_id: field(data, 'actor_id') },
         }),
       );
       form.reset();
       onDone();
-    } catch (e) {
-      setError(asApiError(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <form class="action-form" onSubmit={submit} aria-label="Review this run">
@@ -81,12 +75,12 @@ function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowSt
       </div>
       <div class="button-row">
         {allowed.map((a) => (
-          <button key={a} type="submit" name="action" value={a} disabled={busy} class={a === 'APPROVE' ? 'primary' : undefined}>
+          <button key={a} type="submit" name="action" value={a} disabled={action.busy} class={a === 'APPROVE' ? 'primary' : undefined}>
             {ACTION_LABEL[a]}
           </button>
         ))}
       </div>
-      {error && <ErrorNotice error={error} title="The decision was not recorded" />}
+      {action.error && <ErrorNotice error={action.error} title="The decision was not recorded" />}
     </form>
   );
 }
@@ -115,7 +109,7 @@ export function WorkflowSection({ runId }: { runId: string }) {
               rowKey={(d) => d.decision_id}
               testId="decisions-table"
               columns={[
-                { header: 'When', cell: (d) => formatTime(d.decided_at) },
+                { header: 'When', cell: (d) => <Time iso={d.decided_at} /> },
                 { header: 'Who', cell: (d) => d.actor_id || '—' },
                 { header: 'Decision', cell: (d) => <StatusBadge status={d.action} /> },
                 { header: 'Reason', cell: (d) => <Mono>{d.reason_code}</Mono> },
