@@ -1,21 +1,31 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile better-sqlite3 against the image's Node and install production dependencies only.
-FROM node:20-bookworm-slim AS deps
+# Build stage: install every dependency, compile better-sqlite3 against the image's Node, build the
+# operations console (console/dist, served at /console), then keep production dependencies only.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+# `prepare` builds the console, whose sources are not copied yet: run the install scripts that
+# matter here by name, and build the console once its sources are in place.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 esbuild
+COPY tsconfig.json ./
+COPY console ./console
+COPY src ./src
+RUN npm run build:console \
+ && npm prune --omit=dev --no-audit --no-fund
 
-# Runtime stage: the service, the migrate and cutover-check CLIs, and the SQL migration files
-# (they live under src/stores/*/migrations and ship with the sources).
+# Runtime stage: the service, the migrate and cutover-check CLIs, the SQL migration files (they
+# live under src/stores/*/migrations and ship with the sources) and the built console.
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000
 WORKDIR /app
-COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 # The image's unprivileged user; nothing in /app is writable except the LOCAL SQLite folder.
