@@ -12,6 +12,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund \
  && npm rebuild better-sqlite3 esbuild
 COPY tsconfig.json ./
+COPY scripts/build-console.ts ./scripts/
 COPY console ./console
 COPY src ./src
 RUN npm run build:console \
