@@ -154,7 +154,8 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     await barsOf(page, 'after').first().waitFor({ state: 'attached' });
     for (const series of ['before', 'target', 'after']) expect(await barsOf(page, series).count()).toBe(instruments.size);
     await check(page, 'run-large');
-  });
+    // Scanning and photographing ~2,600 bars takes a while on a loaded machine.
+  }, 240_000);
 
   it('an adviser creates a proposal and takes it from draft to executed by clicking', async () => {
     const page = await open('/console/proposals');

@@ -80,7 +80,7 @@ export function AllocationChart({ rows, label }: { rows: readonly AllocationRow[
       </div>
       <details class="numbers">
         <summary>Show the numbers</summary>
-        <div class="table-wrap">
+        <div class="table-wrap" role="region" aria-label={label} tabIndex={0}>
           <table class="data">
             <caption class="visually-hidden">{label}</caption>
             <thead>

@@ -1,6 +1,7 @@
 /**
  * A plain HTML table: a caption for screen readers, column headers with scope, and the row's
- * link in its first cell so keyboard users tab from row to row and open one with Enter.
+ * link in its first cell so keyboard users tab from row to row and open one with Enter. A table
+ * wider than the page scrolls in a labelled region that the keyboard can reach and scroll.
  */
 import type { ComponentChildren } from 'preact';
 
@@ -25,7 +26,7 @@ export function DataTable<T>({
   testId?: string;
 }) {
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" role="region" aria-label={caption} tabIndex={0}>
       <table class="data" data-testid={testId}>
         <caption class="visually-hidden">{caption}</caption>
         <thead>
