@@ -28,7 +28,7 @@ function draw(rows: readonly AllocationRow[], width: number): Element {
   // Band geometry of Plot's band scale, so each series gets a third of its row.
   const step = (height - MARGIN.top - MARGIN.bottom) / (rows.length - padding + 2 * padding);
   const third = (step * (1 - padding)) / 3;
-  const max = Math.max(0.05, ...rows.flatMap((r) => SERIES.map((s) => value(r[s]))));
+  const max = Math.max(0.0001, ...rows.flatMap((r) => SERIES.map((s) => value(r[s])))) * 1.02;
   const marks = SERIES.map((series, i) =>
     Plot.barX(rows, {
       x: (r: AllocationRow) => value(r[series]),
@@ -50,7 +50,7 @@ function draw(rows: readonly AllocationRow[], width: number): Element {
     marginBottom: MARGIN.bottom,
     marginLeft: MARGIN.left,
     style: { fontSize: '12px', background: 'transparent' },
-    x: { domain: [0, max], tickFormat: '.0%', label: 'Weight', axis: 'top', grid: true },
+    x: { domain: [0, max], tickFormat: max < 0.1 ? '.1%' : '.0%', label: 'Weight', axis: 'top', grid: true },
     y: { domain: rows.map((r) => r.key), padding, label: null, tickSize: 0 },
     marks: [...marks, Plot.ruleX([0])],
   });
