@@ -69,6 +69,7 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     await page.getByTestId('next-page').click();
     await page.waitForURL(/cursor=/);
     await page.getByRole('link', { name: 'First page' }).waitFor();
+    await rowsOf(page, 'runs-table').first().waitFor();
     const secondPage = await page.locator('[data-testid="runs-table"] tbody tr td:first-child').allTextContents();
     expect(secondPage.length).toBeGreaterThan(0);
     expect(secondPage.filter((id) => firstPage.includes(id))).toEqual([]);

@@ -2,7 +2,7 @@
  * Loads something for a page and tracks its state, so every page shows the same loading, error
  * and loaded states. A newer load replaces an older one still in flight (its answer is dropped).
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors.ts';
 
 export type Resource<T> =
@@ -17,25 +17,28 @@ export interface LoadedResource<T> {
 }
 
 export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): LoadedResource<T> {
-  const [resource, setResource] = useState<Resource<T>>({ state: 'loading' });
+  // What was loaded, and for which inputs: data loaded for other inputs (the previous page, say)
+  // is never shown as the answer to the current ones.
+  const inputs = useMemo(() => ({}), deps);
+  const [loaded, setLoaded] = useState<{ inputs: object; resource: Resource<T> } | null>(null);
   const generation = useRef(0);
   // `deps` lists what `load` reads, as in useEffect.
   const run = useCallback(load, deps);
   const start = useCallback(() => {
     const mine = ++generation.current;
-    setResource((current) => (current.state === 'ok' ? current : { state: 'loading' }));
+    // A reload keeps what is shown until the new answer arrives.
     run().then(
-      (data) => mine === generation.current && setResource({ state: 'ok', data }),
-      (error: unknown) => mine === generation.current && setResource({ state: 'error', error: error instanceof Error ? error : new Error(String(error)) }),
+      (data) => mine === generation.current && setLoaded({ inputs, resource: { state: 'ok', data } }),
+      (error: unknown) => mine === generation.current && setLoaded({ inputs, resource: { state: 'error', error: error instanceof Error ? error : new Error(String(error)) } }),
     );
-  }, [run]);
+  }, [run, inputs]);
   useEffect(() => {
-    setResource({ state: 'loading' });
     start();
     return () => {
       generation.current += 1;
     };
   }, [start]);
+  const resource: Resource<T> = loaded !== null && loaded.inputs === inputs ? loaded.resource : { state: 'loading' };
   return { resource, reload: start };
 }
 
