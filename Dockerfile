@@ -1,21 +1,26 @@
 # syntax=docker/dockerfile:1
-# Build stage: every dependency (better-sqlite3 compiles against the image's Node), then the
-# compiled program in dist/ (JavaScript, SQL migrations, build-info.json with the git commit when
-# the build context has one).
+# Build stage: every dependency (better-sqlite3 compiles against the image's Node), then
+# `npm run build`: the compiled program in dist/ (JavaScript, SQL migrations, build-info.json with
+# the git commit) and the operations console in console/dist (served at /console); then only the
+# production dependencies are kept.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# `prepare` builds the console, whose sources are not copied yet: install without scripts, run the
+# ones that matter here by name, and build everything once the sources are in place.
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild better-sqlite3 esbuild
 COPY tsconfig.json tsconfig.build.json ./
 COPY scripts ./scripts
+COPY console ./console
 COPY src ./src
 # docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) . puts the commit in --version.
 ARG GIT_COMMIT=""
 RUN npm run build \
- && npm prune --omit=dev --no-audit --no-fund
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # Runtime stage: plain `node dist/main.js`, no TypeScript at run time. tini is PID 1: it forwards
 # SIGTERM/SIGINT to node (which drains requests and exits 0) and reaps any zombie.
@@ -29,6 +34,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/console/dist ./console/dist
 COPY package.json ./
 # The image's unprivileged user; nothing in /app is writable except the LOCAL SQLite folder.
 RUN mkdir -p /app/.data && chown node:node /app/.data

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
+import { consoleRoutes } from '../http/routes/console.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { dpmSupportRoutes } from '../http/routes/dpm-support.ts';
 import { dpmWorkflowRoutes } from '../http/routes/dpm-workflow.ts';
@@ -127,6 +128,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
         settings: { ...packResolution, adminApisEnabled: policyPacks.adminApisEnabled, adminToken: policyPacks.adminToken },
       }),
       ...proposals.routes,
+      consoleRoutes(),
     ],
   });
   const drain = trackResponses(server.server);

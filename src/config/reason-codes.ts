@@ -376,6 +376,11 @@ const entries = {
   },
   DPM_SUPPORT_BUNDLE_APIS_DISABLED: { area: 'http', meaning: 'Support bundles are off (404); set DPM_SUPPORT_BUNDLE_APIS_ENABLED=true.' },
 
+  CONSOLE_ASSETS_MISSING: {
+    area: 'http',
+    meaning: 'The operations console at /console is not built (503): run `npm run build:console` (npm install and npm run build run it), then restart the service.',
+  },
+
   // ── Advisory proposal lifecycle API (HTTP status in brackets) ──────────────────────────
   PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED: { area: 'http', meaning: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED is off: every lifecycle route but supportability/config answers 404.' },
   PROPOSAL_SUPPORT_APIS_DISABLED: { area: 'http', meaning: 'PROPOSAL_SUPPORT_APIS_ENABLED is off: workflow-events, approvals (GET), lineage and idempotency lookups answer 404.' },

@@ -1,0 +1,18 @@
+/**
+ * The workflow rules the console offers actions by, imported from the service's own pure domain
+ * modules (bundled at build time), so a button is shown exactly when the API would accept the
+ * move and the two can never disagree. The API still decides: a refusal is shown with its code.
+ */
+export { WORKFLOW_ACTIONS, nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../../src/domain/dpm/workflow-gate.ts';
+export {
+  APPROVAL_TYPES,
+  PROPOSAL_STATES,
+  TERMINAL_STATES,
+  decideApproval,
+  decideNewVersion,
+  decideTransition,
+  gateBlocks,
+  type ApprovalType,
+  type ProposalEventType,
+  type ProposalState,
+} from '../../../src/domain/workflow/proposal-state-machine.ts';

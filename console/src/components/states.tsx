@@ -1,0 +1,69 @@
+/** The states every page shows the same way: loading, empty, failed. */
+import type { ComponentChildren } from 'preact';
+import type { ApiError } from '../api/errors.ts';
+import { asApiError } from '../lib/use-resource.ts';
+
+export function Loading({ what }: { what: string }) {
+  return (
+    <p class="loading" role="status">
+      Loading {what}…
+    </p>
+  );
+}
+
+export function Empty({ children }: { children: ComponentChildren }) {
+  return <p class="empty">{children}</p>;
+}
+
+/** An API refusal or failure: its code first (what support searches for), then the message and the correlation id. */
+export function ErrorNotice({ error, title = 'The service refused the request' }: { error: ApiError | Error; title?: string }) {
+  const e = asApiError(error);
+  return (
+    <div class="error-notice" role="alert">
+      <p class="error-title">
+        <strong>{title}</strong>
+        {e.status > 0 ? ` (HTTP ${e.status})` : ''}
+      </p>
+      <dl class="kv">
+        <dt>Code</dt>
+        <dd>
+          <code data-testid="error-code">{e.code}</code>
+        </dd>
+        <dt>Message</dt>
+        <dd>{e.message}</dd>
+        {e.correlationId && (
+          <>
+            <dt>Correlation id</dt>
+            <dd>
+              <code data-testid="error-correlation-id">{e.correlationId}</code>
+            </dd>
+          </>
+        )}
+      </dl>
+      {e.fields.length > 0 && (
+        <ul class="field-errors">
+          {e.fields.map((f) => (
+            <li key={`${f.field}:${f.code}`}>
+              <code>{f.field}</code>: {f.message} <span class="muted">({f.code})</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** A feature the service has switched off: said plainly, with the code, not as a failure. */
+export function isSwitchedOff(error: unknown): boolean {
+  const e = asApiError(error);
+  return e.status === 404 && e.code.endsWith('_DISABLED');
+}
+
+export function SwitchedOff({ error, what }: { error: unknown; what: string }) {
+  const e = asApiError(error);
+  return (
+    <p class="switched-off">
+      {what} is switched off on this service (<code>{e.code}</code>). {e.message}
+    </p>
+  );
+}

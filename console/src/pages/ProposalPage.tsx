@@ -1,0 +1,141 @@
+/**
+ * One proposal: where it stands in the lifecycle, the moves it allows, its versions and every
+ * event and approval with who made it, the drift before and after, and its artifact.
+ */
+import { api, body } from '../api/client.ts';
+import type { ProposalResult } from '../api/results.ts';
+import { gateBlocks, type ProposalState } from '../api/rules.ts';
+import type { ProposalApproval, ProposalDetail, ProposalEvent } from '../api/types.ts';
+import { DataTable } from '../components/DataTable.tsx';
+import { DownloadButton } from '../components/DownloadButton.tsx';
+import { KeyValues, Mono, Page, Section } from '../components/layout.tsx';
+import { LifecycleDiagram } from '../components/LifecycleDiagram.tsx';
+import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../components/states.tsx';
+import { DriftSection } from '../components/result/ProposalResultView.tsx';
+import { StatusBadge } from '../components/StatusBadge.tsx';
+import { useResource } from '../lib/use-resource.ts';
+import { NewVersion } from './proposal/NewVersion.tsx';
+import { ProposalActions } from './proposal/ProposalActions.tsx';
+import { Time } from '../components/Time.tsx';
+
+interface ProposalView {
+  readonly detail: ProposalDetail;
+  /** Null when the support APIs (events, approvals, lineage) are switched off. */
+  readonly history: { events: ProposalEvent[]; approvals: ProposalApproval[]; versions: VersionRow[] } | { switchedOff: unknown };
+}
+
+type VersionRow = { version_no: number; created_at: string; status_at_creation: string; request_hash: string; artifact_hash: string };
+
+async function loadProposal(proposalId: string): Promise<ProposalView> {
+  const path = { params: { path: { proposal_id: proposalId } } };
+  const detail = await body(api.GET('/rebalance/proposals/{proposal_id}', { params: { path: { proposal_id: proposalId }, query: { include_evidence: true } } }));
+  try {
+    const [events, approvals, lineage] = await Promise.all([
+      body(api.GET('/rebalance/proposals/{proposal_id}/workflow-events', path)),
+      body(api.GET('/rebalance/proposals/{proposal_id}/approvals', path)),
+      body(api.GET('/rebalance/proposals/{proposal_id}/lineage', path)),
+    ]);
+    return { detail, history: { events: events.events, approvals: approvals.approvals, versions: lineage.versions } };
+  } catch (error) {
+    if (isSwitchedOff(error)) return { detail, history: { switchedOff: error } };
+    throw error;
+  }
+}
+
+function Timeline({ events }: { events: readonly ProposalEvent[] }) {
+  return (
+    <ol class="timeline" data-testid="proposal-timeline">
+      {events.map((e) => (
+        <li key={e.event_id}>
+          <strong>{e.event_type.replace(/_/g, ' ').toLowerCase()}</strong> by {e.actor_id} · {<Time iso={e.occurred_at} />}
+          <br />
+          <span class="muted">
+            {e.from_state ?? 'start'} → {e.to_state}
+            {e.related_version_no ? ` · version ${e.related_version_no}` : ''}
+            {typeof e.reason['comment'] === 'string' ? ` · “${e.reason['comment']}”` : ''}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function ProposalPage({ proposalId }: { proposalId: string }) {
+  const { resource, reload } = useResource(() => loadProposal(proposalId), [proposalId]);
+  if (resource.state === 'loading') return <Page title={`Proposal ${proposalId}`}><Loading what="the proposal" /></Page>;
+  if (resource.state === 'error') return <Page title={`Proposal ${proposalId}`}><ErrorNotice error={resource.error} title="The proposal could not be loaded" /></Page>;
+  const { detail, history } = resource.data;
+  const { proposal, current_version: version } = detail;
+  const state = proposal.current_state as ProposalState;
+  const result = version.proposal_result as unknown as ProposalResult | undefined;
+  const visited = new Set('events' in history ? history.events.map((e) => e.to_state) : []);
+  const inputs = (version.evidence_bundle as { inputs?: unknown }).inputs;
+  return (
+    <Page title={proposal.title ? `${proposal.title}` : `Proposal ${proposal.proposal_id}`} subtitle={<StatusBadge status={proposal.current_state} />}>
+      <Section id="summary" title="Summary">
+        <KeyValues
+          items={[
+            ['Proposal id', <Mono>{proposal.proposal_id}</Mono>],
+            ['Portfolio', proposal.portfolio_id],
+            ['Created by', proposal.created_by],
+            ['Created', <Time iso={proposal.created_at} />],
+            ['Current version', `${proposal.current_version_no} (${version.status_at_creation} when simulated)`],
+            ['Gate', detail.last_gate_decision ? String((detail.last_gate_decision as { gate?: string }).gate ?? '—') : '—'],
+            ['Artifact hash', <Mono>{version.artifact_hash}</Mono>],
+          ]}
+        />
+        <DownloadButton label="Download artifact (JSON)" fileName={`${proposal.proposal_id}-v${version.version_no}-artifact.json`} load={async () => version.artifact} testId="download-proposal-artifact" />
+      </Section>
+      <Section id="lifecycle" title="Lifecycle">
+        <LifecycleDiagram current={state} visited={visited} />
+        <ProposalActions proposalId={proposal.proposal_id} state={state} gateBlocked={gateBlocks(version.gate_decision, version.status_at_creation)} onDone={reload} />
+        <NewVersion proposalId={proposal.proposal_id} inputs={inputs} onDone={reload} />
+      </Section>
+      <DriftSection result={result} />
+      {'switchedOff' in history ? (
+        <Section id="history" title="History">
+          <SwitchedOff error={history.switchedOff} what="The proposal history (events, approvals, versions)" />
+        </Section>
+      ) : (
+        <div class="grid">
+          <Section id="timeline" title="Events">
+            {history.events.length === 0 ? <Empty>No event yet.</Empty> : <Timeline events={history.events} />}
+          </Section>
+          <Section id="approvals" title="Approvals">
+            {history.approvals.length === 0 ? (
+              <Empty>No approval or rejection yet.</Empty>
+            ) : (
+              <DataTable
+                caption="Approvals"
+                rows={history.approvals}
+                rowKey={(a) => a.approval_id}
+                testId="approvals-table"
+                columns={[
+                  { header: 'Decision', cell: (a) => a.approval_type },
+                  { header: 'Outcome', cell: (a) => <StatusBadge status={a.approved ? 'APPROVED' : 'REJECTED'} /> },
+                  { header: 'Who', cell: (a) => a.actor_id },
+                  { header: 'When', cell: (a) => <Time iso={a.occurred_at} /> },
+                  { header: 'Version', numeric: true, cell: (a) => a.related_version_no ?? '—' },
+                ]}
+              />
+            )}
+          </Section>
+          <Section id="versions" title="Versions">
+            <DataTable
+              caption="Versions"
+              rows={history.versions}
+              rowKey={(v) => String(v.version_no)}
+              testId="versions-table"
+              columns={[
+                { header: 'Version', numeric: true, cell: (v) => v.version_no },
+                { header: 'Created', cell: (v) => <Time iso={v.created_at} /> },
+                { header: 'Simulated as', cell: (v) => <StatusBadge status={v.status_at_creation} /> },
+                { header: 'Artifact hash', cell: (v) => <Mono>{v.artifact_hash}</Mono> },
+              ]}
+            />
+          </Section>
+        </div>
+      )}
+    </Page>
+  );
+}

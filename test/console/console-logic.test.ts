@@ -1,0 +1,77 @@
+/**
+ * The console's pure logic, checked against the service's real document and real results: what
+ * it detects in the OpenAPI document, how it reads error bodies, and the rows of the allocation
+ * chart.
+ */
+import { describe, expect, it } from 'vitest';
+import { readCapabilities } from '../../console/src/api/capabilities.ts';
+import { apiErrorFrom } from '../../console/src/api/errors.ts';
+import type { RebalanceResult } from '../../console/src/api/results.ts';
+import { allocationByAssetClass, allocationByInstrument } from '../../console/src/lib/allocation.ts';
+import { serviceOpenApiDocument } from '../../scripts/console-api-types.ts';
+import { conformanceVector } from '../support/conformance.ts';
+
+describe('what the console detects in the OpenAPI document', () => {
+  it('offers the documented examples and, today, no reproduce check, dry run or lease details', async () => {
+    const caps = readCapabilities(await serviceOpenApiDocument());
+    expect(caps.reproduceRun).toBeNull();
+    expect(caps.dryRunSimulate).toBeNull();
+    expect(caps.operationExtraFields).toEqual([]);
+    expect(caps.examplesFor('post', '/rebalance/proposals/simulate').length).toBeGreaterThan(0);
+    expect(caps.examplesFor('post', '/rebalance/analyze').length).toBeGreaterThan(0);
+  });
+
+  it('finds a reproduce route, a dry-run simulate and extra operation fields once a document has them', () => {
+    const caps = readCapabilities({
+      info: { version: '9.9.9' },
+      paths: {
+        '/rebalance/runs/{rebalance_run_id}/reproduce': { post: {} },
+        '/rebalance/simulate': { post: { parameters: [{ in: 'query', name: 'dry_run' }] } },
+        '/rebalance/operations': {
+          get: { responses: { 200: { content: { 'application/json': { schema: { properties: { items: { items: { properties: { operation_id: {}, attempts: {}, lease_owner: {} } } } } } } } } } },
+        },
+      },
+    });
+    expect(caps.apiVersion).toBe('9.9.9');
+    expect(caps.reproduceRun).toEqual({ method: 'post', path: '/rebalance/runs/{rebalance_run_id}/reproduce' });
+    expect(caps.dryRunSimulate).toEqual({ method: 'post', path: '/rebalance/simulate' });
+    expect(caps.operationExtraFields).toEqual(['attempts', 'lease_owner']);
+  });
+});
+
+describe('reading an error body', () => {
+  it('takes the service\'s code, message and field errors', () => {
+    const e = apiErrorFrom(422, { detail: 'VALIDATION_ERROR', code: 'VALIDATION_ERROR', message: 'bad', errors: [{ field: 'querystring.from', code: 'format', message: 'needs an offset' }] }, 'corr_1');
+    expect(e).toMatchObject({ status: 422, code: 'VALIDATION_ERROR', message: 'bad', correlationId: 'corr_1' });
+    expect(e.fields).toEqual([{ field: 'querystring.from', code: 'format', message: 'needs an offset' }]);
+  });
+
+  it('reads the reference\'s bare detail, with or without text after the code', () => {
+    expect(apiErrorFrom(409, { detail: 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch' }, null)).toMatchObject({ code: 'IDEMPOTENCY_KEY_CONFLICT', message: 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch' });
+    expect(apiErrorFrom(404, { detail: 'DPM_RUN_NOT_FOUND' }, null).code).toBe('DPM_RUN_NOT_FOUND');
+  });
+
+  it('reads FastAPI\'s validation list', () => {
+    const e = apiErrorFrom(422, { detail: [{ type: 'missing', loc: ['header', 'Idempotency-Key'], msg: 'Field required' }] }, null);
+    expect(e.code).toBe('HTTP_422');
+    expect(e.fields).toEqual([{ field: 'header.Idempotency-Key', code: 'missing', message: 'Field required' }]);
+  });
+});
+
+describe('the allocation chart rows', () => {
+  const result = conformanceVector<{ expected: RebalanceResult }>('dpm', 'scenario_02_constraint_cap').expected;
+
+  it('has one row per instrument held, targeted or bought, with the result\'s own decimals', () => {
+    expect(allocationByInstrument(result)).toEqual([
+      { key: 'EQ_1', before: null, target: '0.5', after: '0.5000' },
+      { key: 'EQ_2', before: null, target: '0.5', after: '0.5000' },
+    ]);
+  });
+
+  it('sums the instruments\' targets per asset class, cash taking what is left', () => {
+    expect(allocationByAssetClass(result)).toEqual([
+      { key: 'CASH', before: '1.0000', target: '0.0000', after: '0.0000' },
+      { key: 'UNKNOWN', before: null, target: '1.0000', after: '1.0000' },
+    ]);
+  });
+});
