@@ -9,10 +9,11 @@
  * says so instead of failing the install; the container image builds it in its build stage.
  * Anywhere else a missing build tool is an error.
  */
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { fileURLToPath, URL } from 'node:url';
 
 const configFile = fileURLToPath(new URL('../console/vite.config.ts', import.meta.url));
-const productionInstall = (process.env['npm_config_omit'] ?? '').split(/[\s,]+/).includes('dev') || process.env['NODE_ENV'] === 'production';
+const productionInstall = (process.env.npm_config_omit ?? '').split(/[\s,]+/).includes('dev') || process.env['NODE_ENV'] === 'production';
 
 let vite;
 try {
