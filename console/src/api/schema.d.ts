@@ -10780,7 +10780,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a proposal create; it runs in the background (202, poll status_url). */
+        /** Accept a proposal create; it runs in the background (202, poll status_url). Idempotency-Key required: a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`. */
         post: {
             parameters: {
                 query?: never;
@@ -10848,6 +10848,35 @@ export interface paths {
                          *       "detail": "PROPOSAL_NOT_FOUND",
                          *       "code": "PROPOSAL_NOT_FOUND",
                          *       "message": "The proposal does not exist."
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description The code, as the reference put it in `detail`. */
+                            detail: string;
+                            /** @description A catalogued reason code. */
+                            code: string;
+                            message: string;
+                            /** @description Every bad field of a validation failure. */
+                            errors?: {
+                                /** @description e.g. body.proposed_trades[0].quantity */
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "detail": "STATE_CONFLICT",
+                         *       "code": "STATE_CONFLICT",
+                         *       "message": "STATE_CONFLICT: expected_state mismatch"
                          *     }
                          */
                         "application/json": {
@@ -11794,11 +11823,14 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept a new version; it runs in the background (202). */
+        /** Accept a new version; it runs in the background (202). With an Idempotency-Key a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`. */
         post: {
             parameters: {
                 query?: never;
-                header?: never;
+                header?: {
+                    "idempotency-key"?: string;
+                    "x-correlation-id"?: string;
+                };
                 path: {
                     proposal_id: string;
                 };
@@ -11855,6 +11887,35 @@ export interface paths {
                          *       "detail": "PROPOSAL_NOT_FOUND",
                          *       "code": "PROPOSAL_NOT_FOUND",
                          *       "message": "The proposal does not exist."
+                         *     }
+                         */
+                        "application/json": {
+                            /** @description The code, as the reference put it in `detail`. */
+                            detail: string;
+                            /** @description A catalogued reason code. */
+                            code: string;
+                            message: string;
+                            /** @description Every bad field of a validation failure. */
+                            errors?: {
+                                /** @description e.g. body.proposed_trades[0].quantity */
+                                field: string;
+                                code: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description IDEMPOTENCY_KEY_CONFLICT */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /**
+                         * @example {
+                         *       "detail": "STATE_CONFLICT",
+                         *       "code": "STATE_CONFLICT",
+                         *       "message": "STATE_CONFLICT: expected_state mismatch"
                          *     }
                          */
                         "application/json": {
