@@ -18,9 +18,21 @@ function variablesTable(): string[] {
   return ['| Variable | Allowed values | Default | Reason codes | Meaning |', '|---|---|---|---|---|', ...rows];
 }
 
+/** HTTP status (with Retry-After seconds) and the exact `detail` strings, or — when the code never reaches a client. */
+function httpCells(code: ReasonCode): string {
+  const { status, detail, retryAfter } = REASON_CODES[code];
+  if (status === undefined) return '— | —';
+  const statusText = retryAfter === undefined ? String(status) : `${status} (Retry-After: ${retryAfter})`;
+  return `${statusText} | ${(detail ?? [code]).map((d) => `\`${cell(d)}\``).join('<br>')}`;
+}
+
 function codesTable(area: ReasonArea): string[] {
   const codes = (Object.keys(REASON_CODES) as ReasonCode[]).filter((code) => REASON_CODES[code].area === area);
-  return ['| Code | Meaning |', '|---|---|', ...codes.map((code) => `| \`${code}\` | ${cell(REASON_CODES[code].meaning)} |`)];
+  return [
+    '| Code | HTTP status | `detail` | Meaning |',
+    '|---|---|---|---|',
+    ...codes.map((code) => `| \`${code}\` | ${httpCells(code)} | ${cell(REASON_CODES[code].meaning)} |`),
+  ];
 }
 
 const AREA_TITLES: Readonly<Record<ReasonArea, string>> = {
@@ -29,7 +41,7 @@ const AREA_TITLES: Readonly<Record<ReasonArea, string>> = {
   migration: 'Migrations',
   cutover: 'Cutover check',
   store: 'Stores at run time',
-  request: 'Invalid requests (HTTP 422, simulate CLI)',
+  request: 'Requests (HTTP API and simulate CLI)',
   http: 'HTTP errors',
 };
 
@@ -63,6 +75,10 @@ export function renderConfigurationReference(): string {
     ...GUARDRAIL_CODES.map((code, i) => `${i + 1}. \`${code}\` — ${REASON_CODES[code].meaning}`),
     '',
     '## Reason codes',
+    '',
+    'Every code the service emits, from `src/config/reason-codes.ts`. A code with an HTTP status is answered',
+    'as `{"detail": <detail>, "code": <code>, "message": …}` (see [errors.md](errors.md)); "—" means it never',
+    'reaches an HTTP client (startup, CLI and store-internal codes).',
     '',
   ];
   for (const area of areas) {

@@ -14,10 +14,9 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ReasonError, REASON_CODES } from '../config/reason-codes.ts';
+import { ReasonError, REASON_CODES, type ReasonCode } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
-import { LifecycleRefusal, notFound } from './proposal-errors.ts';
 import type { ProposalLifecycleService } from './proposal-lifecycle.ts';
 import { newId, simulateRequestOf, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
 import { operationStatus, statusUrl } from './proposal-wire.ts';
@@ -53,7 +52,7 @@ export interface ProposalOperations {
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 const found = (op: ProposalOperation | null): Record<string, unknown> => {
-  if (!op) throw notFound('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
+  if (!op) throw new ReasonError('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
   return operationStatus(op);
 };
 
@@ -123,11 +122,11 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
         const proposal = response['proposal'] as { proposal_id: string };
         await store.completeOperation(op.operation_id, workerId, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
       } catch (error) {
-        if (error instanceof ReasonError) throw error;
-        const refusal = error instanceof LifecycleRefusal;
-        const failure = refusal
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };
+        const status = error instanceof ReasonError ? REASON_CODES[error.code as ReasonCode].status : undefined;
+        // An outage (5xx) leaves the operation RUNNING for the lease to lapse and a retry later.
+        if (error instanceof ReasonError && status !== undefined && status >= 500) throw error;
+        const refusal = error instanceof ReasonError && status !== undefined;
+        const failure = refusal ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };
         await store.failOperation(op.operation_id, workerId, { finished_at: now().toISOString(), error_json: failure });
         if (!refusal) throw error;
       }

@@ -75,7 +75,7 @@ describe('POST /rebalance/simulate on two replicas sharing PostgreSQL', () => {
     const [a] = replicas;
     const noKey = await simulate(a, undefined, vector.request);
     expect(noKey.status).toBe(422);
-    expect(noKey.body['errors']).toEqual([expect.objectContaining({ field: 'headers.idempotency-key' })]);
+    expect(noKey.body['detail']).toEqual([{ type: 'missing', loc: ['header', 'Idempotency-Key'], msg: 'Field required', input: null }]);
     const invalid = await simulate(a, 'key-bad', { ...vector.request, portfolio_snapshot: undefined });
     expect(invalid.status).toBe(422);
     expect(invalid.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.portfolio_snapshot' })]));

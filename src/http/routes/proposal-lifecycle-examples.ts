@@ -171,17 +171,3 @@ export const SUPPORTABILITY_CONFIG_EXAMPLE = {
   require_proposal_simulation_flag: true,
   async_worker_enabled: true,
 };
-
-/** One error body per status the lifecycle routes answer with. */
-export const ERROR_EXAMPLES = {
-  400: { detail: 'PROPOSAL_INVALID_CURSOR', code: 'PROPOSAL_INVALID_CURSOR', message: 'The cursor was not issued by this service.' },
-  404: { detail: 'PROPOSAL_NOT_FOUND', code: 'PROPOSAL_NOT_FOUND', message: 'The proposal does not exist.' },
-  409: { detail: 'STATE_CONFLICT', code: 'STATE_CONFLICT', message: 'STATE_CONFLICT: expected_state mismatch' },
-  422: {
-    detail: 'VALIDATION_ERROR',
-    code: 'VALIDATION_ERROR',
-    message: 'The request is invalid; see errors.',
-    errors: [{ field: 'body.actor_id', code: 'required', message: "must have required property 'actor_id'" }],
-  },
-  503: { detail: 'PROPOSAL_POSTGRES_UNAVAILABLE', code: 'PROPOSAL_POSTGRES_UNAVAILABLE', message: 'The proposal store is unavailable.' },
-} as const;
