@@ -214,7 +214,7 @@ function mergeValidation(catalogued: Json | undefined, examples: Json): Json {
     headers: { ...CORRELATION },
     content: {
       [JSON_MEDIA]: {
-        schema: media ? { oneOf: [ref('HTTPValidationError'), ref('ErrorResponse')] } : ref('HTTPValidationError'),
+        schema: media ? { anyOf: [ref('HTTPValidationError'), ref('ErrorResponse')] } : ref('HTTPValidationError'),
         examples: { ...examples, ...((media?.['examples'] as Json | undefined) ?? {}) },
       },
     },
@@ -238,7 +238,8 @@ function operation(components: Components, route: RegisteredRoute, schema: Fasti
   }
   // A status the route declares itself (e.g. readiness 503) is documented as declared.
   op['responses'] = { ...errorResponses(schema, route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')), ...successResponses(components, schema) };
-  if (schema.security) op['security'] = schema.security.map((requirement) => ({ ...requirement }));
+  // Explicitly none where no credential is needed (only the policy-pack admin calls need one).
+  op['security'] = (schema.security ?? []).map((requirement) => ({ ...requirement }));
   return op;
 }
 

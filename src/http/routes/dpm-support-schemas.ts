@@ -71,6 +71,8 @@ export const RequestHashParams = Type.Object({ request_hash: Id(HASH) });
 export const OperationParams = Type.Object({ operation_id: Id('dop_0a1b2c3d4e5f') });
 export const EntityParams = Type.Object({ entity_id: Id(RUN_ID) });
 
+export const WORKFLOW_ACTION_EXAMPLE = { action: 'APPROVE', reason_code: 'REVIEW_APPROVED', comment: 'Within mandate.', actor_id: 'reviewer_01' };
+
 export const WorkflowActionBody = Type.Object(
   {
     action: Type.Union(WORKFLOW_ACTIONS.map((a) => Type.Literal(a))),
@@ -81,7 +83,7 @@ export const WorkflowActionBody = Type.Object(
   {
     additionalProperties: false,
     title: 'DpmRunWorkflowActionRequest',
-    examples: [{ action: 'APPROVE', reason_code: 'REVIEW_APPROVED', comment: 'Within mandate.', actor_id: 'reviewer_01' }],
+    examples: [WORKFLOW_ACTION_EXAMPLE],
   },
 );
 
