@@ -106,9 +106,24 @@ function renderUnexpected(request: FastifyRequest, reply: FastifyReply): void {
   send(reply, 500, problemBody(request.url.split('?')[0] ?? '/'), PROBLEM_JSON);
 }
 
-function asReasonError(error: FastifyError): ReasonError | undefined {
+/**
+ * Query and header values as the client sent them: ajv coerces `?limit=0` to 0 before it
+ * reports, while FastAPI's `input` is the text.
+ */
+function withRawInputs(items: readonly ValidationItem[], request: FastifyRequest): ValidationItem[] {
+  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+  return items.map((item) => {
+    const [where, name] = item.loc;
+    if (item.loc.length !== 2 || typeof name !== 'string') return item;
+    if (where === 'query' && query.has(name)) return { ...item, input: query.get(name) };
+    const header = where === 'header' ? request.raw.headers[name.toLowerCase()] : undefined;
+    return typeof header === 'string' ? { ...item, input: header } : item;
+  });
+}
+
+function asReasonError(error: FastifyError, request: FastifyRequest): ReasonError | undefined {
   if ('validation' in error && error.validation) {
-    return new RequestValidationError(itemsFromAjv(error.validation, error.validationContext ?? 'body'));
+    return new RequestValidationError(withRawInputs(itemsFromAjv(error.validation, error.validationContext ?? 'body'), request));
   }
   const status = error.statusCode;
   if (status === undefined || status < 400 || status >= 500) return undefined;
@@ -136,7 +151,7 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
   });
 
   app.setErrorHandler((error: FastifyError | ReasonError, request, reply) => {
-    const reason = error instanceof ReasonError ? error : asReasonError(error);
+    const reason = error instanceof ReasonError ? error : asReasonError(error, request);
     if (reason) {
       renderReasonError(reason, request, reply, onStoreUnavailable);
       return;

@@ -35,6 +35,9 @@ export const ADMIN_SECURITY_SCHEME = 'policyPackAdminToken';
 const COMPONENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const JSON_MEDIA = 'application/json';
 
+/** A path value every patterned parameter refuses (a leading zero and a space). */
+export const INVALID_PATH_VALUE = '0 0';
+
 const ref = (name: string): Json => ({ $ref: `#/components/schemas/${name}` });
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -160,9 +163,24 @@ function validationExamples(schema: FastifySchema, takesBody: boolean): Json {
     add('malformed_json', 'The body is not JSON', { type: 'json_invalid', loc: ['body', 1], msg: 'JSON decode error', input: {}, ctx: { error: "Expected property name or '}'" } });
   }
   const query = schema.querystring;
-  if (isObject(query) && isObject(query['properties']) && isObject(query['properties']['limit'])) {
-    const minimum = (query['properties']['limit'] as Json)['minimum'];
+  const queryProperties = isObject(query) && isObject(query['properties']) ? (query['properties'] as Record<string, Json>) : {};
+  if (isObject(queryProperties['limit'])) {
+    const minimum = queryProperties['limit']['minimum'];
     add('limit_too_small', 'limit below its minimum', { type: 'greater_than_equal', loc: ['query', 'limit'], msg: `Input should be greater than or equal to ${String(minimum)}`, input: '0', ctx: { ge: minimum } });
+  }
+  const flag = Object.entries(queryProperties).find(([, property]) => property['type'] === 'boolean');
+  if (flag) add(`${flag[0]}_not_boolean`, `${flag[0]} is not a boolean`, { type: 'bool_parsing', loc: ['query', flag[0]], msg: 'Input should be a valid boolean, unable to interpret input', input: 'maybe' });
+  const params = isObject(schema.params) && isObject(schema.params['properties']) ? (schema.params['properties'] as Record<string, Json>) : {};
+  const patterned = Object.entries(params).find(([, property]) => typeof property['pattern'] === 'string');
+  if (patterned) {
+    const pattern = String(patterned[1]['pattern']);
+    add(`${patterned[0]}_malformed`, `${patterned[0]} does not match its pattern`, {
+      type: 'string_pattern_mismatch',
+      loc: ['path', patterned[0]],
+      msg: `String should match pattern '${pattern}'`,
+      input: INVALID_PATH_VALUE,
+      ctx: { pattern },
+    });
   }
   return namedExamples(examples);
 }
@@ -180,7 +198,7 @@ function errorResponses(schema: FastifySchema, url: string): Json {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
   }
   const takesBody = schema.body !== undefined;
-  const validates = takesBody || [schema.params, schema.querystring, schema.headers].some((part) => isObject(part) && isObject(part['properties']));
+  const validation = validationExamples(schema, takesBody);
   if (takesBody) byStatus.set(415, [...(byStatus.get(415) ?? []), 'UNSUPPORTED_MEDIA_TYPE']);
   for (const [status, codes] of [...byStatus.entries()].sort(([a], [b]) => a - b)) {
     const examples: Json = {};
@@ -195,9 +213,8 @@ function errorResponses(schema: FastifySchema, url: string): Json {
     if (status === 401) headers['WWW-Authenticate'] = headerRef('WwwAuthenticate');
     responses[String(status)] = { description: codes.join(', '), headers, content: { [JSON_MEDIA]: { schema: ref('ErrorResponse'), examples } } };
   }
-  if (validates) {
-    responses['422'] = mergeValidation(responses['422'] as Json | undefined, validationExamples(schema, takesBody));
-  }
+  // A route documents the validation 422 when something it takes can be refused (each way with an example).
+  if (Object.keys(validation).length > 0) responses['422'] = mergeValidation(responses['422'] as Json | undefined, validation);
   responses['500'] = {
     description: 'INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id).',
     headers: { ...CORRELATION },

@@ -105,7 +105,8 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
       resolve: (p) => support.runByIdempotencyKey(p['idempotency_key'] ?? ''),
       describe: 'the run an idempotency key maps to',
       suffix: '_by_idempotency',
-      notFound: ['DPM_IDEMPOTENCY_KEY_NOT_FOUND', 'DPM_RUN_NOT_FOUND'],
+      // The key's mapping and its run are written and purged together: only the key can be missing.
+      notFound: ['DPM_IDEMPOTENCY_KEY_NOT_FOUND'],
     },
     {
       prefix: '/rebalance/runs/:rebalance_run_id',

@@ -92,7 +92,7 @@ export const ListQuerySchema = Type.Object(
     created_by: Type.Optional(Type.String()),
     created_from: Type.Optional(Instant),
     created_to: Type.Optional(Instant),
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1..100, default 20.' })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1..100.' }),
     cursor: Type.Optional(Type.String()),
   },
   strict,

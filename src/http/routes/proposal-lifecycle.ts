@@ -38,7 +38,6 @@ import {
 } from './proposal-lifecycle-schemas.ts';
 
 export const PROPOSAL_TAG = TAGS.lifecycle;
-const DEFAULT_LIMIT = 20;
 
 export interface ProposalLifecycleRouteDeps {
   readonly lifecycle: ProposalLifecycleService;
@@ -143,7 +142,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           created_by: q.created_by,
           created_from: q.created_from,
           created_to: q.created_to,
-          limit: q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit),
+          limit: q.limit,
           cursor: q.cursor,
         });
       },
