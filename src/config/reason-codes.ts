@@ -58,15 +58,15 @@ const entries = {
   },
   DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'DPM_SUPPORTABILITY_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'DPM_SUPPORTABILITY_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   PROPOSAL_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'PROPOSAL_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'PROPOSAL_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   DPM_POLICY_PACK_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'DPM_POLICY_PACK_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'DPM_POLICY_PACK_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   CONFIG_FLAG_INVALID: {
     area: 'configuration',
