@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReasonError } from '../../src/config/reason-codes.ts';
 import { policyPackRoutes, type PolicyPackRouteSettings } from '../../src/http/routes/policy-packs.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { DocumentedResponses } from '../support/openapi-contract.ts';
 import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../../src/stores/policy-pack-catalog/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
@@ -65,11 +66,15 @@ async function start(options: { backend?: 'ENV_JSON' | 'SQLITE'; settings?: Part
   }
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
   app = await buildServer({ logger, routes: [policyPackRoutes({ catalog: counting(catalog), settings: { ...SETTINGS, ...options.settings } })] });
+  contract = new DocumentedResponses().attach(app);
   return app;
 }
 
+let contract: DocumentedResponses | undefined;
+
 afterEach(async () => {
   await app?.close();
+  contract?.assertAllMatched();
   await closeCatalog?.();
   app = undefined;
   closeCatalog = undefined;

@@ -23,6 +23,7 @@ import {
 } from '../../src/domain/advisory/index.ts';
 import { PROPOSAL_REQUEST_EXAMPLE, proposalSimulationRoutes } from '../../src/http/routes/proposal-simulation.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { DocumentedResponses } from '../support/openapi-contract.ts';
 import { createProposalSimulationService } from '../../src/services/proposal-simulation.ts';
 import { referenceTimestamp } from '../../src/services/reference-time.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
@@ -59,6 +60,7 @@ const withOptions = (options: Json): Json => ({ ...body, options: { ...(body['op
 
 describe.each(['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const)('advisory simulation routes on %s', (backend: ProposalStoreBackend) => {
   let app: FastifyInstance;
+  let contract: DocumentedResponses;
   let opened: OpenedProposalStore;
   let pools: PostgresPools;
   let database: TestDatabase | undefined;
@@ -75,10 +77,12 @@ describe.each(['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const)('advisory simulation
     });
     const service = createProposalSimulationService({ store: opened.store, now: () => NOW });
     app = await buildServer({ logger: pino({ level: 'silent' }), routes: [proposalSimulationRoutes({ service })] });
+    contract = new DocumentedResponses().attach(app);
   });
 
   afterAll(async () => {
     await app.close();
+    contract.assertAllMatched();
     await opened.close();
     await pools.closeAll();
     await database?.drop();

@@ -62,7 +62,9 @@ export class DocumentedResponses {
       return;
     }
     if (!response.content) {
-      if (payload !== null && payload !== undefined && payload !== '') this.violations.push(`${route} ${status} has a body, documented as none`);
+      // HTTP sends no body with 204/304 whatever the handler passed on (Fastify drops it).
+      const bodiless = status === 204 || status === 304;
+      if (!bodiless && payload !== null && payload !== undefined && payload !== '') this.violations.push(`${route} ${status} has a body, documented as none`);
       return;
     }
     const mediaKey = Object.keys(response.content).find((key) => baseType(key) === baseType(contentType));
