@@ -238,3 +238,36 @@ describe('the response contract check of the test harnesses', () => {
     expect(() => contract.assertAllMatched()).toThrow(/not matching the OpenAPI document/);
   });
 });
+
+describe('the examples of the document', () => {
+  it('each satisfies the schema it illustrates', async () => {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+    const rewrite = (value: unknown): Json => JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', '"openapi.json#/$defs/')) as Json;
+    ajv.addSchema({ $id: 'openapi.json', $defs: JSON.parse(JSON.stringify(doc.components.schemas).replaceAll('"#/components/schemas/', '"#/$defs/')) as Json });
+    const failures: string[] = [];
+    let checked = 0;
+    const check = (where: string, schema: Json | undefined, value: unknown) => {
+      if (!schema) return;
+      const validate = ajv.compile(rewrite(schema));
+      checked += 1;
+      if (!validate(value)) failures.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    };
+    for (const [method, path, op] of operations()) {
+      for (const [status, response] of Object.entries(op.responses)) {
+        for (const [type, media] of Object.entries(response.content ?? {})) {
+          if (media.example !== undefined) check(`${method} ${path} ${status} ${type}`, media.schema, media.example);
+          for (const [name, example] of Object.entries(media.examples ?? {})) check(`${method} ${path} ${status} ${name}`, media.schema, example.value);
+        }
+      }
+      for (const [name, example] of Object.entries(op.requestBody?.content['application/json']?.examples ?? {})) {
+        check(`${method} ${path} request ${name}`, op.requestBody?.content['application/json']?.schema, (example as { value: unknown }).value);
+      }
+    }
+    for (const [name, schema] of Object.entries(doc.components.schemas)) {
+      for (const example of (schema['examples'] as unknown[] | undefined) ?? []) check(`components.schemas.${name}`, { $ref: `#/components/schemas/${name}` }, example);
+    }
+    expect(failures).toEqual([]);
+    expect(checked).toBeGreaterThan(200);
+  });
+});

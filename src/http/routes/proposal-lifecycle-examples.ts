@@ -1,7 +1,8 @@
 /**
  * Example bodies of the proposal lifecycle API for the OpenAPI page, taken from a real run of
- * `PROPOSAL_REQUEST_EXAMPLE` (keys in the order the API sends them; a test compares them with real
- * responses). The engine's ProposalResult and ProposalArtifact are cut to their first keys: their
+ * `PROPOSAL_REQUEST_EXAMPLE` (keys in the order the API sends them; test/http/openapi.test.ts checks
+ * each against its schema, and every real response of the test suites is checked against the same
+ * schemas). The engine's ProposalResult and ProposalArtifact are cut to their first keys: their
  * full shapes are documented on POST /rebalance/proposals/simulate and /artifact.
  */
 
