@@ -355,7 +355,8 @@ const RACES: Readonly<Record<string, readonly ReasonCode[]>> = {
 // ── Running them ────────────────────────────────────────────────────────────────────────────
 
 interface Document {
-  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> }; parameters?: { name: string; in: string; required: boolean; example?: unknown }[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, { value: Json }> }> }> }>>;
+  components: { examples: Record<string, { value: Json }> };
+  paths: Record<string, Record<string, { security?: unknown[]; requestBody?: { content: Record<string, { examples?: Record<string, { value: unknown }> }> }; parameters?: { name: string; in: string; required: boolean; example?: unknown }[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, { value?: Json; $ref?: string }> }> }> }>>;
 }
 
 function envFor(backend: Backend, config: Config, dsn: string): Record<string, string> {
@@ -457,7 +458,7 @@ for (const backend of ['IN_MEMORY', 'POSTGRES'] as const) {
           };
           const examples = op.responses['422']?.content?.['application/json']?.examples ?? {};
           for (const [name, example] of Object.entries(examples)) {
-            const detail = example.value['detail'];
+            const detail = example.value?.['detail'];
             if (!Array.isArray(detail)) continue;
             const item = detail[0] as { loc: unknown[] };
             const headers = { ...required };
@@ -495,8 +496,10 @@ for (const backend of ['IN_MEMORY', 'POSTGRES'] as const) {
             const documented = new Set<string>();
             for (const [status, response] of Object.entries(op.responses)) {
               if (status === '500') continue;
-              for (const example of Object.values(response.content?.['application/json']?.examples ?? {})) {
-                if (typeof example.value['code'] === 'string' && status.match(/^[45]/)) documented.add(example.value['code']);
+              for (const reference of Object.values(response.content?.['application/json']?.examples ?? {})) {
+                const example = reference.$ref ? doc.components.examples[reference.$ref.split('/').at(-1) ?? ''] : reference;
+                const code = example?.value?.['code'];
+                if (typeof code === 'string' && status.match(/^[45]/)) documented.add(code);
               }
             }
             const produced = new Set([...(tested.get(key) ?? []), ...(RACES[key] ?? [])]);

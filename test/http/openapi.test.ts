@@ -22,7 +22,7 @@ interface Operation {
   tags: string[];
   parameters?: { name: string; in: string; required: boolean }[];
   requestBody?: { required: boolean; content: Record<string, { schema: Json; examples?: Json }> };
-  responses: Record<string, { content?: Record<string, { schema?: Json; example?: unknown; examples?: Record<string, { value: Json }> }> }>;
+  responses: Record<string, { content?: Record<string, { schema?: Json; example?: unknown; examples?: Record<string, { value?: Json; $ref?: string }> }> }>;
   security?: Json[];
 }
 interface Document {
@@ -30,8 +30,12 @@ interface Document {
   tags: { name: string }[];
   servers: unknown[];
   paths: Record<string, Record<string, Operation>>;
-  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json> };
+  components: { schemas: Record<string, Json>; securitySchemes: Record<string, Json>; examples: Record<string, { value: Json }> };
 }
+
+/** An example object, or the shared one it refers to. */
+const exampleOf = (example: { value?: Json; $ref?: string }): { value: Json } =>
+  example.$ref ? (doc.components.examples[example.$ref.split('/').at(-1) ?? ''] as { value: Json }) : (example as { value: Json });
 
 /** The reference's operations: method, path, operationId, response model (FastAPI's names). */
 const REFERENCE: readonly [string, string, string, string][] = [
@@ -190,7 +194,8 @@ describe('what a reference client relies on', () => {
       expect(op.responses['500']?.content?.['application/problem+json']?.schema, `${method} ${path}`).toEqual({ $ref: '#/components/schemas/ProblemDetails' });
       for (const [status, response] of Object.entries(op.responses)) {
         const examples = response.content?.['application/json']?.examples ?? {};
-        for (const [name, example] of Object.entries(examples)) {
+        for (const [name, reference] of Object.entries(examples)) {
+          const example = exampleOf(reference);
           const code = example.value['code'];
           if (!status.startsWith('4') && !status.startsWith('5')) continue;
           if (code === 'VALIDATION_ERROR') {
@@ -257,7 +262,7 @@ describe('the examples of the document', () => {
       for (const [status, response] of Object.entries(op.responses)) {
         for (const [type, media] of Object.entries(response.content ?? {})) {
           if (media.example !== undefined) check(`${method} ${path} ${status} ${type}`, media.schema, media.example);
-          for (const [name, example] of Object.entries(media.examples ?? {})) check(`${method} ${path} ${status} ${name}`, media.schema, example.value);
+          for (const [name, example] of Object.entries(media.examples ?? {})) check(`${method} ${path} ${status} ${name}`, media.schema, exampleOf(example).value);
         }
       }
       for (const [name, example] of Object.entries(op.requestBody?.content['application/json']?.examples ?? {})) {

@@ -189,7 +189,10 @@ function errorExample(code: ReasonCode, detail: string): unknown {
   return errorBody(new ReasonError(code, REASON_CODES[code].meaning, { detail: detail as never }));
 }
 
-function errorResponses(schema: FastifySchema, url: string): Json {
+/** The body of each catalogued error, once, in `components.examples` (routes refer to it). */
+const exampleRef = (name: string): Json => ({ $ref: `#/components/examples/${name}` });
+
+function errorResponses(schema: FastifySchema, url: string, sharedExamples: Record<string, Json>): Json {
   const responses: Json = {};
   const byStatus = new Map<number, ReasonCode[]>();
   for (const code of schema.errors ?? []) {
@@ -205,7 +208,9 @@ function errorResponses(schema: FastifySchema, url: string): Json {
     for (const code of codes) {
       const details = REASON_CODES[code].detail ?? [code];
       details.forEach((detail, i) => {
-        examples[i === 0 ? code : `${code}_${i + 1}`] = { summary: detail, value: errorExample(code, detail) };
+        const name = i === 0 ? code : `${code}_${i + 1}`;
+        sharedExamples[name] = { summary: detail, value: errorExample(code, detail) };
+        examples[name] = exampleRef(name);
       });
     }
     const headers: Json = { ...CORRELATION };
@@ -238,7 +243,7 @@ function mergeValidation(catalogued: Json | undefined, examples: Json): Json {
   };
 }
 
-function operation(components: Components, route: RegisteredRoute, schema: FastifySchema): Json {
+function operation(components: Components, route: RegisteredRoute, schema: FastifySchema, sharedExamples: Record<string, Json>): Json {
   const op: Json = {};
   if (schema.tags) op['tags'] = [...schema.tags];
   if (schema.summary) op['summary'] = schema.summary;
@@ -254,7 +259,7 @@ function operation(components: Components, route: RegisteredRoute, schema: Fasti
     op['requestBody'] = { required: true, ...(typeof description === 'string' ? { description } : {}), content: { [JSON_MEDIA]: media } };
   }
   // A status the route declares itself (e.g. readiness 503) is documented as declared.
-  op['responses'] = { ...errorResponses(schema, route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')), ...successResponses(components, schema) };
+  op['responses'] = { ...errorResponses(schema, route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}'), sharedExamples), ...successResponses(components, schema) };
   // Explicitly none where no credential is needed (only the policy-pack admin calls need one).
   op['security'] = (schema.security ?? []).map((requirement) => ({ ...requirement }));
   return op;
@@ -262,12 +267,13 @@ function operation(components: Components, route: RegisteredRoute, schema: Fasti
 
 export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options: { info: DocumentInfo; tags: readonly TagDoc[] }): Json {
   const components = new Components();
+  const sharedExamples: Record<string, Json> = {};
   const paths: Record<string, Json> = {};
   for (const route of routes) {
     const schema = route.schema;
     if (!schema || schema.hide) continue;
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(components, route, schema) };
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(components, route, schema, sharedExamples) };
   }
   return {
     openapi: '3.1.0',
@@ -277,6 +283,7 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options
     paths,
     components: {
       schemas: components.schemas,
+      examples: Object.fromEntries(Object.entries(sharedExamples).sort(([a], [b]) => a.localeCompare(b))),
       headers: {
         XCorrelationId: { description: "The caller's X-Correlation-Id, or a generated `corr_<hex>`; every response carries it.", schema: { type: 'string' } },
         IdempotentReplay: { description: '`true` when the response is a stored one answered again for the same Idempotency-Key and request.', schema: { type: 'string', enum: ['true'] } },
