@@ -1,9 +1,13 @@
 /**
- * The one catalogue of reason codes the service can emit.
+ * The one catalogue of reason codes the service can emit, as data: one row per code with its
+ * area, a one-line meaning, and — when it can reach an HTTP client — its status, the exact
+ * `detail` strings a client reads (the reference's wording, see docs/errors.md) and the
+ * Retry-After it carries. `src/http/errors.ts` renders every row the same way; docs
+ * (docs/configuration.md, docs/errors.md) and tests read this table, and no other module
+ * decides a status.
  *
- * Docs (docs/configuration.md) and tests read this table; no other module spells a code
- * string by hand. Codes that carry a suffix at run time (e.g. `CUTOVER_MIGRATION_MISSING:<ns>:<version>`)
- * are catalogued by their stem and built with `withDetail`.
+ * Codes that carry a suffix at run time (e.g. `CUTOVER_MIGRATION_MISSING:<ns>:<version>`) are
+ * catalogued by their stem and built with `withDetail`. To add a code, add one row.
  */
 
 export type ReasonArea =
@@ -20,7 +24,22 @@ export interface ReasonCodeEntry {
   readonly area: ReasonArea;
   /** One line, for operators: what happened and what to change. */
   readonly meaning: string;
+  /** The HTTP status when the code can reach a client; absent for startup-, CLI- and store-internal codes. */
+  readonly status?: number;
+  /**
+   * The exact `detail` strings of the response, in the reference's wording; the first is the
+   * default. Absent: `detail` is the bare code.
+   */
+  readonly detail?: readonly [string, ...string[]];
+  /** Seconds sent as `Retry-After` (the condition is expected to pass by itself). */
+  readonly retryAfter?: number;
 }
+
+/** Seconds a client should wait before retrying while a database is unavailable. */
+const STORE_RETRY_AFTER_SECONDS = 5;
+const STORE_OUTAGE = { status: 503, retryAfter: STORE_RETRY_AFTER_SECONDS } as const;
+/** A busy engine pool drains within a second or so (docs/operations.md#engine-worker-pool). */
+const ENGINE_BUSY = { status: 503, retryAfter: 1 } as const;
 
 const entries = {
   // ── Configuration values (settings.ts) ────────────────────────────────────────────────
@@ -42,15 +61,15 @@ const entries = {
   },
   DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'DPM_SUPPORTABILITY_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'DPM_SUPPORTABILITY_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   PROPOSAL_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'PROPOSAL_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'PROPOSAL_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   DPM_POLICY_PACK_POSTGRES_DSN_INVALID: {
     area: 'configuration',
-    meaning: 'DPM_POLICY_PACK_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN.',
+    meaning: 'DPM_POLICY_PACK_POSTGRES_DSN is neither a postgres:// URL nor a key=value DSN, or uses a key the driver would ignore (named in the message).',
   },
   CONFIG_FLAG_INVALID: {
     area: 'configuration',
@@ -209,65 +228,87 @@ const entries = {
   },
 
   // ── Stores at run time ───────────────────────────────────────────────────────────────
+  DPM_SUPPORTABILITY_POSTGRES_DSN_REQUIRED: {
+    area: 'configuration',
+    meaning: 'DPM_SUPPORTABILITY_STORE_BACKEND=POSTGRES without DPM_SUPPORTABILITY_POSTGRES_DSN; refused at startup in every profile (never a silent connect to localhost).',
+  },
+  PROPOSAL_POSTGRES_DSN_REQUIRED: {
+    area: 'configuration',
+    meaning: 'PROPOSAL_STORE_BACKEND=POSTGRES without PROPOSAL_POSTGRES_DSN; refused at startup in every profile.',
+  },
+  DPM_POLICY_PACK_POSTGRES_DSN_REQUIRED: {
+    area: 'configuration',
+    meaning: 'DPM_POLICY_PACK_CATALOG_BACKEND=POSTGRES without DPM_POLICY_PACK_POSTGRES_DSN (nor DPM_SUPPORTABILITY_POSTGRES_DSN when that is unset); refused at startup in every profile.',
+  },
   DPM_SUPPORTABILITY_POSTGRES_CONNECTION_FAILED: {
     area: 'store',
-    meaning: 'The DPM supportability store could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+    ...STORE_OUTAGE,
+    meaning: 'The DPM supportability store cannot open a session on PostgreSQL (refused at startup; the DSN is redacted in the log).',
   },
   DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE: {
     area: 'store',
-    meaning: 'The DPM supportability store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+    ...STORE_OUTAGE,
+    meaning: 'The DPM supportability store lost PostgreSQL while serving; retry later, the service recovers by itself.',
   },
   DPM_SUPPORTABILITY_POSTGRES_TIMEOUT: {
     area: 'store',
-    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the DPM supportability store outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
+    ...STORE_OUTAGE,
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the DPM supportability store outlasted its limit (POSTGRES_*_TIMEOUT_MS); nothing half-written, retry later.',
   },
   PROPOSAL_POSTGRES_CONNECTION_FAILED: {
     area: 'store',
-    meaning: 'The proposal store could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+    ...STORE_OUTAGE,
+    meaning: 'The proposal store cannot open a session on PostgreSQL (refused at startup; the DSN is redacted in the log).',
   },
   PROPOSAL_POSTGRES_UNAVAILABLE: {
     area: 'store',
-    meaning: 'The proposal store lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+    ...STORE_OUTAGE,
+    meaning: 'The proposal store lost PostgreSQL while serving; retry later, the service recovers by itself.',
   },
   PROPOSAL_POSTGRES_TIMEOUT: {
     area: 'store',
-    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the proposal store outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
+    ...STORE_OUTAGE,
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the proposal store outlasted its limit (POSTGRES_*_TIMEOUT_MS); nothing half-written, retry later.',
   },
   DPM_POLICY_PACK_POSTGRES_CONNECTION_FAILED: {
     area: 'store',
-    meaning: 'The policy-pack catalog could not connect to PostgreSQL at startup (DSN redacted in the detail).',
+    ...STORE_OUTAGE,
+    meaning: 'The policy-pack catalog cannot open a session on PostgreSQL (refused at startup; the DSN is redacted in the log).',
   },
   DPM_POLICY_PACK_POSTGRES_UNAVAILABLE: {
     area: 'store',
-    meaning: 'The policy-pack catalog lost PostgreSQL while serving; answered 503 with Retry-After, and recovers by itself.',
+    ...STORE_OUTAGE,
+    meaning: 'The policy-pack catalog lost PostgreSQL while serving; retry later, the service recovers by itself.',
   },
   DPM_POLICY_PACK_POSTGRES_TIMEOUT: {
     area: 'store',
-    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the policy-pack catalog outlasted its limit (POSTGRES_*_TIMEOUT_MS); answered 503 with Retry-After, nothing half-written.',
+    ...STORE_OUTAGE,
+    meaning: 'A PostgreSQL statement, lock wait, query or transaction of the policy-pack catalog outlasted its limit (POSTGRES_*_TIMEOUT_MS); nothing half-written, retry later.',
   },
-  // (DPM supportability store codes)
   DPM_SUPPORTABILITY_INVALID_CURSOR: {
     area: 'store',
+    status: 400,
     meaning: 'A list cursor of the DPM supportability APIs was not issued by this service (edited, truncated or from another list).',
   },
-  // (proposal store codes)
   PROPOSAL_INVALID_CURSOR: {
     area: 'store',
+    status: 400,
     meaning: 'A proposal list cursor was not issued by this service (edited, truncated or from another list).',
   },
+  // Store outcomes the lifecycle service turns into STATE_CONFLICT / IDEMPOTENCY_KEY_CONFLICT.
   PROPOSAL_STATE_CONFLICT: {
     area: 'store',
-    meaning: 'The proposal is no longer in the state the change expected (another change landed first); nothing was written — re-read and retry.',
-  },
-  PROPOSAL_VERSION_CONFLICT: {
-    area: 'store',
-    meaning: 'The proposal changed since it was read (its row version moved on); nothing was written — re-read and retry.',
+    meaning: 'The proposal is no longer in the state the change expected (another change landed first); nothing was written.',
   },
   PROPOSAL_IDEMPOTENCY_KEY_CONFLICT: {
     area: 'store',
     meaning: 'The idempotency key was already used for a different request (request hash differs); nothing was written.',
   },
-  // (policy-pack catalog codes)
+  PROPOSAL_VERSION_CONFLICT: {
+    area: 'store',
+    status: 409,
+    meaning: 'The proposal changed since it was read (its row version moved on, e.g. a new version); nothing was written — re-read and retry.',
+  },
   DPM_POLICY_PACK_CATALOG_JSON_INVALID: {
     area: 'store',
     meaning: 'DPM_POLICY_PACK_CATALOG_JSON is not a JSON object {policy_pack_id: definition}; the service refuses to start.',
@@ -277,44 +318,43 @@ const entries = {
     meaning: 'A policy-pack definition in the catalog fails validation (the pack id is in the detail, every bad field in the message); never dropped silently.',
   },
   DPM_POLICY_PACK_CATALOG_READ_ONLY: {
-    area: 'store',
-    meaning: 'The ENV_JSON policy-pack catalog cannot be changed through the API (HTTP 409); use the SQLITE or POSTGRES backend.',
-  },
-  DPM_POLICY_PACK_POSTGRES_DSN_REQUIRED: {
-    area: 'store',
-    meaning: 'The POSTGRES policy-pack catalog has no DSN (DPM_POLICY_PACK_POSTGRES_DSN, or DPM_SUPPORTABILITY_POSTGRES_DSN when unset).',
-  },
-  DPM_POLICY_PACK_NOT_FOUND: {
     area: 'http',
-    meaning: 'No policy pack with this id is in the catalog (HTTP 404).',
+    status: 409,
+    meaning: 'The ENV_JSON policy-pack catalog cannot be changed through the API; use the SQLITE or POSTGRES backend.',
   },
+  DPM_POLICY_PACK_NOT_FOUND: { area: 'http', status: 404, meaning: 'No policy pack with this id is in the catalog.' },
   DPM_POLICY_PACK_ADMIN_APIS_DISABLED: {
     area: 'http',
-    meaning: 'PUT/DELETE on the policy-pack catalog are off (HTTP 404); set DPM_POLICY_PACK_ADMIN_APIS_ENABLED=true.',
+    status: 404,
+    meaning: 'PUT/DELETE on the policy-pack catalog are off; set DPM_POLICY_PACK_ADMIN_APIS_ENABLED=true.',
   },
   DPM_POLICY_PACK_ADMIN_UNAUTHORIZED: {
     area: 'http',
-    meaning: 'A policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong (HTTP 401).',
+    status: 401,
+    meaning: 'A policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong.',
   },
 
-  // ── Engine worker pool (HTTP 503 with Retry-After; docs/operations.md#engine-worker-pool) ──
+  // ── Engine worker pool (docs/operations.md#engine-worker-pool) ────────────────────────
   ENGINE_QUEUE_FULL: {
     area: 'engine',
-    meaning: 'Every engine worker thread is busy and ENGINE_QUEUE_MAX calls are waiting: the request is refused at once (503, Retry-After) with nothing computed or stored.',
+    ...ENGINE_BUSY,
+    meaning: 'Every engine worker thread is busy and ENGINE_QUEUE_MAX calls are waiting: the request is refused at once with nothing computed or stored.',
   },
   ENGINE_CALL_TIMEOUT: {
     area: 'engine',
-    meaning: 'An engine call did not finish within ENGINE_CALL_TIMEOUT_MS of being queued: it was cancelled and its worker thread replaced (503, Retry-After; an async operation fails with this code).',
+    ...ENGINE_BUSY,
+    meaning: 'An engine call did not finish within ENGINE_CALL_TIMEOUT_MS of being queued: it was cancelled and its worker thread replaced (an async operation fails with this code).',
   },
   ENGINE_SHUTTING_DOWN: {
     area: 'engine',
-    meaning: 'The process is stopping: an engine call still in the pool half-way through APP_SHUTDOWN_GRACE_MS was cancelled (503, Retry-After; an async operation is left for another replica).',
+    ...ENGINE_BUSY,
+    meaning: 'The process is stopping: an engine call still in the pool half-way through APP_SHUTDOWN_GRACE_MS was cancelled (an async operation is left for another replica).',
   },
 
   // ── Requests (HTTP and the engine CLI) ─────────────────────────────────────────────────
   DPM_REQUEST_INVALID: {
     area: 'request',
-    meaning: 'The rebalance request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
+    meaning: 'The rebalance request fails validation; every problem is listed with its field (CLI exit 65; over HTTP it is VALIDATION_ERROR).',
   },
   SIMULATE_INPUT_UNREADABLE: {
     area: 'request',
@@ -330,91 +370,136 @@ const entries = {
   },
   PROPOSAL_REQUEST_INVALID: {
     area: 'request',
-    meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65, HTTP 422).',
+    meaning: 'The advisory proposal request fails validation; every problem is listed with its field (CLI exit 65; over HTTP it is VALIDATION_ERROR).',
   },
   PROPOSAL_SIMULATION_DISABLED: {
     area: 'request',
-    meaning: 'A proposal simulation (simulate, artifact, or a lifecycle create/version while PROPOSAL_REQUIRE_SIMULATION_FLAG is on) without options.enable_proposal_simulation=true (HTTP 422); nothing is simulated or stored.',
+    status: 422,
+    detail: ['PROPOSAL_SIMULATION_DISABLED: set options.enable_proposal_simulation=true'],
+    meaning: 'A proposal simulation (simulate, artifact, or a lifecycle create/version while PROPOSAL_REQUIRE_SIMULATION_FLAG is on) without options.enable_proposal_simulation=true; nothing is simulated or stored.',
   },
 
   // ── DPM run API ──────────────────────────────────────────────────────────────────────
   IDEMPOTENCY_KEY_CONFLICT: {
     area: 'request',
-    meaning: 'The Idempotency-Key was already used with a different request (409); nothing was recorded.',
+    status: 409,
+    detail: ['IDEMPOTENCY_KEY_CONFLICT: request hash mismatch', 'IDEMPOTENCY_KEY_CONFLICT: policy pack mismatch'],
+    meaning: 'The Idempotency-Key was already used with a different request, or with the same request under another policy pack (simulate); nothing was recorded.',
   },
-  DPM_RUN_NOT_FOUND: { area: 'request', meaning: 'No DPM run matches the id, correlation id or request hash (404).' },
-  DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No DPM run was recorded with this Idempotency-Key (404).' },
-  DPM_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async operation matches the id or correlation id, or it was purged after its TTL (404).' },
+  DPM_RUN_NOT_FOUND: { area: 'request', status: 404, meaning: 'No DPM run matches the id, correlation id or request hash.' },
+  DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', status: 404, meaning: 'No DPM run was recorded with this Idempotency-Key.' },
+  DPM_ASYNC_OPERATION_NOT_FOUND: { area: 'request', status: 404, meaning: 'No async operation matches the id or correlation id, or it was purged after its TTL.' },
   DPM_ASYNC_OPERATION_NOT_EXECUTABLE: {
     area: 'request',
-    meaning: 'The async operation is not PENDING (it is running or finished), so it cannot be executed (409).',
+    status: 409,
+    meaning: 'The async operation is not PENDING (it is running or finished), so it cannot be executed.',
   },
   DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS: {
     area: 'request',
-    meaning: 'The run\'s status needs no review (see DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES), so no workflow action applies (409).',
+    status: 409,
+    meaning: 'The run\'s status needs no review (see DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES), so no workflow action applies.',
   },
   DPM_WORKFLOW_INVALID_TRANSITION: {
     area: 'request',
-    meaning: 'The action is not allowed from the run\'s current workflow status, or another reviewer acted first (409).',
+    status: 409,
+    meaning: 'The action is not allowed from the run\'s current workflow status (or, without If-Match, another reviewer acted first).',
   },
-  DPM_SUPPORT_APIS_DISABLED: { area: 'http', meaning: 'The DPM supportability routes are off (404); set DPM_SUPPORT_APIS_ENABLED=true.' },
-  DPM_ASYNC_OPERATIONS_DISABLED: { area: 'http', meaning: 'DPM async operations are off (404); set DPM_ASYNC_OPERATIONS_ENABLED=true.' },
+  DPM_WORKFLOW_STATE_STALE: {
+    area: 'request',
+    status: 412,
+    meaning: 'If-Match names a workflow state (ETag) that is no longer current: another decision was recorded since; re-read the workflow and decide again.',
+  },
+  DPM_SUPPORT_APIS_DISABLED: { area: 'http', status: 404, meaning: 'The DPM supportability routes are off; set DPM_SUPPORT_APIS_ENABLED=true.' },
+  DPM_ASYNC_OPERATIONS_DISABLED: { area: 'http', status: 404, meaning: 'DPM async operations are off; set DPM_ASYNC_OPERATIONS_ENABLED=true.' },
   DPM_ASYNC_MANUAL_EXECUTION_DISABLED: {
     area: 'http',
-    meaning: 'Manual execution of async operations is off (404); set DPM_ASYNC_MANUAL_EXECUTION_ENABLED=true.',
+    status: 404,
+    meaning: 'Manual execution of async operations is off; set DPM_ASYNC_MANUAL_EXECUTION_ENABLED=true.',
   },
-  DPM_ARTIFACTS_DISABLED: { area: 'http', meaning: 'Run artifacts are off (404); set DPM_ARTIFACTS_ENABLED=true.' },
-  DPM_WORKFLOW_DISABLED: { area: 'http', meaning: 'The run review workflow is off (404); set DPM_WORKFLOW_ENABLED=true.' },
-  DPM_LINEAGE_APIS_DISABLED: { area: 'http', meaning: 'Lineage lookups are off (404); set DPM_LINEAGE_APIS_ENABLED=true.' },
+  DPM_ARTIFACTS_DISABLED: { area: 'http', status: 404, meaning: 'Run artifacts are off; set DPM_ARTIFACTS_ENABLED=true.' },
+  DPM_WORKFLOW_DISABLED: { area: 'http', status: 404, meaning: 'The run review workflow is off; set DPM_WORKFLOW_ENABLED=true.' },
+  DPM_LINEAGE_APIS_DISABLED: { area: 'http', status: 404, meaning: 'Lineage lookups are off; set DPM_LINEAGE_APIS_ENABLED=true.' },
   DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED: {
     area: 'http',
-    meaning: 'Idempotency history lookups are off (404); set DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED=true.',
+    status: 404,
+    meaning: 'Idempotency history lookups are off; set DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED=true.',
   },
   DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED: {
     area: 'http',
-    meaning: 'The supportability summary is off (404); set DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED=true.',
+    status: 404,
+    meaning: 'The supportability summary is off; set DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED=true.',
   },
-  DPM_SUPPORT_BUNDLE_APIS_DISABLED: { area: 'http', meaning: 'Support bundles are off (404); set DPM_SUPPORT_BUNDLE_APIS_ENABLED=true.' },
+  DPM_SUPPORT_BUNDLE_APIS_DISABLED: { area: 'http', status: 404, meaning: 'Support bundles are off; set DPM_SUPPORT_BUNDLE_APIS_ENABLED=true.' },
 
   CONSOLE_ASSETS_MISSING: {
     area: 'http',
-    meaning: 'The operations console at /console is not built (503): run `npm run build:console` (npm install and npm run build run it), then restart the service.',
+    status: 503,
+    meaning: 'The operations console at /console is not built: run `npm run build:console` (npm install and npm run build run it), then restart the service.',
   },
 
-  // ── Advisory proposal lifecycle API (HTTP status in brackets) ──────────────────────────
-  PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED: { area: 'http', meaning: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED is off: every lifecycle route but supportability/config answers 404.' },
-  PROPOSAL_SUPPORT_APIS_DISABLED: { area: 'http', meaning: 'PROPOSAL_SUPPORT_APIS_ENABLED is off: workflow-events, approvals (GET), lineage and idempotency lookups answer 404.' },
-  PROPOSAL_ASYNC_OPERATIONS_DISABLED: { area: 'http', meaning: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED is off: async creates/versions and operation lookups answer 404.' },
-  PROPOSAL_NOT_FOUND: { area: 'request', meaning: 'No proposal has this id (404).' },
-  PROPOSAL_VERSION_NOT_FOUND: { area: 'request', meaning: 'The proposal has no version with this number (404).' },
-  PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No proposal or version was created with this Idempotency-Key (404).' },
-  PROPOSAL_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async proposal operation has this id or correlation id (404).' },
+  // ── Advisory proposal lifecycle API ──────────────────────────────────────────────────
+  PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED: { area: 'http', status: 404, meaning: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED is off: every lifecycle route but supportability/config answers 404.' },
+  PROPOSAL_SUPPORT_APIS_DISABLED: { area: 'http', status: 404, meaning: 'PROPOSAL_SUPPORT_APIS_ENABLED is off: workflow-events, approvals (GET), lineage and idempotency lookups answer 404.' },
+  PROPOSAL_ASYNC_OPERATIONS_DISABLED: { area: 'http', status: 404, meaning: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED is off: async creates/versions and operation lookups answer 404.' },
+  PROPOSAL_NOT_FOUND: { area: 'request', status: 404, meaning: 'No proposal has this id.' },
+  PROPOSAL_VERSION_NOT_FOUND: { area: 'request', status: 404, meaning: 'The proposal has no version with this number.' },
+  PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', status: 404, meaning: 'No proposal or version was created with this Idempotency-Key.' },
+  PROPOSAL_ASYNC_OPERATION_NOT_FOUND: { area: 'request', status: 404, meaning: 'No async proposal operation has this id or correlation id.' },
   PORTFOLIO_CONTEXT_MISMATCH: {
     area: 'request',
-    meaning: 'A new version names another portfolio than the proposal while PROPOSAL_ALLOW_PORTFOLIO_CHANGE_ON_NEW_VERSION is off (422).',
+    status: 422,
+    meaning: 'A new version names another portfolio than the proposal while PROPOSAL_ALLOW_PORTFOLIO_CHANGE_ON_NEW_VERSION is off.',
   },
-  PROPOSAL_RELATED_VERSION_INVALID: { area: 'request', meaning: 'related_version_no names a version the proposal does not have (422).' },
-  PROPOSAL_TERMINAL_STATE: { area: 'request', meaning: 'The proposal is EXECUTED, REJECTED, CANCELLED or EXPIRED: no new version (409).' },
+  PROPOSAL_RELATED_VERSION_INVALID: { area: 'request', status: 422, meaning: 'related_version_no names a version the proposal does not have.' },
+  PROPOSAL_TERMINAL_STATE: {
+    area: 'request',
+    status: 422,
+    detail: ['PROPOSAL_TERMINAL_STATE: cannot create version'],
+    meaning: 'The proposal is EXECUTED, REJECTED, CANCELLED or EXPIRED: no new version.',
+  },
   STATE_CONFLICT: {
     area: 'request',
-    meaning: 'expected_state is missing (and required) or differs from the proposal\'s state, or another change landed first (409); nothing was written.',
+    status: 409,
+    detail: ['STATE_CONFLICT: expected_state mismatch', 'STATE_CONFLICT: expected_state is required'],
+    meaning: 'expected_state is missing (and required) or differs from the proposal\'s state, or another change landed first; nothing was written.',
   },
-  INVALID_TRANSITION: { area: 'request', meaning: 'The workflow does not allow this event from the proposal\'s current state (409); nothing was written.' },
-  INVALID_APPROVAL_STATE: { area: 'request', meaning: 'This approval type is not expected in the proposal\'s current state (409); nothing was written.' },
+  INVALID_TRANSITION: { area: 'request', status: 422, meaning: 'The workflow does not allow this event from the proposal\'s current state; nothing was written.' },
+  INVALID_APPROVAL_STATE: { area: 'request', status: 422, meaning: 'This approval type is not expected in the proposal\'s current state; nothing was written.' },
   PROPOSAL_GATE_BLOCKED: {
     area: 'request',
-    meaning: 'The current version\'s gate decision is BLOCKED, so the proposal cannot be executed (409); create a new version that clears the block.',
+    status: 422,
+    meaning: 'The current version\'s gate decision is BLOCKED, so the proposal cannot be executed; create a new version that clears the block.',
   },
 
   // ── HTTP ─────────────────────────────────────────────────────────────────────────────
   VALIDATION_ERROR: {
     area: 'http',
-    meaning: 'The request does not match its schema; every offending field is listed.',
+    status: 422,
+    meaning: 'The request does not match its schema (or is not JSON); `detail` lists every problem as {type, loc, msg, input}.',
   },
-  ROUTE_NOT_FOUND: { area: 'http', meaning: 'No route matches this method and path.' },
+  BAD_REQUEST: { area: 'http', status: 400, meaning: 'The request cannot be read as HTTP (e.g. a Content-Length that does not match the body).' },
+  UNSUPPORTED_MEDIA_TYPE: {
+    area: 'http',
+    status: 415,
+    meaning: 'The body is not JSON: send Content-Type: application/json (or another +json type).',
+  },
+  PAYLOAD_TOO_LARGE: { area: 'http', status: 413, meaning: 'The body is larger than the server accepts.' },
+  ROUTE_NOT_FOUND: { area: 'http', status: 404, detail: ['Not Found'], meaning: 'No route matches this path.' },
+  METHOD_NOT_ALLOWED: {
+    area: 'http',
+    status: 405,
+    detail: ['Method Not Allowed'],
+    meaning: 'The path exists but not with this method; the Allow header lists the methods it has.',
+  },
   INTERNAL_ERROR: {
     area: 'http',
+    status: 500,
+    detail: ['An unexpected error occurred.'],
     meaning: 'An unexpected error; the log line with the same correlation id has the details.',
+  },
+  PROBE_FAILED: {
+    area: 'store',
+    meaning: 'A readiness probe itself threw (reported in /health/ready and supportability/config, never as an HTTP error).',
   },
 } as const satisfies Record<string, ReasonCodeEntry>;
 
@@ -427,16 +512,47 @@ export function withDetail(code: ReasonCode, ...details: string[]): string {
   return [code, ...details].join(':');
 }
 
-/** An error that carries a catalogued reason code; the message never contains secrets. */
-export class ReasonError extends Error {
-  readonly code: ReasonCode;
+/** A bad field of a request, named as the client wrote it (`portfolio_snapshot.positions[2].quantity`). */
+export interface FieldProblem {
+  readonly field: string;
+  /** The pydantic error type (`missing`, `string_type`, `value_error`, …). */
+  readonly code: string;
+  readonly message: string;
+}
+
+/** The `detail` strings catalogued for a code (the bare code when none are). */
+export type DetailOf<C extends ReasonCode> = (typeof entries)[C] extends { readonly detail: readonly (infer D)[] } ? D : never;
+
+export interface ReasonErrorOptions<C extends ReasonCode> {
+  /** Run-time suffix of the code (`…:<ns>:<version>`). */
+  readonly details?: readonly string[];
+  readonly cause?: unknown;
+  /** Which of the catalogued `detail` strings applies (default: the first). */
+  readonly detail?: DetailOf<C>;
+  /** For VALIDATION_ERROR: every bad field of the request body. */
+  readonly problems?: readonly FieldProblem[];
+}
+
+/**
+ * The one error type of services and stores: a catalogued code, the catalogued `detail`, and a
+ * message for people (never secrets; for a 5xx it stays in the log). `src/http/errors.ts`
+ * renders it; the CLI prints `fullCode: message`.
+ */
+export class ReasonError<C extends ReasonCode = ReasonCode> extends Error {
+  readonly code: C;
   /** The code plus its run-time suffix, e.g. `POSTGRES_MIGRATION_CHECKSUM_MISMATCH:dpm:0001`. */
   readonly fullCode: string;
+  /** What a client reads in `detail`. */
+  readonly detail: string;
+  readonly problems: readonly FieldProblem[];
 
-  constructor(code: ReasonCode, message: string, options: { details?: string[]; cause?: unknown } = {}) {
+  constructor(code: C, message: string, options: ReasonErrorOptions<C> = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'ReasonError';
     this.code = code;
     this.fullCode = withDetail(code, ...(options.details ?? []));
+    const catalogued: ReasonCodeEntry = REASON_CODES[code];
+    this.detail = (options.detail as string | undefined) ?? catalogued.detail?.[0] ?? this.fullCode;
+    this.problems = options.problems ?? [];
   }
 }

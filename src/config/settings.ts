@@ -231,6 +231,7 @@ export const VARIABLES = {
     name: 'DPM_SUPPORTABILITY_POSTGRES_DSN',
     description: 'PostgreSQL DSN of the DPM supportability store (required with POSTGRES).',
     invalidCode: 'DPM_SUPPORTABILITY_POSTGRES_DSN_INVALID',
+    requiredCode: 'DPM_SUPPORTABILITY_POSTGRES_DSN_REQUIRED',
   }),
   dpmSqlPath: textVariable({
     name: 'DPM_SUPPORTABILITY_SQL_PATH',
@@ -375,6 +376,7 @@ export const VARIABLES = {
     name: 'PROPOSAL_POSTGRES_DSN',
     description: 'PostgreSQL DSN of the proposal store (required with POSTGRES).',
     invalidCode: 'PROPOSAL_POSTGRES_DSN_INVALID',
+    requiredCode: 'PROPOSAL_POSTGRES_DSN_REQUIRED',
   }),
   proposalSqlitePath: textVariable({
     name: 'PROPOSAL_SQLITE_PATH',
@@ -449,6 +451,7 @@ export const VARIABLES = {
     description:
       'PostgreSQL DSN of the policy-pack catalog. When unset the catalog uses DPM_SUPPORTABILITY_POSTGRES_DSN, but PRODUCTION with packs enabled requires it explicitly.',
     invalidCode: 'DPM_POLICY_PACK_POSTGRES_DSN_INVALID',
+    requiredCode: 'DPM_POLICY_PACK_POSTGRES_DSN_REQUIRED',
   }),
   catalogSqlitePath: textVariable({
     name: 'DPM_POLICY_PACK_SQLITE_PATH',
@@ -619,4 +622,36 @@ export function loadSettings(env: Env = process.env): SettingsResult {
     },
   };
   return violations.length === 0 ? { ok: true, settings, violations: [] } : { ok: false, settings, violations };
+}
+
+/**
+ * A POSTGRES backend without a DSN refuses to start in every profile (the driver would
+ * otherwise connect to its default, localhost:5432). In PRODUCTION the guardrails already
+ * report the DPM and proposal DSNs; the caller drops what they cover.
+ */
+export function missingDsnViolations(settings: Settings): Violation[] {
+  const rules: { backend: boolean; dsn: string; code: Violation['code']; variable: string; message: string }[] = [
+    {
+      backend: settings.dpm.backend === 'POSTGRES',
+      dsn: settings.dpm.postgresDsn,
+      code: 'DPM_SUPPORTABILITY_POSTGRES_DSN_REQUIRED',
+      variable: VARIABLES.dpmDsn.name,
+      message: 'DPM_SUPPORTABILITY_STORE_BACKEND=POSTGRES needs DPM_SUPPORTABILITY_POSTGRES_DSN.',
+    },
+    {
+      backend: settings.proposals.backend === 'POSTGRES',
+      dsn: settings.proposals.postgresDsn,
+      code: 'PROPOSAL_POSTGRES_DSN_REQUIRED',
+      variable: VARIABLES.proposalDsn.name,
+      message: 'PROPOSAL_STORE_BACKEND=POSTGRES needs PROPOSAL_POSTGRES_DSN.',
+    },
+    {
+      backend: settings.policyPacks.catalogBackend === 'POSTGRES',
+      dsn: settings.policyPacks.postgresDsn,
+      code: 'DPM_POLICY_PACK_POSTGRES_DSN_REQUIRED',
+      variable: VARIABLES.catalogDsn.name,
+      message: 'DPM_POLICY_PACK_CATALOG_BACKEND=POSTGRES needs DPM_POLICY_PACK_POSTGRES_DSN (or DPM_SUPPORTABILITY_POSTGRES_DSN when that is unset).',
+    },
+  ];
+  return rules.filter((rule) => rule.backend && rule.dsn === '').map(({ code, variable, message }) => ({ code, variable, message }));
 }

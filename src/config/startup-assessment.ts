@@ -4,7 +4,7 @@
  * order), and — in LOCAL — the shadow violations a switch to PRODUCTION would raise.
  */
 import { evaluateGuardrails } from './profile.ts';
-import { loadSettings, type Settings } from './settings.ts';
+import { loadSettings, missingDsnViolations, type Settings } from './settings.ts';
 import type { Env, Violation } from './variables.ts';
 
 export interface StartupAssessment {
@@ -21,9 +21,13 @@ export interface StartupAssessment {
 export function assessStartup(env?: Env): StartupAssessment {
   const loaded = loadSettings(env);
   const { settings } = loaded;
+  const guardrails = evaluateGuardrails(settings);
+  // A DSN already reported (invalid, or missing under the PRODUCTION guardrails) is reported once.
+  const reported = [...loaded.violations, ...guardrails];
+  const missingDsns = missingDsnViolations(settings).filter((v) => !reported.some((r) => r.variable === v.variable));
   return {
     settings,
-    violations: [...loaded.violations, ...evaluateGuardrails(settings)],
+    violations: [...loaded.violations, ...guardrails, ...missingDsns],
     shadowViolations: settings.profile === 'PRODUCTION' ? [] : evaluateGuardrails(settings, 'PRODUCTION'),
   };
 }

@@ -9,6 +9,7 @@
  * - values are trimmed; enum values are case-insensitive;
  * - an unknown value is an error with its own reason code, never a silent fallback.
  */
+import { normalisePostgresDsn } from './dsn.ts';
 import type { ReasonCode } from './reason-codes.ts';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -154,39 +155,25 @@ export function textVariable(spec: {
   };
 }
 
-/** A libpq connection string: a postgres:// / postgresql:// URL or key=value pairs. Empty is allowed here; the guardrails decide whether it is required. */
-export function dsnVariable(spec: { name: string; description: string; invalidCode: ReasonCode }): Variable<string> {
+/**
+ * A PostgreSQL DSN: a postgres:// / postgresql:// URL, or libpq key=value pairs, which are
+ * turned into the URL they mean (src/config/dsn.ts) so the driver connects to exactly what was
+ * checked. Empty is allowed here; the backend rules decide whether it is required.
+ */
+export function dsnVariable(spec: { name: string; description: string; invalidCode: ReasonCode; requiredCode: ReasonCode }): Variable<string> {
   return {
     name: spec.name,
     description: spec.description,
-    allowed: 'postgres://user:password@host:port/db (or postgresql://), or key=value DSN',
+    allowed: 'postgres://user:password@host:port/db (or postgresql://), or libpq key=value (host, port, dbname, user, password, sslmode, …)',
     defaultText: '(empty)',
-    codes: [spec.invalidCode],
+    // requiredCode is raised by missingDsnViolations (settings.ts) when the backend is POSTGRES.
+    codes: [spec.invalidCode, spec.requiredCode],
     read(env) {
       const raw = presentValue(env, spec.name);
       if (raw === undefined) return { ok: true, value: '' };
-      if (isPostgresDsn(raw)) return { ok: true, value: raw };
+      const parsed = normalisePostgresDsn(raw);
       // Never echo the value: it may hold a password even when malformed.
-      return invalid(
-        spec.invalidCode,
-        spec.name,
-        `${spec.name} is neither a postgres:// / postgresql:// URL nor a key=value DSN.`,
-      );
+      return parsed.ok ? { ok: true, value: parsed.url } : invalid(spec.invalidCode, spec.name, `${spec.name} ${parsed.reason}.`);
     },
   };
-}
-
-const KEY_VALUE_DSN = /^(?:[A-Za-z_][A-Za-z0-9_]*\s*=\s*(?:'(?:[^'\\]|\\.)*'|[^\s'=]+)\s*)+$/;
-
-export function isPostgresDsn(value: string): boolean {
-  if (/^postgres(?:ql)?:\/\//i.test(value)) {
-    try {
-      // A URL with an unresolvable shape (e.g. bad port) is a configuration error now, not a connect error later.
-      const url = new URL(value);
-      return url.pathname !== '' || url.hostname !== '';
-    } catch {
-      return false;
-    }
-  }
-  return KEY_VALUE_DSN.test(value);
 }

@@ -1,122 +1,170 @@
 /**
- * One error body for the whole API: `{ detail, code, message, errors? }`. `detail` carries the
- * code as the reference's clients expect (`{"detail": "<CODE>"}`); `errors` lists every bad
- * field of a validation failure. Nothing here ever leaks a stack trace or a DSN.
+ * The one place an error becomes a response (docs/errors.md). Every body keeps the reference's
+ * wire contract and adds our members next to it:
+ *
+ * - a catalogued `ReasonError` → its status, `{"detail": <catalogued detail>, "code", "message"}`,
+ *   plus `Retry-After` when the catalogue gives one (a store outage also counts in
+ *   `store_errors_total`);
+ * - a validation failure → 422 `{"detail": [{type, loc, msg, input, ctx?}], "code":
+ *   "VALIDATION_ERROR", "message", "errors": [{field, code, message}]}` (FastAPI's list);
+ * - anything else → 500 `application/problem+json` `{type, title, status, detail, instance}`,
+ *   logged with the stack under the request's correlation id.
+ *
+ * No body carries a stack, a driver message, an internal address, a DSN or a Fastify code: a
+ * 5xx message is the catalogue's meaning, and the details go to the log.
  */
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REASON_CODES, ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import { redactSecrets } from '../config/redact.ts';
-
-export interface FieldError {
-  readonly field: string;
-  readonly code: string;
-  readonly message: string;
-}
+import type { RouteRegistry } from './route-registry.ts';
+import { fieldList, itemsFromAjv, itemsFromProblems, RequestValidationError, type ValidationItem } from './validation-errors.ts';
 
 export interface ErrorBody {
   readonly detail: string;
   readonly code: string;
   readonly message: string;
-  readonly errors?: readonly FieldError[];
 }
 
-/** An error a route throws on purpose: it becomes `status` with this code. */
-export class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly fieldErrors?: readonly FieldError[],
-    readonly headers: Readonly<Record<string, string>> = {},
-  ) {
-    super(message);
-    this.name = 'HttpError';
+export interface ValidationErrorBody {
+  readonly detail: readonly ValidationItem[];
+  readonly code: 'VALIDATION_ERROR';
+  readonly message: string;
+  readonly errors: readonly { field: string; code: string; message: string }[];
+}
+
+export interface ProblemBody {
+  readonly type: 'about:blank';
+  readonly title: string;
+  readonly status: number;
+  readonly detail: string;
+  readonly instance: string;
+  readonly code: 'INTERNAL_ERROR';
+  readonly message: string;
+}
+
+export const PROBLEM_JSON = 'application/problem+json';
+
+/** The body of a catalogued error (also used for the OpenAPI examples, so they cannot drift). */
+export function errorBody(error: ReasonError): ErrorBody {
+  const { status = 500, meaning } = REASON_CODES[error.code];
+  return { detail: error.detail, code: error.code, message: status >= 500 ? meaning : error.message };
+}
+
+export function validationBody(items: readonly ValidationItem[]): ValidationErrorBody {
+  return { detail: items, code: 'VALIDATION_ERROR', message: 'The request is invalid; see detail.', errors: fieldList(items) };
+}
+
+export function problemBody(instance: string): ProblemBody {
+  const entry = REASON_CODES.INTERNAL_ERROR;
+  return {
+    type: 'about:blank',
+    title: 'Internal Server Error',
+    status: 500,
+    detail: entry.detail?.[0] ?? 'INTERNAL_ERROR',
+    instance,
+    code: 'INTERNAL_ERROR',
+    message: entry.meaning,
+  };
+}
+
+/** Fastify's own client errors, by their code, as catalogued codes. */
+const FASTIFY_CODES: Readonly<Record<string, ReasonCode>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+};
+
+const send = (reply: FastifyReply, status: number, body: unknown, type = 'application/json; charset=utf-8'): void => {
+  void reply.code(status).type(type).send(JSON.stringify(body));
+};
+
+function renderReasonError(error: ReasonError, request: FastifyRequest, reply: FastifyReply, onStoreUnavailable: (code: string) => void): void {
+  const entry = REASON_CODES[error.code];
+  if (error.code === 'VALIDATION_ERROR') {
+    const items = error instanceof RequestValidationError ? error.items : itemsFromProblems(error.problems, request.body);
+    send(reply, 422, validationBody(items));
+    return;
   }
+  const status = entry.status;
+  if (status === undefined || status >= 500) {
+    const log = { correlation_id: request.correlationId, code: error.fullCode, reason: redactSecrets(error.message) };
+    if (status === undefined) {
+      // A code that is not meant to reach a client (startup, CLI, store-internal): a bug here.
+      request.log.error(log, 'Uncatalogued HTTP use of a reason code');
+      renderUnexpected(request, reply);
+      return;
+    }
+    if (entry.area === 'store') {
+      // The store's outage log warns once per outage (src/stores/postgres/outage-log.ts); per request it is detail.
+      request.log.debug(log, 'Request failed on a dependency');
+      onStoreUnavailable(error.code);
+    } else {
+      request.log.warn(log, 'Request failed on a dependency');
+    }
+  }
+  if (entry.retryAfter !== undefined) void reply.header('Retry-After', String(entry.retryAfter));
+  if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="dpm-policy-packs"');
+  send(reply, status, errorBody(error));
 }
 
-export function errorBody(code: string, message: string, errors?: readonly FieldError[]): ErrorBody {
-  return errors === undefined ? { detail: code, code, message } : { detail: code, code, message, errors };
+function renderUnexpected(request: FastifyRequest, reply: FastifyReply): void {
+  send(reply, 500, problemBody(request.url.split('?')[0] ?? '/'), PROBLEM_JSON);
 }
-
-/** ajv's `instancePath` (`/a/0/b`) plus its `missingProperty` → `body.a[0].b`. */
-function fieldPath(context: string, instancePath: string, params: Record<string, unknown>): string {
-  const parts = instancePath.split('/').filter(Boolean);
-  if (typeof params['missingProperty'] === 'string') parts.push(params['missingProperty']);
-  if (typeof params['additionalProperty'] === 'string') parts.push(params['additionalProperty']);
-  return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : `${path}.${part}`), context);
-}
-
-function validationErrors(error: FastifyError): FieldError[] {
-  const context = error.validationContext ?? 'body';
-  return (error.validation ?? []).map((v) => ({
-    field: fieldPath(context, v.instancePath, v.params as Record<string, unknown>),
-    code: v.keyword,
-    message: v.message ?? 'is invalid',
-  }));
-}
-
-/** Seconds a client should wait before retrying when a database is unavailable or timed out. */
-export const RETRY_AFTER_SECONDS = 5;
-
-/** A busy engine pool drains within a second or so (docs/operations.md#engine-worker-pool). */
-export const ENGINE_RETRY_AFTER_SECONDS = 1;
-
-const isEngineCode = (code: ReasonCode): boolean => REASON_CODES[code].area === 'engine';
 
 /**
- * The HTTP status of a reason code a service or store raised, by the code's family. A code
- * outside these families is a bug and stays a 500.
+ * Query and header values as the client sent them: ajv coerces `?limit=0` to 0 before it
+ * reports, while FastAPI's `input` is the text.
  */
-export function statusForReason(code: ReasonCode): number | undefined {
-  if (code.endsWith('_POSTGRES_UNAVAILABLE') || code.endsWith('_POSTGRES_CONNECTION_FAILED') || code.endsWith('_POSTGRES_TIMEOUT') || isEngineCode(code)) return 503;
-  if (code.endsWith('_INVALID_CURSOR')) return 400;
-  if (code.endsWith('_NOT_FOUND')) return 404;
-  if (code.endsWith('_CONFLICT')) return 409;
-  return undefined;
+function withRawInputs(items: readonly ValidationItem[], request: FastifyRequest): ValidationItem[] {
+  const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+  return items.map((item) => {
+    const [where, name] = item.loc;
+    if (item.loc.length !== 2 || typeof name !== 'string') return item;
+    if (where === 'query' && query.has(name)) return { ...item, input: query.get(name) };
+    const header = where === 'header' ? request.raw.headers[name.toLowerCase()] : undefined;
+    return typeof header === 'string' ? { ...item, input: header } : item;
+  });
 }
 
-/** `onStoreUnavailable` hears every 503 caused by a store outage (for metrics). */
-export function registerErrorHandling(app: FastifyInstance, onStoreUnavailable: (code: string) => void = () => {}): void {
+function asReasonError(error: FastifyError, request: FastifyRequest): ReasonError | undefined {
+  if ('validation' in error && error.validation) {
+    return new RequestValidationError(withRawInputs(itemsFromAjv(error.validation, error.validationContext ?? 'body'), request));
+  }
+  const status = error.statusCode;
+  if (status === undefined || status < 400 || status >= 500) return undefined;
+  const code = FASTIFY_CODES[error.code] ?? 'BAD_REQUEST';
+  return new ReasonError(code, REASON_CODES[code].meaning);
+}
+
+export interface ErrorHandlingOptions {
+  /** Hears every 503 caused by a store outage (for `store_errors_total`). */
+  readonly onStoreUnavailable?: (code: string) => void;
+  readonly routes: RouteRegistry;
+}
+
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+  const onStoreUnavailable = options.onStoreUnavailable ?? (() => undefined);
+
   app.setNotFoundHandler((request, reply) => {
-    const code: ReasonCode = 'ROUTE_NOT_FOUND';
-    void reply.code(404).send(errorBody(code, `${request.method} ${request.url} does not exist.`));
+    const allowed = options.routes.methodsOf(request.url.split('?')[0] ?? '/');
+    if (allowed.length === 0) {
+      renderReasonError(new ReasonError('ROUTE_NOT_FOUND', `${request.method} ${request.url} does not exist.`), request, reply, onStoreUnavailable);
+      return;
+    }
+    void reply.header('Allow', allowed.join(', '));
+    renderReasonError(new ReasonError('METHOD_NOT_ALLOWED', `${request.url} does not take ${request.method}.`), request, reply, onStoreUnavailable);
   });
 
-  app.setErrorHandler((error: FastifyError | HttpError | ReasonError, request, reply) => {
-    if (error instanceof HttpError) {
-      void reply.headers(error.headers).code(error.statusCode).send(errorBody(error.code, error.message, error.fieldErrors));
+  app.setErrorHandler((error: FastifyError | ReasonError, request, reply) => {
+    const reason = error instanceof ReasonError ? error : asReasonError(error, request);
+    if (reason) {
+      renderReasonError(reason, request, reply, onStoreUnavailable);
       return;
     }
-    if (error instanceof ReasonError) {
-      const status = statusForReason(error.code);
-      if (status !== undefined) {
-        if (status === 503 && isEngineCode(error.code)) {
-          request.log.warn({ code: error.fullCode, reason: error.message }, 'Engine unavailable');
-          void reply.header('Retry-After', String(ENGINE_RETRY_AFTER_SECONDS));
-        } else if (status === 503) {
-          onStoreUnavailable(error.fullCode);
-          // The store's outage log warns once per outage (src/stores/postgres/outage-log.ts); per request it is detail.
-          request.log.debug({ code: error.fullCode, reason: redactSecrets(error.message) }, 'Store unavailable');
-          void reply.header('Retry-After', String(RETRY_AFTER_SECONDS));
-        }
-        void reply.code(status).send(errorBody(error.fullCode, redactSecrets(error.message)));
-        return;
-      }
-    }
-    if ('validation' in error && error.validation) {
-      const code: ReasonCode = 'VALIDATION_ERROR';
-      void reply.code(422).send(errorBody(code, 'The request is invalid; see errors.', validationErrors(error)));
-      return;
-    }
-    const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-    if (status >= 400 && status < 500) {
-      // Fastify's own client errors (bad JSON, wrong content type, body too large).
-      const code = 'code' in error && typeof error.code === 'string' ? error.code : 'BAD_REQUEST';
-      void reply.code(status).send(errorBody(code, redactSecrets(error.message)));
-      return;
-    }
-    request.log.error({ err: { message: redactSecrets(error.message), stack: error.stack && redactSecrets(error.stack) } }, 'Unhandled error while serving request');
-    const code: ReasonCode = 'INTERNAL_ERROR';
-    void reply.code(500).send(errorBody(code, REASON_CODES[code].meaning));
+    request.log.error(
+      { correlation_id: request.correlationId, err: { type: error.name, message: redactSecrets(error.message), stack: error.stack && redactSecrets(error.stack) } },
+      'Unhandled error while serving request',
+    );
+    renderUnexpected(request, reply);
   });
 }

@@ -5,9 +5,8 @@
  * through disabled routes as 503).
  */
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import type { ReasonCode } from '../config/reason-codes.ts';
+import { ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import type { DpmFeatureFlags } from '../config/settings.ts';
-import { HttpError } from './errors.ts';
 
 export interface FeatureGate {
   readonly enabled: boolean;
@@ -20,7 +19,7 @@ export interface FeatureGate {
 export function requireFeatures(...gates: readonly FeatureGate[]): preHandlerAsyncHookHandler {
   return async () => {
     const closed = gates.find((gate) => !gate.enabled);
-    if (closed) throw new HttpError(404, closed.code, `This route is disabled; set ${closed.variable}=true to enable it.`);
+    if (closed) throw new ReasonError(closed.code, `This route is disabled; set ${closed.variable}=true to enable it.`);
   };
 }
 

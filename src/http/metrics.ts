@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServiceMetrics } from '../services/metrics.ts';
+import { TAGS } from './openapi/tags.ts';
 
 const UNMATCHED_ROUTE = 'unmatched';
 
@@ -16,7 +17,14 @@ export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): 
 
   app.get(
     '/metrics',
-    { schema: { tags: ['Health'], summary: 'Prometheus metrics: requests, simulations, idempotent replays and conflicts, async operations, store errors.' } },
+    {
+      schema: {
+        tags: [TAGS.health],
+        operationId: 'metrics_metrics_get',
+        summary: 'Prometheus metrics: requests, simulations, idempotent replays and conflicts, async operations, store errors.',
+        produces: ['text/plain; version=0.0.4; charset=utf-8'],
+      },
+    },
     async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 }

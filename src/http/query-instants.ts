@@ -4,7 +4,7 @@
  * backend (the reference compared the text; docs/dpm-api.md#differences-from-the-reference), and a
  * date that does not exist (`2026-02-30`, month 13) is a 422 naming the field instead of a 500.
  */
-import { HttpError } from './errors.ts';
+import { RequestValidationError } from './validation-errors.ts';
 
 const SHAPE = /^(\d{4})-(\d{2})-(\d{2})T.*?(Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -22,8 +22,8 @@ export function instantOf(value: string | undefined, field: string): string | un
   if (value === undefined) return undefined;
   const time = Date.parse(value);
   if (!exists(value, time)) {
-    throw new HttpError(422, 'VALIDATION_ERROR', 'The request is invalid; see errors.', [
-      { field: `querystring.${field}`, code: 'format', message: 'must be an existing ISO-8601 date-time with an offset' },
+    throw new RequestValidationError([
+      { type: 'datetime_from_date_parsing', loc: ['query', field], msg: 'Input should be a valid datetime or date, with a UTC offset', input: value, ctx: { error: 'no such date' } },
     ]);
   }
   return new Date(time).toISOString();

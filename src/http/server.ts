@@ -8,9 +8,13 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import type { Logger } from 'pino';
 import { registerCorrelation } from './correlation.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerJsonBodies } from './json-body.ts';
+import { RouteRegistry } from './route-registry.ts';
 import { buildPartAwareValidator } from './validation.ts';
 import type { ServiceMetrics } from '../services/metrics.ts';
 import { registerMetrics } from './metrics.ts';
+import { buildOpenApiDocument } from './openapi/document.ts';
+import { API_INFO, API_TAGS } from './openapi/tags.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
@@ -28,19 +32,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator } },
   });
 
+  const registry = new RouteRegistry();
+  registry.collect(app);
   registerCorrelation(app);
-  registerErrorHandling(app, (code) => options.metrics?.storeErrors.inc({ code }));
+  registerJsonBodies(app);
+  registerErrorHandling(app, { routes: registry, onStoreUnavailable: (code) => options.metrics?.storeErrors.inc({ code }) });
   if (options.metrics) registerMetrics(app, options.metrics);
 
+  // @fastify/swagger only hands the document to Swagger UI: it skips every route (`hide`), and
+  // the document is built from the registered routes by src/http/openapi/document.ts.
   await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Private Banking Rebalance API',
-        version: '0.1.0',
-        description: 'DPM rebalance simulation, supportability and advisory proposal lifecycle (RFC-0025 persistence profiles).',
-      },
-    },
+    openapi: {},
+    transform: ({ url }) => ({ schema: { hide: true }, url }),
+    transformObject: () => buildOpenApiDocument(registry.routes, { info: API_INFO, tags: API_TAGS }) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

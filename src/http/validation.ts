@@ -15,8 +15,9 @@ type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions
  */
 type RouteCompilerPool = (externalSchemas: unknown, options: { readonly customOptions: object }) => FastifySchemaCompiler<unknown>;
 
-// Every bad field is named in one 422; defaults from the schema are filled in.
-const COMMON = { allErrors: true, removeAdditional: false, useDefaults: true } as const;
+// Every bad field is named in one 422; defaults from the schema are filled in. `verbose` gives
+// each error the offending value and schema, which FastAPI's `input` and literal lists need.
+const COMMON = { allErrors: true, removeAdditional: false, useDefaults: true, verbose: true } as const;
 
 function partAwareValidator(externalSchemas: unknown): FastifySchemaCompiler<unknown> {
   const pool = ajvCompiler() as unknown as RouteCompilerPool;
@@ -26,3 +27,13 @@ function partAwareValidator(externalSchemas: unknown): FastifySchemaCompiler<unk
 }
 
 export const buildPartAwareValidator = partAwareValidator as unknown as ValidatorFactory;
+
+const passThrough: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });
+const textualOnly = (ajvCompiler() as unknown as RouteCompilerPool)({}, { customOptions: { ...COMMON, coerceTypes: 'array' } });
+
+/**
+ * For routes whose body the engine's own validator judges (the reference's lax coercions and
+ * messages): the body schema only documents it, while path, query and headers are checked here
+ * like everywhere else.
+ */
+export const engineValidatedBody: FastifySchemaCompiler<unknown> = (route) => (route.httpPart === 'body' ? passThrough(route) : textualOnly(route));

@@ -60,3 +60,8 @@ export function idempotencyFingerprint(requestHash: string, applied: AppliedPoli
   if (applied.pack === null) return requestHash;
   return `${requestHash};policy_pack=${applied.pack.policy_pack_id};version=${applied.pack.version};revision=${String(applied.revision)}`;
 }
+
+/** The request hash a fingerprint was made from: equal for the same request under different packs. */
+export function requestHashOfFingerprint(fingerprint: string): string {
+  return fingerprint.split(';policy_pack=')[0] ?? fingerprint;
+}

@@ -9,11 +9,12 @@ import { rebalanceRequestHash, validateRebalanceRequest, type ValidationProblem 
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
-import { idempotencyFingerprint, NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
+import { idempotencyFingerprint, NO_POLICY_HEADERS, requestHashOfFingerprint, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 export type SimulateOutcome =
   | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
-  | { readonly outcome: 'conflict' }
+  /** The key was used for another request, or (`samePolicyFreeRequest`) for this request under another policy pack. */
+  | { readonly outcome: 'conflict'; readonly samePolicyFreeRequest: boolean }
   | { readonly outcome: 'ok'; readonly replayed: boolean; readonly result: unknown };
 
 export interface SimulateCommand {
@@ -75,7 +76,9 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
           { edge_id: `dle_${hex(8)}`, source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
         ],
       });
-      if (recorded.outcome === 'conflict') return { outcome: 'conflict' };
+      if (recorded.outcome === 'conflict') {
+        return { outcome: 'conflict', samePolicyFreeRequest: requestHashOfFingerprint(recorded.existingRequestHash) === requestHash };
+      }
       return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json };
     },
   };

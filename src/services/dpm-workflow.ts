@@ -5,9 +5,9 @@
  * decision is appended only if that decision is still the latest (`expectedLatestDecisionId`).
  * Every decision is therefore valid for the state it was recorded on, and a decision is never lost
  * to a concurrent one (the reference read, then appended, so two reviewers could both act from
- * PENDING_REVIEW). A reviewer who sends the state they saw (the workflow ETag as If-Match) gets 409
- * DPM_WORKFLOW_INVALID_TRANSITION if anyone decided since: of reviewers acting on the same state,
- * exactly one wins.
+ * PENDING_REVIEW). A reviewer who sends the state they saw (the workflow ETag as If-Match) gets
+ * `stale` (412 DPM_WORKFLOW_STATE_STALE) if anyone decided since: of reviewers acting on the same
+ * state, exactly one wins.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -43,6 +43,8 @@ export interface WorkflowActionCommand {
 export type WorkflowActionOutcome =
   | { readonly outcome: 'applied'; readonly view: WorkflowView }
   | { readonly outcome: 'not_required' }
+  /** The reviewer named the state they saw (If-Match), and another decision has been recorded since. */
+  | { readonly outcome: 'stale'; readonly from: WorkflowStatus }
   /** Not allowed from the current status, or another decision landed first (`lostRace`). */
   | { readonly outcome: 'invalid_transition'; readonly from: WorkflowStatus; readonly lostRace: boolean };
 
@@ -89,9 +91,8 @@ export function createDpmWorkflowService(deps: {
       const current = viewOf(run, await latestOf(run.rebalance_run_id));
       if (!current.requires_review) return { outcome: 'not_required' };
       const seen = current.latest_decision?.decision_id ?? null;
-      if (command.expectedLatestDecisionId !== undefined && command.expectedLatestDecisionId !== seen) {
-        return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: true };
-      }
+      const named = command.expectedLatestDecisionId !== undefined;
+      if (named && command.expectedLatestDecisionId !== seen) return { outcome: 'stale', from: current.workflow_status };
       const next = nextWorkflowStatus(current.workflow_status, command.action);
       if (next === null) return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: false };
       const decision: WorkflowDecision = {
@@ -107,7 +108,7 @@ export function createDpmWorkflowService(deps: {
       const appended = await deps.store.appendWorkflowDecision(decision, { expectedLatestDecisionId: seen });
       if (appended.outcome === 'stale') {
         const actual = viewOf(run, appended.latest);
-        return { outcome: 'invalid_transition', from: actual.workflow_status, lostRace: true };
+        return named ? { outcome: 'stale', from: actual.workflow_status } : { outcome: 'invalid_transition', from: actual.workflow_status, lostRace: true };
       }
       return { outcome: 'applied', view: { ...current, workflow_status: next, latest_decision: appended.decision } };
     },

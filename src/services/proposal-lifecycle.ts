@@ -27,8 +27,8 @@ import type {
   TransitionEvent,
   WorkflowEvent,
 } from '../stores/proposals/port.ts';
+import { ReasonError } from '../config/reason-codes.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
-import { conflict, idempotencyKeyConflict, invalid, notFound } from './proposal-errors.ts';
 import {
   buildVersion,
   checkSimulationFlag,
@@ -101,12 +101,16 @@ export interface LifecycleDeps {
   readonly engine?: Engine;
 }
 
+/** The same Idempotency-Key came with another request (409); nothing was written. */
+export const idempotencyKeyConflict = (): ReasonError =>
+  new ReasonError('IDEMPOTENCY_KEY_CONFLICT', 'This Idempotency-Key was already used with a different request; nothing was written.');
+
 function guardRefusal(failure: GuardFailure): Error {
-  if (failure.outcome === 'not_found') return notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+  if (failure.outcome === 'not_found') return new ReasonError('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
   if (failure.outcome === 'state_conflict') {
-    return conflict('STATE_CONFLICT', `STATE_CONFLICT: another change moved the proposal to ${failure.current.current_state} first; nothing was written.`);
+    return new ReasonError('STATE_CONFLICT', `Another change moved the proposal to ${failure.current.current_state} first; nothing was written.`);
   }
-  return conflict('PROPOSAL_VERSION_CONFLICT', 'The proposal changed since it was read (e.g. a new version); nothing was written — re-read and retry.');
+  return new ReasonError('PROPOSAL_VERSION_CONFLICT', 'The proposal changed since it was read (e.g. a new version); nothing was written — re-read and retry.');
 }
 
 export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLifecycleService {
@@ -116,7 +120,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
 
   async function existing(proposalId: string): Promise<ProposalRecord> {
     const proposal = await store.getProposal(proposalId);
-    if (!proposal) throw notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+    if (!proposal) throw new ReasonError('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
     return proposal;
   }
 
@@ -154,17 +158,19 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
 
   function checkExpectedState(proposal: ProposalRecord, expected: string | null | undefined): void {
     if (expected === null || expected === undefined) {
-      if (config.requireExpectedState) throw conflict('STATE_CONFLICT', 'STATE_CONFLICT: expected_state is required');
+      if (config.requireExpectedState) {
+        throw new ReasonError('STATE_CONFLICT', 'expected_state is required (PROPOSAL_REQUIRE_EXPECTED_STATE).', { detail: 'STATE_CONFLICT: expected_state is required' });
+      }
       return;
     }
-    if (expected !== proposal.current_state) throw conflict('STATE_CONFLICT', 'STATE_CONFLICT: expected_state mismatch');
+    if (expected !== proposal.current_state) throw new ReasonError('STATE_CONFLICT', `expected_state is ${expected}, but the proposal is ${proposal.current_state}.`);
   }
 
   /** The version an event or approval refers to: the given one if the proposal has it, else the current one. */
   function relatedVersion(proposal: ProposalRecord, given: number | null | undefined): number {
     if (given === null || given === undefined) return proposal.current_version_no;
     if (given < 1 || given > proposal.current_version_no) {
-      throw invalid('PROPOSAL_RELATED_VERSION_INVALID', `related_version_no ${given} is not a version of this proposal (1..${proposal.current_version_no}).`);
+      throw new ReasonError('PROPOSAL_RELATED_VERSION_INVALID', `related_version_no ${given} is not a version of this proposal (1..${proposal.current_version_no}).`);
     }
     return given;
   }
@@ -234,12 +240,12 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       const early = await earlyAnswer(idempotencyKey, requestHash);
       if (early) return early;
       const next = decideNewVersion(proposal.current_state);
-      if (!next.ok) throw conflict(next.code, 'PROPOSAL_TERMINAL_STATE: cannot create version');
+      if (!next.ok) throw new ReasonError(next.code, `The proposal is ${proposal.current_state}; a terminal proposal takes no new version.`);
       checkSimulationFlag(request, config.requireSimulationFlag);
       const portfolioId = request.portfolio_snapshot.portfolio_id;
       const portfolioChanged = portfolioId !== proposal.portfolio_id;
       if (portfolioChanged && !config.allowPortfolioChangeOnNewVersion) {
-        throw invalid('PORTFOLIO_CONTEXT_MISMATCH', `PORTFOLIO_CONTEXT_MISMATCH: the proposal is for ${proposal.portfolio_id}, the request for ${portfolioId}.`);
+        throw new ReasonError('PORTFOLIO_CONTEXT_MISMATCH', `The proposal is for ${proposal.portfolio_id}, the request for ${portfolioId}.`);
       }
       const createdAt = now().toISOString();
       const versionNo = proposal.current_version_no + 1;
@@ -279,11 +285,11 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       const blocked = current !== null && gateBlocks(current.gate_decision_json, current.status_at_creation);
       const decision = decideTransition(proposal.current_state, body.event_type, blocked);
       if (!decision.ok) {
-        throw conflict(
+        throw new ReasonError(
           decision.code,
           decision.code === 'PROPOSAL_GATE_BLOCKED'
-            ? `PROPOSAL_GATE_BLOCKED: version ${proposal.current_version_no} is BLOCKED and cannot be executed.`
-            : `INVALID_TRANSITION: ${body.event_type} is not allowed from ${proposal.current_state}.`,
+            ? `Version ${proposal.current_version_no} is BLOCKED and cannot be executed.`
+            : `${body.event_type} is not allowed from ${proposal.current_state}.`,
         );
       }
       const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
@@ -318,7 +324,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       checkExpectedState(proposal, body.expected_state);
       const decision = decideApproval(proposal.current_state, body.approval_type, body.approved);
       if (!decision.ok) {
-        throw conflict(decision.code, `INVALID_APPROVAL_STATE: a ${body.approval_type} decision is not due in ${proposal.current_state}.`);
+        throw new ReasonError(decision.code, `A ${body.approval_type} decision is not due in ${proposal.current_state}.`);
       }
       const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
       const occurredAt = now().toISOString();

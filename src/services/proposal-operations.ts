@@ -19,11 +19,10 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { ReasonError, REASON_CODES } from '../config/reason-codes.ts';
+import { ReasonError, REASON_CODES, type ReasonCode } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
-import { idempotencyKeyConflict, LifecycleRefusal, notFound } from './proposal-errors.ts';
-import type { ProposalLifecycleService, WriteResult } from './proposal-lifecycle.ts';
+import { idempotencyKeyConflict, type ProposalLifecycleService, type WriteResult } from './proposal-lifecycle.ts';
 import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
 import { operationStatus, statusUrl } from './proposal-wire.ts';
 
@@ -66,7 +65,7 @@ export interface ProposalOperations {
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
 const found = (op: ProposalOperation | null): Record<string, unknown> => {
-  if (!op) throw notFound('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
+  if (!op) throw new ReasonError('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
   return operationStatus(op);
 };
 
@@ -152,13 +151,13 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
         const proposal = response['proposal'] as { proposal_id: string };
         await store.completeOperation(op.operation_id, workerId, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
       } catch (error) {
-        // Outages (a store, a busy engine) leave it RUNNING; an engine timeout would recur, so it fails.
+        const status = error instanceof ReasonError ? REASON_CODES[error.code as ReasonCode].status : undefined;
+        // An outage (a store, a busy engine: 5xx) leaves the operation RUNNING for the lease to lapse
+        // and a retry later; an engine timeout would only recur, so it fails the operation instead.
         const timedOut = error instanceof ReasonError && error.code === 'ENGINE_CALL_TIMEOUT';
-        if (error instanceof ReasonError && !timedOut) throw error;
-        const refusal = error instanceof LifecycleRefusal || timedOut;
-        const failure = refusal
-          ? { code: error.code, message: error.message }
-          : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };
+        if (error instanceof ReasonError && status !== undefined && status >= 500 && !timedOut) throw error;
+        const refusal = error instanceof ReasonError && status !== undefined;
+        const failure = refusal ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };
         await store.failOperation(op.operation_id, workerId, { finished_at: now().toISOString(), error_json: failure });
         if (!refusal) throw error;
       }

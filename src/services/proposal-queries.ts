@@ -1,6 +1,6 @@
 /** Advisory proposal reads: detail, versions, list, audit trail, lineage, idempotency lookup. */
 import type { ProposalFilter, ProposalRecord, ProposalStore } from '../stores/proposals/port.ts';
-import { notFound } from './proposal-errors.ts';
+import { ReasonError } from '../config/reason-codes.ts';
 import { approvalRecord, proposalSummary, versionDetail, workflowEvent } from './proposal-wire.ts';
 
 export type ListQuery = Omit<ProposalFilter, 'limit'> & { readonly limit: number };
@@ -18,7 +18,7 @@ export interface ProposalQueries {
 export function createProposalQueries(store: ProposalStore): ProposalQueries {
   async function existing(proposalId: string): Promise<ProposalRecord> {
     const proposal = await store.getProposal(proposalId);
-    if (!proposal) throw notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+    if (!proposal) throw new ReasonError('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
     return proposal;
   }
 
@@ -27,13 +27,13 @@ export function createProposalQueries(store: ProposalStore): ProposalQueries {
       const proposal = await existing(proposalId);
       // The row's version pointer, not "the highest version": both are committed together.
       const version = await store.getVersion(proposalId, proposal.current_version_no);
-      if (!version) throw notFound('PROPOSAL_VERSION_NOT_FOUND', `Version ${proposal.current_version_no} of the proposal does not exist.`);
+      if (!version) throw new ReasonError('PROPOSAL_VERSION_NOT_FOUND', `Version ${proposal.current_version_no} of the proposal does not exist.`);
       return { proposal: proposalSummary(proposal), current_version: versionDetail(version, includeEvidence), last_gate_decision: version.gate_decision_json ?? null };
     },
 
     async getVersion(proposalId, versionNo, includeEvidence) {
       const version = await store.getVersion(proposalId, versionNo);
-      if (!version) throw notFound('PROPOSAL_VERSION_NOT_FOUND', `The proposal has no version ${versionNo}.`);
+      if (!version) throw new ReasonError('PROPOSAL_VERSION_NOT_FOUND', `The proposal has no version ${versionNo}.`);
       return versionDetail(version, includeEvidence);
     },
 
@@ -55,13 +55,13 @@ export function createProposalQueries(store: ProposalStore): ProposalQueries {
 
     async lineage(proposalId) {
       const lineage = await store.getLineage(proposalId);
-      if (!lineage) throw notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+      if (!lineage) throw new ReasonError('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
       return { proposal: proposalSummary(lineage.proposal), versions: lineage.versions };
     },
 
     async idempotency(key) {
       const record = await store.getIdempotency(key);
-      if (!record) throw notFound('PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND', 'No proposal or version was created with this key.');
+      if (!record) throw new ReasonError('PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND', 'No proposal or version was created with this key.');
       return {
         idempotency_key: record.idempotency_key,
         request_hash: record.request_hash,

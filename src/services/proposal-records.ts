@@ -6,8 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { canonicalHash } from '../domain/canonical-json.ts';
 import { proposalRunIdFor, validateProposalSimulateRequest, type ProposalSimulateRequest } from '../domain/advisory/index.ts';
 import type { ProposalVersion } from '../stores/proposals/port.ts';
+import { ReasonError } from '../config/reason-codes.ts';
 import type { Engine } from './engine/engine-pool.ts';
-import { invalid } from './proposal-errors.ts';
 import { artifactWithoutEvidence } from './proposal-wire.ts';
 
 /** `<prefix>_` + 12 random hex, as the reference's ids. */
@@ -42,17 +42,15 @@ export function metadataOf(body: CreateProposalBody): ProposalMetadata {
 export function simulateRequestOf(body: { simulate_request: unknown }): ProposalSimulateRequest {
   const validated = validateProposalSimulateRequest(body.simulate_request);
   if (validated.ok) return validated.value;
-  throw invalid(
-    'VALIDATION_ERROR',
-    'The request is invalid; see errors.',
-    validated.problems.map((p) => ({ ...p, field: `simulate_request.${p.field}` })),
-  );
+  throw new ReasonError('VALIDATION_ERROR', 'The request is invalid; see detail.', {
+    problems: validated.problems.map((p) => ({ ...p, field: p.field === '' ? 'simulate_request' : `simulate_request.${p.field}` })),
+  });
 }
 
 /** PROPOSAL_REQUIRE_SIMULATION_FLAG: creates and versions need `options.enable_proposal_simulation`. */
 export function checkSimulationFlag(request: ProposalSimulateRequest, required: boolean): void {
   if (required && !request.options.enable_proposal_simulation) {
-    throw invalid('PROPOSAL_SIMULATION_DISABLED', 'PROPOSAL_SIMULATION_DISABLED: set simulate_request.options.enable_proposal_simulation=true.');
+    throw new ReasonError('PROPOSAL_SIMULATION_DISABLED', 'Set simulate_request.options.enable_proposal_simulation=true to create a proposal or version.');
   }
 }
 

@@ -12,6 +12,7 @@ import { assessStartup } from '../../src/config/startup-assessment.ts';
 import type { DpmStoreBackend } from '../../src/config/settings.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { conformanceVector } from '../support/conformance.ts';
+import { DocumentedResponses } from '../support/openapi-contract.ts';
 
 export const BACKENDS: readonly DpmStoreBackend[] = ['IN_MEMORY', 'SQL', 'POSTGRES'];
 
@@ -72,6 +73,7 @@ export async function startApi(backend: DpmStoreBackend, env: Record<string, str
   const created = await createApp(assessment, pino({ level: 'silent' }));
   if (!created.ok) throw new Error(`createApp refused: ${JSON.stringify(created.violations)}`);
   const { app } = created;
+  const contract = new DocumentedResponses().attach(app.server);
   const send = async (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse> => {
     const response = await app.server.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
     return { status: response.statusCode, body: response.body === '' ? {} : (response.json() as Record<string, unknown>) };
@@ -90,6 +92,7 @@ export async function startApi(backend: DpmStoreBackend, env: Record<string, str
     async close() {
       await app.close();
       for (const cleanup of cleanups.reverse()) await cleanup();
+      contract.assertAllMatched();
     },
   };
 }

@@ -119,14 +119,14 @@ describe.each(BACKENDS)('DPM run workflow on %s', (backend) => {
     );
     const winners = responses.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
-    const losers = responses.filter((r) => r.status === 409);
+    const losers = responses.filter((r) => r.status === 412);
     expect(losers).toHaveLength(19);
-    expect(losers.every((r) => r.body['detail'] === 'DPM_WORKFLOW_INVALID_TRANSITION')).toBe(true);
+    expect(losers.every((r) => r.body['detail'] === 'DPM_WORKFLOW_STATE_STALE')).toBe(true);
     const history = (await api.get(`/rebalance/runs/${runId}/workflow/history`)).body['decisions'] as { decision_id: string }[];
     expect(history.map((d) => d.decision_id)).toEqual([(winners[0]?.body['latest_decision'] as { decision_id: string }).decision_id]);
     // The winner's ETag is the new state: acting on it works, acting on the old one does not.
     const stale = await api.post(`/rebalance/runs/${runId}/workflow/actions`, decide('REQUEST_CHANGES', 'NEEDS_DETAIL'), { 'if-match': etag });
-    expect(stale.body).toMatchObject({ detail: 'DPM_WORKFLOW_INVALID_TRANSITION' });
+    expect(stale).toMatchObject({ status: 412, body: { detail: 'DPM_WORKFLOW_STATE_STALE', code: 'DPM_WORKFLOW_STATE_STALE' } });
     const current = `"${(winners[0]?.body['latest_decision'] as { decision_id: string }).decision_id}"`;
     expect((await api.post(`/rebalance/runs/${runId}/workflow/actions`, decide('REQUEST_CHANGES', 'NEEDS_DETAIL'), { 'if-match': current })).status).toBe(200);
   });

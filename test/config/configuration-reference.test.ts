@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderConfigurationReference } from '../../src/config/reference.ts';
+import { renderConfigurationReference, renderHttpErrorCodes, replaceGenerated } from '../../src/config/reference.ts';
 import { REASON_CODES } from '../../src/config/reason-codes.ts';
 import { VARIABLE_DOCS } from '../../src/config/settings.ts';
 
@@ -14,5 +14,12 @@ describe('docs/configuration.md', () => {
   it('names every variable and every reason code', () => {
     for (const variable of VARIABLE_DOCS) expect(committed).toContain(`\`${variable.name}\``);
     for (const code of Object.keys(REASON_CODES)) expect(committed).toContain(`\`${code}\``);
+  });
+});
+
+describe('docs/errors.md', () => {
+  it('lists every HTTP code exactly as the catalogue renders it (run `npm run docs:config`)', () => {
+    const committed = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+    expect(committed).toBe(replaceGenerated(committed, renderHttpErrorCodes()));
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { redactDsn, redactSecrets } from '../../src/config/redact.ts';
-import { isPostgresDsn } from '../../src/config/variables.ts';
+import { keyValueDsnToUrl, normalisePostgresDsn } from '../../src/config/dsn.ts';
+
+const isPostgresDsn = (dsn: string): boolean => normalisePostgresDsn(dsn).ok;
 
 describe('isPostgresDsn', () => {
   it.each([
@@ -24,6 +26,29 @@ describe('isPostgresDsn', () => {
     'http://example.com',
   ])('rejects %j', (dsn) => {
     expect(isPostgresDsn(dsn)).toBe(false);
+  });
+});
+
+describe('key=value DSNs become the URL they mean', () => {
+  it.each([
+    ['host=db port=5433 dbname=app user=app password=secret', 'postgresql://app:secret@db:5433/app'],
+    ["host=db dbname=app user=app password='p w\\'q'", "postgresql://app:p%20w'q@db/app"],
+    ['host=/var/run/postgresql dbname=app user=app', 'postgresql://app@/app?host=%2Fvar%2Frun%2Fpostgresql'],
+    ['host=::1 dbname=app sslmode=require application_name=dpm', 'postgresql://[::1]/app?sslmode=require&application_name=dpm'],
+    ['dbname=app', 'postgresql:///app'],
+  ])('%j → %j', (dsn, url) => {
+    expect(keyValueDsnToUrl(dsn)).toEqual({ ok: true, url });
+  });
+
+  it.each([
+    ['connect_timeout=10 host=db', /connect_timeout/],
+    ['host=a,b dbname=x', /several hosts/],
+    ['host=db port=abc', /port/],
+    ['target_session_attrs=read-write host=db', /target_session_attrs/],
+  ])('refuses %j, naming why (the driver would ignore or misread it)', (dsn, reason) => {
+    const parsed = keyValueDsnToUrl(dsn);
+    expect(parsed.ok).toBe(false);
+    expect(parsed.ok ? '' : parsed.reason).toMatch(reason);
   });
 });
 

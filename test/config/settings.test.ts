@@ -84,7 +84,8 @@ describe('loadSettings: paths and DSNs', () => {
     const empty = loadSettings({ DPM_SUPPORTABILITY_POSTGRES_DSN: dpm, DPM_POLICY_PACK_POSTGRES_DSN: '' }).settings.policyPacks;
     expect(empty.postgresDsn).toBe('');
     const own = loadSettings({ DPM_SUPPORTABILITY_POSTGRES_DSN: dpm, DPM_POLICY_PACK_POSTGRES_DSN: 'host=packs dbname=p' });
-    expect(own.settings.policyPacks.postgresDsn).toBe('host=packs dbname=p');
+    // A key=value DSN is kept as the URL the driver reads (src/config/dsn.ts).
+    expect(own.settings.policyPacks.postgresDsn).toBe('postgresql://packs/p');
   });
 
   it.each([

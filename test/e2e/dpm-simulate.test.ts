@@ -52,7 +52,7 @@ describe('POST /rebalance/simulate on two replicas sharing PostgreSQL', () => {
     const changed = { ...vector.request, options: { ...(vector.request['options'] as object), min_trade_notional: { amount: '1', currency: 'SGD' } } };
     const conflict = await simulate(b, 'key-1', changed);
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ detail: 'IDEMPOTENCY_KEY_CONFLICT' });
+    expect(conflict.body).toMatchObject({ detail: 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch', code: 'IDEMPOTENCY_KEY_CONFLICT' });
 
     const byId = (await (await fetch(`${b.baseUrl}/rebalance/runs/${String(runId)}`)).json()) as Record<string, unknown>;
     expect(byId).toMatchObject({ rebalance_run_id: runId, correlation_id: 'corr-e2e-1', idempotency_key: 'key-1', result: first.body });
@@ -75,7 +75,7 @@ describe('POST /rebalance/simulate on two replicas sharing PostgreSQL', () => {
     const [a] = replicas;
     const noKey = await simulate(a, undefined, vector.request);
     expect(noKey.status).toBe(422);
-    expect(noKey.body['errors']).toEqual([expect.objectContaining({ field: 'headers.idempotency-key' })]);
+    expect(noKey.body['detail']).toEqual([{ type: 'missing', loc: ['header', 'Idempotency-Key'], msg: 'Field required', input: null }]);
     const invalid = await simulate(a, 'key-bad', { ...vector.request, portfolio_snapshot: undefined });
     expect(invalid.status).toBe(422);
     expect(invalid.body['errors']).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'body.portfolio_snapshot' })]));

@@ -70,7 +70,7 @@ describe('LOCAL service', () => {
     const missing = await fetch(`${service.baseUrl}/no/such/route`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-correlation-id')).toMatch(/^corr_[0-9a-f]{12}$/);
-    expect(await missing.json()).toMatchObject({ detail: 'ROUTE_NOT_FOUND', code: 'ROUTE_NOT_FOUND' });
+    expect(await missing.json()).toMatchObject({ detail: 'Not Found', code: 'ROUTE_NOT_FOUND' });
   });
 });
 

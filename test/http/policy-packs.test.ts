@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ReasonError } from '../../src/config/reason-codes.ts';
 import { policyPackRoutes, type PolicyPackRouteSettings } from '../../src/http/routes/policy-packs.ts';
 import { buildServer } from '../../src/http/server.ts';
+import { DocumentedResponses } from '../support/openapi-contract.ts';
 import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../../src/stores/policy-pack-catalog/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
@@ -65,11 +66,15 @@ async function start(options: { backend?: 'ENV_JSON' | 'SQLITE'; settings?: Part
   }
   const logger = pino({ level: 'info' }, { write: (line: string) => void logged.push(line) });
   app = await buildServer({ logger, routes: [policyPackRoutes({ catalog: counting(catalog), settings: { ...SETTINGS, ...options.settings } })] });
+  contract = new DocumentedResponses().attach(app);
   return app;
 }
 
+let contract: DocumentedResponses | undefined;
+
 afterEach(async () => {
   await app?.close();
+  contract?.assertAllMatched();
   await closeCatalog?.();
   app = undefined;
   closeCatalog = undefined;
@@ -244,21 +249,25 @@ describe('admin APIs', () => {
       payload: { version: '1', turnover_policy: { max_turnover_pct: '1.5' }, constraint_policy: { group_constraints: { nocolon: { max_weight: '0.1' } } } },
     });
     expect(semantic.statusCode).toBe(422);
-    expect(semantic.json()).toMatchObject({ detail: 'VALIDATION_ERROR' });
-    expect((semantic.json() as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual([
-      'body.constraint_policy.group_constraints["nocolon"]',
-      'body.turnover_policy.max_turnover_pct',
-    ]);
+    expect(semantic.json()).toMatchObject({ code: 'VALIDATION_ERROR' });
+    const locs = (semantic.json() as { detail: { loc: unknown[] }[] }).detail.map((e) => e.loc);
+    expect(locs).toEqual(
+      expect.arrayContaining([
+        ['body', 'constraint_policy', 'group_constraints', 'nocolon'],
+        ['body', 'turnover_policy', 'max_turnover_pct'],
+      ]),
+    );
+    expect(locs).toHaveLength(2);
 
     const badId = await server.inject({ method: 'PUT', url: '/rebalance/policies/catalog/a%20b', headers: auth, payload: BODY });
     expect(badId.statusCode).toBe(422);
-    expect((badId.json() as { errors: { field: string }[] }).errors[0]?.field).toBe('params.policy_pack_id');
+    expect((badId.json() as { detail: { type: string; loc: unknown[] }[] }).detail[0]).toMatchObject({ type: 'string_pattern_mismatch', loc: ['path', 'policy_pack_id'] });
     expect((await server.inject({ method: 'GET', url: '/rebalance/policies/catalog' })).json()).toMatchObject({ total: 0 });
   });
 });
 
 describe('store outage', () => {
-  it('a ReasonError *_POSTGRES_UNAVAILABLE → 503 with Retry-After: 5', async () => {
+  it('a ReasonError *_POSTGRES_UNAVAILABLE → 503 with Retry-After: 5, counted like every store outage', async () => {
     const down = (): Promise<never> => Promise.reject(new ReasonError('DPM_POLICY_PACK_POSTGRES_UNAVAILABLE', 'connect ECONNREFUSED postgres://u:hunter2@db/x'));
     const server = await start({
       catalog: { backend: 'POSTGRES', writable: true, snapshot: down, list: down, get: down, upsert: down, delete: down },

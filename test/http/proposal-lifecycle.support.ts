@@ -16,6 +16,7 @@ import { openProposalStore } from '../../src/stores/proposals/open.ts';
 import type { ProposalStore } from '../../src/stores/proposals/port.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { conformanceVector } from '../support/conformance.ts';
+import { DocumentedResponses } from '../support/openapi-contract.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -108,6 +109,7 @@ export async function startHarness(opened: OpenedBackend, backend: ProposalStore
   const logger = pino({ level: 'silent' });
   const wiring = wireProposalLifecycle({ store, backend, check: opened.check, settings: { ...DEFAULT_SETTINGS, ...settings }, logger });
   const app = await buildServer({ logger, routes: wiring.routes });
+  const contract = new DocumentedResponses().attach(app);
   wiring.start();
   return {
     app,
@@ -116,6 +118,7 @@ export async function startHarness(opened: OpenedBackend, backend: ProposalStore
     async close() {
       await app.close();
       await wiring.stop();
+      contract.assertAllMatched();
     },
   };
 }

@@ -121,20 +121,20 @@ describe.each(BACKENDS)('proposal lifecycle API on %s', (backend) => {
     const executeStale = await transition(app, id, 'EXECUTED', 'DRAFT');
     expect(executeStale.body).toMatchObject({ code: 'INVALID_TRANSITION' });
     const rejected = await call(app, 'POST', `/rebalance/proposals/${id}/approvals`, { approval_type: 'RISK', approved: false, actor_id: 'risk_1', expected_state: 'DRAFT' });
-    expect(rejected).toMatchObject({ status: 409, body: { code: 'INVALID_APPROVAL_STATE' } });
+    expect(rejected).toMatchObject({ status: 422, body: { detail: 'INVALID_APPROVAL_STATE', code: 'INVALID_APPROVAL_STATE' } });
     const finalEvents = (await call(app, 'GET', `/rebalance/proposals/${id}/workflow-events`)).body['events'] as Json[];
     expect(finalEvents).toHaveLength(5);
     expect(new Set(finalEvents.map((e) => e['event_id'])).size).toBe(5);
   });
 
-  it('answers every invalid transition with 409 INVALID_TRANSITION and writes nothing', async () => {
+  it('answers every invalid transition with 422 INVALID_TRANSITION (the reference\'s status) and writes nothing', async () => {
     const app = await start();
     for (const [state, allowed] of Object.entries(ALLOWED)) {
       const id = idOf(await createProposal(app, key(`invalid-${state}`)));
       await walkTo(app, id, state);
       for (const event of PROPOSAL_EVENT_TYPES.filter((e) => !allowed.includes(e))) {
         const reply = await transition(app, id, event, state);
-        expect([state, event, reply.status, reply.body['code']]).toEqual([state, event, 409, 'INVALID_TRANSITION']);
+        expect([state, event, reply.status, reply.body['detail']]).toEqual([state, event, 422, 'INVALID_TRANSITION']);
       }
       const events = (await call(app, 'GET', `/rebalance/proposals/${id}/workflow-events`)).body;
       expect(events['current_state']).toBe(state);
@@ -148,17 +148,17 @@ describe.each(BACKENDS)('proposal lifecycle API on %s', (backend) => {
     expect((created['version'] as Json)['status_at_creation']).toBe('BLOCKED');
     const id = idOf(created);
     await walkTo(app, id, 'EXECUTION_READY');
-    expect((await transition(app, id, 'EXECUTED', 'EXECUTION_READY')).body).toMatchObject({ code: 'PROPOSAL_GATE_BLOCKED' });
+    expect(await transition(app, id, 'EXECUTED', 'EXECUTION_READY')).toMatchObject({ status: 422, body: { detail: 'PROPOSAL_GATE_BLOCKED' } });
     expect((await transition(app, id, 'CANCELLED', 'EXECUTION_READY')).status).toBe(200);
     const version = await call(app, 'POST', `/rebalance/proposals/${id}/versions`, { created_by: 'advisor_1', simulate_request: blockedRequest() });
-    expect(version).toMatchObject({ status: 409, body: { code: 'PROPOSAL_TERMINAL_STATE' } });
+    expect(version).toMatchObject({ status: 422, body: { detail: 'PROPOSAL_TERMINAL_STATE: cannot create version', code: 'PROPOSAL_TERMINAL_STATE' } });
   });
 
   it('compare-and-sets expected_state: missing or stale → 409 STATE_CONFLICT, nothing written', async () => {
     const app = await start();
     const id = idOf(await createProposal(app, key('cas')));
-    expect((await transition(app, id, 'SUBMITTED_FOR_RISK_REVIEW', undefined)).body).toMatchObject({ code: 'STATE_CONFLICT', message: 'STATE_CONFLICT: expected_state is required' });
-    expect((await transition(app, id, 'SUBMITTED_FOR_RISK_REVIEW', 'RISK_REVIEW')).body).toMatchObject({ code: 'STATE_CONFLICT', message: 'STATE_CONFLICT: expected_state mismatch' });
+    expect((await transition(app, id, 'SUBMITTED_FOR_RISK_REVIEW', undefined)).body).toMatchObject({ code: 'STATE_CONFLICT', detail: 'STATE_CONFLICT: expected_state is required' });
+    expect((await transition(app, id, 'SUBMITTED_FOR_RISK_REVIEW', 'RISK_REVIEW')).body).toMatchObject({ code: 'STATE_CONFLICT', detail: 'STATE_CONFLICT: expected_state mismatch' });
     const approval = await call(app, 'POST', `/rebalance/proposals/${id}/approvals`, { approval_type: 'RISK', approved: true, actor_id: 'r', expected_state: 'RISK_REVIEW' });
     expect(approval).toMatchObject({ status: 409, body: { code: 'STATE_CONFLICT' } });
     expect((await call(app, 'GET', `/rebalance/proposals/${id}/workflow-events`)).body['events']).toHaveLength(1);
@@ -211,7 +211,7 @@ describe.each(BACKENDS)('proposal lifecycle API on %s', (backend) => {
     expect(conflict).toMatchObject({ status: 409, body: { code: 'IDEMPOTENCY_KEY_CONFLICT' } });
     expect((await call(app, 'GET', `/rebalance/proposals/idempotency/${k}`)).body).toMatchObject({ proposal_id: id, proposal_version_no: 1 });
     const missingKey = await call(app, 'POST', '/rebalance/proposals', body);
-    expect(missingKey).toMatchObject({ status: 422, body: { errors: [{ field: 'headers.idempotency-key' }] } });
+    expect(missingKey).toMatchObject({ status: 422, body: { detail: [{ type: 'missing', loc: ['header', 'Idempotency-Key'] }] } });
   });
 
   it('replays a new version retried with the same key instead of adding another', async () => {

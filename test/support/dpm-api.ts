@@ -16,6 +16,7 @@ import type { DpmSupportabilityStore } from '../../src/stores/dpm-supportability
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { freshDatabase } from './postgres.ts';
 import { conformanceVector } from './conformance.ts';
+import { DocumentedResponses } from './openapi-contract.ts';
 
 export type DpmBackend = 'IN_MEMORY' | 'SQL' | 'POSTGRES';
 export const DPM_BACKENDS: readonly DpmBackend[] = ['IN_MEMORY', 'SQL', 'POSTGRES'];
@@ -44,7 +45,15 @@ export async function startApp(env: Record<string, string>): Promise<App> {
   if (assessment.violations.length > 0) throw new Error(`configuration refused: ${assessment.violations.map((v) => v.code).join(', ')}`);
   const created = await createApp(assessment, silent);
   if (!created.ok) throw new Error(`app refused: ${created.violations.map((v) => v.code).join(', ')}`);
-  return created.app;
+  const { app } = created;
+  const contract = new DocumentedResponses().attach(app.server);
+  return {
+    ...app,
+    async close() {
+      await app.close();
+      contract.assertAllMatched();
+    },
+  };
 }
 
 /** The store of a location, to compose services around it directly. */

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import type { ReasonCode } from '../../config/reason-codes.ts';
+import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { errorBody } from '../errors.ts';
 
 export const CONSOLE_PREFIX = '/console';
@@ -52,7 +52,7 @@ function assetsMissing(request: FastifyRequest, reply: FastifyReply): FastifyRep
   const code: ReasonCode = 'CONSOLE_ASSETS_MISSING';
   const how = 'The console is not built. Run `npm run build:console` (npm install and npm run build run it), then restart the service.';
   reply.code(503).header('cache-control', 'no-store');
-  if (!wantsHtml(request)) return reply.send(errorBody(code, how));
+  if (!wantsHtml(request)) return reply.type('application/json; charset=utf-8').send(errorBody(new ReasonError(code, how)));
   return reply
     .type('text/html; charset=utf-8')
     .send(

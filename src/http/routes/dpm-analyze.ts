@@ -7,14 +7,16 @@
  * OpenAPI only (see `documentationOnly`).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyRequest, FastifySchemaCompiler, preHandlerAsyncHookHandler } from 'fastify';
-import { BatchRebalanceRequestSchema, validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../../domain/dpm/index.ts';
+import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { validateBatchRebalanceRequest, type BatchRebalanceRequest as BatchRequest } from '../../domain/dpm/index.ts';
 import type { DpmAnalyzeService } from '../../services/dpm-analyze.ts';
 import { operationAccepted, type DpmOperationService } from '../../services/dpm-operations.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../policy-headers.ts';
 import { invalidBody } from '../idempotency.ts';
-import { ErrorSchema, OPERATIONS_TAG } from './dpm-operations.ts';
+import { BatchRebalanceRequest } from '../openapi/models.ts';
+import { TAGS } from '../openapi/tags.ts';
+import { engineValidatedBody } from '../validation.ts';
 
 const EXAMPLE_BATCH = {
   portfolio_snapshot: { portfolio_id: 'pf_13', base_currency: 'USD', positions: [{ instrument_id: 'Tech_Stock', quantity: '100' }], cash_balances: [{ currency: 'USD', amount: '0' }] },
@@ -44,7 +46,7 @@ const BatchResultSchema = Type.Object(
     warnings: Type.Array(Type.String()),
   },
   {
-    description: 'BatchRebalanceResult',
+    title: 'BatchRebalanceResult',
     examples: [
       {
         batch_run_id: 'batch_5e1f0c2a',
@@ -70,7 +72,7 @@ const AcceptedSchema = Type.Object(
     execute_url: Type.String(),
   },
   {
-    description: 'DpmAsyncAcceptedResponse',
+    title: 'DpmAsyncAcceptedResponse',
     examples: [
       {
         operation_id: 'dop_3f2a9c1b7d4e',
@@ -90,13 +92,7 @@ const Headers = Type.Object({
   ...POLICY_HEADER_SCHEMAS,
 });
 
-const BodyDoc = { ...BatchRebalanceRequestSchema, examples: [EXAMPLE_BATCH] };
-
-/**
- * These routes' only other inputs are optional text headers, so nothing is left for the JSON
- * schema validator to check; the body is checked by the domain model in the handler.
- */
-const documentationOnly: FastifySchemaCompiler<unknown> = () => (data) => ({ value: data });
+const BODY_EXAMPLES = { two_scenarios: { summary: 'A baseline and a turnover-capped scenario', value: EXAMPLE_BATCH } };
 
 function correlationHeader(request: FastifyRequest): string | null {
   // The correlation hook generates an id when the header is absent or unusable; only a sent one counts here.
@@ -104,7 +100,7 @@ function correlationHeader(request: FastifyRequest): string | null {
 }
 
 /** Validated bodies of the async route, from its first preHandler to the handler. */
-const validatedBatches = new WeakMap<FastifyRequest, BatchRebalanceRequest>();
+const validatedBatches = new WeakMap<FastifyRequest, BatchRequest>();
 
 /** Runs before the feature gate, so a malformed request is a 422 even when the route is off. */
 const validateBatchBody: preHandlerAsyncHookHandler = async (request) => {
@@ -125,15 +121,18 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
       '/rebalance/analyze',
       {
         schema: {
-          tags: ['DPM Rebalance'],
+          tags: [TAGS.whatIf],
+          operationId: 'analyze_scenarios_rebalance_analyze_post',
           summary: 'Run one set of snapshots under several option scenarios; each successful scenario is recorded as a run.',
           description:
             'Scenario runs carry request_hash `<batch_run_id>:<scenario>` and correlation `<X-Correlation-Id or batch_run_id>:<scenario>`. Invalid scenario options or a failing scenario land in failed_scenarios (warning PARTIAL_BATCH_FAILURE); the batch still answers 200.',
           headers: Headers,
-          body: BodyDoc,
-          response: { 200: BatchResultSchema, 422: ErrorSchema },
+          body: BatchRebalanceRequest,
+          bodyExamples: BODY_EXAMPLES,
+          response: { 200: BatchResultSchema },
+          errors: ['DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE'],
         },
-        validatorCompiler: documentationOnly,
+        validatorCompiler: engineValidatedBody,
       },
       async (request) => {
         const outcome = await deps.analyze.analyze({ body: request.body, correlationHeader: correlationHeader(request), policy: policyHeaders(request) });
@@ -146,15 +145,18 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
       '/rebalance/analyze/async',
       {
         schema: {
-          tags: [OPERATIONS_TAG],
+          tags: [TAGS.whatIf],
+          operationId: 'analyze_scenarios_async_rebalance_analyze_async_post',
           summary: 'Accept an analyze batch as a durable async operation (202).',
           description:
             'The operation is stored before the answer. INLINE mode runs it before answering, so the 202 shows SUCCEEDED or FAILED; ACCEPT_ONLY leaves it PENDING for POST /rebalance/operations/{id}/execute. If the process dies meanwhile, a worker of any replica takes it over once its lease expires. The X-Correlation-Id response header carries the operation correlation id (generated `corr_…` when not sent).',
           headers: Headers,
-          body: BodyDoc,
-          response: { 202: AcceptedSchema, 404: ErrorSchema, 422: ErrorSchema },
+          body: BatchRebalanceRequest,
+          bodyExamples: BODY_EXAMPLES,
+          response: { 202: AcceptedSchema },
+          errors: ['DPM_ASYNC_OPERATIONS_DISABLED', 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE'],
         },
-        validatorCompiler: documentationOnly,
+        validatorCompiler: engineValidatedBody,
         preHandler: [validateBatchBody, requireFeatures(deps.gates.asyncOperations)],
       },
       async (request, reply) => {

@@ -8,10 +8,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { operationListItem, operationStatus, type DpmOperationService, type OperationStatusPayload } from '../../services/dpm-operations.ts';
 import type { AsyncOperation } from '../../stores/dpm-supportability/port.ts';
-import { HttpError } from '../errors.ts';
+import { ReasonError } from '../../config/reason-codes.ts';
+import { TAGS } from '../openapi/tags.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
-
-export const OPERATIONS_TAG = 'DPM Async Operations';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
@@ -33,16 +32,6 @@ const EXAMPLE_STATUS = {
   error: null,
 };
 
-export const ErrorSchema = Type.Object(
-  {
-    detail: Type.String(),
-    code: Type.String(),
-    message: Type.String(),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), code: Type.String(), message: Type.String() }))),
-  },
-  { examples: [{ detail: 'DPM_ASYNC_OPERATION_NOT_FOUND', code: 'DPM_ASYNC_OPERATION_NOT_FOUND', message: 'No async operation dop_x.' }] },
-);
-
 export const OperationStatusSchema = Type.Object(
   {
     operation_id: Type.String(),
@@ -56,7 +45,7 @@ export const OperationStatusSchema = Type.Object(
     result: Type.Unknown({ description: 'The BatchRebalanceResult once SUCCEEDED, else null.' }),
     error: Nullable(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why the operation FAILED (the error class and message).' })),
   },
-  { description: 'DpmAsyncOperationStatusResponse', examples: [EXAMPLE_STATUS] },
+  { title: 'DpmAsyncOperationStatusResponse', examples: [EXAMPLE_STATUS] },
 );
 
 const { result: _result, error: _error, ...EXAMPLE_ITEM } = EXAMPLE_STATUS;
@@ -76,7 +65,7 @@ const OperationListSchema = Type.Object(
     ),
     next_cursor: Nullable(Type.String({ description: 'Opaque; pass as `cursor` for the next page. Null on the last page.' })),
   },
-  { description: 'DpmAsyncOperationListResponse, newest first.', examples: [{ items: [EXAMPLE_ITEM], next_cursor: null }] },
+  { title: 'DpmAsyncOperationListResponse', description: 'Newest first.', examples: [{ items: [EXAMPLE_ITEM], next_cursor: null }] },
 );
 
 const DateTime = (description: string) => Type.Optional(Type.String({ format: 'date-time', description: `${description} ISO-8601 with an offset.` }));
@@ -93,8 +82,11 @@ const ListQuery = Type.Object({
 const OperationParams = Type.Object({ operation_id: Type.String({ examples: ['dop_3f2a9c1b7d4e'] }) });
 const CorrelationParams = Type.Object({ correlation_id: Type.String({ examples: ['corr_1a2b3c4d5e6f'] }) });
 
+const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
+const READ_GATES = ['DPM_SUPPORT_APIS_DISABLED', 'DPM_ASYNC_OPERATIONS_DISABLED'] as const;
+
 function found(operation: AsyncOperation | null): OperationStatusPayload {
-  if (!operation) throw new HttpError(404, 'DPM_ASYNC_OPERATION_NOT_FOUND', 'No async operation matches (or it was purged after its TTL).');
+  if (!operation) throw new ReasonError('DPM_ASYNC_OPERATION_NOT_FOUND', 'No async operation matches (or it was purged after its TTL).');
   return operationStatus(operation);
 }
 
@@ -113,10 +105,12 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
       '/rebalance/operations',
       {
         schema: {
-          tags: [OPERATIONS_TAG],
+          tags: [TAGS.support],
+          operationId: 'list_dpm_async_operations_rebalance_operations_get',
           summary: 'List async operations, newest first, with filters and an opaque cursor.',
           querystring: ListQuery,
-          response: { 200: OperationListSchema, 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema },
+          response: { 200: OperationListSchema },
+          errors: ['DPM_SUPPORTABILITY_INVALID_CURSOR', ...READ_GATES, STORE_DOWN],
         },
         preHandler: readGate,
       },
@@ -139,10 +133,12 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
       '/rebalance/operations/by-correlation/:correlation_id',
       {
         schema: {
-          tags: [OPERATIONS_TAG],
+          tags: [TAGS.support],
+          operationId: 'get_dpm_async_operation_by_correlation_rebalance_operations_by_correlation__correlation_id__get',
           summary: 'The latest async operation of a correlation id.',
           params: CorrelationParams,
-          response: { 200: OperationStatusSchema, 404: ErrorSchema },
+          response: { 200: OperationStatusSchema },
+          errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', ...READ_GATES, STORE_DOWN],
         },
         preHandler: readGate,
       },
@@ -153,10 +149,12 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
       '/rebalance/operations/:operation_id',
       {
         schema: {
-          tags: [OPERATIONS_TAG],
+          tags: [TAGS.support],
+          operationId: 'get_dpm_async_operation_rebalance_operations__operation_id__get',
           summary: 'An async operation by id, with its result or error once finished.',
           params: OperationParams,
-          response: { 200: OperationStatusSchema, 404: ErrorSchema },
+          response: { 200: OperationStatusSchema },
+          errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', ...READ_GATES, STORE_DOWN],
         },
         preHandler: readGate,
       },
@@ -167,12 +165,14 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
       '/rebalance/operations/:operation_id/execute',
       {
         schema: {
-          tags: [OPERATIONS_TAG],
+          tags: [TAGS.support],
+          operationId: 'execute_dpm_async_operation_rebalance_operations__operation_id__execute_post',
           summary: 'Run a PENDING operation now and answer with its terminal status.',
           description:
             'The PENDING → RUNNING move is an atomic claim: of concurrent executes exactly one runs the operation, the others get 409 DPM_ASYNC_OPERATION_NOT_EXECUTABLE, as does an operation that is already running or finished.',
           params: OperationParams,
-          response: { 200: OperationStatusSchema, 404: ErrorSchema, 409: ErrorSchema },
+          response: { 200: OperationStatusSchema },
+          errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_ASYNC_OPERATION_NOT_EXECUTABLE', 'DPM_ASYNC_OPERATIONS_DISABLED', 'DPM_ASYNC_MANUAL_EXECUTION_DISABLED', STORE_DOWN],
         },
         preHandler: requireFeatures(gates.asyncOperations, gates.manualExecution),
       },
@@ -180,7 +180,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
         const outcome = await operations.execute(request.params.operation_id);
         if (outcome.outcome === 'not_found') return found(null);
         if (outcome.outcome === 'not_executable') {
-          throw new HttpError(409, 'DPM_ASYNC_OPERATION_NOT_EXECUTABLE', `The operation is ${outcome.status}; only a PENDING operation can be executed.`);
+          throw new ReasonError('DPM_ASYNC_OPERATION_NOT_EXECUTABLE', `The operation is ${outcome.status}; only a PENDING operation can be executed.`);
         }
         return operationStatus(outcome.operation);
       },

@@ -7,8 +7,6 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable } from '../../domain/dpm/model/schema-kit.ts';
 import { REASON_CODE_PATTERN, WORKFLOW_ACTIONS, WORKFLOW_STATUSES } from '../../domain/dpm/workflow-gate.ts';
 
-export { ErrorBodySchema as ErrorSchema } from '../error-schema.ts';
-
 const RUN_ID = 'rr_1a2b3c4d';
 const AT = '2026-02-21T09:30:00.000Z';
 const HASH = 'sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b';
@@ -69,8 +67,11 @@ const Id = (example: string) => Type.String({ minLength: 1, examples: [example] 
 export const RunIdParams = Type.Object({ rebalance_run_id: Id(RUN_ID) });
 export const CorrelationParams = Type.Object({ correlation_id: Id('corr-7f3a') });
 export const IdempotencyKeyParams = Type.Object({ idempotency_key: Id('order-2026-02-21-001') });
+export const RequestHashParams = Type.Object({ request_hash: Id(HASH) });
 export const OperationParams = Type.Object({ operation_id: Id('dop_0a1b2c3d4e5f') });
 export const EntityParams = Type.Object({ entity_id: Id(RUN_ID) });
+
+export const WORKFLOW_ACTION_EXAMPLE = { action: 'APPROVE', reason_code: 'REVIEW_APPROVED', comment: 'Within mandate.', actor_id: 'reviewer_01' };
 
 export const WorkflowActionBody = Type.Object(
   {
@@ -81,8 +82,8 @@ export const WorkflowActionBody = Type.Object(
   },
   {
     additionalProperties: false,
-    description: 'DpmRunWorkflowActionRequest',
-    examples: [{ action: 'APPROVE', reason_code: 'REVIEW_APPROVED', comment: 'Within mandate.', actor_id: 'reviewer_01' }],
+    title: 'DpmRunWorkflowActionRequest',
+    examples: [WORKFLOW_ACTION_EXAMPLE],
   },
 );
 
@@ -111,7 +112,7 @@ export const RunLookupSchema = withExample(
       created_at: Type.String(),
       result: Type.Unknown({ description: 'The RebalanceResult exactly as recorded.' }),
     },
-    { description: 'DpmRunLookupResponse' },
+    { title: 'DpmRunLookupResponse' },
   ),
   LOOKUP_EXAMPLE,
 );
@@ -134,12 +135,12 @@ export const RunListSchema = withExample(
       ),
       next_cursor: Nullable(Type.String()),
     },
-    { description: 'DpmRunListResponse' },
+    { title: 'DpmRunListResponse' },
   ),
   { items: [{ ...ITEM_BASE, status: 'READY', created_at: AT }], next_cursor: null },
 );
 
-export const ArtifactSchema = withExample(Type.Unknown({ description: 'DpmRunArtifactResponse (see docs/dpm-api.md#artifacts).' }), {
+export const ArtifactSchema = withExample(Type.Unknown({ title: 'DpmRunArtifactResponse', description: 'See docs/dpm-api.md#artifacts.' }), {
   artifact_id: 'dra_1a2b3c4d',
   artifact_version: '1.0',
   rebalance_run_id: RUN_ID,
@@ -167,7 +168,7 @@ const EdgeSchema = Type.Object({
 const EDGE_EXAMPLE = { source_entity_id: 'corr-7f3a', edge_type: 'CORRELATION_TO_RUN', target_entity_id: RUN_ID, created_at: AT, metadata: {} };
 
 export const LineageSchema = withExample(
-  Type.Object({ entity_id: Type.String(), edges: Type.Array(EdgeSchema, { description: 'Oldest first.' }), next_cursor: Nullable(Type.String()) }),
+  Type.Object({ entity_id: Type.String(), edges: Type.Array(EdgeSchema, { description: 'Oldest first.' }), next_cursor: Nullable(Type.String()) }, { title: 'DpmLineageResponse' }),
   { entity_id: RUN_ID, edges: [EDGE_EXAMPLE], next_cursor: null },
 );
 
@@ -179,7 +180,7 @@ export const IdempotencyHistorySchema = withExample(
       Type.Object({ rebalance_run_id: Type.String(), correlation_id: Type.String(), request_hash: Type.String(), created_at: Type.String() }),
       { description: 'Every attempt with the key, oldest first (replays included).' },
     ),
-  }),
+  }, { title: 'DpmRunIdempotencyHistoryResponse' }),
   { idempotency_key: 'order-2026-02-21-001', history: [HISTORY_ENTRY] },
 );
 
@@ -200,7 +201,7 @@ export const SummarySchema = withExample(
     newest_run_created_at: Nullable(Type.String()),
     oldest_operation_created_at: Nullable(Type.String()),
     newest_operation_created_at: Nullable(Type.String()),
-  }),
+  }, { title: 'DpmSupportabilitySummaryResponse' }),
   {
     store_backend: 'POSTGRES',
     retention_days: 0,
@@ -238,7 +239,7 @@ const DecisionSchema = Type.Object({
   actor_id: Type.String(),
   decided_at: Type.String(),
   correlation_id: Type.String(),
-});
+}, { title: 'DpmWorkflowDecision' });
 
 export const WorkflowSchema = withExample(
   Type.Object(
@@ -249,18 +250,18 @@ export const WorkflowSchema = withExample(
       requires_review: Type.Boolean(),
       latest_decision: Nullable(DecisionSchema),
     },
-    { description: 'DpmRunWorkflowResponse' },
+    { title: 'DpmRunWorkflowResponse' },
   ),
   { run_id: RUN_ID, run_status: 'PENDING_REVIEW', workflow_status: 'APPROVED', requires_review: true, latest_decision: DECISION_EXAMPLE },
 );
 
 export const WorkflowHistorySchema = withExample(
-  Type.Object({ run_id: Type.String(), decisions: Type.Array(DecisionSchema, { description: 'In the order they were recorded.' }) }),
+  Type.Object({ run_id: Type.String(), decisions: Type.Array(DecisionSchema, { description: 'In the order they were recorded.' }) }, { title: 'DpmRunWorkflowHistoryResponse' }),
   { run_id: RUN_ID, decisions: [DECISION_EXAMPLE] },
 );
 
 export const DecisionListSchema = withExample(
-  Type.Object({ items: Type.Array(DecisionSchema, { description: 'Newest first: decided_at desc, decision_id desc.' }), next_cursor: Nullable(Type.String()) }),
+  Type.Object({ items: Type.Array(DecisionSchema, { description: 'Newest first: decided_at desc, decision_id desc.' }), next_cursor: Nullable(Type.String()) }, { title: 'DpmWorkflowDecisionListResponse' }),
   { items: [DECISION_EXAMPLE], next_cursor: null },
 );
 
@@ -287,7 +288,7 @@ export const SupportBundleSchema = withExample(
       lineage: LineageSchema,
       idempotency_history: Nullable(IdempotencyHistorySchema),
     },
-    { description: 'DpmRunSupportBundleResponse' },
+    { title: 'DpmRunSupportBundleResponse' },
   ),
   {
     run: LOOKUP_EXAMPLE,
@@ -297,4 +298,12 @@ export const SupportBundleSchema = withExample(
     lineage: { entity_id: RUN_ID, edges: [EDGE_EXAMPLE], next_cursor: null },
     idempotency_history: { idempotency_key: 'order-2026-02-21-001', history: [HISTORY_ENTRY] },
   },
+);
+
+export const IdempotencyMappingSchema = withExample(
+  Type.Object(
+    { idempotency_key: Type.String(), request_hash: Type.String(), rebalance_run_id: Type.String(), created_at: Type.String() },
+    { title: 'DpmRunIdempotencyLookupResponse', description: 'The current mapping of the key (the last run recorded with it).' },
+  ),
+  { idempotency_key: 'order-2026-02-21-001', request_hash: HASH, rebalance_run_id: RUN_ID, created_at: AT },
 );

@@ -22,7 +22,6 @@ import {
   BundleQuery,
   CorrelationParams,
   EntityParams,
-  ErrorSchema,
   IdempotencyHistorySchema,
   IdempotencyKeyParams,
   LineageQuery,
@@ -35,7 +34,11 @@ import {
   SupportBundleSchema,
 } from './dpm-support-schemas.ts';
 
-const TAG = 'DPM Run Supportability';
+import { TAGS } from '../openapi/tags.ts';
+import type { ReasonCode } from '../../config/reason-codes.ts';
+
+const TAG = TAGS.support;
+const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
 
 export interface DpmSupportRouteDeps {
   readonly support: DpmSupportService;
@@ -44,7 +47,8 @@ export interface DpmSupportRouteDeps {
   readonly gates: DpmGates;
 }
 
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema };
+/** The support gate, the route's own gate, then what the route itself can answer. */
+const gatedErrors = (...codes: ReasonCode[]): ReasonCode[] => ['DPM_SUPPORT_APIS_DISABLED', ...codes, STORE_DOWN];
 
 type Params<T extends TObject> = { Params: Static<T> };
 
@@ -71,7 +75,14 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
     app.get<{ Querystring: Static<typeof RunListQuery> }>(
       '/rebalance/runs',
       {
-        schema: { tags: [TAG], summary: 'List runs, newest first, with filters and a cursor.', querystring: RunListQuery, response: { 200: RunListSchema, ...errors } },
+        schema: {
+          tags: [TAG],
+          operationId: 'list_runs_rebalance_runs_get',
+          summary: 'List runs, newest first, with filters and a cursor.',
+          querystring: RunListQuery,
+          response: { 200: RunListSchema },
+          errors: gatedErrors('DPM_SUPPORTABILITY_INVALID_CURSOR'),
+        },
         preHandler: gated.support,
       },
       async (request) => {
@@ -93,9 +104,11 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_run_artifact_by_run_id_rebalance_runs__rebalance_run_id__artifact_get',
           summary: 'The run artifact: the recorded run packaged with a deterministic artifact_hash.',
           params: RunIdParams,
-          response: { 200: ArtifactSchema, ...errors },
+          response: { 200: ArtifactSchema },
+          errors: gatedErrors('DPM_ARTIFACTS_DISABLED', 'DPM_RUN_NOT_FOUND'),
         },
         preHandler: gated.artifacts,
       },
@@ -107,10 +120,12 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_dpm_lineage_rebalance_lineage__entity_id__get',
           summary: 'Direct lineage edges of an entity (run, correlation id, idempotency key, operation), oldest first.',
           params: EntityParams,
           querystring: LineageQuery,
-          response: { 200: LineageSchema, ...errors },
+          response: { 200: LineageSchema },
+          errors: gatedErrors('DPM_LINEAGE_APIS_DISABLED', 'DPM_SUPPORTABILITY_INVALID_CURSOR'),
         },
         preHandler: gated.lineage,
       },
@@ -131,9 +146,11 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_run_idempotency_history_rebalance_idempotency__idempotency_key__history_get',
           summary: 'Every simulate attempt recorded under an idempotency key, oldest first.',
           params: IdempotencyKeyParams,
-          response: { 200: IdempotencyHistorySchema, ...errors },
+          response: { 200: IdempotencyHistorySchema },
+          errors: gatedErrors('DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED', 'DPM_IDEMPOTENCY_KEY_NOT_FOUND'),
         },
         preHandler: gated.history,
       },
@@ -142,36 +159,47 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
 
     app.get(
       '/rebalance/supportability/summary',
-      { schema: { tags: [TAG], summary: 'Counts and time ranges of everything in the supportability store.', response: { 200: SummarySchema, ...errors } }, preHandler: gated.summary },
+      {
+        schema: {
+          tags: [TAG],
+          operationId: 'get_dpm_supportability_summary_rebalance_supportability_summary_get',
+          summary: 'Counts and time ranges of everything in the supportability store.',
+          response: { 200: SummarySchema },
+          errors: gatedErrors('DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED'),
+        },
+        preHandler: gated.summary,
+      },
       async () => support.summary(),
     );
 
     type Bundle<T extends TObject> = Params<T> & { Querystring: Static<typeof BundleQuery> };
-    const bundleSchema = (summary: string, params: TObject) => ({
+    const bundleSchema = (operationId: string, summary: string, params: TObject, notFound: readonly ReasonCode[]) => ({
       tags: [TAG],
+      operationId,
       summary,
       params,
       querystring: BundleQuery,
-      response: { 200: SupportBundleSchema, ...errors },
+      response: { 200: SupportBundleSchema },
+      errors: gatedErrors('DPM_SUPPORT_BUNDLE_APIS_DISABLED', ...notFound),
     });
     app.get<Bundle<typeof CorrelationParams>>(
       '/rebalance/runs/by-correlation/:correlation_id/support-bundle',
-      { schema: bundleSchema('Support bundle of the latest run of a correlation id.', CorrelationParams), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_correlation_rebalance_runs_by_correlation__correlation_id__support_bundle_get', 'Support bundle of the latest run of a correlation id.', CorrelationParams, ['DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
       async (request) => bundles.byCorrelation(request.params.correlation_id, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof IdempotencyKeyParams>>(
       '/rebalance/runs/idempotency/:idempotency_key/support-bundle',
-      { schema: bundleSchema('Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_idempotency_rebalance_runs_idempotency__idempotency_key__support_bundle_get', 'Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams, ['DPM_IDEMPOTENCY_KEY_NOT_FOUND']), preHandler: gated.bundle },
       async (request) => bundles.byIdempotencyKey(request.params.idempotency_key, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof OperationParams>>(
       '/rebalance/runs/by-operation/:operation_id/support-bundle',
-      { schema: bundleSchema('Support bundle of the newest run an async operation recorded.', OperationParams), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_operation_rebalance_runs_by_operation__operation_id__support_bundle_get', 'Support bundle of the newest run an async operation recorded.', OperationParams, ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
       async (request) => bundles.byOperation(request.params.operation_id, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof RunIdParams>>(
       '/rebalance/runs/:rebalance_run_id/support-bundle',
-      { schema: bundleSchema('Support bundle of a run.', RunIdParams), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_rebalance_runs__rebalance_run_id__support_bundle_get', 'Support bundle of a run.', RunIdParams, ['DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
       async (request) => bundles.byRunId(request.params.rebalance_run_id, bundleOptions(request.query)),
     );
   };

@@ -12,22 +12,23 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastif
 import type { DpmSupportService } from '../../services/dpm-support.ts';
 import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '../../services/dpm-workflow.ts';
 import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
-import { HttpError } from '../errors.ts';
+import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import { TAGS } from '../openapi/tags.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import { instantOf } from '../query-instants.ts';
 import {
   CorrelationParams,
   DecisionListQuery,
   DecisionListSchema,
-  ErrorSchema,
   IdempotencyKeyParams,
   RunIdParams,
+  WORKFLOW_ACTION_EXAMPLE,
   WorkflowActionBody,
   WorkflowHistorySchema,
   WorkflowSchema,
 } from './dpm-support-schemas.ts';
 
-const TAG = 'DPM Run Workflow';
+const TAG = TAGS.support;
 
 export interface DpmWorkflowRouteDeps {
   readonly support: DpmSupportService;
@@ -35,7 +36,8 @@ export interface DpmWorkflowRouteDeps {
   readonly gates: DpmGates;
 }
 
-const errors = { 400: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema };
+const GATES: readonly ReasonCode[] = ['DPM_SUPPORT_APIS_DISABLED', 'DPM_WORKFLOW_DISABLED'];
+const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
 
 /**
  * The workflow state as an entity tag: the latest decision id. Sent back as If-Match on an
@@ -52,7 +54,7 @@ function expectedFrom(ifMatch: string | undefined): string | null | undefined {
 }
 
 const ActionHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 409 if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
+  'if-match': Type.Optional(Type.String({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 412 DPM_WORKFLOW_STATE_STALE if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
   'x-correlation-id': Type.Optional(Type.String({ description: 'Recorded on the decision.' })),
 });
 
@@ -61,10 +63,11 @@ function applied(outcome: WorkflowActionOutcome): WorkflowView {
     case 'applied':
       return outcome.view;
     case 'not_required':
-      throw new HttpError(409, 'DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS', 'The run\'s status needs no review, so no workflow action applies.');
+      throw new ReasonError('DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS', "The run's status needs no review, so no workflow action applies.");
+    case 'stale':
+      throw new ReasonError('DPM_WORKFLOW_STATE_STALE', `If-Match names an outdated workflow state; the run is now ${outcome.from}. Read the workflow again before acting.`);
     case 'invalid_transition':
-      throw new HttpError(
-        409,
+      throw new ReasonError(
         'DPM_WORKFLOW_INVALID_TRANSITION',
         outcome.lostRace
           ? `Another decision was recorded first; the run is now ${outcome.from}. Review the new state before acting.`
@@ -79,6 +82,9 @@ interface RunAddress {
   readonly params: TObject;
   readonly resolve: (params: Record<string, string>) => Promise<RunRecord>;
   readonly describe: string;
+  /** Reference operationId stem (`…_by_correlation`), and the codes resolving the run can answer. */
+  readonly suffix: string;
+  readonly notFound: readonly ReasonCode[];
 }
 
 export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsync {
@@ -90,22 +96,48 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
       params: CorrelationParams,
       resolve: (p) => support.runByCorrelation(p['correlation_id'] ?? ''),
       describe: 'the latest run of a correlation id',
+      suffix: '_by_correlation',
+      notFound: ['DPM_RUN_NOT_FOUND'],
     },
     {
       prefix: '/rebalance/runs/idempotency/:idempotency_key',
       params: IdempotencyKeyParams,
       resolve: (p) => support.runByIdempotencyKey(p['idempotency_key'] ?? ''),
       describe: 'the run an idempotency key maps to',
+      suffix: '_by_idempotency',
+      // The key's mapping and its run are written and purged together: only the key can be missing.
+      notFound: ['DPM_IDEMPOTENCY_KEY_NOT_FOUND'],
     },
-    { prefix: '/rebalance/runs/:rebalance_run_id', params: RunIdParams, resolve: (p) => support.runById(p['rebalance_run_id'] ?? ''), describe: 'a run' },
+    {
+      prefix: '/rebalance/runs/:rebalance_run_id',
+      params: RunIdParams,
+      resolve: (p) => support.runById(p['rebalance_run_id'] ?? ''),
+      describe: 'a run',
+      suffix: '',
+      notFound: ['DPM_RUN_NOT_FOUND'],
+    },
   ];
 
   return async (app: FastifyInstance) => {
     for (const address of addresses) {
       const run = (request: FastifyRequest) => address.resolve(request.params as Record<string, string>);
+      // The reference's operationIds: <function><path with non-word characters as _>_<method>.
+      const opId = (fn: string, suffix: string, method: string) =>
+        `${fn}${address.suffix}${`${address.prefix}${suffix}`.replace(/:([a-z_]+)/g, '{$1}').replace(/\W/g, '_')}_${method}`;
+      const errors = (...codes: ReasonCode[]): ReasonCode[] => [...GATES, ...address.notFound, ...codes, STORE_DOWN];
       app.get(
         `${address.prefix}/workflow`,
-        { schema: { tags: [TAG], summary: `Workflow status of ${address.describe}.`, params: address.params, response: { 200: WorkflowSchema, ...errors } }, preHandler: gate },
+        {
+          schema: {
+            tags: [TAG],
+            operationId: opId('get_dpm_run_workflow', '/workflow', 'get'),
+            summary: `Workflow status of ${address.describe}.`,
+            params: address.params,
+            response: { 200: WorkflowSchema },
+            errors: errors(),
+          },
+          preHandler: gate,
+        },
         async (request, reply) => {
           const view = await workflow.view(await run(request));
           void reply.header('ETag', etagOf(view));
@@ -117,13 +149,16 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         {
           schema: {
             tags: [TAG],
+            operationId: opId('apply_dpm_run_workflow_action', '/workflow/actions', 'post'),
             summary: `APPROVE, REJECT or REQUEST_CHANGES on ${address.describe}.`,
             description:
-              'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 409 DPM_WORKFLOW_INVALID_TRANSITION.',
+              'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 412 DPM_WORKFLOW_STATE_STALE.',
             params: address.params,
             headers: ActionHeaders,
             body: WorkflowActionBody,
-            response: { 200: WorkflowSchema, ...errors },
+            bodyExamples: { approve: { summary: 'A reviewer approves', value: WORKFLOW_ACTION_EXAMPLE } },
+            response: { 200: WorkflowSchema },
+            errors: errors('DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS', 'DPM_WORKFLOW_INVALID_TRANSITION', 'DPM_WORKFLOW_STATE_STALE'),
           },
           preHandler: gate,
         },
@@ -145,7 +180,14 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
       app.get(
         `${address.prefix}/workflow/history`,
         {
-          schema: { tags: [TAG], summary: `Workflow decisions of ${address.describe}, in order.`, params: address.params, response: { 200: WorkflowHistorySchema, ...errors } },
+          schema: {
+            tags: [TAG],
+            operationId: opId('get_dpm_run_workflow_history', '/workflow/history', 'get'),
+            summary: `Workflow decisions of ${address.describe}, in order.`,
+            params: address.params,
+            response: { 200: WorkflowHistorySchema },
+            errors: errors(),
+          },
           preHandler: gate,
         },
         async (request) => workflow.history(await run(request)),
@@ -155,7 +197,14 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
     app.get<{ Querystring: Static<typeof DecisionListQuery> }>(
       '/rebalance/workflow/decisions',
       {
-        schema: { tags: [TAG], summary: 'Workflow decisions across runs, newest first, with filters and a cursor.', querystring: DecisionListQuery, response: { 200: DecisionListSchema, ...errors } },
+        schema: {
+          tags: [TAG],
+          operationId: 'list_dpm_workflow_decisions_rebalance_workflow_decisions_get',
+          summary: 'Workflow decisions across runs, newest first, with filters and a cursor.',
+          querystring: DecisionListQuery,
+          response: { 200: DecisionListSchema },
+          errors: [...GATES, 'DPM_SUPPORTABILITY_INVALID_CURSOR', STORE_DOWN],
+        },
         preHandler: gate,
       },
       async (request) => {
@@ -175,7 +224,14 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
     app.get<{ Params: Static<typeof CorrelationParams> }>(
       '/rebalance/workflow/decisions/by-correlation/:correlation_id',
       {
-        schema: { tags: [TAG], summary: 'Workflow decisions of the latest run of a correlation id.', params: CorrelationParams, response: { 200: WorkflowHistorySchema, ...errors } },
+        schema: {
+          tags: [TAG],
+          operationId: 'get_dpm_workflow_decisions_by_correlation_rebalance_workflow_decisions_by_correlation__correlation_id__get',
+          summary: 'Workflow decisions of the latest run of a correlation id.',
+          params: CorrelationParams,
+          response: { 200: WorkflowHistorySchema },
+          errors: [...GATES, 'DPM_RUN_NOT_FOUND', STORE_DOWN],
+        },
         preHandler: gate,
       },
       async (request) => workflow.history(await support.runByCorrelation(request.params.correlation_id)),

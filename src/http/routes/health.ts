@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ReadinessSource } from '../../app/readiness.ts';
+import { TAGS } from '../openapi/tags.ts';
 
 const StoreStatus = Type.Object({
   backend: Type.String(),
@@ -8,7 +9,8 @@ const StoreStatus = Type.Object({
   code: Type.Optional(Type.String()),
 });
 
-const ReadinessBody = Type.Object({
+const ReadinessBody = Type.Object(
+  {
   status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
   profile: Type.Union([Type.Literal('LOCAL'), Type.Literal('PRODUCTION')]),
   stores: Type.Record(Type.String(), StoreStatus),
@@ -16,7 +18,9 @@ const ReadinessBody = Type.Object({
     ready: Type.Boolean(),
     violations: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
   }),
-});
+  },
+  { title: 'ReadinessReport' },
+);
 
 export function healthRoutes(readiness: ReadinessSource) {
   return async function register(app: FastifyInstance): Promise<void> {
@@ -24,7 +28,8 @@ export function healthRoutes(readiness: ReadinessSource) {
       '/health/live',
       {
         schema: {
-          tags: ['Health'],
+          tags: [TAGS.health],
+          operationId: 'health_live_health_live_get',
           summary: 'The process is up and serving HTTP.',
           response: { 200: Type.Object({ status: Type.Literal('ok') }) },
         },
@@ -36,9 +41,10 @@ export function healthRoutes(readiness: ReadinessSource) {
       '/health/ready',
       {
         schema: {
-          tags: ['Health'],
+          tags: [TAGS.health],
+          operationId: 'health_ready_health_ready_get',
           summary: 'Every store is reachable; also reports what PRODUCTION would refuse (shadow validation).',
-          response: { 200: ReadinessBody, 503: ReadinessBody },
+          response: { 200: ReadinessBody, 503: { ...ReadinessBody, description: 'A store is unreachable (the same body, status not_ready).' } },
         },
       },
       async (_request, reply) => {

@@ -11,20 +11,21 @@
  * store and an unauthenticated caller learns nothing about the schema):
  * DPM_POLICY_PACK_ADMIN_APIS_ENABLED off → 404 DPM_POLICY_PACK_ADMIN_APIS_DISABLED;
  * bearer token missing or wrong → 401 DPM_POLICY_PACK_ADMIN_UNAUTHORIZED;
- * ENV_JSON catalog → 409 DPM_POLICY_PACK_CATALOG_READ_ONLY; then body validation → 422.
+ * ENV_JSON catalog → 409 DPM_POLICY_PACK_CATALOG_READ_ONLY; then body validation → 422. Store
+ * outages reach the common error handler like every other route's (503, counted in
+ * store_errors_total).
  * (The reference validated the body before the admin gate; checking the gate first is deliberate.)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { ReasonError } from '../../config/reason-codes.ts';
-import { redactSecrets } from '../../config/redact.ts';
+import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { parsePolicyPackDefinition, POLICY_PACK_ID_PATTERN, type PolicyPackDefinition } from '../../domain/policy-packs/model.ts';
 import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig } from '../../domain/policy-packs/resolution.ts';
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
-import { ErrorBodySchema } from '../error-schema.ts';
-import { HttpError, RETRY_AFTER_SECONDS } from '../errors.ts';
+import { ADMIN_SECURITY_SCHEME } from '../openapi/document.ts';
+import { TAGS } from '../openapi/tags.ts';
 
 /** What the routes need from configuration (captured once at startup). */
 export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
@@ -49,7 +50,10 @@ export interface PolicyPackRouteDeps {
 
 // ── Schemas ──────────────────────────────────────────────────────────────────────────────
 
-const TAG = 'DPM Run Supportability';
+const TAG = TAGS.support;
+const STORE_DOWN = 'DPM_POLICY_PACK_POSTGRES_UNAVAILABLE';
+/** What an admin call can be refused with before its own work (the gate, in order). */
+const ADMIN_REFUSALS: readonly ReasonCode[] = ['DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'DPM_POLICY_PACK_CATALOG_READ_ONLY'];
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DecimalOut = (description: string) => Nullable(Type.String({ description: `${description} Decimal as a string.` }));
 const DecimalIn = (description: string) => Type.Optional(Nullable(Type.Union([Type.String(), Type.Number()], { description })));
@@ -93,7 +97,7 @@ const DefinitionSchema = Type.Object(
     }),
     idempotency_policy: Type.Object({ replay_enabled: Nullable(Type.Boolean({ description: 'Overrides DPM_IDEMPOTENCY_REPLAY_ENABLED for simulate.' })) }),
   },
-  { description: 'DpmPolicyPackDefinition', examples: [EXAMPLE_DEFINITION] },
+  { title: 'DpmPolicyPackDefinition', examples: [EXAMPLE_DEFINITION] },
 );
 
 const section = <T extends Record<string, TSchema>>(properties: T) =>
@@ -124,7 +128,7 @@ const UpsertBodySchema = Type.Object(
     idempotency_policy: section({ replay_enabled: BoolIn('Simulate idempotency replay.') }),
     policy_pack_id: Type.Optional(Type.String({ description: 'Ignored: the path id always wins.' })),
   },
-  { additionalProperties: false, description: 'DpmPolicyPackUpsertRequest', examples: [EXAMPLE_UPSERT] },
+  { additionalProperties: false, title: 'DpmPolicyPackUpsertRequest', examples: [EXAMPLE_UPSERT] },
 );
 type UpsertBody = Static<typeof UpsertBodySchema>;
 
@@ -135,7 +139,7 @@ const SourceSchema = Type.Union(
 
 const EffectiveSchema = Type.Object(
   { enabled: Type.Boolean(), selected_policy_pack_id: Nullable(Type.String()), source: SourceSchema },
-  { examples: [{ enabled: true, selected_policy_pack_id: 'dpm_standard_v1', source: 'REQUEST' }] },
+  { title: 'DpmEffectivePolicyPackResolution', examples: [{ enabled: true, selected_policy_pack_id: 'dpm_standard_v1', source: 'REQUEST' }] },
 );
 
 const CatalogSchema = Type.Object(
@@ -148,6 +152,7 @@ const CatalogSchema = Type.Object(
     items: Type.Array(DefinitionSchema, { description: 'Sorted by policy_pack_id; listed even when packs are disabled.' }),
   },
   {
+    title: 'DpmPolicyPackCatalogResponse',
     examples: [
       {
         enabled: true,
@@ -161,12 +166,7 @@ const CatalogSchema = Type.Object(
   },
 );
 
-const MutationSchema = Type.Object({ item: DefinitionSchema }, { description: 'DpmPolicyPackMutationResponse' });
-
-const ErrorSchema = {
-  ...ErrorBodySchema,
-  examples: [{ detail: 'DPM_POLICY_PACK_NOT_FOUND', code: 'DPM_POLICY_PACK_NOT_FOUND', message: 'Policy pack dpm_x is not in the catalog.' }],
-};
+const MutationSchema = Type.Object({ item: DefinitionSchema }, { title: 'DpmPolicyPackMutationResponse' });
 
 const SelectionHeaders = Type.Object({
   'x-policy-pack-id': Type.Optional(Type.String({ description: 'Requested pack (wins over every default).' })),
@@ -175,7 +175,6 @@ const SelectionHeaders = Type.Object({
 });
 
 const AdminHeaders = Type.Object({
-  authorization: Type.Optional(Type.String({ description: 'Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>', examples: ['Bearer s3cr3t'] })),
   'x-actor': Type.Optional(Type.String({ description: 'Who makes the change (recorded in the audit log line).', examples: ['ops.alice'] })),
 });
 
@@ -196,23 +195,8 @@ function bearerToken(header: string | undefined): string | null {
   return match?.[1]?.trim() || null;
 }
 
-/** Maps a store failure to its HTTP form; everything else goes to the common error handler. */
-async function fromStore<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof ReasonError) {
-      if (/_POSTGRES_(UNAVAILABLE|CONNECTION_FAILED)$/.test(error.code)) {
-        throw new HttpError(503, error.fullCode, redactSecrets(error.message), undefined, { 'Retry-After': String(RETRY_AFTER_SECONDS) });
-      }
-      if (error.code === 'DPM_POLICY_PACK_CATALOG_READ_ONLY') throw new HttpError(409, error.fullCode, error.message);
-    }
-    throw error;
-  }
-}
-
-function notFound(id: string): HttpError {
-  return new HttpError(404, 'DPM_POLICY_PACK_NOT_FOUND', `Policy pack ${JSON.stringify(id)} is not in the catalog.`);
+function notFound(id: string): ReasonError {
+  return new ReasonError('DPM_POLICY_PACK_NOT_FOUND', `Policy pack ${JSON.stringify(id)} is not in the catalog.`);
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
@@ -238,19 +222,16 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
   /** The admin gate, run in onRequest: before body parsing, validation and any store access. */
   const adminGate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!settings.adminApisEnabled) {
-      throw new HttpError(404, 'DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
+      throw new ReasonError('DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
     }
     const token = bearerToken(header(request, 'authorization'));
     const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
     if (!authorised) {
       request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: request.url }, 'Policy-pack admin call refused');
-      throw new HttpError(401, 'DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".', undefined, {
-        'WWW-Authenticate': 'Bearer realm="dpm-policy-packs"',
-      });
+      throw new ReasonError('DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".');
     }
     if (!catalog.writable) {
-      throw new HttpError(
-        409,
+      throw new ReasonError(
         'DPM_POLICY_PACK_CATALOG_READ_ONLY',
         `The ${catalog.backend} policy-pack catalog is read-only; use DPM_POLICY_PACK_CATALOG_BACKEND=SQLITE or POSTGRES.`,
       );
@@ -276,6 +257,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_effective_dpm_policy_pack_rebalance_policies_effective_get',
           summary: 'Resolve the effective policy pack for the request headers (no catalog access).',
           headers: SelectionHeaders,
           response: { 200: EffectiveSchema },
@@ -289,14 +271,16 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_dpm_policy_pack_catalog_rebalance_policies_catalog_get',
           summary: 'The policy-pack catalog with the selection context of the request headers.',
           headers: SelectionHeaders,
-          response: { 200: CatalogSchema, 503: ErrorSchema },
+          response: { 200: CatalogSchema },
+          errors: [STORE_DOWN],
         },
       },
       async (request) => {
         const resolution = resolve(request);
-        const snapshot = await fromStore(() => catalog.snapshot());
+        const snapshot = await catalog.snapshot();
         const selected = resolution.selected_policy_pack_id;
         return {
           enabled: resolution.enabled,
@@ -314,14 +298,16 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
       {
         schema: {
           tags: [TAG],
+          operationId: 'get_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__get',
           summary: 'One policy pack. The x-policy-pack-revision header carries the catalog row revision.',
           params: IdParams,
-          response: { 200: DefinitionSchema, 404: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema },
+          response: { 200: DefinitionSchema },
+          errors: ['DPM_POLICY_PACK_NOT_FOUND', STORE_DOWN],
         },
       },
       async (request, reply) => {
         const id = request.params.policy_pack_id;
-        const pack = await fromStore(() => catalog.get(id));
+        const pack = await catalog.get(id);
         if (!pack) throw notFound(id);
         void reply.header(REVISION_HEADER, String(pack.revision));
         return pack.definition;
@@ -334,26 +320,23 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         onRequest: adminGate,
         schema: {
           tags: [TAG],
+          operationId: 'upsert_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__put',
           summary: 'Create or replace a policy pack (admin). Always 200; the revision is bumped on every call.',
           params: IdParams,
           headers: AdminHeaders,
           body: UpsertBodySchema,
-          response: { 200: MutationSchema, 401: ErrorSchema, 404: ErrorSchema, 409: ErrorSchema, 422: ErrorSchema, 503: ErrorSchema },
+          bodyExamples: { standard: { summary: 'A pack capping turnover and enabling tax awareness', value: EXAMPLE_UPSERT } },
+          response: { 200: MutationSchema },
+          errors: [...ADMIN_REFUSALS, STORE_DOWN],
+          security: [{ [ADMIN_SECURITY_SCHEME]: [] }],
         },
       },
       async (request, reply) => {
         const id = request.params.policy_pack_id;
         const body: UpsertBody = request.body;
         const parsed = parsePolicyPackDefinition(id, body);
-        if (!parsed.ok) {
-          throw new HttpError(
-            422,
-            'VALIDATION_ERROR',
-            'The policy pack is invalid; see errors.',
-            parsed.problems.map((p) => ({ field: p.field === '' ? 'body' : `body.${p.field}`, code: p.code, message: p.message })),
-          );
-        }
-        const stored = await fromStore(() => catalog.upsert(parsed.value));
+        if (!parsed.ok) throw new ReasonError('VALIDATION_ERROR', 'The policy pack is invalid; see detail.', { problems: parsed.problems });
+        const stored = await catalog.upsert(parsed.value);
         audit(request, { action: 'UPSERT', policy_pack_id: id, revision: stored.revision, definition_version: stored.definition.version });
         void reply.header(REVISION_HEADER, String(stored.revision));
         return { item: stored.definition };
@@ -366,22 +349,18 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         onRequest: adminGate,
         schema: {
           tags: [TAG],
+          operationId: 'delete_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__delete',
           summary: 'Delete a policy pack (admin). 204, or 404 when it does not exist.',
           params: IdParams,
           headers: AdminHeaders,
-          response: {
-            204: Type.Null({ description: 'Deleted; empty body.' }),
-            401: ErrorSchema,
-            404: ErrorSchema,
-            409: ErrorSchema,
-            422: ErrorSchema,
-            503: ErrorSchema,
-          },
+          response: { 204: Type.Null({ description: 'Deleted; empty body.' }) },
+          errors: [...ADMIN_REFUSALS, 'DPM_POLICY_PACK_NOT_FOUND', STORE_DOWN],
+          security: [{ [ADMIN_SECURITY_SCHEME]: [] }],
         },
       },
       async (request, reply) => {
         const id = request.params.policy_pack_id;
-        const removed = await fromStore(() => catalog.delete(id));
+        const removed = await catalog.delete(id);
         if (!removed) throw notFound(id);
         audit(request, { action: 'DELETE', policy_pack_id: id, revision: null });
         return reply.code(204).send(null);

@@ -1,7 +1,8 @@
 /**
  * Example bodies of the proposal lifecycle API for the OpenAPI page, taken from a real run of
- * `PROPOSAL_REQUEST_EXAMPLE` (keys in the order the API sends them; a test compares them with real
- * responses). The engine's ProposalResult and ProposalArtifact are cut to their first keys: their
+ * `PROPOSAL_REQUEST_EXAMPLE` (keys in the order the API sends them; test/http/openapi.test.ts checks
+ * each against its schema, and every real response of the test suites is checked against the same
+ * schemas). The engine's ProposalResult and ProposalArtifact are cut to their first keys: their
  * full shapes are documented on POST /rebalance/proposals/simulate and /artifact.
  */
 
@@ -171,17 +172,3 @@ export const SUPPORTABILITY_CONFIG_EXAMPLE = {
   require_proposal_simulation_flag: true,
   async_worker_enabled: true,
 };
-
-/** One error body per status the lifecycle routes answer with. */
-export const ERROR_EXAMPLES = {
-  400: { detail: 'PROPOSAL_INVALID_CURSOR', code: 'PROPOSAL_INVALID_CURSOR', message: 'The cursor was not issued by this service.' },
-  404: { detail: 'PROPOSAL_NOT_FOUND', code: 'PROPOSAL_NOT_FOUND', message: 'The proposal does not exist.' },
-  409: { detail: 'STATE_CONFLICT', code: 'STATE_CONFLICT', message: 'STATE_CONFLICT: expected_state mismatch' },
-  422: {
-    detail: 'VALIDATION_ERROR',
-    code: 'VALIDATION_ERROR',
-    message: 'The request is invalid; see errors.',
-    errors: [{ field: 'body.actor_id', code: 'required', message: "must have required property 'actor_id'" }],
-  },
-  503: { detail: 'PROPOSAL_POSTGRES_UNAVAILABLE', code: 'PROPOSAL_POSTGRES_UNAVAILABLE', message: 'The proposal store is unavailable.' },
-} as const;

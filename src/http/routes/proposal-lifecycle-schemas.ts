@@ -6,14 +6,12 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { APPROVAL_TYPES, PROPOSAL_EVENT_TYPES, PROPOSAL_STATES } from '../../domain/workflow/proposal-state-machine.ts';
-import { ErrorBodySchema } from '../error-schema.ts';
 import {
   ACCEPTED_EXAMPLE,
   APPROVAL_RESPONSE_EXAMPLE,
   APPROVALS_EXAMPLE,
   CREATE_RESPONSE_EXAMPLE,
   DETAIL_RESPONSE_EXAMPLE,
-  ERROR_EXAMPLES,
   IDEMPOTENCY_EXAMPLE,
   LINEAGE_EXAMPLE,
   LIST_RESPONSE_EXAMPLE,
@@ -52,10 +50,10 @@ export const CreateProposalBodySchema = Type.Object(
       ),
     ),
   },
-  strict,
+  { ...strict, title: 'ProposalCreateRequest' },
 );
 
-export const CreateVersionBodySchema = Type.Object({ created_by: Text('Advisor id.'), simulate_request: SimulateRequest }, strict);
+export const CreateVersionBodySchema = Type.Object({ created_by: Text('Advisor id.'), simulate_request: SimulateRequest }, { ...strict, title: 'ProposalVersionRequest' });
 
 export const TransitionBodySchema = Type.Object(
   {
@@ -65,7 +63,7 @@ export const TransitionBodySchema = Type.Object(
     reason: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     expected_state: ExpectedState,
   },
-  strict,
+  { ...strict, title: 'ProposalStateTransitionRequest' },
 );
 
 export const ApprovalBodySchema = Type.Object(
@@ -77,7 +75,7 @@ export const ApprovalBodySchema = Type.Object(
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     expected_state: ExpectedState,
   },
-  strict,
+  { ...strict, title: 'ProposalApprovalRequest' },
 );
 
 export const ProposalIdParams = Type.Object({ proposal_id: Type.String() });
@@ -98,7 +96,7 @@ export const ListQuerySchema = Type.Object(
     created_by: Type.Optional(Type.String()),
     created_from: Type.Optional(Instant),
     created_to: Type.Optional(Instant),
-    limit: Type.Optional(Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: '1..100, default 20.' })),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1..100.' }),
     cursor: Type.Optional(Type.String()),
   },
   strict,
@@ -130,7 +128,7 @@ const Summary = Type.Object(
     current_version_no: Type.Integer(),
     title: NullableStr,
   },
-  { description: 'ProposalSummary (advisor_notes are stored but never returned).' },
+  { title: 'ProposalSummary', description: 'advisor_notes are stored but never returned.' },
 );
 
 const GateDecision = Open('GateDecision (gate, recommended_next_step, reasons, summary).');
@@ -150,7 +148,7 @@ const VersionDetail = Type.Object(
     evidence_bundle: Open('The sealed evidence bundle; {} when hidden (include_evidence=false) or not stored.'),
     gate_decision: Nullable(GateDecision),
   },
-  { description: 'ProposalVersionDetail' },
+  { title: 'ProposalVersionDetail' },
 );
 
 const WorkflowEvent = Type.Object(
@@ -165,7 +163,7 @@ const WorkflowEvent = Type.Object(
     reason: Open('The caller\'s reason (or approval details); {correlation_id} for CREATED and NEW_VERSION_CREATED.'),
     related_version_no: Nullable(Type.Integer()),
   },
-  { description: 'ProposalWorkflowEvent' },
+  { title: 'ProposalWorkflowEvent' },
 );
 
 const ApprovalRecord = Type.Object(
@@ -179,14 +177,14 @@ const ApprovalRecord = Type.Object(
     details: Open('The caller\'s details.'),
     related_version_no: Nullable(Type.Integer()),
   },
-  { description: 'ProposalApprovalRecord' },
+  { title: 'ProposalApprovalRecord' },
 );
 
-const CreateResponse = Type.Object({ proposal: Summary, version: VersionDetail, latest_workflow_event: WorkflowEvent }, { description: 'ProposalCreateResponse (evidence always included).' });
+const CreateResponse = Type.Object({ proposal: Summary, version: VersionDetail, latest_workflow_event: WorkflowEvent }, { title: 'ProposalCreateResponse', description: 'The version always includes its evidence.' });
 export const CreateResponseSchema = withExample(CreateResponse, CREATE_RESPONSE_EXAMPLE);
 
 export const DetailResponseSchema = withExample(
-  Type.Object({ proposal: Summary, current_version: VersionDetail, last_gate_decision: Nullable(GateDecision) }, { description: 'ProposalDetailResponse' }),
+  Type.Object({ proposal: Summary, current_version: VersionDetail, last_gate_decision: Nullable(GateDecision) }, { title: 'ProposalDetailResponse' }),
   DETAIL_RESPONSE_EXAMPLE,
 );
 
@@ -195,7 +193,7 @@ export const VersionDetailSchema = withExample(VersionDetail, VERSION_EXAMPLE);
 export const ListResponseSchema = withExample(
   Type.Object(
     { items: Type.Array(Summary), next_cursor: Nullable(Type.String({ description: 'Opaque; pass as `cursor` for the next page. Null on the last page.' })) },
-    { description: 'ProposalListResponse, newest first.' },
+    { title: 'ProposalListResponse', description: 'Newest first.' },
   ),
   LIST_RESPONSE_EXAMPLE,
 );
@@ -204,7 +202,7 @@ const TransitionResponse = (example: unknown) =>
   withExample(
     Type.Object(
       { proposal_id: Str, current_state: State, latest_workflow_event: WorkflowEvent, approval: Nullable(ApprovalRecord) },
-      { description: 'ProposalStateTransitionResponse' },
+      { title: 'ProposalStateTransitionResponse' },
     ),
     example,
   );
@@ -212,12 +210,12 @@ export const TransitionResponseSchema = TransitionResponse(TRANSITION_RESPONSE_E
 export const ApprovalResponseSchema = TransitionResponse(APPROVAL_RESPONSE_EXAMPLE);
 
 export const TimelineResponseSchema = withExample(
-  Type.Object({ proposal_id: Str, current_state: State, events: Type.Array(WorkflowEvent) }, { description: 'ProposalWorkflowTimelineResponse, in the order the events happened.' }),
+  Type.Object({ proposal_id: Str, current_state: State, events: Type.Array(WorkflowEvent) }, { title: 'ProposalWorkflowTimelineResponse', description: 'In the order the events happened.' }),
   TIMELINE_EXAMPLE,
 );
 
 export const ApprovalsResponseSchema = withExample(
-  Type.Object({ proposal_id: Str, approvals: Type.Array(ApprovalRecord) }, { description: 'ProposalApprovalsResponse, in the order the decisions were given.' }),
+  Type.Object({ proposal_id: Str, approvals: Type.Array(ApprovalRecord) }, { title: 'ProposalApprovalsResponse', description: 'In the order the decisions were given.' }),
   APPROVALS_EXAMPLE,
 );
 
@@ -237,7 +235,7 @@ export const LineageResponseSchema = withExample(
         }),
       ),
     },
-    { description: 'ProposalLineageResponse: versions 1..current.' },
+    { title: 'ProposalLineageResponse', description: 'Versions 1..current.' },
   ),
   LINEAGE_EXAMPLE,
 );
@@ -245,7 +243,7 @@ export const LineageResponseSchema = withExample(
 export const IdempotencyLookupSchema = withExample(
   Type.Object(
     { idempotency_key: Str, request_hash: Str, proposal_id: Str, proposal_version_no: Type.Integer(), created_at: Str },
-    { description: 'ProposalIdempotencyLookupResponse' },
+    { title: 'ProposalIdempotencyLookupResponse' },
   ),
   IDEMPOTENCY_EXAMPLE,
 );
@@ -256,7 +254,7 @@ const OperationState = Type.Union(['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'].
 export const AcceptedResponseSchema = withExample(
   Type.Object(
     { operation_id: Str, operation_type: OperationType, status: OperationState, correlation_id: Str, created_at: Str, status_url: Type.String({ description: 'Poll this for the outcome.' }) },
-    { description: 'ProposalAsyncAcceptedResponse' },
+    { title: 'ProposalAsyncAcceptedResponse' },
   ),
   ACCEPTED_EXAMPLE,
 );
@@ -277,7 +275,7 @@ export const OperationStatusSchema = withExample(
       result: Nullable(CreateResponse),
       error: Nullable(Type.Object({ code: Str, message: Str }, { description: 'Why the operation FAILED.' })),
     },
-    { description: 'ProposalAsyncOperationStatusResponse' },
+    { title: 'ProposalAsyncOperationStatusResponse' },
   ),
   OPERATION_EXAMPLE,
 );
@@ -297,16 +295,7 @@ export const SupportabilityConfigSchema = withExample(
       require_proposal_simulation_flag: Type.Boolean(),
       async_worker_enabled: Type.Boolean(),
     },
-    { description: 'ProposalSupportabilityConfigResponse: the switches this process runs with.' },
+    { title: 'ProposalSupportabilityConfigResponse', description: 'The switches this process runs with.' },
   ),
   SUPPORTABILITY_CONFIG_EXAMPLE,
 );
-
-type ErrorStatus = keyof typeof ERROR_EXAMPLES;
-
-/** The error responses of a route: status → what it means there, each with an example body. */
-export function errorResponses(meanings: Partial<Record<ErrorStatus, string>>): Record<string, TSchema> {
-  return Object.fromEntries(
-    Object.entries(meanings).map(([status, description]) => [status, { ...ErrorBodySchema, description, examples: [ERROR_EXAMPLES[Number(status) as ErrorStatus]] }]),
-  );
-}

@@ -5,9 +5,7 @@
  *
  * Differences from the reference, on purpose
  * (docs/advisory.md#lifecycle-differences-from-the-reference): feature gates come before body
- * validation; refusals that depend on the proposal's state (INVALID_TRANSITION,
- * INVALID_APPROVAL_STATE, PROPOSAL_TERMINAL_STATE, PROPOSAL_GATE_BLOCKED) are 409, not 422;
- * create-version accepts an Idempotency-Key; a replay carries `Idempotent-Replay: true`.
+ * validation; create-version accepts an Idempotency-Key; a replay carries `Idempotent-Replay: true`.
  */
 import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
@@ -16,7 +14,11 @@ import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
 import type { ProposalLifecycleService, WriteResult } from '../../services/proposal-lifecycle.ts';
 import type { ProposalOperations } from '../../services/proposal-operations.ts';
 import type { ProposalQueries } from '../../services/proposal-queries.ts';
-import { gated, headerValue, mapRefusals, requiredIdempotencyKey, type ProposalRouteFlags } from './proposal-http.ts';
+import type { ReasonCode } from '../../config/reason-codes.ts';
+import { IdempotencyKeyHeader, idempotencyKeyOf } from '../idempotency.ts';
+import { TAGS } from '../openapi/tags.ts';
+import { gateCodes, gated, headerValue, type ProposalRouteFlags } from './proposal-http.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from './proposal-simulation.ts';
 import {
   AcceptedResponseSchema,
   ApprovalBodySchema,
@@ -25,7 +27,6 @@ import {
   CreateResponseSchema,
   CreateVersionBodySchema,
   DetailResponseSchema,
-  errorResponses,
   IncludeEvidenceQuery,
   ListQuerySchema,
   ListResponseSchema,
@@ -36,8 +37,7 @@ import {
   VersionDetailSchema,
 } from './proposal-lifecycle-schemas.ts';
 
-export const PROPOSAL_TAG = 'Advisory Proposal Lifecycle';
-const DEFAULT_LIMIT = 20;
+export const PROPOSAL_TAG = TAGS.lifecycle;
 
 export interface ProposalLifecycleRouteDeps {
   readonly lifecycle: ProposalLifecycleService;
@@ -46,23 +46,30 @@ export interface ProposalLifecycleRouteDeps {
   readonly flags: ProposalRouteFlags;
 }
 
-const idempotencyHeaders = Type.Object({ 'idempotency-key': Type.Optional(Type.String()), 'x-correlation-id': Type.Optional(Type.String()) });
+const CorrelationHeader = Type.Optional(Type.String({ description: 'Recorded in the CREATED / NEW_VERSION_CREATED event reason.' }));
+const createHeaders = Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': CorrelationHeader });
+const versionHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ description: 'Optional here: with it, a retry replays the original version instead of adding another.' })),
+  'x-correlation-id': CorrelationHeader,
+});
 
-const GATE_404 = 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED';
-const ASYNC_404 = `${GATE_404} or PROPOSAL_ASYNC_OPERATIONS_DISABLED`;
-const UNAVAILABLE = 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)';
-const moveErrors = (refusals: string) =>
-  errorResponses({
-    404: `${GATE_404} or PROPOSAL_NOT_FOUND`,
-    409: `STATE_CONFLICT (expected_state missing or stale), PROPOSAL_VERSION_CONFLICT or ${refusals}`,
-    422: 'VALIDATION_ERROR or PROPOSAL_RELATED_VERSION_INVALID',
-    503: UNAVAILABLE,
-  });
+const STORE_DOWN = 'PROPOSAL_POSTGRES_UNAVAILABLE';
+const LIFECYCLE = gateCodes();
+const ASYNC = gateCodes('async');
+/** Compare-and-set refusals of transitions and approvals. */
+const MOVE: readonly ReasonCode[] = [...LIFECYCLE, 'PROPOSAL_NOT_FOUND', 'STATE_CONFLICT', 'PROPOSAL_VERSION_CONFLICT', 'PROPOSAL_RELATED_VERSION_INVALID', STORE_DOWN];
+
+const CREATE_EXAMPLES = {
+  create: {
+    summary: 'A READY proposal: a client top-up and one buy',
+    value: { created_by: 'advisor_01', simulate_request: PROPOSAL_REQUEST_EXAMPLE, metadata: { title: 'Q1 top-up', advisor_notes: null, jurisdiction: 'SG', mandate_id: 'mandate_001' } },
+  },
+};
+const VERSION_EXAMPLES = { version: { summary: 'Version 2 of the same proposal', value: { created_by: 'advisor_01', simulate_request: PROPOSAL_REQUEST_EXAMPLE } } };
 
 export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): FastifyPluginAsync {
   const { lifecycle, queries, operations, flags } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
-    mapRefusals(app);
     app.setSerializerCompiler(verbatimSerializerCompiler);
     const lifecycleOnly = gated(flags);
     const asyncOnly = gated(flags, 'async');
@@ -77,22 +84,17 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'create_proposal_rebalance_proposals_post',
           summary: 'Create a proposal: version 1 simulated, in DRAFT. Idempotency-Key required; a retry replays the original.',
-          headers: idempotencyHeaders,
+          headers: createHeaders,
           body: CreateProposalBodySchema,
-          response: {
-            200: CreateResponseSchema,
-            ...errorResponses({
-              404: GATE_404,
-              409: 'IDEMPOTENCY_KEY_CONFLICT: the key was used with another request',
-              422: 'VALIDATION_ERROR (incl. headers.idempotency-key) or PROPOSAL_SIMULATION_DISABLED',
-              503: UNAVAILABLE,
-            }),
-          },
+          bodyExamples: CREATE_EXAMPLES,
+          response: { 200: CreateResponseSchema },
+          errors: [...LIFECYCLE, 'IDEMPOTENCY_KEY_CONFLICT', 'PROPOSAL_SIMULATION_DISABLED', STORE_DOWN],
         },
       },
       async (request, reply) => {
-        const idempotencyKey = requiredIdempotencyKey(request);
+        const idempotencyKey = idempotencyKeyOf(request);
         return written(reply, await lifecycle.create({ body: request.body, idempotencyKey, correlationId: request.correlationId }));
       },
     );
@@ -103,18 +105,18 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: asyncOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'create_proposal_async_rebalance_proposals_async_post',
           summary:
-            'Accept a proposal create; it runs in the background (202, poll status_url). Idempotency-Key required: a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
-          headers: idempotencyHeaders,
+            'Accept a proposal create; it runs in the background (202, poll status_url). A repeat with the same Idempotency-Key (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
+          headers: createHeaders,
           body: CreateProposalBodySchema,
-          response: {
-            202: AcceptedResponseSchema,
-            ...errorResponses({ 404: ASYNC_404, 409: 'IDEMPOTENCY_KEY_CONFLICT', 422: 'VALIDATION_ERROR (incl. headers.idempotency-key)', 503: UNAVAILABLE }),
-          },
+          bodyExamples: CREATE_EXAMPLES,
+          response: { 202: AcceptedResponseSchema },
+          errors: [...ASYNC, 'IDEMPOTENCY_KEY_CONFLICT', STORE_DOWN],
         },
       },
       async (request, reply) => {
-        const idempotencyKey = requiredIdempotencyKey(request);
+        const idempotencyKey = idempotencyKeyOf(request);
         const accepted = await operations.submitCreate({ body: request.body, idempotencyKey, correlationId: request.correlationId });
         return reply.code(202).send(written(reply, accepted));
       },
@@ -126,9 +128,11 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'list_proposals_rebalance_proposals_get',
           summary: 'List proposals, newest first, keyset-paged.',
           querystring: ListQuerySchema,
-          response: { 200: ListResponseSchema, ...errorResponses({ 400: 'PROPOSAL_INVALID_CURSOR', 404: GATE_404, 422: 'VALIDATION_ERROR (limit, state, times)', 503: UNAVAILABLE }) },
+          response: { 200: ListResponseSchema },
+          errors: [...LIFECYCLE, 'PROPOSAL_INVALID_CURSOR', STORE_DOWN],
         },
       },
       async (request) => {
@@ -139,7 +143,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           created_by: q.created_by,
           created_from: q.created_from,
           created_to: q.created_to,
-          limit: q.limit === undefined ? DEFAULT_LIMIT : Number(q.limit),
+          limit: q.limit,
           cursor: q.cursor,
         });
       },
@@ -151,10 +155,12 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'get_proposal_rebalance_proposals__proposal_id__get',
           summary: 'A proposal with its current version.',
           params: ProposalIdParams,
           querystring: IncludeEvidenceQuery,
-          response: { 200: DetailResponseSchema, ...errorResponses({ 404: `${GATE_404}, PROPOSAL_NOT_FOUND or PROPOSAL_VERSION_NOT_FOUND`, 422: 'VALIDATION_ERROR', 503: UNAVAILABLE }) },
+          response: { 200: DetailResponseSchema },
+          errors: [...LIFECYCLE, 'PROPOSAL_NOT_FOUND', STORE_DOWN],
         },
       },
       async (request) => queries.get(request.params.proposal_id, trueish(request.query.include_evidence)),
@@ -167,10 +173,12 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'get_proposal_version_rebalance_proposals__proposal_id__versions__version_no__get',
           summary: 'One version of a proposal.',
           params: VersionParams,
           querystring: IncludeEvidenceQuery,
-          response: { 200: VersionDetailSchema, ...errorResponses({ 404: `${GATE_404} or PROPOSAL_VERSION_NOT_FOUND`, 422: 'VALIDATION_ERROR', 503: UNAVAILABLE }) },
+          response: { 200: VersionDetailSchema },
+          errors: [...LIFECYCLE, 'PROPOSAL_VERSION_NOT_FOUND', STORE_DOWN],
         },
       },
       async (request) => queries.getVersion(request.params.proposal_id, Number(request.params.version_no), trueish(request.query.include_evidence)),
@@ -182,19 +190,23 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'create_proposal_version_rebalance_proposals__proposal_id__versions_post',
           summary: 'Add a version. With an Idempotency-Key a retry replays the original version instead of adding another.',
-          headers: idempotencyHeaders,
+          headers: versionHeaders,
           params: ProposalIdParams,
           body: CreateVersionBodySchema,
-          response: {
-            200: CreateResponseSchema,
-            ...errorResponses({
-              404: `${GATE_404} or PROPOSAL_NOT_FOUND`,
-              409: 'PROPOSAL_TERMINAL_STATE, PROPOSAL_VERSION_CONFLICT or IDEMPOTENCY_KEY_CONFLICT',
-              422: 'VALIDATION_ERROR, PROPOSAL_SIMULATION_DISABLED or PORTFOLIO_CONTEXT_MISMATCH',
-              503: UNAVAILABLE,
-            }),
-          },
+          bodyExamples: VERSION_EXAMPLES,
+          response: { 200: CreateResponseSchema },
+          errors: [
+            ...LIFECYCLE,
+            'PROPOSAL_NOT_FOUND',
+            'PROPOSAL_TERMINAL_STATE',
+            'PROPOSAL_SIMULATION_DISABLED',
+            'PORTFOLIO_CONTEXT_MISMATCH',
+            'IDEMPOTENCY_KEY_CONFLICT',
+            'PROPOSAL_VERSION_CONFLICT',
+            STORE_DOWN,
+          ],
         },
       },
       async (request, reply) =>
@@ -215,12 +227,15 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: asyncOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'create_proposal_version_async_rebalance_proposals__proposal_id__versions_async_post',
           summary:
             'Accept a new version; it runs in the background (202). With an Idempotency-Key a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
-          headers: idempotencyHeaders,
+          headers: versionHeaders,
           params: ProposalIdParams,
           body: CreateVersionBodySchema,
-          response: { 202: AcceptedResponseSchema, ...errorResponses({ 404: ASYNC_404, 409: 'IDEMPOTENCY_KEY_CONFLICT', 422: 'VALIDATION_ERROR', 503: UNAVAILABLE }) },
+          bodyExamples: VERSION_EXAMPLES,
+          response: { 202: AcceptedResponseSchema },
+          errors: [...ASYNC, 'IDEMPOTENCY_KEY_CONFLICT', STORE_DOWN],
         },
       },
       async (request, reply) => {
@@ -240,10 +255,15 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'transition_proposal_state_rebalance_proposals__proposal_id__transitions_post',
           summary: 'Move the proposal through the workflow (compare-and-set on expected_state).',
           params: ProposalIdParams,
           body: TransitionBodySchema,
-          response: { 200: TransitionResponseSchema, ...moveErrors('INVALID_TRANSITION / PROPOSAL_GATE_BLOCKED') },
+          bodyExamples: {
+            submit: { summary: 'Submit a draft for risk review', value: { event_type: 'SUBMITTED_FOR_RISK_REVIEW', actor_id: 'advisor_01', expected_state: 'DRAFT', reason: { comment: 'Ready for review' } } },
+          },
+          response: { 200: TransitionResponseSchema },
+          errors: [...MOVE, 'INVALID_TRANSITION', 'PROPOSAL_GATE_BLOCKED'],
         },
       },
       async (request) => lifecycle.transition(request.params.proposal_id, request.body),
@@ -255,10 +275,15 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         onRequest: lifecycleOnly,
         schema: {
           tags: [PROPOSAL_TAG],
+          operationId: 'record_proposal_approval_rebalance_proposals__proposal_id__approvals_post',
           summary: 'Record a risk, compliance or client-consent decision and move the proposal.',
           params: ProposalIdParams,
           body: ApprovalBodySchema,
-          response: { 200: ApprovalResponseSchema, ...moveErrors('INVALID_APPROVAL_STATE') },
+          bodyExamples: {
+            risk: { summary: 'Risk approves a proposal in RISK_REVIEW', value: { approval_type: 'RISK', approved: true, actor_id: 'risk_officer_01', expected_state: 'RISK_REVIEW', details: {} } },
+          },
+          response: { 200: ApprovalResponseSchema },
+          errors: [...MOVE, 'INVALID_APPROVAL_STATE'],
         },
       },
       async (request) => lifecycle.approve(request.params.proposal_id, request.body),

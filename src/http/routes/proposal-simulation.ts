@@ -11,25 +11,20 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
-import type { ReasonCode } from '../../config/reason-codes.ts';
+import { ReasonError } from '../../config/reason-codes.ts';
 import {
   buildProposalArtifact,
-  ProposalArtifactSchema,
-  ProposalResultSchema,
-  ProposalSimulateRequestSchema,
   proposalRequestHash,
   proposalRunIdFor,
   simulateProposal,
   validateProposalSimulateRequest,
 } from '../../domain/advisory/index.ts';
 import type { ProposalSimulationOutcome, ProposalSimulationService } from '../../services/proposal-simulation.ts';
-import { ErrorBodySchema } from '../error-schema.ts';
-import { HttpError } from '../errors.ts';
-import { idempotencyConflict, invalidBody, markReplay, requireIdempotencyKey } from '../idempotency.ts';
+import { IdempotencyKeyHeader, idempotencyConflict, idempotencyKeyOf, invalidBody, markReplay } from '../idempotency.ts';
+import { ProposalArtifact, ProposalResult, ProposalSimulateRequest } from '../openapi/models.ts';
+import { TAGS } from '../openapi/tags.ts';
+import { engineValidatedBody } from '../validation.ts';
 import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
-
-const TAG = 'Advisory Simulation';
-const DISABLED: ReasonCode = 'PROPOSAL_SIMULATION_DISABLED';
 
 /** A small proposal for the OpenAPI page: a client top-up and one buy (a test proves it simulates). */
 export const PROPOSAL_REQUEST_EXAMPLE = {
@@ -73,22 +68,18 @@ const IDEMPOTENCY_RULE =
   'Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.';
 const GATE_RULE = 'A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.';
 
-function schemaFor(summary: string, description: string, ok: object): FastifySchema {
+function schemaFor(operationId: string, summary: string, description: string, ok: object, example: unknown): FastifySchema {
   return {
-    tags: [TAG],
+    tags: [TAGS.advisorySimulation],
+    operationId,
     summary,
     description: `${description}\n\n${GATE_RULE}\n\n${IDEMPOTENCY_RULE}`,
-    headers: Type.Object({
-      'idempotency-key': Type.String({ description: 'Required.' }),
-      'x-correlation-id': Type.Optional(Type.String()),
-    }),
-    body: { ...ProposalSimulateRequestSchema, description: 'ProposalSimulateRequest', examples: [PROPOSAL_REQUEST_EXAMPLE] },
-    response: {
-      200: ok,
-      409: { ...ErrorBodySchema, description: 'IDEMPOTENCY_KEY_CONFLICT' },
-      422: { ...ErrorBodySchema, description: 'VALIDATION_ERROR (every bad field, incl. headers.idempotency-key) or PROPOSAL_SIMULATION_DISABLED' },
-      503: { ...ErrorBodySchema, description: 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)' },
-    },
+    headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': Type.Optional(Type.String()) }),
+    body: ProposalSimulateRequest,
+    bodyExamples: { top_up_and_buy: { summary: 'A client top-up and one buy', value: PROPOSAL_REQUEST_EXAMPLE } },
+    response: { 200: ok },
+    responseExamples: { ready: { summary: 'The example request, simulated', value: example } },
+    errors: ['IDEMPOTENCY_KEY_CONFLICT', 'PROPOSAL_SIMULATION_DISABLED', 'PROPOSAL_POSTGRES_UNAVAILABLE'],
   };
 }
 
@@ -97,9 +88,7 @@ function answer(reply: FastifyReply, outcome: ProposalSimulationOutcome): Fastif
     case 'invalid':
       throw invalidBody(outcome.problems);
     case 'disabled':
-      throw new HttpError(422, DISABLED, `${DISABLED}: set options.enable_proposal_simulation=true`, [
-        { field: 'body.options.enable_proposal_simulation', code: DISABLED, message: 'must be true to simulate a proposal' },
-      ]);
+      throw new ReasonError('PROPOSAL_SIMULATION_DISABLED', 'Set options.enable_proposal_simulation=true to simulate a proposal; nothing was simulated or stored.');
     case 'conflict':
       throw idempotencyConflict();
     case 'ok':
@@ -109,7 +98,7 @@ function answer(reply: FastifyReply, outcome: ProposalSimulationOutcome): Fastif
 }
 
 const documentationOnly = {
-  validatorCompiler: () => () => true,
+  validatorCompiler: engineValidatedBody,
   serializerCompiler: verbatimSerializerCompiler,
 };
 
@@ -121,13 +110,15 @@ export function proposalSimulationRoutes(deps: { service: ProposalSimulationServ
       {
         ...documentationOnly,
         schema: schemaFor(
+          'simulate_proposal_rebalance_proposals_simulate_post',
           'Simulate an advisory proposal (cash flows and manual trades, auto-funded, checked).',
           'Answers 200 with a ProposalResult for every domain outcome (READY, PENDING_REVIEW, BLOCKED). `proposal_run_id` is `pr_` + 8 hex derived from the request hash.',
-          { ...ProposalResultSchema, description: 'ProposalResult', examples: [examples.result] },
+          ProposalResult,
+          examples.result,
         ),
       },
       async (request, reply) =>
-        answer(reply, await deps.service.simulate({ body: request.body, idempotencyKey: requireIdempotencyKey(request), correlationId: request.correlationId })),
+        answer(reply, await deps.service.simulate({ body: request.body, idempotencyKey: idempotencyKeyOf(request), correlationId: request.correlationId })),
     );
 
     app.post(
@@ -135,13 +126,15 @@ export function proposalSimulationRoutes(deps: { service: ProposalSimulationServ
       {
         ...documentationOnly,
         schema: schemaFor(
+          'build_proposal_artifact_endpoint_rebalance_proposals_artifact_post',
           'Simulate an advisory proposal and package it as a client-ready artifact with a sealed evidence bundle.',
           '`evidence_bundle.hashes.artifact_hash` covers the proposal\'s inputs and outputs only (not its run id, correlation id, idempotency key or created_at), so the same proposal has the same hash on every call; see docs/advisory.md.',
-          { ...ProposalArtifactSchema, description: 'ProposalArtifact', examples: [examples.artifact] },
+          ProposalArtifact,
+          examples.artifact,
         ),
       },
       async (request, reply) =>
-        answer(reply, await deps.service.artifact({ body: request.body, idempotencyKey: requireIdempotencyKey(request), correlationId: request.correlationId })),
+        answer(reply, await deps.service.artifact({ body: request.body, idempotencyKey: idempotencyKeyOf(request), correlationId: request.correlationId })),
     );
   };
 }

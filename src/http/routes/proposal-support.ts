@@ -11,14 +11,14 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
 import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
 import type { ProbeResult } from '../../app/readiness.ts';
+import type { ReasonCode } from '../../config/reason-codes.ts';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../config/settings.ts';
 import type { ProposalOperations } from '../../services/proposal-operations.ts';
 import type { ProposalQueries } from '../../services/proposal-queries.ts';
-import { gated, mapRefusals } from './proposal-http.ts';
+import { gateCodes, gated } from './proposal-http.ts';
 import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
 import {
   ApprovalsResponseSchema,
-  errorResponses,
   IdempotencyLookupSchema,
   LineageResponseSchema,
   OperationStatusSchema,
@@ -39,17 +39,31 @@ export interface ProposalSupportRouteDeps {
 export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPluginAsync {
   const { queries, operations, settings } = deps;
   return async function register(app: FastifyInstance): Promise<void> {
-    mapRefusals(app);
     app.setSerializerCompiler(verbatimSerializerCompiler);
     const support = gated(settings, 'support');
     const asyncOnly = gated(settings, 'async');
     type ById = { Params: Static<typeof ProposalIdParams> };
-    const GATES = 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED or PROPOSAL_SUPPORT_APIS_DISABLED';
-    const ASYNC_GATES = 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED or PROPOSAL_ASYNC_OPERATIONS_DISABLED';
-    const read = (ok: TSchema, notFound: string) => ({ 200: ok, ...errorResponses({ 404: notFound, 503: 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)' }) });
-    const schema = (summary: string, ok: TSchema): FastifySchema => ({ tags: [PROPOSAL_TAG], summary, params: ProposalIdParams, response: read(ok, `${GATES} or PROPOSAL_NOT_FOUND`) });
+    const STORE_DOWN = 'PROPOSAL_POSTGRES_UNAVAILABLE';
+    const read = (operationId: string, summary: string, ok: TSchema, errors: readonly ReasonCode[]): FastifySchema => ({
+      tags: [PROPOSAL_TAG],
+      operationId,
+      summary,
+      response: { 200: ok },
+      errors: [...errors, STORE_DOWN],
+    });
+    const byProposal = (operationId: string, summary: string, ok: TSchema): FastifySchema => ({
+      ...read(operationId, summary, ok, [...gateCodes('support'), 'PROPOSAL_NOT_FOUND']),
+      params: ProposalIdParams,
+    });
 
-    app.get('/rebalance/proposals/supportability/config', { schema: { tags: [PROPOSAL_TAG], summary: 'The lifecycle configuration and store readiness (never gated).', response: { 200: SupportabilityConfigSchema } } }, async () => {
+    app.get('/rebalance/proposals/supportability/config', {
+        schema: {
+          tags: [PROPOSAL_TAG],
+          operationId: 'get_proposal_supportability_config_rebalance_proposals_supportability_config_get',
+          summary: 'The lifecycle configuration and store readiness (never gated).',
+          response: { 200: SupportabilityConfigSchema },
+        },
+      }, async () => {
       const probe = await deps.check().catch((): ProbeResult => ({ ready: false, code: 'PROBE_FAILED' }));
       return {
         store_backend: deps.backend,
@@ -66,33 +80,62 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       };
     });
 
-    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: schema('The workflow events, in the order they happened.', TimelineResponseSchema) }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: byProposal('get_proposal_workflow_timeline_rebalance_proposals__proposal_id__workflow_events_get', 'The workflow events, in the order they happened.', TimelineResponseSchema) }, async (request) =>
       queries.events(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: schema('The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: byProposal('get_proposal_approvals_rebalance_proposals__proposal_id__approvals_get', 'The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
       queries.approvals(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: schema('The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
+    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: byProposal('get_proposal_lineage_rebalance_proposals__proposal_id__lineage_get', 'The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
       queries.lineage(request.params.proposal_id),
     );
 
     const KeyParams = Type.Object({ idempotency_key: Type.String() });
     app.get<{ Params: Static<typeof KeyParams> }>(
       '/rebalance/proposals/idempotency/:idempotency_key',
-      { onRequest: support, schema: { tags: [PROPOSAL_TAG], summary: 'What an Idempotency-Key created.', params: KeyParams, response: read(IdempotencyLookupSchema, `${GATES} or PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND`) } },
+      {
+        onRequest: support,
+        schema: {
+          ...read('get_proposal_idempotency_lookup_rebalance_proposals_idempotency__idempotency_key__get', 'What an Idempotency-Key created.', IdempotencyLookupSchema, [
+            ...gateCodes('support'),
+            'PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND',
+          ]),
+          params: KeyParams,
+        },
+      },
       async (request) => queries.idempotency(request.params.idempotency_key),
     );
 
     const OperationParams = Type.Object({ operation_id: Type.String() });
     app.get<{ Params: Static<typeof OperationParams> }>(
       '/rebalance/proposals/operations/:operation_id',
-      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'An async operation.', params: OperationParams, response: read(OperationStatusSchema, `${ASYNC_GATES} or PROPOSAL_ASYNC_OPERATION_NOT_FOUND`) } },
+      {
+        onRequest: asyncOnly,
+        schema: {
+          ...read('get_proposal_async_operation_rebalance_proposals_operations__operation_id__get', 'An async operation.', OperationStatusSchema, [
+            ...gateCodes('async'),
+            'PROPOSAL_ASYNC_OPERATION_NOT_FOUND',
+          ]),
+          params: OperationParams,
+        },
+      },
       async (request) => operations.get(request.params.operation_id),
     );
     const CorrelationParams = Type.Object({ correlation_id: Type.String() });
     app.get<{ Params: Static<typeof CorrelationParams> }>(
       '/rebalance/proposals/operations/by-correlation/:correlation_id',
-      { onRequest: asyncOnly, schema: { tags: [PROPOSAL_TAG], summary: 'The latest async operation of a correlation id.', params: CorrelationParams, response: read(OperationStatusSchema, `${ASYNC_GATES} or PROPOSAL_ASYNC_OPERATION_NOT_FOUND`) } },
+      {
+        onRequest: asyncOnly,
+        schema: {
+          ...read(
+            'get_proposal_async_operation_by_correlation_rebalance_proposals_operations_by_correlation__correlation_id__get',
+            'The latest async operation of a correlation id.',
+            OperationStatusSchema,
+            [...gateCodes('async'), 'PROPOSAL_ASYNC_OPERATION_NOT_FOUND'],
+          ),
+          params: CorrelationParams,
+        },
+      },
       async (request) => operations.getByCorrelation(request.params.correlation_id),
     );
   };
