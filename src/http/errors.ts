@@ -147,7 +147,10 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
 
   app.setNotFoundHandler((request, reply) => {
     const allowed = options.routes.methodsOf(request.url.split('?')[0] ?? '/');
-    if (allowed.length === 0) {
+    // A route that takes this method found nothing to serve (callNotFound, e.g. a missing console
+    // asset): that is a 404, not a wrong method.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (allowed.length === 0 || allowed.includes(method)) {
       renderReasonError(new ReasonError('ROUTE_NOT_FOUND', `${request.method} ${request.url} does not exist.`), request, reply, onStoreUnavailable);
       return;
     }
