@@ -254,6 +254,11 @@ const PROPOSAL_LIFECYCLE: Row[] = [
     return create({ ...CREATE, created_by: 'someone_else' }, key);
   } },
   ...lifecycleGated('POST /rebalance/proposals', create()),
+  { op: 'POST /rebalance/proposals/async', code: 'IDEMPOTENCY_KEY_CONFLICT', config: 'A', request: async (f) => {
+    const key = unique('contract-async-create');
+    await f.ok({ ...create(CREATE, key), url: '/rebalance/proposals/async' });
+    return { ...create({ ...CREATE, created_by: 'someone_else' }, key), url: '/rebalance/proposals/async' };
+  } },
   ...lifecycleGated('POST /rebalance/proposals/async', { ...create(), url: '/rebalance/proposals/async' }, 'PROPOSAL_ASYNC_OPERATIONS_DISABLED'),
   { op: 'GET /rebalance/proposals', code: 'PROPOSAL_INVALID_CURSOR', config: 'A', request: () => get('/rebalance/proposals?cursor=not-ours') },
   ...lifecycleGated('GET /rebalance/proposals', get('/rebalance/proposals')),
@@ -282,6 +287,13 @@ const PROPOSAL_LIFECYCLE: Row[] = [
       ...lifecycleGated(op, version('pp_missing')),
     ];
   })(),
+  { op: 'POST /rebalance/proposals/{proposal_id}/versions/async', code: 'IDEMPOTENCY_KEY_CONFLICT', config: 'A', request: async (f) => {
+    const id = await f.proposal();
+    const key = unique('contract-async-version');
+    const url = `/rebalance/proposals/${id}/versions/async`;
+    await f.ok({ ...version(id, CREATE, { 'idempotency-key': key }), url });
+    return { ...version(id, { ...CREATE, created_by: 'someone_else' }, { 'idempotency-key': key }), url };
+  } },
   ...lifecycleGated('POST /rebalance/proposals/{proposal_id}/versions/async', { ...version('pp_missing'), url: '/rebalance/proposals/pp_missing/versions/async' }, 'PROPOSAL_ASYNC_OPERATIONS_DISABLED'),
   ...(['transitions', 'approvals'] as const).flatMap((kind): Row[] => {
     const op = `POST /rebalance/proposals/{proposal_id}/${kind}`;
