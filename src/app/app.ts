@@ -100,6 +100,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   const server = await buildServer({
     logger,
     metrics,
+    bodyLimitBytes: settings.http.bodyLimitBytes,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({

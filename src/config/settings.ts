@@ -42,7 +42,14 @@ export interface DpmFeatureFlags {
 
 export interface Settings {
   readonly profile: PersistenceProfile;
-  readonly http: { readonly host: string; readonly port: number; readonly logLevel: string; readonly shutdownGraceMs: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly logLevel: string;
+    readonly shutdownGraceMs: number;
+    /** Largest request body accepted (413 FST_ERR_CTP_BODY_TOO_LARGE above it). */
+    readonly bodyLimitBytes: number;
+  };
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
@@ -117,6 +124,14 @@ export const VARIABLES = {
   }),
   host: textVariable({ name: 'HOST', description: 'Address the HTTP server binds to.', defaultValue: '127.0.0.1', allowed: 'IP address or host name' }),
   port: integerVariable({ name: 'PORT', description: 'TCP port of the HTTP server (0 picks a free port).', defaultValue: 8000, min: 0, max: 65535 }),
+  bodyLimitBytes: integerVariable({
+    name: 'HTTP_BODY_LIMIT_BYTES',
+    description:
+      'Largest request body accepted; a larger one is refused with 413 FST_ERR_CTP_BODY_TOO_LARGE before it is parsed. The default holds a simulate of ~40,000 positions (10,000 positions with their prices and shelf entries are ~3.7 MB).',
+    defaultValue: 16 * 1024 * 1024,
+    min: 1024,
+    max: 256 * 1024 * 1024,
+  }),
   logLevel: enumVariable({
     name: 'LOG_LEVEL',
     description: 'Minimum level of the JSON log lines on stdout.',
@@ -457,7 +472,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
 
   const settings: Settings = {
     profile: v.profile,
-    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs },
+    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes },
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {

@@ -17,6 +17,8 @@ export interface ServerOptions {
   readonly routes: readonly FastifyPluginAsync[];
   /** Counts every request and serves GET /metrics; omitted in tests that build a bare server. */
   readonly metrics?: ServiceMetrics;
+  /** HTTP_BODY_LIMIT_BYTES; Fastify's own 1 MiB when omitted. */
+  readonly bodyLimitBytes?: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -25,6 +27,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     loggerInstance: options.logger as FastifyBaseLogger,
     // Close keep-alive sockets on shutdown so `close()` waits only for requests in flight.
     forceCloseConnections: 'idle',
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimit: options.bodyLimitBytes }),
     schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator } },
   });
 
