@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { newId } from '../services/ids.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,7 +12,7 @@ const HEADER = 'x-correlation-id';
 const ACCEPTABLE = /^[\x21-\x7e]{1,128}$/;
 
 export function generateCorrelationId(): string {
-  return `corr_${randomBytes(6).toString('hex')}`;
+  return newId('corr');
 }
 
 function correlationIdOf(request: FastifyRequest): string {

@@ -10,7 +10,7 @@
  * per scenario: a worker that takes over after a crash reuses the runs the dead worker already
  * recorded instead of recording them again.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   analyzeBatch,
   validateBatchRebalanceRequest,
@@ -21,15 +21,15 @@ import {
 } from '../domain/dpm/index.ts';
 import { applyPolicyPackOverrides } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, LineageEdge, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { ID_RANDOM_BYTES, newId } from './ids.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
-
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** Python's `datetime.now(timezone.utc).isoformat()` shape (microseconds and `+00:00`), as `run_at_utc` is specified. */
 export const pythonUtcTimestamp = (date: Date): string => date.toISOString().replace('Z', '000+00:00');
 
 /** An operation's batch id is derived from the operation, so a retried execution reproduces it (and its scenario request hashes). */
-export const operationBatchRunId = (operationId: string): string => `batch_${createHash('sha256').update(operationId).digest('hex').slice(0, 8)}`;
+export const operationBatchRunId = (operationId: string): string =>
+  `batch_${createHash('sha256').update(operationId).digest('hex').slice(0, ID_RANDOM_BYTES * 2)}`;
 
 export const OPERATION_TO_RUN = 'OPERATION_TO_RUN';
 
@@ -104,7 +104,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
 
   function edgesFor(run: RunRecord, scenario: string, operationId: string | undefined): LineageEdge[] {
     const edge = (source: string, type: string, metadata: unknown): LineageEdge => ({
-      edge_id: `dle_${hex(8)}`,
+      edge_id: newId('dle'),
       source_entity_id: source,
       edge_type: type,
       target_entity_id: run.rebalance_run_id,
@@ -123,7 +123,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
       batchRunId: context.batchRunId,
       runAtUtc: pythonUtcTimestamp(now()),
       correlationId: context.correlationRoot,
-      newRunId: () => `rr_${hex(4)}`,
+      newRunId: () => newId('rr'),
       ...(applied?.pack ? { applyPolicyPack: (options) => applyPolicyPackOverrides(options, applied.pack) } : {}),
     });
     const portfolioId = request.portfolio_snapshot.portfolio_id;
@@ -145,7 +145,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
     async analyze({ body, correlationHeader, policy = NO_POLICY_HEADERS }) {
       const validated = validateBatchRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
-      const result = await runBatch(validated.value, { batchRunId: `batch_${hex(4)}`, correlationRoot: correlationHeader, policy });
+      const result = await runBatch(validated.value, { batchRunId: newId('batch'), correlationRoot: correlationHeader, policy });
       return { outcome: 'ok', result };
     },
   };

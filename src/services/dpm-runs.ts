@@ -4,7 +4,6 @@
  * history entry and lineage edges, in one transaction), so every replica sharing the store
  * replays the same run for the same key.
  */
-import { randomBytes } from 'node:crypto';
 import {
   rebalanceRequestHash,
   simulateRebalance,
@@ -14,6 +13,7 @@ import {
 } from '../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { newId } from './ids.ts';
 import { idempotencyFingerprint, NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 export type SimulateOutcome =
@@ -31,8 +31,6 @@ export interface SimulateCommand {
 export interface DpmRunService {
   simulate(command: SimulateCommand): Promise<SimulateOutcome>;
 }
-
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 export interface DpmRunServiceDeps {
   readonly store: DpmSupportabilityStore;
@@ -58,7 +56,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const requestHash = rebalanceRequestHash(request);
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
-      const runId = `rr_${hex(4)}`;
+      const runId = newId('rr');
       const result: RebalanceResult = engine(effective, { runId, correlationId, requestHash });
       const createdAt = now().toISOString();
       const run: RunRecord = {
@@ -76,8 +74,8 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
         replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
         ...(applied ? { idempotencyHash: idempotencyFingerprint(requestHash, applied) } : {}),
         lineage: [
-          { edge_id: `dle_${hex(8)}`, source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
-          { edge_id: `dle_${hex(8)}`, source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
+          { edge_id: newId('dle'), source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
+          { edge_id: newId('dle'), source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
         ],
       });
       if (recorded.outcome === 'conflict') return { outcome: 'conflict' };

@@ -2,7 +2,6 @@
  * From a lifecycle request to the records a create or a new version writes: the simulate
  * request validated, the request hash, the simulation and artifact, and the version record.
  */
-import { randomBytes } from 'node:crypto';
 import { canonicalHash } from '../domain/canonical-json.ts';
 import {
   buildProposalArtifact,
@@ -12,11 +11,12 @@ import {
   type ProposalSimulateRequest,
 } from '../domain/advisory/index.ts';
 import type { ProposalVersion } from '../stores/proposals/port.ts';
+import { newId as newRecordId } from './ids.ts';
 import { invalid } from './proposal-errors.ts';
 import { artifactWithoutEvidence } from './proposal-wire.ts';
 
-/** `<prefix>_` + 12 random hex, as the reference's ids. */
-export const newId = (prefix: 'pp' | 'ppv' | 'pwe' | 'pap' | 'pop'): string => `${prefix}_${randomBytes(6).toString('hex')}`;
+/** Proposal record ids: the reference's prefixes, 96 random bits (docs/dpm-api.md#ids). */
+export const newId = (prefix: 'pp' | 'ppv' | 'pwe' | 'pap' | 'pop'): string => newRecordId(prefix);
 
 export interface ProposalMetadata {
   readonly title: string | null;

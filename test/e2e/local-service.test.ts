@@ -69,7 +69,7 @@ describe('LOCAL service', () => {
     expect(echoed.headers.get('x-correlation-id')).toBe('corr-test-1');
     const missing = await fetch(`${service.baseUrl}/no/such/route`);
     expect(missing.status).toBe(404);
-    expect(missing.headers.get('x-correlation-id')).toMatch(/^corr_[0-9a-f]{12}$/);
+    expect(missing.headers.get('x-correlation-id')).toMatch(/^corr_[0-9a-f]{24}$/);
     expect(await missing.json()).toMatchObject({ detail: 'ROUTE_NOT_FOUND', code: 'ROUTE_NOT_FOUND' });
   });
 });
