@@ -10,6 +10,7 @@ import { parseOptions, parseSnapshots } from './engine-input.ts';
 import type { BatchRebalanceRequest, EngineOptions } from './model/request-schema.ts';
 import type { BatchRebalanceResult, RebalanceResult } from './model/result-schema.ts';
 import { runPipeline } from './pipeline.ts';
+import type { StageObserver } from './stage-observer.ts';
 import { serializeResult } from './serialize/result.ts';
 import { validateEngineOptions } from './validation/validate-request.ts';
 
@@ -27,6 +28,8 @@ export interface BatchContext {
    * (docs/dpm-api.md#policy-packs-on-simulate-and-analyze); identity if absent.
    */
   readonly applyPolicyPack?: (options: EngineOptions) => EngineOptions;
+  /** The build computing the batch, stamped into each scenario result (see EngineContext). */
+  readonly engineVersion?: string;
 }
 
 function grossTurnover(result: RebalanceResult): string {
@@ -36,7 +39,8 @@ function grossTurnover(result: RebalanceResult): string {
   return formatDecimal(sum(notionals));
 }
 
-export function analyzeBatch(request: BatchRebalanceRequest, context: BatchContext): BatchRebalanceResult {
+/** `observer` hears each scenario's stage groups in turn (tracing); it cannot change the result. */
+export function analyzeBatch(request: BatchRebalanceRequest, context: BatchContext, observer?: StageObserver): BatchRebalanceResult {
   const shared = parseSnapshots(request);
   const baseCurrency = request.portfolio_snapshot.base_currency;
   const correlationRoot = context.correlationId ?? context.batchRunId;
@@ -59,8 +63,11 @@ export function analyzeBatch(request: BatchRebalanceRequest, context: BatchConte
           runId: context.newRunId(),
           correlationId: `${correlationRoot}:${name}`,
           requestHash: `${context.batchRunId}:${name}`,
+          ...(context.engineVersion === undefined ? {} : { engineVersion: context.engineVersion }),
         },
+        observer,
       );
+      observer?.enter('serialize');
       const result = serializeResult(outcome);
       results[name] = result;
       metrics[name] = {

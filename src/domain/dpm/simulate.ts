@@ -5,14 +5,19 @@ import type { RebalanceRequest } from './model/request-schema.ts';
 import type { RebalanceResult } from './model/result-schema.ts';
 import type { EngineContext } from './outcomes.ts';
 import { runPipeline } from './pipeline.ts';
+import type { StageObserver } from './stage-observer.ts';
 import { serializeResult } from './serialize/result.ts';
 
 /**
  * Runs the engine. Never throws on a validated request except for arithmetic the reference also
- * refuses (a `DecimalArithmeticError`, e.g. division by zero) — an HTTP 500 there.
+ * refuses (a `DecimalArithmeticError`, e.g. division by zero) — an HTTP 500 there. `observer`
+ * hears the stage groups as they start (tracing); it cannot change the result.
  */
-export function simulateRebalance(request: RebalanceRequest, context: EngineContext): RebalanceResult {
-  return serializeResult(runPipeline(parseEngineInput(request, request.options), context));
+export function simulateRebalance(request: RebalanceRequest, context: EngineContext, observer?: StageObserver): RebalanceResult {
+  observer?.enter('input');
+  const outcome = runPipeline(parseEngineInput(request, request.options), context, observer);
+  observer?.enter('serialize');
+  return serializeResult(outcome);
 }
 
 /**
