@@ -41,7 +41,7 @@ describe('LOCAL service', () => {
       .split('\n')
       .filter((line) => line.includes('Shadow validation'));
     expect(warnings).toHaveLength(1);
-    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 40, codes: expect.arrayContaining(['PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES']) });
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 'warn', codes: expect.arrayContaining(['PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES']) });
   });
 
   it('serves Swagger UI at /docs and the OpenAPI document at /openapi.json', async () => {
