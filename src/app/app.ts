@@ -26,6 +26,9 @@ import { createDpmSupportBundleService } from '../services/dpm-support-bundle.ts
 import { createDpmSupportService } from '../services/dpm-support.ts';
 import { createDpmWorkflowService } from '../services/dpm-workflow.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
+import { createDpmReproduceService } from '../services/dpm-reproduce.ts';
+import { dpmReproduceRoutes } from '../http/routes/dpm-reproduce.ts';
+import { engineVersion } from './build-info.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
@@ -69,6 +72,8 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
 
   const { policyPacks, dpm } = settings;
   const metrics = createServiceMetrics();
+  // Stamped into results and recorded with every run and proposal version (docs/dpm-api.md#reproducing-a-run).
+  const engine = engineVersion();
   const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
   const proposals = wireProposalLifecycle({
     store: stores.proposals,
@@ -76,6 +81,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     check: () => proposalProbe?.check() ?? Promise.resolve({ ready: false }),
     settings: settings.proposalLifecycle,
     logger,
+    engineVersion: engine,
   });
   const packResolution = {
     enabled: policyPacks.enabled,
@@ -87,7 +93,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   // Every writer of runs goes through this store, so PERSISTED mode stores each run's artifact.
   const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
   const gates = dpmGates(dpm.features);
-  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector });
+  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector, engineVersion: engine });
   const operations = createDpmOperationService({
     store: dpmStore,
     analyze,
@@ -104,12 +110,13 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector }),
+        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector, engineVersion: engine }),
         store: dpmStore,
         gates,
         metrics,
       }),
       proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals }) }),
+      dpmReproduceRoutes({ reproduce: createDpmReproduceService({ store: dpmStore, engineVersion: engine }), gates }),
       dpmAnalyzeRoutes({ analyze, operations, gates }),
       dpmOperationRoutes({ operations, gates }),
       dpmSupportRoutes({ support, artifacts, gates, bundles: createDpmSupportBundleService({ store: dpmStore, support, artifacts }) }),

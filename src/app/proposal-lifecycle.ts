@@ -6,11 +6,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
+import { proposalReproduceRoutes } from '../http/routes/proposal-reproduce.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
 import { createOperationWorker, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
 import { createProposalQueries } from '../services/proposal-queries.ts';
+import { createProposalReproduceService } from '../services/proposal-reproduce.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
 import type { ProbeResult } from './readiness.ts';
 
@@ -28,11 +30,14 @@ export function wireProposalLifecycle(options: {
   check: () => Promise<ProbeResult>;
   settings: ProposalLifecycleSettings;
   logger: Logger;
+  /** The build simulating versions (recorded with each); absent in tests that do not care. */
+  engineVersion?: string;
 }): ProposalLifecycleWiring {
   const { store, settings, logger } = options;
   const onError = (error: unknown): void => logger.warn({ err: error }, 'Async proposal operation did not finish; it is retried once its lease lapses');
   let worker: OperationWorker | undefined;
-  const lifecycle = createProposalLifecycleService({ store, config: settings });
+  const versionOf = options.engineVersion === undefined ? {} : { engineVersion: options.engineVersion };
+  const lifecycle = createProposalLifecycleService({ store, config: settings, ...versionOf });
   const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {
@@ -42,6 +47,7 @@ export function wireProposalLifecycle(options: {
     routes: [
       proposalLifecycleRoutes({ lifecycle, queries, operations, flags: settings }),
       proposalSupportRoutes({ queries, operations, settings, backend: options.backend, check: options.check }),
+      proposalReproduceRoutes({ reproduce: createProposalReproduceService({ store, ...versionOf }), flags: settings }),
     ],
     start: () => worker?.start(),
     stop: async () => worker?.stop(),

@@ -299,6 +299,10 @@ const entries = {
   },
   DPM_RUN_NOT_FOUND: { area: 'request', meaning: 'No DPM run matches the id, correlation id or request hash (404).' },
   DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No DPM run was recorded with this Idempotency-Key (404).' },
+  DPM_RUN_REQUEST_NOT_STORED: {
+    area: 'request',
+    meaning: 'The run was recorded before runs kept their request, so it cannot be reproduced (409); its stored result stands as recorded.',
+  },
   DPM_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async operation matches the id or correlation id, or it was purged after its TTL (404).' },
   DPM_ASYNC_OPERATION_NOT_EXECUTABLE: {
     area: 'request',
@@ -337,6 +341,10 @@ const entries = {
   PROPOSAL_ASYNC_OPERATIONS_DISABLED: { area: 'http', meaning: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED is off: async creates/versions and operation lookups answer 404.' },
   PROPOSAL_NOT_FOUND: { area: 'request', meaning: 'No proposal has this id (404).' },
   PROPOSAL_VERSION_NOT_FOUND: { area: 'request', meaning: 'The proposal has no version with this number (404).' },
+  PROPOSAL_VERSION_REQUEST_NOT_STORED: {
+    area: 'request',
+    meaning: 'The proposal version was written before versions kept their request, so it cannot be reproduced (409).',
+  },
   PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', meaning: 'No proposal or version was created with this Idempotency-Key (404).' },
   PROPOSAL_ASYNC_OPERATION_NOT_FOUND: { area: 'request', meaning: 'No async proposal operation has this id or correlation id (404).' },
   PORTFOLIO_CONTEXT_MISMATCH: {

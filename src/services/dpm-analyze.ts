@@ -9,18 +9,26 @@
  * not; docs/dpm-api.md#async-operations). Those edges also make a retried operation exactly-once
  * per scenario: a worker that takes over after a crash reuses the runs the dead worker already
  * recorded instead of recording them again.
+ *
+ * Each scenario run keeps what it was computed from (docs/dpm-api.md#reproducing-a-run): the
+ * scenario as a single rebalance request — the batch's snapshots with the scenario's validated
+ * options — the options after the pack's overrides, the pack and the engine version.
  */
 import { createHash } from 'node:crypto';
 import {
   analyzeBatch,
+  canonicalRebalanceRequest,
   validateBatchRebalanceRequest,
+  validateEngineOptions,
   type BatchRebalanceRequest,
   type BatchRebalanceResult,
   type RebalanceResult,
   type ValidationProblem,
 } from '../domain/dpm/index.ts';
-import { applyPolicyPackOverrides } from '../domain/policy-packs/index.ts';
-import type { DpmSupportabilityStore, LineageEdge, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { applyPolicyPackOverrides, type PolicyPackDefinition } from '../domain/policy-packs/index.ts';
+import type { DpmSupportabilityStore, LineageEdge, RunInputs, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { tracedEngine } from './engine-tracing.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import { ID_RANDOM_BYTES, newId } from './ids.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
@@ -69,6 +77,8 @@ export interface DpmAnalyzeServiceDeps {
   readonly policyPacks?: PolicyPackSelector;
   /** The engine; replaceable so tests can observe what reaches it or make it fail. */
   readonly engine?: typeof analyzeBatch;
+  /** The build computing runs, stamped into results and recorded with them (app: version + commit). */
+  readonly engineVersion?: string;
 }
 
 function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string): RunRecord {
@@ -84,9 +94,26 @@ function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: st
   };
 }
 
+/** A successful scenario as the single request it ran, with what it ran under. */
+function scenarioInputs(request: BatchRebalanceRequest, scenario: string, pack: PolicyPackDefinition | null, engineVersion: string): RunInputs {
+  // The engine validated these options the same way before running the scenario.
+  const validated = validateEngineOptions(request.scenarios[scenario]?.options, ['scenarios', scenario, 'options']);
+  if (!validated.ok) throw new Error(`Scenario ${scenario} ran with options that no longer validate.`);
+  const { portfolio_snapshot, market_data_snapshot, model_portfolio, shelf_entries } = request;
+  const single = { portfolio_snapshot, market_data_snapshot, model_portfolio, shelf_entries, options: validated.value };
+  return {
+    request_canonical: canonicalRebalanceRequest(single).text,
+    effective_options_json: pack ? applyPolicyPackOverrides(validated.value, pack) : validated.value,
+    policy_pack_id: pack?.policy_pack_id ?? null,
+    policy_pack_version: pack?.version ?? null,
+    engine_version: engineVersion,
+  };
+}
+
 export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyzeService {
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? analyzeBatch;
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
 
   /** Scenario → run already recorded for this operation by an earlier attempt. */
   async function recordedScenarioRuns(operationId: string | undefined): Promise<Map<string, RunRecord>> {
@@ -119,13 +146,21 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
   async function runBatch(request: BatchRebalanceRequest, context: BatchRunContext): Promise<BatchRebalanceResult> {
     const applied = deps.policyPacks ? await deps.policyPacks.select(context.policy) : null;
     const previous = await recordedScenarioRuns(context.operationId);
-    const result = engine(request, {
-      batchRunId: context.batchRunId,
-      runAtUtc: pythonUtcTimestamp(now()),
-      correlationId: context.correlationRoot,
-      newRunId: () => newId('rr'),
-      ...(applied?.pack ? { applyPolicyPack: (options) => applyPolicyPackOverrides(options, applied.pack) } : {}),
-    });
+    const pack = applied?.pack ?? null;
+    const result = tracedEngine('dpm.analyze', { 'dpm.batch_run_id': context.batchRunId }, (observer) =>
+      engine(
+        request,
+        {
+          batchRunId: context.batchRunId,
+          runAtUtc: pythonUtcTimestamp(now()),
+          correlationId: context.correlationRoot,
+          newRunId: () => newId('rr'),
+          engineVersion,
+          ...(pack ? { applyPolicyPack: (options) => applyPolicyPackOverrides(options, pack) } : {}),
+        },
+        observer,
+      ),
+    );
     const portfolioId = request.portfolio_snapshot.portfolio_id;
     for (const [scenario, scenarioResult] of Object.entries(result.results)) {
       const earlier = previous.get(scenario);
@@ -135,7 +170,12 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
       }
       context.signal?.throwIfAborted();
       const run = scenarioRun(scenarioResult, portfolioId, now().toISOString());
-      await deps.store.recordRun({ run, replay: false, lineage: edgesFor(run, scenario, context.operationId) });
+      await deps.store.recordRun({
+        run,
+        replay: false,
+        lineage: edgesFor(run, scenario, context.operationId),
+        inputs: scenarioInputs(request, scenario, pack, engineVersion),
+      });
     }
     return result;
   }

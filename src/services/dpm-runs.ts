@@ -2,10 +2,12 @@
  * DPM runs: simulate with durable idempotency, and the run lookups of the supportability API.
  * A run is acknowledged only after the store has recorded it (with its idempotency mapping,
  * history entry and lineage edges, in one transaction), so every replica sharing the store
- * replays the same run for the same key.
+ * replays the same run for the same key. Each run keeps what it was computed from — the canonical
+ * request, the effective options, the pack and the engine version — so it can be computed again
+ * (docs/dpm-api.md#reproducing-a-run).
  */
 import {
-  rebalanceRequestHash,
+  canonicalRebalanceRequest,
   simulateRebalance,
   validateRebalanceRequest,
   type RebalanceResult,
@@ -13,6 +15,8 @@ import {
 } from '../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { tracedEngine } from './engine-tracing.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import { newId } from './ids.ts';
 import { idempotencyFingerprint, NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
@@ -41,11 +45,15 @@ export interface DpmRunServiceDeps {
   readonly policyPacks?: PolicyPackSelector;
   /** The engine; replaceable so tests can observe the options that reach it. */
   readonly engine?: typeof simulateRebalance;
+  /** The build computing runs, stamped into results and recorded with them (app: version + commit). */
+  readonly engineVersion?: string;
 }
+
 
 export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? simulateRebalance;
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
   return {
     async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS }) {
       const validated = validateRebalanceRequest(body);
@@ -53,11 +61,14 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const request = validated.value;
       // The request hash is of the request as sent, before any pack override
       // (docs/dpm-api.md#policy-packs-on-simulate-and-analyze).
-      const requestHash = rebalanceRequestHash(request);
+      const canonical = canonicalRebalanceRequest(request);
+      const requestHash = canonical.hash;
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
       const runId = newId('rr');
-      const result: RebalanceResult = engine(effective, { runId, correlationId, requestHash });
+      const result: RebalanceResult = tracedEngine('dpm.simulate', { 'dpm.run_id': runId }, (observer) =>
+        engine(effective, { runId, correlationId, requestHash, engineVersion }, observer),
+      );
       const createdAt = now().toISOString();
       const run: RunRecord = {
         rebalance_run_id: runId,
@@ -72,6 +83,13 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const recorded = await deps.store.recordRun({
         run,
         replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
+        inputs: {
+          request_canonical: canonical.text,
+          effective_options_json: effective.options,
+          policy_pack_id: applied?.pack?.policy_pack_id ?? null,
+          policy_pack_version: applied?.pack?.version ?? null,
+          engine_version: engineVersion,
+        },
         ...(applied ? { idempotencyHash: idempotencyFingerprint(requestHash, applied) } : {}),
         lineage: [
           { edge_id: newId('dle'), source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },

@@ -27,6 +27,7 @@ import type {
   TransitionEvent,
   WorkflowEvent,
 } from '../stores/proposals/port.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import { conflict, invalid, notFound } from './proposal-errors.ts';
 import {
   buildVersion,
@@ -96,6 +97,8 @@ export interface LifecycleDeps {
   readonly store: ProposalStore;
   readonly config: LifecycleConfig;
   readonly now?: () => Date;
+  /** The build simulating versions, recorded with each (app: version + commit). */
+  readonly engineVersion?: string;
 }
 
 const keyConflict = () => conflict('IDEMPOTENCY_KEY_CONFLICT', 'IDEMPOTENCY_KEY_CONFLICT: request hash mismatch');
@@ -111,6 +114,7 @@ function guardRefusal(failure: GuardFailure): Error {
 export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLifecycleService {
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
 
   async function existing(proposalId: string): Promise<ProposalRecord> {
     const proposal = await store.getProposal(proposalId);
@@ -196,6 +200,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         idempotencyKey,
         createdAt,
         storeEvidence: config.storeEvidenceBundle,
+        engineVersion,
       });
       const metadata = metadataOf(body);
       const event: WorkflowEvent = {
@@ -256,6 +261,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         idempotencyKey: null,
         createdAt,
         storeEvidence: config.storeEvidenceBundle,
+        engineVersion,
       });
       const event: TransitionEvent = {
         event_id: newId('pwe'),

@@ -1,8 +1,9 @@
 /**
  * From a lifecycle request to the records a create or a new version writes: the simulate
- * request validated, the request hash, the simulation and artifact, and the version record.
+ * request validated, the request hash, the simulation and artifact, and the version record —
+ * with what it was simulated from, so it can be simulated again (docs/advisory.md#reproducing-a-version).
  */
-import { canonicalHash } from '../domain/canonical-json.ts';
+import { canonicalHash, canonicalJson } from '../domain/canonical-json.ts';
 import {
   buildProposalArtifact,
   proposalRunIdFor,
@@ -12,6 +13,7 @@ import {
 } from '../domain/advisory/index.ts';
 import type { ProposalVersion } from '../stores/proposals/port.ts';
 import { newId as newRecordId } from './ids.ts';
+import { tracedEngine } from './engine-tracing.ts';
 import { invalid } from './proposal-errors.ts';
 import { artifactWithoutEvidence } from './proposal-wire.ts';
 
@@ -78,17 +80,30 @@ export interface VersionInputs {
   readonly idempotencyKey: string | null;
   readonly createdAt: string;
   readonly storeEvidence: boolean;
+  /** The build simulating the version, recorded with it. */
+  readonly engineVersion: string;
+}
+
+/** The engine calls of one version: simulation and artifact, each a span when tracing is on. */
+export function simulateVersion(
+  request: ProposalSimulateRequest,
+  context: { readonly requestHash: string; readonly correlationId: string; readonly idempotencyKey: string | null; readonly createdAt: string },
+) {
+  const result = tracedEngine('advisory.simulate', {}, () =>
+    simulateProposal(request, {
+      runId: proposalRunIdFor(context.requestHash),
+      correlationId: context.correlationId,
+      requestHash: context.requestHash,
+      idempotencyKey: context.idempotencyKey,
+    }),
+  );
+  const artifact = tracedEngine('advisory.artifact', {}, () => buildProposalArtifact(request, result, { createdAt: context.createdAt }));
+  return { result, artifact };
 }
 
 /** Simulates and packages one version. A BLOCKED simulation is still a version (the gate stops execution, not drafting). */
 export function buildVersion(inputs: VersionInputs): ProposalVersion {
-  const result = simulateProposal(inputs.request, {
-    runId: proposalRunIdFor(inputs.requestHash),
-    correlationId: inputs.correlationId,
-    requestHash: inputs.requestHash,
-    idempotencyKey: inputs.idempotencyKey,
-  });
-  const artifact = buildProposalArtifact(inputs.request, result, { createdAt: inputs.createdAt });
+  const { result, artifact } = simulateVersion(inputs.request, inputs);
   return {
     proposal_version_id: newId('ppv'),
     proposal_id: inputs.proposalId,
@@ -102,5 +117,11 @@ export function buildVersion(inputs: VersionInputs): ProposalVersion {
     artifact_json: inputs.storeEvidence ? artifact : artifactWithoutEvidence(artifact),
     evidence_bundle_json: inputs.storeEvidence ? artifact.evidence_bundle : {},
     gate_decision_json: result.gate_decision,
+    inputs: {
+      request_canonical: canonicalJson(inputs.request),
+      correlation_id: inputs.correlationId,
+      idempotency_key: inputs.idempotencyKey,
+      engine_version: inputs.engineVersion,
+    },
   };
 }

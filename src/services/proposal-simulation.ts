@@ -20,6 +20,7 @@ import {
   type ValidationProblem,
 } from '../domain/advisory/index.ts';
 import type { ProposalStore, SimulationEndpoint, SimulationResponseRecord } from '../stores/proposals/port.ts';
+import { tracedEngine } from './engine-tracing.ts';
 import { referenceTimestamp } from './reference-time.ts';
 
 export type ProposalSimulationOutcome =
@@ -67,12 +68,14 @@ export function createProposalSimulationService(deps: ProposalSimulationDeps): P
     const earlier = await deps.store.getSimulationResponse(endpoint, command.idempotencyKey);
     if (earlier) return decided(earlier, requestHash, true);
 
-    const result = simulateProposal(request, {
-      runId: proposalRunIdFor(requestHash),
-      correlationId: command.correlationId,
-      requestHash,
-      idempotencyKey: command.idempotencyKey,
-    });
+    const result = tracedEngine('advisory.simulate', {}, () =>
+      simulateProposal(request, {
+        runId: proposalRunIdFor(requestHash),
+        correlationId: command.correlationId,
+        requestHash,
+        idempotencyKey: command.idempotencyKey,
+      }),
+    );
     const at = now();
     const recorded = await deps.store.recordSimulationResponse({
       endpoint,
@@ -87,6 +90,8 @@ export function createProposalSimulationService(deps: ProposalSimulationDeps): P
   return {
     simulate: (command) => handle('SIMULATE', command, (_request, result) => result),
     artifact: (command) =>
-      handle('ARTIFACT', command, (request, result, at) => buildProposalArtifact(request, result, { createdAt: referenceTimestamp(at) })),
+      handle('ARTIFACT', command, (request, result, at) =>
+        tracedEngine('advisory.artifact', {}, () => buildProposalArtifact(request, result, { createdAt: referenceTimestamp(at) })),
+      ),
   };
 }

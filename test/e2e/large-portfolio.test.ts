@@ -1,6 +1,6 @@
 /**
  * Large portfolios over real HTTP (docs/operations.md#large-portfolios): a 10,000-position simulate
- * fits under the default HTTP_BODY_LIMIT_BYTES, is answered and recorded on PostgreSQL, and a body
+ * fits under the default HTTP_BODY_LIMIT_BYTES, is answered, recorded on PostgreSQL and reproduced, and a body
  * over a lowered limit is refused with 413 and a code before it is parsed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +34,7 @@ describe('a 10,000-position portfolio over HTTP', () => {
     await database.drop();
   });
 
-  it('is simulated under the default body limit and recorded', async () => {
+  it('is simulated under the default body limit, recorded with its request, and reproduced', async () => {
     expect(LARGE.portfolio_snapshot.positions.length).toBeGreaterThanOrEqual(10_000);
     // Well over Fastify's own 1 MiB default, which refused anything above ~2,800 positions.
     expect(Buffer.byteLength(BODY)).toBeGreaterThan(3 * 1024 * 1024);
@@ -49,6 +49,11 @@ describe('a 10,000-position portfolio over HTTP', () => {
     const run = (await stored.json()) as { portfolio_id: string; idempotency_key: string; result: { status: string } };
     expect(run).toMatchObject({ portfolio_id: LARGE.portfolio_snapshot.portfolio_id, idempotency_key: 'large-10000' });
     expect(run.result.status).toBe(result.status);
+
+    // The request was kept with the run: today's engine reproduces all ~15 MB of the result.
+    const reproduced = await fetch(`${service.baseUrl}/rebalance/runs/${result.rebalance_run_id}/reproduce`, { method: 'POST' });
+    expect(reproduced.status).toBe(200);
+    expect(await reproduced.json()).toMatchObject({ verdict: 'IDENTICAL', request_hash_verified: true, difference_count: 0 });
   });
 });
 

@@ -24,6 +24,7 @@ const OPERATIONS = [
   'post /rebalance/proposals/async',
   'get /rebalance/proposals/{proposal_id}',
   'get /rebalance/proposals/{proposal_id}/versions/{version_no}',
+  'post /rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce',
   'post /rebalance/proposals/{proposal_id}/versions',
   'post /rebalance/proposals/{proposal_id}/versions/async',
   'post /rebalance/proposals/{proposal_id}/transitions',

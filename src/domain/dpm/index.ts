@@ -12,7 +12,7 @@
 export { analyzeBatch, type BatchContext } from './analyze.ts';
 export type { EngineContext } from './outcomes.ts';
 export { STAGE_GROUPS, type StageGroup, type StageObserver } from './stage-observer.ts';
-export { rebalanceRequestHash, simulateRebalance } from './simulate.ts';
+export { canonicalRebalanceRequest, rebalanceRequestHash, simulateRebalance } from './simulate.ts';
 export type { ValidationProblem, ValidationResult } from './validation/problems.ts';
 export {
   validateBatchRebalanceRequest,

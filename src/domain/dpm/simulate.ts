@@ -1,5 +1,5 @@
 /** `POST /rebalance/simulate` semantics: one validated request in, one RebalanceResult out. */
-import { canonicalHash } from '../canonical-json.ts';
+import { canonicalHash, canonicalJson, canonicalTextHash } from '../canonical-json.ts';
 import { parseEngineInput } from './engine-input.ts';
 import type { RebalanceRequest } from './model/request-schema.ts';
 import type { RebalanceResult } from './model/result-schema.ts';
@@ -27,4 +27,10 @@ export function simulateRebalance(request: RebalanceRequest, context: EngineCont
  */
 export function rebalanceRequestHash(request: RebalanceRequest): string {
   return canonicalHash(request);
+}
+
+/** The canonical JSON text of the request and its `rebalanceRequestHash`, computed once (the text is what a run keeps). */
+export function canonicalRebalanceRequest(request: RebalanceRequest): { readonly text: string; readonly hash: string } {
+  const text = canonicalJson(request);
+  return { text, hash: canonicalTextHash(text) };
 }

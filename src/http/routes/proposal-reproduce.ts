@@ -1,0 +1,45 @@
+/**
+ * POST /rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce
+ * (docs/advisory.md#reproducing-a-version): simulates a version's recorded request again with
+ * today's engine and answers whether result and artifact are identical. Gated like the other
+ * support reads (PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED, PROPOSAL_SUPPORT_APIS_ENABLED); writes nothing.
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { ProposalRouteFlags } from './proposal-http.ts';
+import type { ProposalReproduceService } from '../../services/proposal-reproduce.ts';
+import { gated, mapRefusals } from './proposal-http.ts';
+import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
+import { errorResponses } from './proposal-lifecycle-schemas.ts';
+import { VersionReproductionSchema } from './reproduce-schemas.ts';
+
+const VersionParams = Type.Object({ proposal_id: Type.String(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
+
+export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalReproduceService; readonly flags: ProposalRouteFlags }): FastifyPluginAsync {
+  return async (app: FastifyInstance) => {
+    mapRefusals(app);
+    app.post<{ Params: Static<typeof VersionParams> }>(
+      '/rebalance/proposals/:proposal_id/versions/:version_no/reproduce',
+      {
+        onRequest: gated(deps.flags, 'support'),
+        schema: {
+          tags: [PROPOSAL_TAG],
+          summary: "Simulate a version's recorded request with today's engine: are result and artifact identical?",
+          description:
+            'Validates the recorded simulate request again, simulates it under the version’s own request hash, correlation id and idempotency key, rebuilds the artifact at the version’s creation time (without the evidence bundle when the version was stored without it) and compares both with the stored ones field by field. Nothing is written.',
+          params: VersionParams,
+          response: {
+            200: VersionReproductionSchema,
+            ...errorResponses({
+              404: 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED, PROPOSAL_SUPPORT_APIS_DISABLED, PROPOSAL_NOT_FOUND or PROPOSAL_VERSION_NOT_FOUND',
+              409: 'PROPOSAL_VERSION_REQUEST_NOT_STORED: written before versions kept their request',
+              422: 'VALIDATION_ERROR',
+              503: 'PROPOSAL_POSTGRES_UNAVAILABLE (with Retry-After)',
+            }),
+          },
+        },
+      },
+      async (request) => deps.reproduce.reproduce(request.params.proposal_id, Number(request.params.version_no)),
+    );
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Reproducing a proposal version (docs/advisory.md#reproducing-a-version): the version's recorded
+ * simulate request is validated again and simulated by today's engine under the version's own
+ * request hash, correlation id and idempotency key, its artifact rebuilt at the version's creation
+ * time, and both compared with what the version holds — field by field when they differ (the
+ * artifact in the form it was stored: with or without its evidence bundle). Nothing is written.
+ */
+import { validateProposalSimulateRequest } from '../domain/advisory/index.ts';
+import type { ProposalStore, ProposalVersion } from '../stores/proposals/port.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
+import { conflict, notFound } from './proposal-errors.ts';
+import { simulateVersion } from './proposal-records.ts';
+import { artifactWithoutEvidence } from './proposal-wire.ts';
+import { compareReproduction, rejectedReproduction, type ReproduceComparison } from './reproduction.ts';
+
+export interface VersionReproduction extends ReproduceComparison {
+  readonly proposal_id: string;
+  readonly version_no: number;
+  readonly proposal_version_id: string;
+  readonly request_hash: string;
+}
+
+export interface ProposalReproduceService {
+  /** Throws PROPOSAL_NOT_FOUND / PROPOSAL_VERSION_NOT_FOUND (404) or PROPOSAL_VERSION_REQUEST_NOT_STORED (409). */
+  reproduce(proposalId: string, versionNo: number): Promise<VersionReproduction>;
+}
+
+/** A version written without evidence keeps `{}` as its bundle and an artifact holding only the hashes. */
+const storedWithoutEvidence = (version: ProposalVersion): boolean =>
+  typeof version.evidence_bundle_json === 'object' && version.evidence_bundle_json !== null && Object.keys(version.evidence_bundle_json).length === 0;
+
+export function createProposalReproduceService(deps: { readonly store: Pick<ProposalStore, 'getProposal' | 'getVersion'>; readonly engineVersion?: string }): ProposalReproduceService {
+  const current = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
+  return {
+    async reproduce(proposalId, versionNo) {
+      const version = await deps.store.getVersion(proposalId, versionNo);
+      if (!version) {
+        if (!(await deps.store.getProposal(proposalId))) throw notFound('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
+        throw notFound('PROPOSAL_VERSION_NOT_FOUND', `The proposal has no version ${versionNo}.`);
+      }
+      const { inputs } = version;
+      if (!inputs) {
+        throw conflict(
+          'PROPOSAL_VERSION_REQUEST_NOT_STORED',
+          `Version ${versionNo} was written before versions kept their request, so it cannot be simulated again; its stored result and hashes stand as recorded.`,
+        );
+      }
+      const identity = { proposal_id: proposalId, version_no: versionNo, proposal_version_id: version.proposal_version_id, request_hash: version.request_hash };
+      const versions = { recorded: inputs.engine_version, current };
+      const request = validateProposalSimulateRequest(JSON.parse(inputs.request_canonical) as unknown);
+      if (!request.ok) return { ...identity, ...rejectedReproduction(request.problems, versions) };
+      const { result, artifact } = simulateVersion(request.value, {
+        requestHash: version.request_hash,
+        correlationId: inputs.correlation_id,
+        idempotencyKey: inputs.idempotency_key,
+        createdAt: version.created_at,
+      });
+      const recorded = { proposal_result: version.proposal_result_json, artifact: version.artifact_json };
+      const reproduced = { proposal_result: result, artifact: storedWithoutEvidence(version) ? artifactWithoutEvidence(artifact) : artifact };
+      return { ...identity, ...compareReproduction(recorded, reproduced, versions) };
+    },
+  };
+}
