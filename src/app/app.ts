@@ -29,6 +29,7 @@ import { createServiceMetrics } from '../services/metrics.ts';
 import { createDpmReproduceService } from '../services/dpm-reproduce.ts';
 import { dpmReproduceRoutes } from '../http/routes/dpm-reproduce.ts';
 import { engineVersion } from './build-info.ts';
+import { startTracing } from './tracing.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
@@ -58,6 +59,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   }
   const opened = await openStores(settings, logger);
   if (!opened.ok) return opened;
+  const tracing = startTracing(settings.tracing, logger);
   const { stores } = opened;
   const readiness = createReadinessSource({
     profile: settings.profile,
@@ -149,6 +151,8 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
         await background.stop();
         await retention.stop();
         await stores.close();
+        // Last, so the spans of everything above are exported.
+        await tracing.shutdown();
       },
     },
   };

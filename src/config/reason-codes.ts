@@ -67,6 +67,18 @@ const entries = {
     area: 'configuration',
     meaning: 'A setting with a fixed set of values has an unknown value (the variable is named in the detail).',
   },
+  CONFIG_NUMBER_INVALID: {
+    area: 'configuration',
+    meaning: 'A numeric setting is not a number within its allowed range (the variable is named in the detail).',
+  },
+  CONFIG_URL_INVALID: {
+    area: 'configuration',
+    meaning: 'A URL setting is not an absolute http:// or https:// URL (the variable is named in the detail; the value is not echoed).',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS_INVALID: {
+    area: 'configuration',
+    meaning: 'OTEL_EXPORTER_OTLP_HEADERS is not a comma-separated list of key=value pairs (values are never echoed).',
+  },
 
   // ── RFC-0025 persistence-profile guardrails (profile.ts), in the RFC's order ─────────────
   PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES: {

@@ -18,6 +18,7 @@ import {
   type VariableDoc,
   type Violation,
 } from './variables.ts';
+import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
 export type PersistenceProfile = (typeof PROFILES)[number];
@@ -50,6 +51,8 @@ export interface Settings {
     /** Largest request body accepted (413 FST_ERR_CTP_BODY_TOO_LARGE above it). */
     readonly bodyLimitBytes: number;
   };
+  /** OpenTelemetry tracing (the standard OTEL_* variables; off unless they ask for it). */
+  readonly tracing: TracingSettings;
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
@@ -139,6 +142,7 @@ export const VARIABLES = {
     defaultValue: 'INFO',
     invalidCode: 'CONFIG_ENUM_INVALID',
   }),
+  ...TRACING_VARIABLES,
   shutdownGraceMs: integerVariable({
     name: 'APP_SHUTDOWN_GRACE_MS',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway.',
@@ -473,6 +477,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
   const settings: Settings = {
     profile: v.profile,
     http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes },
+    tracing: tracingSettings(env, v),
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {

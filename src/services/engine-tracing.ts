@@ -6,7 +6,7 @@
  */
 import type { Attributes, Span } from '@opentelemetry/api';
 import type { StageGroup, StageObserver } from '../domain/dpm/index.ts';
-import { inSpanSync, recordFailure, tracer } from './telemetry.ts';
+import { recordFailure, tracer, withSpan } from './telemetry.ts';
 
 /** Turns stage marks into sibling spans under the active (engine) span. */
 function stageSpans(): StageObserver & { finish(error?: unknown): void } {
@@ -26,7 +26,7 @@ function stageSpans(): StageObserver & { finish(error?: unknown): void } {
 
 /** Runs an engine call in the span `name`; `run` gets a stage observer when the span records. */
 export function tracedEngine<T>(name: string, attributes: Attributes, run: (observer: StageObserver | undefined) => T): T {
-  return inSpanSync(name, { attributes }, (span) => {
+  return withSpan(name, { attributes }, (span) => {
     const stages = span.isRecording() ? stageSpans() : undefined;
     try {
       const result = run(stages);

@@ -25,30 +25,30 @@ export function recordFailure(span: Span, error: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : String(error) });
 }
 
-/** Runs `work` in a child span of the active one; the span ends when the promise settles. */
-export function inSpan<T>(name: string, options: SpanOptions, work: (span: Span) => Promise<T>): Promise<T> {
-  return tracer().startActiveSpan(name, options, async (span) => {
-    try {
-      return await work(span);
-    } catch (error) {
-      recordFailure(span, error);
-      throw error;
-    } finally {
-      span.end();
-    }
-  });
-}
-
-/** `inSpan` for synchronous work (the engines). */
-export function inSpanSync<T>(name: string, options: SpanOptions, work: (span: Span) => T): T {
+/**
+ * Runs `work` in a child span of the active one. The span ends when `work` returns or, if it
+ * returns a promise, when that settles; a failure marks the span and is passed on unchanged.
+ */
+export function withSpan<T>(name: string, options: SpanOptions, work: (span: Span) => T): T {
   return tracer().startActiveSpan(name, options, (span) => {
-    try {
-      return work(span);
-    } catch (error) {
+    const fail = (error: unknown): never => {
       recordFailure(span, error);
-      throw error;
-    } finally {
       span.end();
+      throw error;
+    };
+    let result: T;
+    try {
+      result = work(span);
+    } catch (error) {
+      return fail(error);
     }
+    if (result instanceof Promise) {
+      return result.then((value: unknown) => {
+        span.end();
+        return value;
+      }, fail) as T;
+    }
+    span.end();
+    return result;
   });
 }
