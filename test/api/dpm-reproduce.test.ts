@@ -4,7 +4,9 @@
  * by today's engine; a run whose stored result was deliberately altered is reported with exactly
  * the altered fields; a run recorded without its request (as older releases recorded them) says so.
  */
+import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RunReproductionSchema, VersionReproductionSchema } from '../../src/http/routes/reproduce-schemas.ts';
 import type { RunInputs, RunRecord } from '../../src/stores/dpm-supportability/port.ts';
 import { WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { BACKENDS, REQUESTS, startApi, type ApiHarness } from './dpm-api-harness.ts';
@@ -142,5 +144,23 @@ describe.each(BACKENDS)('reproducing DPM runs on %s', (backend) => {
     const result = await api.simulate(REQUESTS.READY, { key: 'key-gated' });
     const gated = await api.post(`/rebalance/runs/${String(result['rebalance_run_id'])}/reproduce`, undefined);
     expect(gated).toMatchObject({ status: 404, body: { code: 'DPM_SUPPORT_APIS_DISABLED' } });
+  });
+});
+
+describe('the reproduce routes in the OpenAPI document', () => {
+  it('are documented with a response schema, an example that satisfies it, and their error codes', async () => {
+    const api = await startApi('IN_MEMORY');
+    open.push(api);
+    type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }> };
+    const doc = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
+    for (const path of ['/rebalance/runs/{rebalance_run_id}/reproduce', '/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce']) {
+      const responses = doc.paths[path]?.['post']?.responses ?? {};
+      expect(Object.keys(responses), path).toEqual(expect.arrayContaining(['200', '404', '409']));
+      expect(responses['200']?.content?.['application/json']?.example, path).toBeDefined();
+    }
+    for (const schema of [RunReproductionSchema, VersionReproductionSchema]) {
+      const [example] = (schema as { examples: unknown[] }).examples;
+      expect([...Value.Errors(schema, example)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
+    }
   });
 });
