@@ -12,7 +12,18 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { context, defaultTextMapGetter, isSpanContextValid, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
+import {
+  context,
+  defaultTextMapGetter,
+  INVALID_SPAN_CONTEXT,
+  isSpanContextValid,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import {
   ATTR_ERROR_TYPE,
@@ -47,6 +58,8 @@ export const ATTR_ERROR_CODE = 'dpm.error_code';
 // logs even while the tracing SDK is not registered.
 const W3C = new W3CTraceContextPropagator();
 const traces = new WeakMap<IncomingMessage, RequestTrace>();
+/** Probes and scrapes, every few seconds from every replica: their lines are logged, but they make no spans. */
+const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/health/live', '/health/ready', '/metrics']);
 /** An aborted request may still complete its response afterwards: its span ends once. */
 const ended = new WeakSet<Span>();
 
@@ -60,11 +73,10 @@ function pathOf(url: string | undefined): string {
 export function beginRequestTrace(raw: IncomingMessage, correlationId: string): RequestTrace {
   const parent = W3C.extract(ROOT_CONTEXT, raw.headers, defaultTextMapGetter);
   const method = raw.method ?? 'HTTP';
-  const span = tracer().startSpan(
-    method,
-    { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: pathOf(raw.url), [ATTR_CORRELATION_ID]: correlationId } },
-    parent,
-  );
+  const path = pathOf(raw.url);
+  const span = UNTRACED_PATHS.has(path)
+    ? trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT)
+    : tracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_CORRELATION_ID]: correlationId } }, parent);
   const own = span.spanContext();
   const traceId = isSpanContextValid(own) ? own.traceId : (trace.getSpanContext(parent)?.traceId ?? randomBytes(16).toString('hex'));
   const started: RequestTrace = { traceId, spanId: span.isRecording() ? own.spanId : undefined, span, context: trace.setSpan(parent, span) };

@@ -89,6 +89,14 @@ describe('request tracing', () => {
     expect(server.status.code).toBe(SpanStatusCode.UNSET);
   });
 
+  it('health probes and metric scrapes make no spans (their lines still carry the ids)', async () => {
+    for (const url of ['/health/live', '/health/ready', '/metrics']) {
+      expect((await app.server.inject({ method: 'GET', url, headers: { traceparent } })).statusCode).toBe(200);
+    }
+    expect(exporter.getFinishedSpans()).toEqual([]);
+    expect(lines.filter((line) => line['msg'] === 'request completed').map((line) => line['trace_id'])).toEqual([TRACE_ID, TRACE_ID, TRACE_ID]);
+  });
+
   it('an advisory simulate and a reproduce each trace their engine and store calls', async () => {
     await app.server.inject({ method: 'POST', url: '/rebalance/proposals/simulate', payload: readyRequest(), headers: { 'idempotency-key': 'key-advisory' } });
     const advisory = exporter.getFinishedSpans();
