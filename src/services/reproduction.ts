@@ -4,7 +4,7 @@
  * gives, the first REPRODUCE_DIFFERENCE_LIMIT of them listed and all of them counted.
  */
 import type { ValidationProblem } from '../domain/dpm/index.ts';
-import { diffJson, type JsonDifference } from './json-diff.ts';
+import { diffJson, type JsonDiff, type JsonDifference } from './json-diff.ts';
 
 /** How many differences a report lists (all are counted). */
 export const REPRODUCE_DIFFERENCE_LIMIT = 100;
@@ -25,36 +25,32 @@ export interface ReproduceComparison {
   readonly request_problems: readonly ValidationProblem[];
 }
 
-/** The verdict of comparing a recorded value with a reproduced one. */
-export function compareReproduction(
-  recorded: unknown,
-  reproduced: unknown,
-  versions: { readonly recorded: string; readonly current: string },
-  ignore: readonly string[] = [],
-): ReproduceComparison {
-  const diff = diffJson(recorded, reproduced, { ignore, limit: REPRODUCE_DIFFERENCE_LIMIT });
+/** The build that computed the recorded value, and the build answering now. */
+export interface EngineVersions {
+  readonly recorded: string;
+  readonly current: string;
+}
+
+function report(verdict: ReproduceVerdict, versions: EngineVersions, diff: JsonDiff, problems: readonly ValidationProblem[]): ReproduceComparison {
   return {
-    verdict: diff.count === 0 ? 'IDENTICAL' : 'DIFFERENT',
-    identical: diff.count === 0,
+    verdict,
+    identical: verdict === 'IDENTICAL',
     recorded_engine_version: versions.recorded,
     current_engine_version: versions.current,
     difference_count: diff.count,
     differences: diff.differences,
     differences_truncated: diff.count > diff.differences.length,
-    request_problems: [],
+    request_problems: problems,
   };
 }
 
-/** A report for a recorded request today's validation refuses. */
-export function rejectedReproduction(problems: readonly ValidationProblem[], versions: { readonly recorded: string; readonly current: string }): ReproduceComparison {
-  return {
-    verdict: 'REQUEST_REJECTED',
-    identical: false,
-    recorded_engine_version: versions.recorded,
-    current_engine_version: versions.current,
-    difference_count: 0,
-    differences: [],
-    differences_truncated: false,
-    request_problems: problems,
-  };
+/** The verdict of comparing a recorded value with a reproduced one; `ignore` lists paths left out. */
+export function compareReproduction(recorded: unknown, reproduced: unknown, versions: EngineVersions, ignore: readonly string[] = []): ReproduceComparison {
+  const diff = diffJson(recorded, reproduced, { ignore, limit: REPRODUCE_DIFFERENCE_LIMIT });
+  return report(diff.count === 0 ? 'IDENTICAL' : 'DIFFERENT', versions, diff, []);
+}
+
+/** A report for a recorded request today's validation refuses (nothing was run). */
+export function rejectedReproduction(problems: readonly ValidationProblem[], versions: EngineVersions): ReproduceComparison {
+  return report('REQUEST_REJECTED', versions, { count: 0, differences: [] }, problems);
 }

@@ -124,6 +124,25 @@ describe.each(BACKENDS)('reproducing DPM runs on %s', (backend) => {
     });
   });
 
+  it('a stored request that today\'s validation refuses is REQUEST_REJECTED, naming the problems, and nothing is run', async () => {
+    const api = await start();
+    const result = await api.simulate(REQUESTS.READY, { key: 'key-rejected' });
+    const run = (await api.app.dpmStore.getRun(String(result['rebalance_run_id']))) as RunRecord;
+    const inputs = (await api.app.dpmStore.getRunInputs(run.rebalance_run_id)) as RunInputs;
+    const request = JSON.parse(inputs.request_canonical) as Json;
+    delete request['shelf_entries'];
+    await recordAltered(api, run, { ...inputs, request_canonical: JSON.stringify(request) }, 'rr_000000000000000rejected0', () => undefined);
+
+    const reproduced = await api.post('/rebalance/runs/rr_000000000000000rejected0/reproduce', undefined);
+    expect(reproduced.body).toMatchObject({
+      verdict: 'REQUEST_REJECTED',
+      identical: false,
+      request_hash_verified: false,
+      difference_count: 0,
+      request_problems: [expect.objectContaining({ field: 'shelf_entries', code: 'missing' })],
+    });
+  });
+
   it('a run recorded without its request says so (409), an unknown run is 404', async () => {
     const api = await start();
     const result = await api.simulate(REQUESTS.READY, { key: 'key-old' });
