@@ -21,7 +21,7 @@ const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>
       '0001': '1d869ed54f1d6ee92ce04172e50b1550442b5c418c76a6905ef73f53423f283f',
       '0002': 'd6986a35f3aee54432b546d8a748a6242ed9329ae3c120f5c2f1763427eeefb6',
       '0003': 'c490081c3a48237d35a52056fa31654e0ef8ed483bcf34d816d053930fe87041',
-      '0004': '826efd8f4c35cd83df4536d89089d3ddd6eef1d220e8a9ceaa8cbbc5a7f14af3',
+      '0005': '826efd8f4c35cd83df4536d89089d3ddd6eef1d220e8a9ceaa8cbbc5a7f14af3',
     },
     policy_packs: {
       '0001': '184204206e02d87bcd9c3693b65720421b44daa4a50561eb100f3a7a21b2c5a4',
@@ -35,7 +35,7 @@ const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>
     proposals: {
       '0001': '3e8f202943d6783ecb3ca5b01edd0fe03269bd109f8fc2887f4f7c91bf67d09a',
       '0002': 'e86791ac010d163dab317934315d8644ebba10f9f60762298adab813ea5cce4b',
-      '0003': '4ecdb4162a9e1d4f72f1ce06097a1c30478fd0f2b43372fafecb7e4273f71883',
+      '0004': 'b88ed22c41f1c1770beeacacfef9bec40e0efc68cba6e53dfd00f10798945946',
     },
     policy_packs: {
       '0001': 'c6db51afd9d68adb839c382e09d7fdf71cf9b750d4660118a2702d3a9cf38502',
