@@ -23,7 +23,7 @@ import { ENGINE_JOBS, type EngineInput, type EngineJobName } from '../src/servic
 import { conformanceVector, loadConformanceCases } from '../test/support/conformance.ts';
 import { startService } from '../test/support/service-process.ts';
 import { largeVector, whatIfBatch } from '../test/support/what-if.ts';
-import { generatedProposal, generatedRequest } from './support/generated.ts';
+import { generatedProposal, generatedRequest } from '../test/domain/dpm/generated-request.ts';
 
 const json = process.argv.includes('--json');
 const log = (line: string): void => void (json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -53,7 +53,7 @@ const proposal = (body: unknown): EngineInput<'proposalArtifact'> => ({
 function analyze(body: unknown, scenarios: number): EngineInput<'analyze'> {
   return {
     request: valid(validateBatchRebalanceRequest(whatIfBatch(body as Record<string, unknown>, scenarios))),
-    context: { batchRunId: 'batch_bench', runAtUtc: '2026-01-01T00:00:00.000000+00:00', correlationId: null, runIds: Array.from({ length: scenarios }, (_, i) => `rr_${i}`), policyPack: null },
+    context: { batchRunId: 'batch_bench', runAtUtc: '2026-01-01T00:00:00.000000+00:00', correlationId: null, runIds: Array.from({ length: scenarios }, (_, i) => `rr_${i}`), policyPack: null, engineVersion: 'bench' },
   };
 }
 

@@ -5,7 +5,8 @@
  *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation","simulations",…}]}
  *
  * Cases: the conformance requests of test/fixtures/conformance/dpm (all of them, round robin), the
- * 200- and 1,000-position vectors, and a 10,000-position request generated here from a fixed seed;
+ * 200- and 1,000-position vectors, and a 10,000-position request generated from a fixed seed
+ * (test/domain/dpm/generated-request.ts);
  * then the advisory proposal engine on the requests of test/fixtures/conformance/advisory (round
  * robin): `proposal_conformance` = validation + request hash + simulation, and
  * `proposal_artifact` = the same plus the artifact and its evidence hash.
@@ -18,9 +19,8 @@ import {
   validateProposalSimulateRequest,
 } from '../src/domain/advisory/index.ts';
 import { simulateRebalance, validateRebalanceRequest } from '../src/domain/dpm/index.ts';
+import { generatedRequest } from '../test/domain/dpm/generated-request.ts';
 import { conformanceVector, loadConformanceCases, type ConformanceFolder } from '../test/support/conformance.ts';
-import { generatedRequest } from './support/generated.ts';
-
 
 interface BenchCase {
   readonly name: string;

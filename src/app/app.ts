@@ -28,6 +28,10 @@ import { createDpmSupportService } from '../services/dpm-support.ts';
 import { createDpmWorkflowService } from '../services/dpm-workflow.ts';
 import { createEnginePool } from '../services/engine/engine-pool.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
+import { createDpmReproduceService } from '../services/dpm-reproduce.ts';
+import { dpmReproduceRoutes } from '../http/routes/dpm-reproduce.ts';
+import { engineVersion as buildEngineVersion } from './build-info.ts';
+import { startTracing } from './tracing.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
@@ -58,6 +62,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   }
   const opened = await openStores(settings, logger);
   if (!opened.ok) return opened;
+  const tracing = startTracing(settings.tracing, logger);
   const { stores } = opened;
   const readiness = createReadinessSource({
     profile: settings.profile,
@@ -77,6 +82,8 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     settled: (path, outcome) => metrics.engineCalls.inc({ path, outcome }),
     inFlight: (count) => metrics.enginePoolInFlight.set(count),
   });
+  // Stamped into results and recorded with every run and proposal version (docs/dpm-api.md#reproducing-a-run).
+  const engineVersion = buildEngineVersion();
   const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
   const proposals = wireProposalLifecycle({
     store: stores.proposals,
@@ -86,6 +93,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     maxBackoffMs: settings.resilience.retryMaxBackoffMs,
     engine,
     logger,
+    engineVersion,
   });
   const packResolution = {
     enabled: policyPacks.enabled,
@@ -97,7 +105,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   // Every writer of runs goes through this store, so PERSISTED mode stores each run's artifact.
   const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
   const gates = dpmGates(dpm.features);
-  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector, engine });
+  const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector, engine, engineVersion });
   const operations = createDpmOperationService({
     store: dpmStore,
     analyze,
@@ -110,15 +118,17 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   const server = await buildServer({
     logger,
     metrics,
+    bodyLimitBytes: settings.http.bodyLimitBytes,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
-        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector, engine }),
+        service: createDpmRunService({ store: dpmStore, replayEnabled: dpm.replayEnabled, policyPacks: packSelector, engine, engineVersion }),
         store: dpmStore,
         gates,
         metrics,
       }),
       proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals, engine }) }),
+      dpmReproduceRoutes({ reproduce: createDpmReproduceService({ store: dpmStore, engine, engineVersion }), gates }),
       dpmAnalyzeRoutes({ analyze, operations, gates }),
       dpmOperationRoutes({ operations, gates }),
       dpmSupportRoutes({ support, artifacts, gates, bundles: createDpmSupportBundleService({ store: dpmStore, support, artifacts }) }),
@@ -162,6 +172,8 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
           await engine.close();
         }
         await stores.close();
+        // Last, so the spans of everything above are exported.
+        await tracing.shutdown();
       },
     },
   };

@@ -58,6 +58,15 @@ export function buildInfo(): BuildInfo {
   return cached;
 }
 
+/**
+ * The engine version recorded with every run and proposal version and stamped into results:
+ * `0.1.0+<40-hex commit>` (SemVer build metadata), or `0.1.0` when the commit is unknown. The
+ * whole commit, because an investigator must be able to check out exactly that build.
+ */
+export function engineVersion(info: BuildInfo = buildInfo()): string {
+  return info.commit ? `${info.version}+${info.commit}` : info.version;
+}
+
 /** `0.1.0 (commit 1a2b3c4d5e6f)`, or `0.1.0` when the commit is unknown. */
 export function versionText(info: BuildInfo = buildInfo()): string {
   return info.commit ? `${info.version} (commit ${info.commit.slice(0, 12)})` : info.version;

@@ -6,12 +6,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
+import { proposalReproduceRoutes } from '../http/routes/proposal-reproduce.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
 import type { Engine } from '../services/engine/engine-pool.ts';
 import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
 import { createProposalQueries } from '../services/proposal-queries.ts';
+import { createProposalReproduceService } from '../services/proposal-reproduce.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
 import type { ProbeResult } from './readiness.ts';
 
@@ -33,11 +35,13 @@ export function wireProposalLifecycle(options: {
   /** Default: every engine call inline. */
   engine?: Engine;
   logger: Logger;
+  /** The build simulating versions (recorded with each); absent in tests that do not care. */
+  engineVersion?: string;
 }): ProposalLifecycleWiring {
   const { store, settings, logger } = options;
   const onError = workerFailureReporter(logger, 'Async proposal operation (retried once its lease lapses)');
   let worker: OperationWorker | undefined;
-  const lifecycle = createProposalLifecycleService({ store, config: settings, engine: options.engine });
+  const lifecycle = createProposalLifecycleService({ store, config: settings, engine: options.engine, engineVersion: options.engineVersion });
   const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {
@@ -47,6 +51,7 @@ export function wireProposalLifecycle(options: {
     routes: [
       proposalLifecycleRoutes({ lifecycle, queries, operations, flags: settings }),
       proposalSupportRoutes({ queries, operations, settings, backend: options.backend, check: options.check }),
+      proposalReproduceRoutes({ reproduce: createProposalReproduceService({ store, engine: options.engine, engineVersion: options.engineVersion }), flags: settings }),
     ],
     start: () => worker?.start(),
     stop: async () => worker?.stop(),

@@ -19,6 +19,7 @@ import { createOutageLog } from '../stores/postgres/outage-log.ts';
 import { PostgresPools } from '../stores/postgres/pools.ts';
 import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
 import type { StoreProbe } from './readiness.ts';
+import { databaseSystemOf, tracedPort } from './traced-stores.ts';
 
 export interface Stores {
   readonly dpm: DpmSupportabilityStore;
@@ -98,9 +99,10 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
     return {
       ok: true,
       stores: {
-        dpm: dpm.store,
-        proposals: proposals.store,
-        policyPacks: catalog.catalog,
+        // Each call a span when tracing is on (docs/operations.md#tracing-and-logs).
+        dpm: tracedPort(dpm.store, 'dpm_store', databaseSystemOf(settings.dpm.backend)),
+        proposals: tracedPort(proposals.store, 'proposal_store', databaseSystemOf(settings.proposals.backend)),
+        policyPacks: tracedPort(catalog.catalog, 'policy_pack_catalog', databaseSystemOf(settings.policyPacks.catalogBackend)),
         probes,
         async close() {
           await dpm.store.close();

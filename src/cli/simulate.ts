@@ -15,7 +15,6 @@
  * proposal's run id is the reference's deterministic `pr_` + 8 hex of its request hash, so the
  * same proposal file always prints the same result.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { ReasonCode } from '../config/reason-codes.ts';
@@ -34,11 +33,10 @@ import {
   validateProposalSimulateRequest,
   type ProposalSimulateRequest,
 } from '../domain/advisory/index.ts';
+import { newId } from '../services/ids.ts';
 import { referenceTimestamp } from '../services/reference-time.ts';
 import { EX_DATAERR, EX_NOINPUT } from './exit-codes.ts';
 import { parseJsonText } from './json-input.ts';
-
-const hex8 = (): string => randomBytes(4).toString('hex');
 
 const nowUtc = (): string => referenceTimestamp(new Date());
 
@@ -56,7 +54,7 @@ const simulateMode: Mode<Parameters<typeof simulateRebalance>[0]> = {
   vectorKey: 'request',
   invalidCode: 'DPM_REQUEST_INVALID',
   validate: validateRebalanceRequest,
-  run: (request) => simulateRebalance(request, { runId: `rr_${hex8()}`, requestHash: rebalanceRequestHash(request) }),
+  run: (request) => simulateRebalance(request, { runId: newId('rr'), requestHash: rebalanceRequestHash(request) }),
 };
 
 const batchMode: Mode<Parameters<typeof analyzeBatch>[0]> = {
@@ -64,7 +62,7 @@ const batchMode: Mode<Parameters<typeof analyzeBatch>[0]> = {
   invalidCode: 'DPM_REQUEST_INVALID',
   validate: validateBatchRebalanceRequest,
   run: (request) =>
-    analyzeBatch(request, { batchRunId: `batch_${hex8()}`, runAtUtc: nowUtc(), newRunId: () => `rr_${hex8()}` }),
+    analyzeBatch(request, { batchRunId: newId('batch'), runAtUtc: nowUtc(), newRunId: () => newId('rr') }),
 };
 
 const proposalMode: Mode<ProposalSimulateRequest> = {

@@ -87,6 +87,18 @@ const entries = {
     area: 'configuration',
     meaning: 'A setting with a fixed set of values has an unknown value (the variable is named in the detail).',
   },
+  CONFIG_NUMBER_INVALID: {
+    area: 'configuration',
+    meaning: 'A numeric setting is not a number within its allowed range (the variable is named in the detail).',
+  },
+  CONFIG_URL_INVALID: {
+    area: 'configuration',
+    meaning: 'A URL setting is not an absolute http:// or https:// URL (the variable is named in the detail; the value is not echoed).',
+  },
+  OTEL_EXPORTER_OTLP_HEADERS_INVALID: {
+    area: 'configuration',
+    meaning: 'OTEL_EXPORTER_OTLP_HEADERS is not a comma-separated list of key=value pairs (values are never echoed).',
+  },
 
   // ── RFC-0025 persistence-profile guardrails (profile.ts), in the RFC's order ─────────────
   PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES: {
@@ -388,6 +400,11 @@ const entries = {
   },
   DPM_RUN_NOT_FOUND: { area: 'request', status: 404, meaning: 'No DPM run matches the id, correlation id or request hash.' },
   DPM_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', status: 404, meaning: 'No DPM run was recorded with this Idempotency-Key.' },
+  DPM_RUN_REQUEST_NOT_STORED: {
+    area: 'request',
+    status: 409,
+    meaning: 'The run was recorded before runs kept their request, so it cannot be reproduced; its stored result stands as recorded.',
+  },
   DPM_ASYNC_OPERATION_NOT_FOUND: { area: 'request', status: 404, meaning: 'No async operation matches the id or correlation id, or it was purged after its TTL.' },
   DPM_ASYNC_OPERATION_NOT_EXECUTABLE: {
     area: 'request',
@@ -443,6 +460,11 @@ const entries = {
   PROPOSAL_ASYNC_OPERATIONS_DISABLED: { area: 'http', status: 404, meaning: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED is off: async creates/versions and operation lookups answer 404.' },
   PROPOSAL_NOT_FOUND: { area: 'request', status: 404, meaning: 'No proposal has this id.' },
   PROPOSAL_VERSION_NOT_FOUND: { area: 'request', status: 404, meaning: 'The proposal has no version with this number.' },
+  PROPOSAL_VERSION_REQUEST_NOT_STORED: {
+    area: 'request',
+    status: 409,
+    meaning: 'The proposal version was written before versions kept their request, so it cannot be reproduced; its stored result stands as recorded.',
+  },
   PROPOSAL_IDEMPOTENCY_KEY_NOT_FOUND: { area: 'request', status: 404, meaning: 'No proposal or version was created with this Idempotency-Key.' },
   PROPOSAL_ASYNC_OPERATION_NOT_FOUND: { area: 'request', status: 404, meaning: 'No async proposal operation has this id or correlation id.' },
   PORTFOLIO_CONTEXT_MISMATCH: {

@@ -19,6 +19,7 @@ import {
   type VariableDoc,
   type Violation,
 } from './variables.ts';
+import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
 export type PersistenceProfile = (typeof PROFILES)[number];
@@ -43,7 +44,16 @@ export interface DpmFeatureFlags {
 
 export interface Settings {
   readonly profile: PersistenceProfile;
-  readonly http: { readonly host: string; readonly port: number; readonly logLevel: string; readonly shutdownGraceMs: number };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly logLevel: string;
+    readonly shutdownGraceMs: number;
+    /** Largest request body accepted (413 FST_ERR_CTP_BODY_TOO_LARGE above it). */
+    readonly bodyLimitBytes: number;
+  };
+  /** OpenTelemetry tracing (the standard OTEL_* variables; off unless they ask for it). */
+  readonly tracing: TracingSettings;
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
@@ -127,6 +137,14 @@ export const VARIABLES = {
   }),
   host: textVariable({ name: 'HOST', description: 'Address the HTTP server binds to.', defaultValue: '127.0.0.1', allowed: 'IP address or host name' }),
   port: integerVariable({ name: 'PORT', description: 'TCP port of the HTTP server (0 picks a free port).', defaultValue: 8000, min: 0, max: 65535 }),
+  bodyLimitBytes: integerVariable({
+    name: 'HTTP_BODY_LIMIT_BYTES',
+    description:
+      'Largest request body accepted; a larger one is refused with 413 FST_ERR_CTP_BODY_TOO_LARGE before it is parsed. The default holds a simulate of ~40,000 positions (10,000 positions with their prices and shelf entries are ~3.7 MB).',
+    defaultValue: 16 * 1024 * 1024,
+    min: 1024,
+    max: 256 * 1024 * 1024,
+  }),
   logLevel: enumVariable({
     name: 'LOG_LEVEL',
     description: 'Minimum level of the JSON log lines on stdout.',
@@ -134,6 +152,7 @@ export const VARIABLES = {
     defaultValue: 'INFO',
     invalidCode: 'CONFIG_ENUM_INVALID',
   }),
+  ...TRACING_VARIABLES,
   shutdownGraceMs: integerVariable({
     name: 'APP_SHUTDOWN_GRACE_MS',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway.',
@@ -550,7 +569,8 @@ export function loadSettings(env: Env = process.env): SettingsResult {
 
   const settings: Settings = {
     profile: v.profile,
-    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs },
+    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes },
+    tracing: tracingSettings(env, v),
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {

@@ -134,6 +134,46 @@ export function integerVariable(spec: {
   };
 }
 
+/** A number within bounds (a ratio, say); integers have `integerVariable`. */
+export function numberVariable(spec: { name: string; description: string; defaultValue: number; min: number; max: number }): Variable<number> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: `number ${spec.min}–${spec.max}`,
+    defaultText: String(spec.defaultValue),
+    codes: ['CONFIG_NUMBER_INVALID'],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: spec.defaultValue };
+      const value = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+      if (Number.isFinite(value) && value >= spec.min && value <= spec.max) return { ok: true, value };
+      return invalid('CONFIG_NUMBER_INVALID', spec.name, `${spec.name}=${JSON.stringify(raw)} is not a number between ${spec.min} and ${spec.max}.`);
+    },
+  };
+}
+
+/** An absolute http(s) URL; empty means "not set". */
+export function urlVariable(spec: { name: string; description: string; defaultText: string }): Variable<string> {
+  return {
+    name: spec.name,
+    description: spec.description,
+    allowed: 'http:// or https:// URL',
+    defaultText: spec.defaultText,
+    codes: ['CONFIG_URL_INVALID'],
+    read(env) {
+      const raw = presentValue(env, spec.name);
+      if (raw === undefined) return { ok: true, value: '' };
+      try {
+        const url = new URL(raw);
+        if (url.protocol === 'http:' || url.protocol === 'https:') return { ok: true, value: raw };
+      } catch {
+        // reported below
+      }
+      return invalid('CONFIG_URL_INVALID', spec.name, `${spec.name} is not an http:// or https:// URL.`);
+    },
+  };
+}
+
 /** Free text (paths, ids, JSON kept as text for its own parser). */
 export function textVariable(spec: {
   name: string;

@@ -83,5 +83,10 @@ export function sha256Hex(text: string): string {
 
 /** `"sha256:" + hex(SHA-256(canonical JSON))`, the format of request and artifact hashes. */
 export function canonicalHash(value: unknown): string {
-  return `sha256:${sha256Hex(canonicalJson(value))}`;
+  return canonicalTextHash(canonicalJson(value));
+}
+
+/** `canonicalHash` of a value whose canonical JSON text is already at hand. */
+export function canonicalTextHash(text: string): string {
+  return `sha256:${sha256Hex(text)}`;
 }

@@ -1,12 +1,13 @@
 /**
  * The Fastify instance: JSON logging, OpenAPI (`/openapi.json`, Swagger UI at `/docs`),
- * correlation ids, one error format, and the feature routes handed in by the app.
+ * correlation ids and trace context on every log line of a request, one error format, and the
+ * feature routes handed in by the app.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import { registerCorrelation } from './correlation.ts';
+import { correlationIdOf, registerCorrelation } from './correlation.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerJsonBodies } from './json-body.ts';
 import { RouteRegistry } from './route-registry.ts';
@@ -15,20 +16,31 @@ import type { ServiceMetrics } from '../services/metrics.ts';
 import { registerMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi/document.ts';
 import { API_INFO, API_TAGS } from './openapi/tags.ts';
+import { CORRELATION_ID_LOG_KEY, registerErrorCodeCapture, RequestLogController } from './request-log.ts';
+import { beginRequestTrace, registerRequestTracing, traceLogFields } from './request-trace.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
   readonly routes: readonly FastifyPluginAsync[];
   /** Counts every request and serves GET /metrics; omitted in tests that build a bare server. */
   readonly metrics?: ServiceMetrics;
+  /** HTTP_BODY_LIMIT_BYTES; Fastify's own 1 MiB when omitted. */
+  readonly bodyLimitBytes?: number;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     // Widened to Fastify's logger interface so plugins typed against the default instance fit.
     loggerInstance: options.logger as FastifyBaseLogger,
+    // The correlation id is the request id, so Fastify binds it to every line the request logs;
+    // the trace ids are bound next to it where the request's logger is made.
+    genReqId: (raw) => correlationIdOf(raw.headers),
+    logController: new RequestLogController(),
+    childLoggerFactory: (logger, bindings, childOptions, raw) =>
+      logger.child({ ...bindings, ...traceLogFields(beginRequestTrace(raw, String(bindings[CORRELATION_ID_LOG_KEY]))) }, childOptions),
     // Close keep-alive sockets on shutdown so `close()` waits only for requests in flight.
     forceCloseConnections: 'idle',
+    ...(options.bodyLimitBytes === undefined ? {} : { bodyLimit: options.bodyLimitBytes }),
     schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator } },
   });
 
@@ -36,6 +48,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registry.collect(app);
   registerCorrelation(app);
   registerJsonBodies(app);
+  registerErrorCodeCapture(app);
+  registerRequestTracing(app);
   registerErrorHandling(app, { routes: registry, onStoreUnavailable: (code) => options.metrics?.storeErrors.inc({ code }) });
   if (options.metrics) registerMetrics(app, options.metrics);
 

@@ -9,27 +9,36 @@
  * not; docs/dpm-api.md#async-operations). Those edges also make a retried operation exactly-once
  * per scenario: a worker that takes over after a crash reuses the runs the dead worker already
  * recorded instead of recording them again.
+ *
+ * Each scenario run keeps what it was computed from (docs/dpm-api.md#reproducing-a-run): the
+ * scenario as a single rebalance request — the batch's snapshots with the scenario's validated
+ * options — the options after the pack's overrides, the pack and the engine version.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
+  canonicalRebalanceRequest,
   validateBatchRebalanceRequest,
+  validateEngineOptions,
   type BatchRebalanceRequest,
   type BatchRebalanceResult,
   type RebalanceResult,
   type ValidationProblem,
 } from '../domain/dpm/index.ts';
-import type { DpmSupportabilityStore, LineageEdge, RunRecord } from '../stores/dpm-supportability/port.ts';
+import { applyPolicyPackOverrides, type PolicyPackDefinition } from '../domain/policy-packs/index.ts';
+import type { DpmSupportabilityStore, LineageEdge, RunInputs, RunRecord } from '../stores/dpm-supportability/port.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
+import { tracedEngine } from './engine-tracing.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
+import { ID_RANDOM_BYTES, newId } from './ids.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
-
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** Python's `datetime.now(timezone.utc).isoformat()` shape (microseconds and `+00:00`), as `run_at_utc` is specified. */
 export const pythonUtcTimestamp = (date: Date): string => date.toISOString().replace('Z', '000+00:00');
 
 /** An operation's batch id is derived from the operation, so a retried execution reproduces it (and its scenario request hashes). */
-export const operationBatchRunId = (operationId: string): string => `batch_${createHash('sha256').update(operationId).digest('hex').slice(0, 8)}`;
+export const operationBatchRunId = (operationId: string): string =>
+  `batch_${createHash('sha256').update(operationId).digest('hex').slice(0, ID_RANDOM_BYTES * 2)}`;
 
 export const OPERATION_TO_RUN = 'OPERATION_TO_RUN';
 
@@ -69,6 +78,8 @@ export interface DpmAnalyzeServiceDeps {
   readonly policyPacks?: PolicyPackSelector;
   /** Where the engine runs (the app's worker pool); replaceable so tests can observe what reaches it or make it fail. */
   readonly engine?: Engine;
+  /** The build computing runs, stamped into results and recorded with them (app: version + commit). */
+  readonly engineVersion?: string;
 }
 
 function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string): RunRecord {
@@ -84,9 +95,26 @@ function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: st
   };
 }
 
+/** A successful scenario as the single request it ran, with what it ran under. */
+function scenarioInputs(request: BatchRebalanceRequest, scenario: string, pack: PolicyPackDefinition | null, engineVersion: string): RunInputs {
+  // The engine validated these options the same way before running the scenario.
+  const validated = validateEngineOptions(request.scenarios[scenario]?.options, ['scenarios', scenario, 'options']);
+  if (!validated.ok) throw new Error(`Scenario ${scenario} ran with options that no longer validate.`);
+  const { portfolio_snapshot, market_data_snapshot, model_portfolio, shelf_entries } = request;
+  const single = { portfolio_snapshot, market_data_snapshot, model_portfolio, shelf_entries, options: validated.value };
+  return {
+    request_canonical: canonicalRebalanceRequest(single).text,
+    effective_options_json: pack ? applyPolicyPackOverrides(validated.value, pack) : validated.value,
+    policy_pack_id: pack?.policy_pack_id ?? null,
+    policy_pack_version: pack?.version ?? null,
+    engine_version: engineVersion,
+  };
+}
+
 export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyzeService {
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? INLINE_ENGINE;
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
 
   /** Scenario → run already recorded for this operation by an earlier attempt. */
   async function recordedScenarioRuns(operationId: string | undefined): Promise<Map<string, RunRecord>> {
@@ -104,7 +132,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
 
   function edgesFor(run: RunRecord, scenario: string, operationId: string | undefined): LineageEdge[] {
     const edge = (source: string, type: string, metadata: unknown): LineageEdge => ({
-      edge_id: `dle_${hex(8)}`,
+      edge_id: newId('dle'),
       source_entity_id: source,
       edge_type: type,
       target_entity_id: run.rebalance_run_id,
@@ -119,16 +147,24 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
   async function runBatch(request: BatchRebalanceRequest, context: BatchRunContext): Promise<BatchRebalanceResult> {
     const applied = deps.policyPacks ? await deps.policyPacks.select(context.policy) : null;
     const previous = await recordedScenarioRuns(context.operationId);
-    const result = await engine.run('analyze', {
-      request,
-      context: {
-        batchRunId: context.batchRunId,
-        runAtUtc: pythonUtcTimestamp(now()),
-        correlationId: context.correlationRoot,
-        runIds: Object.keys(request.scenarios).map(() => `rr_${hex(4)}`),
-        policyPack: applied?.pack ?? null,
-      },
-    });
+    const pack = applied?.pack ?? null;
+    const result = await tracedEngine('dpm.analyze', { 'dpm.batch_run_id': context.batchRunId }, (observer) =>
+      engine.run(
+        'analyze',
+        {
+          request,
+          context: {
+            batchRunId: context.batchRunId,
+            runAtUtc: pythonUtcTimestamp(now()),
+            correlationId: context.correlationRoot,
+            runIds: Object.keys(request.scenarios).map(() => newId('rr')),
+            policyPack: pack,
+            engineVersion,
+          },
+        },
+        observer,
+      ),
+    );
     const portfolioId = request.portfolio_snapshot.portfolio_id;
     for (const [scenario, scenarioResult] of Object.entries(result.results)) {
       const earlier = previous.get(scenario);
@@ -138,7 +174,12 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
       }
       context.signal?.throwIfAborted();
       const run = scenarioRun(scenarioResult, portfolioId, now().toISOString());
-      await deps.store.recordRun({ run, replay: false, lineage: edgesFor(run, scenario, context.operationId) });
+      await deps.store.recordRun({
+        run,
+        replay: false,
+        lineage: edgesFor(run, scenario, context.operationId),
+        inputs: scenarioInputs(request, scenario, pack, engineVersion),
+      });
       // A synchronous store (SQLite) would otherwise serialise every scenario run in one turn of
       // the event loop; large batches are megabytes (docs/operations.md#engine-worker-pool).
       await nextTurn();
@@ -151,7 +192,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
     async analyze({ body, correlationHeader, policy = NO_POLICY_HEADERS }) {
       const validated = validateBatchRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
-      const result = await runBatch(validated.value, { batchRunId: `batch_${hex(4)}`, correlationRoot: correlationHeader, policy });
+      const result = await runBatch(validated.value, { batchRunId: newId('batch'), correlationRoot: correlationHeader, policy });
       return { outcome: 'ok', result };
     },
   };

@@ -15,7 +15,6 @@
  *   on a timer, never on the request path; a RUNNING operation whose lease is live never expires
  *   mid-flight.
  */
-import { randomBytes } from 'node:crypto';
 import { ReasonError } from '../config/reason-codes.ts';
 import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../domain/dpm/index.ts';
@@ -24,12 +23,12 @@ import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, Operation
 import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
 import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
+import { newId } from './ids.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
 
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
-export const newWorkerId = (): string => `wrk_${hex(6)}`;
+export const newWorkerId = (): string => newId('wrk');
 
 export interface DpmOperationSettings {
   readonly executionMode: DpmAsyncExecutionMode;
@@ -145,7 +144,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
   return {
     async submit({ request: batch, correlationId, policy = NO_POLICY_HEADERS }) {
       const createdAt = now().toISOString();
-      const operationId = `dop_${hex(6)}`;
+      const operationId = newId('dop');
       const request: StoredRequest = {
         batch_request: batch,
         policy_context: { request_policy_pack_id: policy.requestPolicyPackId, tenant_default_policy_pack_id: null, tenant_id: policy.tenantId },
@@ -173,7 +172,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
         accepted,
         [
           {
-            edge_id: `dle_${hex(8)}`,
+            edge_id: newId('dle'),
             source_entity_id: operationId,
             edge_type: 'OPERATION_TO_CORRELATION',
             target_entity_id: correlationId,

@@ -2,13 +2,17 @@
  * DPM runs: simulate with durable idempotency, and the run lookups of the supportability API.
  * A run is acknowledged only after the store has recorded it (with its idempotency mapping,
  * history entry and lineage edges, in one transaction), so every replica sharing the store
- * replays the same run for the same key.
+ * replays the same run for the same key. Each run keeps what it was computed from — the canonical
+ * request, the effective options, the pack and the engine version — so it can be computed again
+ * (docs/dpm-api.md#reproducing-a-run).
  */
-import { randomBytes } from 'node:crypto';
-import { rebalanceRequestHash, validateRebalanceRequest, type ValidationProblem } from '../domain/dpm/index.ts';
+import { canonicalRebalanceRequest, validateRebalanceRequest, type ValidationProblem } from '../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../domain/policy-packs/index.ts';
 import type { DpmSupportabilityStore, RunRecord } from '../stores/dpm-supportability/port.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
+import { tracedEngine } from './engine-tracing.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
+import { newId } from './ids.ts';
 import { idempotencyFingerprint, NO_POLICY_HEADERS, requestHashOfFingerprint, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
 
 export type SimulateOutcome =
@@ -28,8 +32,6 @@ export interface DpmRunService {
   simulate(command: SimulateCommand): Promise<SimulateOutcome>;
 }
 
-const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
-
 export interface DpmRunServiceDeps {
   readonly store: DpmSupportabilityStore;
   readonly now?: () => Date;
@@ -39,11 +41,15 @@ export interface DpmRunServiceDeps {
   readonly policyPacks?: PolicyPackSelector;
   /** Where the engine runs (the app's worker pool); replaceable so tests can observe the options that reach it. */
   readonly engine?: Engine;
+  /** The build computing runs, stamped into results and recorded with them (app: version + commit). */
+  readonly engineVersion?: string;
 }
+
 
 export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? INLINE_ENGINE;
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
   return {
     async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS }) {
       const validated = validateRebalanceRequest(body);
@@ -51,11 +57,14 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const request = validated.value;
       // The request hash is of the request as sent, before any pack override
       // (docs/dpm-api.md#policy-packs-on-simulate-and-analyze).
-      const requestHash = rebalanceRequestHash(request);
+      const canonical = canonicalRebalanceRequest(request);
+      const requestHash = canonical.hash;
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
-      const runId = `rr_${hex(4)}`;
-      const result = await engine.run('rebalance', { request: effective, context: { runId, correlationId, requestHash } });
+      const runId = newId('rr');
+      const result = await tracedEngine('dpm.simulate', { 'dpm.run_id': runId }, (observer) =>
+        engine.run('rebalance', { request: effective, context: { runId, correlationId, requestHash, engineVersion } }, observer),
+      );
       const createdAt = now().toISOString();
       const run: RunRecord = {
         rebalance_run_id: runId,
@@ -70,10 +79,17 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const recorded = await deps.store.recordRun({
         run,
         replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
+        inputs: {
+          request_canonical: canonical.text,
+          effective_options_json: effective.options,
+          policy_pack_id: applied?.pack?.policy_pack_id ?? null,
+          policy_pack_version: applied?.pack?.version ?? null,
+          engine_version: engineVersion,
+        },
         ...(applied ? { idempotencyHash: idempotencyFingerprint(requestHash, applied) } : {}),
         lineage: [
-          { edge_id: `dle_${hex(8)}`, source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
-          { edge_id: `dle_${hex(8)}`, source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
+          { edge_id: newId('dle'), source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
+          { edge_id: newId('dle'), source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
         ],
       });
       if (recorded.outcome === 'conflict') {

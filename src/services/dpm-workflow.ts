@@ -9,7 +9,6 @@
  * `stale` (412 DPM_WORKFLOW_STATE_STALE) if anyone decided since: of reviewers acting on the same
  * state, exactly one wins.
  */
-import { randomBytes } from 'node:crypto';
 import {
   nextWorkflowStatus,
   requiresReview,
@@ -18,6 +17,7 @@ import {
   type WorkflowStatus,
 } from '../domain/dpm/workflow-gate.ts';
 import type { DecisionFilter, DpmSupportabilityStore, RunRecord, WorkflowDecision } from '../stores/dpm-supportability/port.ts';
+import { newId } from './ids.ts';
 
 export interface WorkflowView {
   readonly run_id: string;
@@ -96,7 +96,7 @@ export function createDpmWorkflowService(deps: {
       const next = nextWorkflowStatus(current.workflow_status, command.action);
       if (next === null) return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: false };
       const decision: WorkflowDecision = {
-        decision_id: `dwd_${randomBytes(6).toString('hex')}`,
+        decision_id: newId('dwd'),
         run_id: run.rebalance_run_id,
         action: command.action,
         reason_code: command.reason_code,

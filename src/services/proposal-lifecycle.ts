@@ -29,6 +29,7 @@ import type {
 } from '../stores/proposals/port.ts';
 import { ReasonError } from '../config/reason-codes.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
+import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import {
   buildVersion,
   checkSimulationFlag,
@@ -99,6 +100,8 @@ export interface LifecycleDeps {
   readonly now?: () => Date;
   /** Where the engine runs (the app's worker pool). */
   readonly engine?: Engine;
+  /** The build simulating versions, recorded with each (app: version + commit). */
+  readonly engineVersion?: string;
 }
 
 /** The same Idempotency-Key came with another request (409); nothing was written. */
@@ -117,6 +120,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
   const { store, config } = deps;
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? INLINE_ENGINE;
+  const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
 
   async function existing(proposalId: string): Promise<ProposalRecord> {
     const proposal = await store.getProposal(proposalId);
@@ -196,7 +200,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       const createdAt = now().toISOString();
       const proposalId = newId('pp');
       const version = await buildVersion(
-        { proposalId, versionNo: 1, request, requestHash, correlationId, idempotencyKey, createdAt, storeEvidence: config.storeEvidenceBundle },
+        { proposalId, versionNo: 1, request, requestHash, correlationId, idempotencyKey, createdAt, storeEvidence: config.storeEvidenceBundle, engineVersion },
         engine,
       );
       const metadata = metadataOf(body);
@@ -250,7 +254,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       const createdAt = now().toISOString();
       const versionNo = proposal.current_version_no + 1;
       const version = await buildVersion(
-        { proposalId, versionNo, request, requestHash, correlationId, idempotencyKey: null, createdAt, storeEvidence: config.storeEvidenceBundle },
+        { proposalId, versionNo, request, requestHash, correlationId, idempotencyKey: null, createdAt, storeEvidence: config.storeEvidenceBundle, engineVersion },
         engine,
       );
       const event: TransitionEvent = {

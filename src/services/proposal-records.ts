@@ -1,17 +1,20 @@
 /**
  * From a lifecycle request to the records a create or a new version writes: the simulate
- * request validated, the request hash, the simulation and artifact, and the version record.
+ * request validated, the request hash, the simulation and artifact, and the version record —
+ * with what it was simulated from, so it can be simulated again (docs/advisory.md#reproducing-a-version).
  */
-import { randomBytes } from 'node:crypto';
-import { canonicalHash } from '../domain/canonical-json.ts';
+import { canonicalHash, canonicalJson } from '../domain/canonical-json.ts';
 import { proposalRunIdFor, validateProposalSimulateRequest, type ProposalSimulateRequest } from '../domain/advisory/index.ts';
 import type { ProposalVersion } from '../stores/proposals/port.ts';
 import { ReasonError } from '../config/reason-codes.ts';
 import type { Engine } from './engine/engine-pool.ts';
+import type { EngineOutput } from './engine/jobs.ts';
+import { tracedEngine } from './engine-tracing.ts';
+import { newId as newRecordId } from './ids.ts';
 import { artifactWithoutEvidence } from './proposal-wire.ts';
 
-/** `<prefix>_` + 12 random hex, as the reference's ids. */
-export const newId = (prefix: 'pp' | 'ppv' | 'pwe' | 'pap' | 'pop'): string => `${prefix}_${randomBytes(6).toString('hex')}`;
+/** Proposal record ids: the reference's prefixes, 96 random bits (docs/dpm-api.md#ids). */
+export const newId = (prefix: 'pp' | 'ppv' | 'pwe' | 'pap' | 'pop'): string => newRecordId(prefix);
 
 export interface ProposalMetadata {
   readonly title: string | null;
@@ -71,20 +74,33 @@ export interface VersionInputs {
   readonly idempotencyKey: string | null;
   readonly createdAt: string;
   readonly storeEvidence: boolean;
+  /** The build simulating the version, recorded with it. */
+  readonly engineVersion: string;
+}
+
+/** The engine call of one version — its simulation, artifact and simulation hash — as one span. */
+export function simulateVersion(
+  request: ProposalSimulateRequest,
+  context: { readonly requestHash: string; readonly correlationId: string; readonly idempotencyKey: string | null; readonly createdAt: string },
+  engine: Engine,
+): Promise<EngineOutput<'proposalVersion'>> {
+  return tracedEngine('advisory.version', {}, () =>
+    engine.run('proposalVersion', {
+      request,
+      context: {
+        runId: proposalRunIdFor(context.requestHash),
+        correlationId: context.correlationId,
+        requestHash: context.requestHash,
+        idempotencyKey: context.idempotencyKey,
+      },
+      createdAt: context.createdAt,
+    }),
+  );
 }
 
 /** Simulates and packages one version. A BLOCKED simulation is still a version (the gate stops execution, not drafting). */
 export async function buildVersion(inputs: VersionInputs, engine: Engine): Promise<ProposalVersion> {
-  const { result, artifact, simulationHash } = await engine.run('proposalVersion', {
-    request: inputs.request,
-    context: {
-      runId: proposalRunIdFor(inputs.requestHash),
-      correlationId: inputs.correlationId,
-      requestHash: inputs.requestHash,
-      idempotencyKey: inputs.idempotencyKey,
-    },
-    createdAt: inputs.createdAt,
-  });
+  const { result, artifact, simulationHash } = await simulateVersion(inputs.request, inputs, engine);
   return {
     proposal_version_id: newId('ppv'),
     proposal_id: inputs.proposalId,
@@ -98,5 +114,11 @@ export async function buildVersion(inputs: VersionInputs, engine: Engine): Promi
     artifact_json: inputs.storeEvidence ? artifact : artifactWithoutEvidence(artifact),
     evidence_bundle_json: inputs.storeEvidence ? artifact.evidence_bundle : {},
     gate_decision_json: result.gate_decision,
+    inputs: {
+      request_canonical: canonicalJson(inputs.request),
+      correlation_id: inputs.correlationId,
+      idempotency_key: inputs.idempotencyKey,
+      engine_version: inputs.engineVersion,
+    },
   };
 }

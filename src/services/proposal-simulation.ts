@@ -21,6 +21,7 @@ import {
 } from '../domain/advisory/index.ts';
 import type { ProposalStore, SimulationEndpoint, SimulationResponseRecord } from '../stores/proposals/port.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
+import { tracedEngine } from './engine-tracing.ts';
 import { referenceTimestamp } from './reference-time.ts';
 
 export type ProposalSimulationOutcome =
@@ -88,8 +89,11 @@ export function createProposalSimulationService(deps: ProposalSimulationDeps): P
   }
 
   return {
-    simulate: (command) => handle('SIMULATE', command, (request, context) => engine.run('proposal', { request, context })),
+    simulate: (command) =>
+      handle('SIMULATE', command, (request, context) => tracedEngine('advisory.simulate', {}, () => engine.run('proposal', { request, context }))),
     artifact: (command) =>
-      handle('ARTIFACT', command, (request, context, at) => engine.run('proposalArtifact', { request, context, createdAt: referenceTimestamp(at) })),
+      handle('ARTIFACT', command, (request, context, at) =>
+        tracedEngine('advisory.artifact', {}, () => engine.run('proposalArtifact', { request, context, createdAt: referenceTimestamp(at) })),
+      ),
   };
 }

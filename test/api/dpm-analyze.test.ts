@@ -82,7 +82,7 @@ for (const backend of DPM_BACKENDS) {
       const response = await call('POST', '/rebalance/analyze', WHAT_IF_BATCH, { 'x-correlation-id': 'corr-an-1' });
       expect(response.status).toBe(200);
       const batchId = String(response.body['batch_run_id']);
-      expect(batchId).toMatch(/^batch_[0-9a-f]{8}$/);
+      expect(batchId).toMatch(/^batch_[0-9a-f]{24}$/);
       expect(String(response.body['run_at_utc'])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
       expect(response.body['base_snapshot_ids']).toEqual({ portfolio_snapshot_id: 'pf_13', market_data_snapshot_id: 'md' });
       expect(String((response.body['failed_scenarios'] as Json)['invalid_case'])).toMatch(/^INVALID_OPTIONS:/);

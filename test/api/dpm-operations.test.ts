@@ -59,13 +59,13 @@ for (const backend of DPM_BACKENDS) {
         status_url: `/rebalance/operations/${id}`,
         execute_url: `/rebalance/operations/${id}/execute`,
       });
-      expect(id).toMatch(/^dop_[0-9a-f]{12}$/);
+      expect(id).toMatch(/^dop_[0-9a-f]{24}$/);
 
       const status = await call('GET', `/rebalance/operations/${id}`);
       expect(status.status).toBe(200);
       expect(status.body).toMatchObject({ status: 'SUCCEEDED', is_executable: false, error: null });
       const result = status.body['result'] as Json;
-      expect(String(result['batch_run_id'])).toMatch(/^batch_[0-9a-f]{8}$/);
+      expect(String(result['batch_run_id'])).toMatch(/^batch_[0-9a-f]{24}$/);
       expect(Object.keys(result['results'] as Json)).toEqual(['ignore_checks']);
       expect(String((result['failed_scenarios'] as Json)['invalid_case'])).toMatch(/^INVALID_OPTIONS:/);
       expect(status.body['started_at']).not.toBeNull();
@@ -81,7 +81,7 @@ for (const backend of DPM_BACKENDS) {
     it('generates a corr_ correlation id when none is sent and echoes it in the header', async () => {
       await start();
       const accepted = await submit();
-      expect(String(accepted.body['correlation_id'])).toMatch(/^corr_[0-9a-f]{12}$/);
+      expect(String(accepted.body['correlation_id'])).toMatch(/^corr_[0-9a-f]{24}$/);
       expect(accepted.headers['x-correlation-id']).toBe(accepted.body['correlation_id']);
     });
 

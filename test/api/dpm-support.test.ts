@@ -114,8 +114,10 @@ describe.each(BACKENDS)('DPM supportability API on %s', (backend) => {
       order_intents: result['intents'],
       rule_outcomes: result['rule_results'],
       result,
-      evidence: { engine_version: 'unknown', hashes: { request_hash: requestHash } },
+      // The build that computed the run: package version and, in a git checkout, the commit.
+      evidence: { engine_version: expect.stringMatching(/^\d+\.\d+\.\d+(\+[0-9a-f]{40})?$/), hashes: { request_hash: requestHash } },
     });
+    expect((first.body['evidence'] as { engine_version: string }).engine_version).toBe((result['lineage'] as { engine_version: string }).engine_version);
     const hash = (first.body['evidence'] as { hashes: { artifact_hash: string } }).hashes.artifact_hash;
     expect(hash).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(runArtifactHash(first.body)).toBe(hash);

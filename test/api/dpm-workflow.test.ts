@@ -49,7 +49,7 @@ describe.each(BACKENDS)('DPM run workflow on %s', (backend) => {
         actor_id: body.actor_id,
         comment: body.comment,
         correlation_id: `corr-${body.reason_code}`,
-        decision_id: expect.stringMatching(/^dwd_[0-9a-f]{12}$/),
+        decision_id: expect.stringMatching(/^dwd_[0-9a-f]{24}$/),
       });
     }
 

@@ -44,7 +44,7 @@ describe('simulate CLI', () => {
     expect(run.status).toBe(0);
     const result = JSON.parse(run.stdout) as { rebalance_run_id: string; lineage: { request_hash: string } };
     expect(compareToExpected(result, vector?.expected, REBALANCE_RESULT_RULES)).toEqual([]);
-    expect(result.rebalance_run_id).toMatch(/^rr_[0-9a-f]{8}$/);
+    expect(result.rebalance_run_id).toMatch(/^rr_[0-9a-f]{24}$/);
     expect(result.lineage.request_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
@@ -61,7 +61,7 @@ describe('simulate CLI', () => {
     const run = cli('--batch', vectorFile('scenario_13_what_if_analysis'));
     expect(run.status).toBe(0);
     const batch = JSON.parse(run.stdout) as Record<string, unknown>;
-    expect(batch.batch_run_id).toMatch(/^batch_[0-9a-f]{8}$/);
+    expect(batch.batch_run_id).toMatch(/^batch_[0-9a-f]{24}$/);
     expect(Object.keys(batch.results as object)).toEqual(['ignore_checks']);
     expect((batch.failed_scenarios as Record<string, string>).invalid_case).toMatch(/^INVALID_OPTIONS: /);
   });

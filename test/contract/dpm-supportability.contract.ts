@@ -3,7 +3,7 @@
  * SQLITE and POSTGRES by dpm-supportability.test.ts: a difference between backends is a bug.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AsyncOperation, DpmSupportabilityStore, LineageEdge, RunRecord } from '../../src/stores/dpm-supportability/port.ts';
+import type { AsyncOperation, DpmSupportabilityStore, LineageEdge, RunInputs, RunRecord } from '../../src/stores/dpm-supportability/port.ts';
 
 export interface StoreHandle {
   readonly store: DpmSupportabilityStore;
@@ -141,6 +141,29 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       // Turning replay back on replays the latest mapping.
       const replayed = await store.recordRun({ run: run('rr_4', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(5) }), lineage: [], replay: true });
       expect(replayed.outcome === 'replayed' ? replayed.run.rebalance_run_id : replayed.outcome).toBe('rr_3');
+    });
+
+    it('keeps the inputs of a run on every write path, the request text byte for byte; a run recorded without them has none', async () => {
+      // Canonical JSON: sorted keys, no spaces, non-ASCII escaped — stored and returned exactly.
+      const inputs = (n: number): RunInputs => ({
+        request_canonical: `{"options":{"max_turnover_pct":"0.${n}"},"portfolio_snapshot":{"portfolio_id":"pf_\\u00e9${n}"}}`,
+        effective_options_json: { max_turnover_pct: '0.5', group_constraints: { 'sector:TECH': { max_weight: '0.25' } } },
+        policy_pack_id: n === 1 ? null : 'pack_a',
+        policy_pack_version: n === 1 ? null : 'v2',
+        engine_version: `0.1.0+commit${n}`,
+      });
+      // No key (transaction), a new key (PostgreSQL's one-statement path), a key with replay off (transaction again).
+      await store.recordRun({ run: run('rr_1'), lineage: [], replay: true, inputs: inputs(1) });
+      await store.recordRun({ run: run('rr_2', { idempotency_key: 'k_inputs' }), lineage: [], replay: true, inputs: inputs(2) });
+      await store.recordRun({ run: run('rr_3', { idempotency_key: 'k_inputs' }), lineage: [], replay: false, inputs: inputs(3) });
+      await store.recordRun({ run: run('rr_old'), lineage: [], replay: true });
+      expect(await store.getRunInputs('rr_1')).toEqual(inputs(1));
+      expect(await store.getRunInputs('rr_2')).toEqual(inputs(2));
+      expect(await store.getRunInputs('rr_3')).toEqual(inputs(3));
+      expect(await store.getRunInputs('rr_old')).toBeNull();
+      expect(await store.getRunInputs('rr_missing')).toBeNull();
+      // The run itself reads as before.
+      expect(await store.getRun('rr_2')).toEqual(run('rr_2', { idempotency_key: 'k_inputs' }));
     });
 
     it('lists runs newest first with every filter, paging through ties in created_at', async () => {

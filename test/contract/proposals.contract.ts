@@ -367,6 +367,20 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
       });
     });
 
+    it('keeps the inputs of a version, the request text byte for byte; a version written without them has none', async () => {
+      const inputs = { request_canonical: '{"options":{"enable_proposal_simulation":true},"z":"\\u00e9"}', correlation_id: 'corr_in', idempotency_key: null, engine_version: '0.1.0+abc' };
+      await create('pp_old');
+      expect(await store.getVersion('pp_old', 1)).toEqual(version('pp_old', 1));
+      const proposal = await create('pp_in');
+      const write = await store.createVersion({
+        expectedRowVersion: proposal.row_version,
+        version: { ...version('pp_in', 2, at(1)), inputs },
+        event: { ...step('pwe_in_2', 'pp_in', 'NEW_VERSION_CREATED', 'DRAFT', 'DRAFT', 1), related_version_no: 2 },
+      });
+      expect(write.outcome).toBe('created');
+      expect(await store.getVersion('pp_in', 2)).toEqual({ ...version('pp_in', 2, at(1)), inputs });
+    });
+
     it('versions, events and approvals are append-only in the database itself', async () => {
       await create('pp_1');
       await store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'SUBMITTED_FOR_RISK_REVIEW', 'DRAFT', 'RISK_REVIEW'), approval: { approval_id: 'pap_1', proposal_id: 'pp_1', approval_type: 'RISK', approved: false, actor_id: 'r', occurred_at: at(1), details_json: {}, related_version_no: 1 } });

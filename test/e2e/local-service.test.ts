@@ -41,7 +41,7 @@ describe('LOCAL service', () => {
       .split('\n')
       .filter((line) => line.includes('Shadow validation'));
     expect(warnings).toHaveLength(1);
-    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 40, codes: expect.arrayContaining(['PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES']) });
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({ level: 'warn', codes: expect.arrayContaining(['PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES']) });
   });
 
   it('serves Swagger UI at /docs and the OpenAPI document at /openapi.json', async () => {
@@ -69,7 +69,7 @@ describe('LOCAL service', () => {
     expect(echoed.headers.get('x-correlation-id')).toBe('corr-test-1');
     const missing = await fetch(`${service.baseUrl}/no/such/route`);
     expect(missing.status).toBe(404);
-    expect(missing.headers.get('x-correlation-id')).toMatch(/^corr_[0-9a-f]{12}$/);
+    expect(missing.headers.get('x-correlation-id')).toMatch(/^corr_[0-9a-f]{24}$/);
     expect(await missing.json()).toMatchObject({ detail: 'Not Found', code: 'ROUTE_NOT_FOUND' });
   });
 });

@@ -42,8 +42,9 @@ describe('PRODUCTION start with one misconfiguration', () => {
     expect(result.code).toBe(78);
     expect(printedCodes(result.stderr)).toEqual([code]);
     expect(result.stdout).not.toContain('Serving');
-    const record = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { codes?: string[]; level?: number };
+    const record = JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { codes?: string[]; level?: string };
     expect(record.codes).toEqual([code]);
+    expect(record.level).toBe('fatal');
     expect(`${result.stdout}${result.stderr}`).not.toContain('topsecret');
   });
 });

@@ -124,7 +124,7 @@ describe.each(['IN_MEMORY', 'SQLITE', 'POSTGRES'] as const)('advisory simulation
   it('without a correlation id, generates one into the response and its header', async () => {
     const response = await app.inject({ method: 'POST', url: '/rebalance/proposals/simulate', payload: body, headers: { 'idempotency-key': 'k-corr' } });
     expect(response.statusCode).toBe(200);
-    expect(response.json<Json>()['correlation_id']).toMatch(/^corr_[0-9a-f]{12}$/);
+    expect(response.json<Json>()['correlation_id']).toMatch(/^corr_[0-9a-f]{24}$/);
     expect(response.headers['x-correlation-id']).toBe(response.json<Json>()['correlation_id']);
   });
 

@@ -28,7 +28,7 @@ function rebalanceInput(body: unknown): EngineInput<'rebalance'> {
 function analyzeInput(body: Record<string, unknown>, scenarios: number): EngineInput<'analyze'> {
   return {
     request: valid(validateBatchRebalanceRequest(whatIfBatch(body, scenarios))),
-    context: { batchRunId: 'batch_0000test', runAtUtc: AT, correlationId: null, runIds: Array.from({ length: scenarios }, (_, i) => `rr_${String(i).padStart(8, '0')}`), policyPack: null },
+    context: { batchRunId: 'batch_0000test', runAtUtc: AT, correlationId: null, runIds: Array.from({ length: scenarios }, (_, i) => `rr_${String(i).padStart(8, '0')}`), policyPack: null, engineVersion: 'test' },
   };
 }
 

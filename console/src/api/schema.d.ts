@@ -191,6 +191,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rebalance/runs/{rebalance_run_id}/reproduce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a recorded run's request through today's engine: is the result identical?
+         * @description Re-runs the recorded request with the options it ran under (after its policy pack) and its own run id, correlation id and request hash, and compares the result with the recorded one field by field (`lineage.engine_version` aside: both builds are reported). Nothing is written. 409 DPM_RUN_REQUEST_NOT_STORED for a run recorded before runs kept their request.
+         */
+        post: operations["reproduce_run_rebalance_runs__rebalance_run_id__reproduce_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rebalance/analyze": {
         parameters: {
             query?: never;
@@ -944,6 +964,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate a version's recorded request with today's engine: are result and artifact identical?
+         * @description Validates the recorded simulate request again, simulates it under the version’s own request hash, correlation id and idempotency key, rebuilds the artifact at the version’s creation time (without the evidence bundle when the version was stored without it) and compares both with the stored ones field by field. Nothing is written.
+         */
+        post: operations["reproduce_proposal_version_rebalance_proposals__proposal_id__versions__version_no__reproduce_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1661,14 +1701,14 @@ export interface components {
         /**
          * DpmRunLookupResponse
          * @example {
-         *       "rebalance_run_id": "rr_1a2b3c4d",
+         *       "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "correlation_id": "corr-7f3a",
          *       "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
          *       "idempotency_key": "order-2026-02-21-001",
          *       "portfolio_id": "pf_001",
          *       "created_at": "2026-02-21T09:30:00.000Z",
          *       "result": {
-         *         "rebalance_run_id": "rr_1a2b3c4d",
+         *         "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *         "status": "READY",
          *         "…": "the RebalanceResult as recorded"
          *       }
@@ -1689,7 +1729,7 @@ export interface components {
          * @example {
          *       "idempotency_key": "order-2026-02-21-001",
          *       "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *       "rebalance_run_id": "rr_1a2b3c4d",
+         *       "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "created_at": "2026-02-21T09:30:00.000Z"
          *     }
          */
@@ -3406,7 +3446,7 @@ export interface components {
         /**
          * BatchRebalanceResult
          * @example {
-         *       "batch_run_id": "batch_5e1f0c2a",
+         *       "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
          *       "run_at_utc": "2026-03-01T09:00:00.123000+00:00",
          *       "base_snapshot_ids": {
          *         "portfolio_snapshot_id": "pf_13",
@@ -3449,12 +3489,12 @@ export interface components {
         /**
          * DpmAsyncAcceptedResponse
          * @example {
-         *       "operation_id": "dop_3f2a9c1b7d4e",
+         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
          *       "operation_type": "ANALYZE_SCENARIOS",
          *       "status": "SUCCEEDED",
-         *       "correlation_id": "corr_1a2b3c4d5e6f",
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "created_at": "2026-03-01T09:00:00.000Z",
-         *       "status_url": "/rebalance/operations/dop_3f2a9c1b7d4e",
+         *       "status_url": "/rebalance/operations/dop_3f2a9c1b7d4ea0b1c2d3e4f5",
          *       "execute_url": "/rebalance/operations/dop_3f2a9c1b7d4e/execute"
          *     }
          */
@@ -3473,11 +3513,11 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "operation_id": "dop_3f2a9c1b7d4e",
+         *           "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
          *           "operation_type": "ANALYZE_SCENARIOS",
          *           "status": "SUCCEEDED",
          *           "is_executable": false,
-         *           "correlation_id": "corr_1a2b3c4d5e6f",
+         *           "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "created_at": "2026-03-01T09:00:00.000Z",
          *           "started_at": "2026-03-01T09:00:00.004Z",
          *           "finished_at": "2026-03-01T09:00:00.120Z"
@@ -3503,16 +3543,16 @@ export interface components {
         /**
          * DpmAsyncOperationStatusResponse
          * @example {
-         *       "operation_id": "dop_3f2a9c1b7d4e",
+         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
          *       "operation_type": "ANALYZE_SCENARIOS",
          *       "status": "SUCCEEDED",
          *       "is_executable": false,
-         *       "correlation_id": "corr_1a2b3c4d5e6f",
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "created_at": "2026-03-01T09:00:00.000Z",
          *       "started_at": "2026-03-01T09:00:00.004Z",
          *       "finished_at": "2026-03-01T09:00:00.120Z",
          *       "result": {
-         *         "batch_run_id": "batch_5e1f0c2a",
+         *         "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
          *         "results": {},
          *         "comparison_metrics": {},
          *         "failed_scenarios": {},
@@ -3545,7 +3585,7 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "rebalance_run_id": "rr_1a2b3c4d",
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "correlation_id": "corr-7f3a",
          *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
          *           "idempotency_key": "order-2026-02-21-001",
@@ -3575,7 +3615,7 @@ export interface components {
          * @example {
          *       "artifact_id": "dra_1a2b3c4d",
          *       "artifact_version": "1.0",
-         *       "rebalance_run_id": "rr_1a2b3c4d",
+         *       "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "correlation_id": "corr-7f3a",
          *       "idempotency_key": "order-2026-02-21-001",
          *       "portfolio_id": "pf_001",
@@ -3591,7 +3631,7 @@ export interface components {
          *       "diagnostics": {},
          *       "result": {},
          *       "evidence": {
-         *         "engine_version": "unknown",
+         *         "engine_version": "0.1.0+4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39",
          *         "run_created_at": "2026-02-21T09:30:00.000Z",
          *         "hashes": {
          *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
@@ -3604,12 +3644,12 @@ export interface components {
         /**
          * DpmLineageResponse
          * @example {
-         *       "entity_id": "rr_1a2b3c4d",
+         *       "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "edges": [
          *         {
          *           "source_entity_id": "corr-7f3a",
          *           "edge_type": "CORRELATION_TO_RUN",
-         *           "target_entity_id": "rr_1a2b3c4d",
+         *           "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "created_at": "2026-02-21T09:30:00.000Z",
          *           "metadata": {}
          *         }
@@ -3635,7 +3675,7 @@ export interface components {
          *       "idempotency_key": "order-2026-02-21-001",
          *       "history": [
          *         {
-         *           "rebalance_run_id": "rr_1a2b3c4d",
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "correlation_id": "corr-7f3a",
          *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
          *           "created_at": "2026-02-21T09:30:00.000Z"
@@ -3714,11 +3754,11 @@ export interface components {
         /**
          * DpmRunWorkflowHistoryResponse
          * @example {
-         *       "run_id": "rr_1a2b3c4d",
+         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "decisions": [
          *         {
-         *           "decision_id": "dwd_0a1b2c3d4e5f",
-         *           "run_id": "rr_1a2b3c4d",
+         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "action": "APPROVE",
          *           "reason_code": "REVIEW_APPROVED",
          *           "comment": "Within mandate.",
@@ -3738,14 +3778,14 @@ export interface components {
          * DpmRunSupportBundleResponse
          * @example {
          *       "run": {
-         *         "rebalance_run_id": "rr_1a2b3c4d",
+         *         "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *         "correlation_id": "corr-7f3a",
          *         "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
          *         "idempotency_key": "order-2026-02-21-001",
          *         "portfolio_id": "pf_001",
          *         "created_at": "2026-02-21T09:30:00.000Z",
          *         "result": {
-         *           "rebalance_run_id": "rr_1a2b3c4d",
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "status": "READY",
          *           "…": "the RebalanceResult as recorded"
          *         }
@@ -3753,16 +3793,16 @@ export interface components {
          *       "artifact": null,
          *       "async_operation": null,
          *       "workflow_history": {
-         *         "run_id": "rr_1a2b3c4d",
+         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *         "decisions": []
          *       },
          *       "lineage": {
-         *         "entity_id": "rr_1a2b3c4d",
+         *         "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *         "edges": [
          *           {
          *             "source_entity_id": "corr-7f3a",
          *             "edge_type": "CORRELATION_TO_RUN",
-         *             "target_entity_id": "rr_1a2b3c4d",
+         *             "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *             "created_at": "2026-02-21T09:30:00.000Z",
          *             "metadata": {}
          *           }
@@ -3773,7 +3813,7 @@ export interface components {
          *         "idempotency_key": "order-2026-02-21-001",
          *         "history": [
          *           {
-         *             "rebalance_run_id": "rr_1a2b3c4d",
+         *             "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *             "correlation_id": "corr-7f3a",
          *             "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
          *             "created_at": "2026-02-21T09:30:00.000Z"
@@ -3805,13 +3845,13 @@ export interface components {
         /**
          * DpmRunWorkflowResponse
          * @example {
-         *       "run_id": "rr_1a2b3c4d",
+         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "run_status": "PENDING_REVIEW",
          *       "workflow_status": "APPROVED",
          *       "requires_review": true,
          *       "latest_decision": {
-         *         "decision_id": "dwd_0a1b2c3d4e5f",
-         *         "run_id": "rr_1a2b3c4d",
+         *         "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *         "action": "APPROVE",
          *         "reason_code": "REVIEW_APPROVED",
          *         "comment": "Within mandate.",
@@ -3842,8 +3882,8 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "decision_id": "dwd_0a1b2c3d4e5f",
-         *           "run_id": "rr_1a2b3c4d",
+         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "action": "APPROVE",
          *           "reason_code": "REVIEW_APPROVED",
          *           "comment": "Within mandate.",
@@ -4067,8 +4107,8 @@ export interface components {
         /**
          * ProposalVersionDetail
          * @example {
-         *       "proposal_version_id": "ppv_ac78035c6c4d",
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_version_id": "ppv_ac78035c6c4da0b1c2d3e4f5",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "version_no": 1,
          *       "created_at": "2026-03-02T08:17:30.181Z",
          *       "request_hash": "sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa",
@@ -4077,13 +4117,13 @@ export interface components {
          *       "status_at_creation": "READY",
          *       "proposal_result": {
          *         "proposal_run_id": "pr_bfa9b7a5",
-         *         "correlation_id": "corr_84a198373233",
+         *         "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *         "status": "READY"
          *       },
          *       "artifact": {
          *         "artifact_id": "pa_bfa9b7a5",
          *         "proposal_run_id": "pr_bfa9b7a5",
-         *         "correlation_id": "corr_84a198373233",
+         *         "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *         "created_at": "2026-03-02T08:17:30.181Z",
          *         "status": "READY",
          *         "evidence_bundle": {
@@ -4180,7 +4220,7 @@ export interface components {
          * ProposalCreateResponse
          * @example {
          *       "proposal": {
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "portfolio_id": "pf_example_001",
          *         "mandate_id": "mandate_001",
          *         "jurisdiction": "SG",
@@ -4192,8 +4232,8 @@ export interface components {
          *         "title": "Q1 top-up"
          *       },
          *       "version": {
-         *         "proposal_version_id": "ppv_ac78035c6c4d",
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "proposal_version_id": "ppv_ac78035c6c4da0b1c2d3e4f5",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "version_no": 1,
          *         "created_at": "2026-03-02T08:17:30.181Z",
          *         "request_hash": "sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa",
@@ -4202,13 +4242,13 @@ export interface components {
          *         "status_at_creation": "READY",
          *         "proposal_result": {
          *           "proposal_run_id": "pr_bfa9b7a5",
-         *           "correlation_id": "corr_84a198373233",
+         *           "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *           "status": "READY"
          *         },
          *         "artifact": {
          *           "artifact_id": "pa_bfa9b7a5",
          *           "proposal_run_id": "pr_bfa9b7a5",
-         *           "correlation_id": "corr_84a198373233",
+         *           "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *           "created_at": "2026-03-02T08:17:30.181Z",
          *           "status": "READY",
          *           "evidence_bundle": {
@@ -4258,15 +4298,15 @@ export interface components {
          *         }
          *       },
          *       "latest_workflow_event": {
-         *         "event_id": "pwe_ca0418ae6ee9",
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "event_id": "pwe_ca0418ae6ee9a0b1c2d3e4f5",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "event_type": "CREATED",
          *         "from_state": null,
          *         "to_state": "DRAFT",
          *         "actor_id": "advisor_01",
          *         "occurred_at": "2026-03-02T08:17:30.181Z",
          *         "reason": {
-         *           "correlation_id": "corr_84a198373233"
+         *           "correlation_id": "corr_84a198373233a0b1c2d3e4f5"
          *         },
          *         "related_version_no": 1
          *       }
@@ -4280,12 +4320,12 @@ export interface components {
         /**
          * ProposalAsyncAcceptedResponse
          * @example {
-         *       "operation_id": "pop_06c043df54d2",
+         *       "operation_id": "pop_06c043df54d2a0b1c2d3e4f5",
          *       "operation_type": "CREATE_PROPOSAL",
          *       "status": "PENDING",
-         *       "correlation_id": "corr_1a2b3c4d5e6f",
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "created_at": "2026-03-02T08:17:30.236Z",
-         *       "status_url": "/rebalance/proposals/operations/pop_06c043df54d2"
+         *       "status_url": "/rebalance/proposals/operations/pop_06c043df54d2a0b1c2d3e4f5"
          *     }
          */
         ProposalAsyncAcceptedResponse: {
@@ -4302,7 +4342,7 @@ export interface components {
          * @example {
          *       "items": [
          *         {
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "portfolio_id": "pf_example_001",
          *           "mandate_id": "mandate_001",
          *           "jurisdiction": "SG",
@@ -4325,7 +4365,7 @@ export interface components {
          * ProposalDetailResponse
          * @example {
          *       "proposal": {
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "portfolio_id": "pf_example_001",
          *         "mandate_id": "mandate_001",
          *         "jurisdiction": "SG",
@@ -4337,8 +4377,8 @@ export interface components {
          *         "title": "Q1 top-up"
          *       },
          *       "current_version": {
-         *         "proposal_version_id": "ppv_ac78035c6c4d",
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "proposal_version_id": "ppv_ac78035c6c4da0b1c2d3e4f5",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "version_no": 1,
          *         "created_at": "2026-03-02T08:17:30.181Z",
          *         "request_hash": "sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa",
@@ -4347,13 +4387,13 @@ export interface components {
          *         "status_at_creation": "READY",
          *         "proposal_result": {
          *           "proposal_run_id": "pr_bfa9b7a5",
-         *           "correlation_id": "corr_84a198373233",
+         *           "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *           "status": "READY"
          *         },
          *         "artifact": {
          *           "artifact_id": "pa_bfa9b7a5",
          *           "proposal_run_id": "pr_bfa9b7a5",
-         *           "correlation_id": "corr_84a198373233",
+         *           "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *           "created_at": "2026-03-02T08:17:30.181Z",
          *           "status": "READY",
          *           "evidence_bundle": {
@@ -4469,11 +4509,11 @@ export interface components {
         /**
          * ProposalStateTransitionResponse
          * @example {
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "current_state": "RISK_REVIEW",
          *       "latest_workflow_event": {
-         *         "event_id": "pwe_4bd8cecba444",
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "event_id": "pwe_4bd8cecba444a0b1c2d3e4f5",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "event_type": "SUBMITTED_FOR_RISK_REVIEW",
          *         "from_state": "DRAFT",
          *         "to_state": "RISK_REVIEW",
@@ -4535,25 +4575,25 @@ export interface components {
         /**
          * ProposalWorkflowTimelineResponse
          * @example {
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "current_state": "AWAITING_CLIENT_CONSENT",
          *       "events": [
          *         {
-         *           "event_id": "pwe_ca0418ae6ee9",
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "event_id": "pwe_ca0418ae6ee9a0b1c2d3e4f5",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "event_type": "CREATED",
          *           "from_state": null,
          *           "to_state": "DRAFT",
          *           "actor_id": "advisor_01",
          *           "occurred_at": "2026-03-02T08:17:30.181Z",
          *           "reason": {
-         *             "correlation_id": "corr_84a198373233"
+         *             "correlation_id": "corr_84a198373233a0b1c2d3e4f5"
          *           },
          *           "related_version_no": 1
          *         },
          *         {
-         *           "event_id": "pwe_ae0f9226d50c",
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "event_id": "pwe_ae0f9226d50ca0b1c2d3e4f5",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "event_type": "RISK_APPROVED",
          *           "from_state": "RISK_REVIEW",
          *           "to_state": "AWAITING_CLIENT_CONSENT",
@@ -4575,11 +4615,11 @@ export interface components {
         /**
          * ProposalApprovalsResponse
          * @example {
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "approvals": [
          *         {
-         *           "approval_id": "pap_5c5bc059778a",
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "approval_id": "pap_5c5bc059778aa0b1c2d3e4f5",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "approval_type": "RISK",
          *           "approved": true,
          *           "actor_id": "risk_01",
@@ -4600,7 +4640,7 @@ export interface components {
          * ProposalLineageResponse
          * @example {
          *       "proposal": {
-         *         "proposal_id": "pp_7a6f5aeb77af",
+         *         "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *         "portfolio_id": "pf_example_001",
          *         "mandate_id": "mandate_001",
          *         "jurisdiction": "SG",
@@ -4613,7 +4653,7 @@ export interface components {
          *       },
          *       "versions": [
          *         {
-         *           "proposal_version_id": "ppv_ac78035c6c4d",
+         *           "proposal_version_id": "ppv_ac78035c6c4da0b1c2d3e4f5",
          *           "version_no": 1,
          *           "created_at": "2026-03-02T08:17:30.181Z",
          *           "status_at_creation": "READY",
@@ -4641,7 +4681,7 @@ export interface components {
          * @example {
          *       "idempotency_key": "create-pf_example_001-0001",
          *       "request_hash": "sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa",
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "proposal_version_no": 1,
          *       "created_at": "2026-03-02T08:17:30.181Z"
          *     }
@@ -4656,19 +4696,19 @@ export interface components {
         /**
          * ProposalAsyncOperationStatusResponse
          * @example {
-         *       "operation_id": "pop_06c043df54d2",
+         *       "operation_id": "pop_06c043df54d2a0b1c2d3e4f5",
          *       "operation_type": "CREATE_PROPOSAL",
          *       "status": "SUCCEEDED",
-         *       "correlation_id": "corr_1a2b3c4d5e6f",
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *       "idempotency_key": "create-pf_example_001-0002",
-         *       "proposal_id": "pp_7a6f5aeb77af",
+         *       "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *       "created_by": "advisor_01",
          *       "created_at": "2026-03-02T08:17:30.236Z",
          *       "started_at": "2026-03-02T08:17:30.241Z",
          *       "finished_at": "2026-03-02T08:17:30.318Z",
          *       "result": {
          *         "proposal": {
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "portfolio_id": "pf_example_001",
          *           "mandate_id": "mandate_001",
          *           "jurisdiction": "SG",
@@ -4680,8 +4720,8 @@ export interface components {
          *           "title": "Q1 top-up"
          *         },
          *         "version": {
-         *           "proposal_version_id": "ppv_ac78035c6c4d",
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "proposal_version_id": "ppv_ac78035c6c4da0b1c2d3e4f5",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "version_no": 1,
          *           "created_at": "2026-03-02T08:17:30.181Z",
          *           "request_hash": "sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa",
@@ -4690,13 +4730,13 @@ export interface components {
          *           "status_at_creation": "READY",
          *           "proposal_result": {
          *             "proposal_run_id": "pr_bfa9b7a5",
-         *             "correlation_id": "corr_84a198373233",
+         *             "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *             "status": "READY"
          *           },
          *           "artifact": {
          *             "artifact_id": "pa_bfa9b7a5",
          *             "proposal_run_id": "pr_bfa9b7a5",
-         *             "correlation_id": "corr_84a198373233",
+         *             "correlation_id": "corr_84a198373233a0b1c2d3e4f5",
          *             "created_at": "2026-03-02T08:17:30.181Z",
          *             "status": "READY",
          *             "evidence_bundle": {
@@ -4746,15 +4786,15 @@ export interface components {
          *           }
          *         },
          *         "latest_workflow_event": {
-         *           "event_id": "pwe_ca0418ae6ee9",
-         *           "proposal_id": "pp_7a6f5aeb77af",
+         *           "event_id": "pwe_ca0418ae6ee9a0b1c2d3e4f5",
+         *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
          *           "event_type": "CREATED",
          *           "from_state": null,
          *           "to_state": "DRAFT",
          *           "actor_id": "advisor_01",
          *           "occurred_at": "2026-03-02T08:17:30.181Z",
          *           "reason": {
-         *             "correlation_id": "corr_84a198373233"
+         *             "correlation_id": "corr_84a198373233a0b1c2d3e4f5"
          *           },
          *           "related_version_no": 1
          *         }
@@ -5041,7 +5081,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -5490,6 +5530,119 @@ export interface operations {
             };
         };
     };
+    reproduce_run_rebalance_runs__rebalance_run_id__reproduce_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
+                rebalance_run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description DpmRunReproduction */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rebalance_run_id: string;
+                        request_hash: string;
+                        request_hash_verified: boolean | null;
+                        policy_pack: {
+                            policy_pack_id: string;
+                            version: string | null;
+                        } | null;
+                        /** @description REQUEST_REJECTED: today's validation refuses the recorded request (see request_problems); nothing was run. */
+                        verdict: "IDENTICAL" | "DIFFERENT" | "REQUEST_REJECTED";
+                        /** @description Today's engine gives exactly the recorded result. */
+                        identical: boolean;
+                        /** @description The build that computed the recorded result (<version>+<git commit>). */
+                        recorded_engine_version: string;
+                        /** @description The build that answered now. */
+                        current_engine_version: string;
+                        /** @description Every difference found. */
+                        difference_count: number;
+                        /** @description The first 100 differences, in document order. */
+                        differences: {
+                            /** @description Where the values differ, e.g. intents[3].quantity or $ for the whole value. */
+                            path: string;
+                            /** @description CHANGED: both sides have the path; REMOVED: only the recorded value; ADDED: only the reproduced value. */
+                            change: "CHANGED" | "ADDED" | "REMOVED";
+                            /** @description The recorded value (a large one is described as {"omitted": "…"}). */
+                            recorded?: unknown;
+                            /** @description Today's engine's value. */
+                            reproduced?: unknown;
+                        }[];
+                        /** @description More differences than listed. */
+                        differences_truncated: boolean;
+                        /** @description Why the recorded request is refused today (REQUEST_REJECTED only). */
+                        request_problems: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description DPM_RUN_NOT_FOUND, DPM_SUPPORT_APIS_DISABLED */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description DPM_RUN_REQUEST_NOT_STORED */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/runs/{rebalance_run_id}/reproduce",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     analyze_scenarios_rebalance_analyze_post: {
         parameters: {
             query?: never;
@@ -5768,7 +5921,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example corr_1a2b3c4d5e6f */
+                /** @example corr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 correlation_id: string;
             };
             cookie?: never;
@@ -5834,7 +5987,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example dop_3f2a9c1b7d4e */
+                /** @example dop_3f2a9c1b7d4ea0b1c2d3e4f5 */
                 operation_id: string;
             };
             cookie?: never;
@@ -5900,7 +6053,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example dop_3f2a9c1b7d4e */
+                /** @example dop_3f2a9c1b7d4ea0b1c2d3e4f5 */
                 operation_id: string;
             };
             cookie?: never;
@@ -6080,7 +6233,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -6163,7 +6316,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 entity_id: string;
             };
             cookie?: never;
@@ -6551,7 +6704,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example dop_0a1b2c3d4e5f */
+                /** @example dop_0a1b2c3d4e5f6a7b8c9d0e1f */
                 operation_id: string;
             };
             cookie?: never;
@@ -6634,7 +6787,7 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -7210,7 +7363,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -7284,7 +7437,7 @@ export interface operations {
                 "X-Correlation-Id"?: string;
             };
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -7394,7 +7547,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example rr_1a2b3c4d */
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
                 rebalance_run_id: string;
             };
             cookie?: never;
@@ -9310,6 +9463,127 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "An unexpected error occurred.",
                      *       "instance": "/rebalance/proposals/operations/by-correlation/{correlation_id}",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    reproduce_proposal_version_rebalance_proposals__proposal_id__versions__version_no__reproduce_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: string;
+                /** @description ≥ 1 */
+                version_no: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description ProposalVersionReproduction */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal_id: string;
+                        version_no: number;
+                        proposal_version_id: string;
+                        request_hash: string;
+                        /** @description REQUEST_REJECTED: today's validation refuses the recorded request (see request_problems); nothing was run. */
+                        verdict: "IDENTICAL" | "DIFFERENT" | "REQUEST_REJECTED";
+                        /** @description Today's engine gives exactly the recorded result. */
+                        identical: boolean;
+                        /** @description The build that computed the recorded result (<version>+<git commit>). */
+                        recorded_engine_version: string;
+                        /** @description The build that answered now. */
+                        current_engine_version: string;
+                        /** @description Every difference found. */
+                        difference_count: number;
+                        /** @description The first 100 differences, in document order. */
+                        differences: {
+                            /** @description Where the values differ, e.g. intents[3].quantity or $ for the whole value. */
+                            path: string;
+                            /** @description CHANGED: both sides have the path; REMOVED: only the recorded value; ADDED: only the reproduced value. */
+                            change: "CHANGED" | "ADDED" | "REMOVED";
+                            /** @description The recorded value (a large one is described as {"omitted": "…"}). */
+                            recorded?: unknown;
+                            /** @description Today's engine's value. */
+                            reproduced?: unknown;
+                        }[];
+                        /** @description More differences than listed. */
+                        differences_truncated: boolean;
+                        /** @description Why the recorded request is refused today (REQUEST_REJECTED only). */
+                        request_problems: {
+                            field: string;
+                            code: string;
+                            message: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED, PROPOSAL_SUPPORT_APIS_DISABLED, PROPOSAL_NOT_FOUND, PROPOSAL_VERSION_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description PROPOSAL_VERSION_REQUEST_NOT_STORED */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce",
                      *       "code": "INTERNAL_ERROR",
                      *       "message": "An unexpected error; the log line with the same correlation id has the details."
                      *     }

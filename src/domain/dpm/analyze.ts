@@ -10,6 +10,7 @@ import { parseOptions, parseSnapshots } from './engine-input.ts';
 import type { BatchRebalanceRequest, EngineOptions } from './model/request-schema.ts';
 import type { BatchRebalanceResult, RebalanceResult } from './model/result-schema.ts';
 import { runPipeline } from './pipeline.ts';
+import type { StageObserver } from './stage-observer.ts';
 import { serializeResult } from './serialize/result.ts';
 import { validateEngineOptions } from './validation/validate-request.ts';
 
@@ -27,6 +28,8 @@ export interface BatchContext {
    * (docs/dpm-api.md#policy-packs-on-simulate-and-analyze); identity if absent.
    */
   readonly applyPolicyPack?: (options: EngineOptions) => EngineOptions;
+  /** The build computing the batch, stamped into each scenario result (see EngineContext). */
+  readonly engineVersion?: string;
 }
 
 function grossTurnover(result: RebalanceResult): string {
@@ -36,8 +39,9 @@ function grossTurnover(result: RebalanceResult): string {
   return formatDecimal(sum(notionals));
 }
 
-export function analyzeBatch(request: BatchRebalanceRequest, context: BatchContext): BatchRebalanceResult {
-  const steps = analyzeBatchSteps(request, context);
+/** `observer` hears each scenario's stage groups in turn (tracing); it cannot change the result. */
+export function analyzeBatch(request: BatchRebalanceRequest, context: BatchContext, observer?: StageObserver): BatchRebalanceResult {
+  const steps = analyzeBatchSteps(request, context, observer);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -49,7 +53,11 @@ export function analyzeBatch(request: BatchRebalanceRequest, context: BatchConte
  * returns the batch result. A caller on a shared thread can pause between scenarios (each is a
  * whole engine run) without the engine knowing about clocks or event loops.
  */
-export function* analyzeBatchSteps(request: BatchRebalanceRequest, context: BatchContext): Generator<string, BatchRebalanceResult, void> {
+export function* analyzeBatchSteps(
+  request: BatchRebalanceRequest,
+  context: BatchContext,
+  observer?: StageObserver,
+): Generator<string, BatchRebalanceResult, void> {
   const shared = parseSnapshots(request);
   const baseCurrency = request.portfolio_snapshot.base_currency;
   const correlationRoot = context.correlationId ?? context.batchRunId;
@@ -72,8 +80,11 @@ export function* analyzeBatchSteps(request: BatchRebalanceRequest, context: Batc
           runId: context.newRunId(),
           correlationId: `${correlationRoot}:${name}`,
           requestHash: `${context.batchRunId}:${name}`,
+          ...(context.engineVersion === undefined ? {} : { engineVersion: context.engineVersion }),
         },
+        observer,
       );
+      observer?.enter('serialize');
       const result = serializeResult(outcome);
       results[name] = result;
       metrics[name] = {

@@ -3,7 +3,7 @@
  *
  *   validateRebalanceRequest(body)      → problems[] | RebalanceRequest      (422 on problems)
  *   rebalanceRequestHash(request)       → "sha256:…"                          (idempotency)
- *   simulateRebalance(request, ctx)     → RebalanceResult                      (POST /rebalance/simulate)
+ *   simulateRebalance(request, ctx, obs?) → RebalanceResult                    (POST /rebalance/simulate)
  *   validateBatchRebalanceRequest(body) → problems[] | BatchRebalanceRequest  (422 on problems)
  *   analyzeBatch(request, ctx)          → BatchRebalanceResult                 (POST /rebalance/analyze)
  *   analyzeBatchSteps(request, ctx)     → the same, yielding after each scenario
@@ -12,7 +12,8 @@
  */
 export { analyzeBatch, analyzeBatchSteps, type BatchContext } from './analyze.ts';
 export type { EngineContext } from './outcomes.ts';
-export { rebalanceRequestHash, simulateRebalance } from './simulate.ts';
+export { STAGE_GROUPS, type StageGroup, type StageObserver } from './stage-observer.ts';
+export { canonicalRebalanceRequest, rebalanceRequestHash, simulateRebalance } from './simulate.ts';
 export type { ValidationProblem, ValidationResult } from './validation/problems.ts';
 export {
   validateBatchRebalanceRequest,

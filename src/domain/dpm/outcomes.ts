@@ -31,6 +31,8 @@ export interface EngineContext {
   readonly correlationId?: string;
   /** Defaults to `no_hash` (a direct engine call). */
   readonly requestHash?: string;
+  /** The build computing the run (`lineage.engine_version`); null in a direct engine call, as the reference. */
+  readonly engineVersion?: string;
 }
 
 /** What every shape shares: identity, inputs echoed, the before-state, universe and targets. */
@@ -65,6 +67,7 @@ function outcome(
     runId: context.runId,
     correlationId: context.correlationId ?? 'c_none',
     requestHash: context.requestHash ?? 'no_hash',
+    engineVersion: context.engineVersion ?? null,
     portfolioId: input.portfolio.portfolioId,
     before: basics.before,
     universe: basics.universe,

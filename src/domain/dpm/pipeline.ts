@@ -1,11 +1,12 @@
 /**
  * The rebalance pipeline (docs/engine.md#pipeline), stage by stage. Pure: the same input and
  * context always give the same outcome; ids come in through the context, nothing reads a clock or a
- * random source.
+ * random source. An optional observer is told which stage group runs (stage-observer.ts).
  */
 import { RULE_IDS, WARNINGS } from './codes.ts';
 import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from './model/engine-model.ts';
 import { completed, earlyBlocked, settlementBlocked, type EngineContext, type RunBasics } from './outcomes.ts';
+import type { StageObserver } from './stage-observer.ts';
 import { applyIntents } from './stages/after-state.ts';
 import { emptyDiagnostics, hasBlockingDataQuality } from './stages/diagnostics.ts';
 import { generateFxAndOrder } from './stages/fx-funding.ts';
@@ -24,8 +25,9 @@ function failed(rules: readonly RuleResult[], ruleId: string): boolean {
   return rules.some((r) => r.ruleId === ruleId && r.status === 'FAIL');
 }
 
-export function runPipeline(input: EngineInput, context: EngineContext): RebalanceOutcome {
+export function runPipeline(input: EngineInput, context: EngineContext, observer?: StageObserver): RebalanceOutcome {
   const { portfolio, options } = input;
+  observer?.enter('valuation');
   const diagnostics = emptyDiagnostics();
   const dataQuality = diagnostics.dataQuality;
   const market = buildMarketContext(input);
@@ -34,6 +36,7 @@ export function runPipeline(input: EngineInput, context: EngineContext): Rebalan
   const totalValue = before.totalValue.amount;
   const universe = buildUniverse(input.modelTargets, portfolio, before, options, market, dataQuality);
 
+  observer?.enter('targets');
   const primary = runTargetMethod(options.targetMethod, universe, input, market, diagnostics);
   const targets = traceOf(primary, universe, input, totalValue);
   const comparison = options.compareTargetMethods
@@ -42,6 +45,7 @@ export function runPipeline(input: EngineInput, context: EngineContext): Rebalan
   const basics: RunBasics = { context, input, before, universe, targets, diagnostics };
   if (primary.status === 'BLOCKED' || hasBlockingDataQuality(diagnostics, options)) return earlyBlocked(basics);
 
+  observer?.enter('intents');
   const { intents: trades, ledger } = generateIntents(targets, options, market, diagnostics);
   if (hasBlockingDataQuality(diagnostics, options)) return earlyBlocked(basics);
   const taxImpact = ledger?.impact() ?? null;
@@ -52,6 +56,7 @@ export function runPipeline(input: EngineInput, context: EngineContext): Rebalan
   const intents = funded.intents;
 
   if (options.enableSettlementAwareness) {
+    observer?.enter('settlement');
     const breach = checkSettlementLadder(intents, portfolio.cashBalances, options, market, diagnostics);
     if (breach !== null) {
       const unchanged = valuePortfolio(portfolio, options.valuationMode, market, dataQuality);
@@ -59,6 +64,7 @@ export function runPipeline(input: EngineInput, context: EngineContext): Rebalan
     }
   }
 
+  observer?.enter('rules');
   const after = valuePortfolio(applyIntents(portfolio, intents), 'CALCULATED', market, dataQuality);
   const rules = evaluateRules(after, options, diagnostics);
   let status: RunStatus;

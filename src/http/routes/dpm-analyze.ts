@@ -49,7 +49,7 @@ const BatchResultSchema = Type.Object(
     title: 'BatchRebalanceResult',
     examples: [
       {
-        batch_run_id: 'batch_5e1f0c2a',
+        batch_run_id: 'batch_5e1f0c2a3b4d6e7f8a9b0c1d',
         run_at_utc: '2026-03-01T09:00:00.123000+00:00',
         base_snapshot_ids: { portfolio_snapshot_id: 'pf_13', market_data_snapshot_id: 'md' },
         results: {},
@@ -75,12 +75,12 @@ const AcceptedSchema = Type.Object(
     title: 'DpmAsyncAcceptedResponse',
     examples: [
       {
-        operation_id: 'dop_3f2a9c1b7d4e',
+        operation_id: 'dop_3f2a9c1b7d4ea0b1c2d3e4f5',
         operation_type: 'ANALYZE_SCENARIOS',
         status: 'SUCCEEDED',
-        correlation_id: 'corr_1a2b3c4d5e6f',
+        correlation_id: 'corr_1a2b3c4d5e6f7a8b9c0d1e2f',
         created_at: '2026-03-01T09:00:00.000Z',
-        status_url: '/rebalance/operations/dop_3f2a9c1b7d4e',
+        status_url: '/rebalance/operations/dop_3f2a9c1b7d4ea0b1c2d3e4f5',
         execute_url: '/rebalance/operations/dop_3f2a9c1b7d4e/execute',
       },
     ],

@@ -20,15 +20,15 @@ const StatusEnum = Type.Union(
 );
 
 const EXAMPLE_STATUS = {
-  operation_id: 'dop_3f2a9c1b7d4e',
+  operation_id: 'dop_3f2a9c1b7d4ea0b1c2d3e4f5',
   operation_type: 'ANALYZE_SCENARIOS',
   status: 'SUCCEEDED',
   is_executable: false,
-  correlation_id: 'corr_1a2b3c4d5e6f',
+  correlation_id: 'corr_1a2b3c4d5e6f7a8b9c0d1e2f',
   created_at: '2026-03-01T09:00:00.000Z',
   started_at: '2026-03-01T09:00:00.004Z',
   finished_at: '2026-03-01T09:00:00.120Z',
-  result: { batch_run_id: 'batch_5e1f0c2a', results: {}, comparison_metrics: {}, failed_scenarios: {}, warnings: [] },
+  result: { batch_run_id: 'batch_5e1f0c2a3b4d6e7f8a9b0c1d', results: {}, comparison_metrics: {}, failed_scenarios: {}, warnings: [] },
   error: null,
 };
 
@@ -79,8 +79,8 @@ const ListQuery = Type.Object({
   cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page; a cursor that is not one of ours is 400.' })),
 });
 
-const OperationParams = Type.Object({ operation_id: Type.String({ examples: ['dop_3f2a9c1b7d4e'] }) });
-const CorrelationParams = Type.Object({ correlation_id: Type.String({ examples: ['corr_1a2b3c4d5e6f'] }) });
+const OperationParams = Type.Object({ operation_id: Type.String({ examples: ['dop_3f2a9c1b7d4ea0b1c2d3e4f5'] }) });
+const CorrelationParams = Type.Object({ correlation_id: Type.String({ examples: ['corr_1a2b3c4d5e6f7a8b9c0d1e2f'] }) });
 
 const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
 const READ_GATES = ['DPM_SUPPORT_APIS_DISABLED', 'DPM_ASYNC_OPERATIONS_DISABLED'] as const;

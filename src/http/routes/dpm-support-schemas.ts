@@ -7,7 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable } from '../../domain/dpm/model/schema-kit.ts';
 import { REASON_CODE_PATTERN, WORKFLOW_ACTIONS, WORKFLOW_STATUSES } from '../../domain/dpm/workflow-gate.ts';
 
-const RUN_ID = 'rr_1a2b3c4d';
+const RUN_ID = 'rr_1a2b3c4d5e6f7a8b9c0d1e2f';
 const AT = '2026-02-21T09:30:00.000Z';
 const HASH = 'sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b';
 
@@ -68,7 +68,7 @@ export const RunIdParams = Type.Object({ rebalance_run_id: Id(RUN_ID) });
 export const CorrelationParams = Type.Object({ correlation_id: Id('corr-7f3a') });
 export const IdempotencyKeyParams = Type.Object({ idempotency_key: Id('order-2026-02-21-001') });
 export const RequestHashParams = Type.Object({ request_hash: Id(HASH) });
-export const OperationParams = Type.Object({ operation_id: Id('dop_0a1b2c3d4e5f') });
+export const OperationParams = Type.Object({ operation_id: Id('dop_0a1b2c3d4e5f6a7b8c9d0e1f') });
 export const EntityParams = Type.Object({ entity_id: Id(RUN_ID) });
 
 export const WORKFLOW_ACTION_EXAMPLE = { action: 'APPROVE', reason_code: 'REVIEW_APPROVED', comment: 'Within mandate.', actor_id: 'reviewer_01' };
@@ -155,7 +155,7 @@ export const ArtifactSchema = withExample(Type.Unknown({ title: 'DpmRunArtifactR
   rule_outcomes: [],
   diagnostics: {},
   result: {},
-  evidence: { engine_version: 'unknown', run_created_at: AT, hashes: { request_hash: HASH, artifact_hash: 'sha256:…' } },
+  evidence: { engine_version: '0.1.0+4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39', run_created_at: AT, hashes: { request_hash: HASH, artifact_hash: 'sha256:…' } },
 });
 
 const EdgeSchema = Type.Object({
@@ -221,7 +221,7 @@ export const SummarySchema = withExample(
 );
 
 const DECISION_EXAMPLE = {
-  decision_id: 'dwd_0a1b2c3d4e5f',
+  decision_id: 'dwd_0a1b2c3d4e5fa0b1c2d3e4f5',
   run_id: RUN_ID,
   action: 'APPROVE',
   reason_code: 'REVIEW_APPROVED',

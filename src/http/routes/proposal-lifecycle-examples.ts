@@ -6,7 +6,7 @@
  * full shapes are documented on POST /rebalance/proposals/simulate and /artifact.
  */
 
-const PROPOSAL_ID = 'pp_7a6f5aeb77af';
+const PROPOSAL_ID = 'pp_7a6f5aeb77afa0b1c2d3e4f5';
 const CREATED_AT = '2026-03-02T08:17:30.181Z';
 const REQUEST_HASH = 'sha256:18c28309f84d0d4d19ca90541ad0adb20f6f42b44146c528e4e6eda696db36fa';
 const ARTIFACT_HASH = 'sha256:efd39c07e9943f45f80cc294763df885b54a0ef5e00da2f820f9ac912daad224';
@@ -37,7 +37,7 @@ const GATE_DECISION_EXAMPLE = {
 const HASHES = { request_hash: REQUEST_HASH, artifact_hash: ARTIFACT_HASH };
 
 export const VERSION_EXAMPLE = {
-  proposal_version_id: 'ppv_ac78035c6c4d',
+  proposal_version_id: 'ppv_ac78035c6c4da0b1c2d3e4f5',
   proposal_id: PROPOSAL_ID,
   version_no: 1,
   created_at: CREATED_AT,
@@ -45,21 +45,21 @@ export const VERSION_EXAMPLE = {
   artifact_hash: ARTIFACT_HASH,
   simulation_hash: SIMULATION_HASH,
   status_at_creation: 'READY',
-  proposal_result: { proposal_run_id: 'pr_bfa9b7a5', correlation_id: 'corr_84a198373233', status: 'READY' },
-  artifact: { artifact_id: 'pa_bfa9b7a5', proposal_run_id: 'pr_bfa9b7a5', correlation_id: 'corr_84a198373233', created_at: CREATED_AT, status: 'READY', evidence_bundle: { hashes: HASHES } },
+  proposal_result: { proposal_run_id: 'pr_bfa9b7a5', correlation_id: 'corr_84a198373233a0b1c2d3e4f5', status: 'READY' },
+  artifact: { artifact_id: 'pa_bfa9b7a5', proposal_run_id: 'pr_bfa9b7a5', correlation_id: 'corr_84a198373233a0b1c2d3e4f5', created_at: CREATED_AT, status: 'READY', evidence_bundle: { hashes: HASHES } },
   evidence_bundle: { inputs: { portfolio_snapshot: { portfolio_id: 'pf_example_001' } }, engine_outputs: { proposal_result: { status: 'READY' } }, hashes: HASHES, engine_version: '0.1.0' },
   gate_decision: GATE_DECISION_EXAMPLE,
 };
 
 export const CREATED_EVENT_EXAMPLE = {
-  event_id: 'pwe_ca0418ae6ee9',
+  event_id: 'pwe_ca0418ae6ee9a0b1c2d3e4f5',
   proposal_id: PROPOSAL_ID,
   event_type: 'CREATED',
   from_state: null,
   to_state: 'DRAFT',
   actor_id: 'advisor_01',
   occurred_at: CREATED_AT,
-  reason: { correlation_id: 'corr_84a198373233' },
+  reason: { correlation_id: 'corr_84a198373233a0b1c2d3e4f5' },
   related_version_no: 1,
 };
 
@@ -72,7 +72,7 @@ export const LIST_RESPONSE_EXAMPLE = { items: [SUMMARY_EXAMPLE], next_cursor: nu
 const DECIDED_AT = '2026-03-02T09:02:11.226Z';
 
 const RISK_APPROVED_EVENT = {
-  event_id: 'pwe_ae0f9226d50c',
+  event_id: 'pwe_ae0f9226d50ca0b1c2d3e4f5',
   proposal_id: PROPOSAL_ID,
   event_type: 'RISK_APPROVED',
   from_state: 'RISK_REVIEW',
@@ -84,7 +84,7 @@ const RISK_APPROVED_EVENT = {
 };
 
 export const APPROVAL_EXAMPLE = {
-  approval_id: 'pap_5c5bc059778a',
+  approval_id: 'pap_5c5bc059778aa0b1c2d3e4f5',
   proposal_id: PROPOSAL_ID,
   approval_type: 'RISK',
   approved: true,
@@ -99,7 +99,7 @@ export const TRANSITION_RESPONSE_EXAMPLE = {
   current_state: 'RISK_REVIEW',
   latest_workflow_event: {
     ...CREATED_EVENT_EXAMPLE,
-    event_id: 'pwe_4bd8cecba444',
+    event_id: 'pwe_4bd8cecba444a0b1c2d3e4f5',
     event_type: 'SUBMITTED_FOR_RISK_REVIEW',
     from_state: 'DRAFT',
     to_state: 'RISK_REVIEW',
@@ -119,7 +119,7 @@ export const LINEAGE_EXAMPLE = {
   proposal: SUMMARY_EXAMPLE,
   versions: [
     {
-      proposal_version_id: 'ppv_ac78035c6c4d',
+      proposal_version_id: 'ppv_ac78035c6c4da0b1c2d3e4f5',
       version_no: 1,
       created_at: CREATED_AT,
       status_at_creation: 'READY',
@@ -132,14 +132,14 @@ export const LINEAGE_EXAMPLE = {
 
 export const IDEMPOTENCY_EXAMPLE = { idempotency_key: 'create-pf_example_001-0001', request_hash: REQUEST_HASH, proposal_id: PROPOSAL_ID, proposal_version_no: 1, created_at: CREATED_AT };
 
-const OPERATION_ID = 'pop_06c043df54d2';
+const OPERATION_ID = 'pop_06c043df54d2a0b1c2d3e4f5';
 const ACCEPTED_AT = '2026-03-02T08:17:30.236Z';
 
 export const ACCEPTED_EXAMPLE = {
   operation_id: OPERATION_ID,
   operation_type: 'CREATE_PROPOSAL',
   status: 'PENDING',
-  correlation_id: 'corr_1a2b3c4d5e6f',
+  correlation_id: 'corr_1a2b3c4d5e6f7a8b9c0d1e2f',
   created_at: ACCEPTED_AT,
   status_url: `/rebalance/proposals/operations/${OPERATION_ID}`,
 };
@@ -148,7 +148,7 @@ export const OPERATION_EXAMPLE = {
   operation_id: OPERATION_ID,
   operation_type: 'CREATE_PROPOSAL',
   status: 'SUCCEEDED',
-  correlation_id: 'corr_1a2b3c4d5e6f',
+  correlation_id: 'corr_1a2b3c4d5e6f7a8b9c0d1e2f',
   idempotency_key: 'create-pf_example_001-0002',
   proposal_id: PROPOSAL_ID,
   created_by: 'advisor_01',

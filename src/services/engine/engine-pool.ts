@@ -17,12 +17,14 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { ReasonError } from '../../config/reason-codes.ts';
+import type { StageObserver } from '../../domain/dpm/index.ts';
 import type { EngineReply, EngineTask } from './engine-worker.ts';
 import { ENGINE_JOBS, type EngineInput, type EngineJob, type EngineJobName, type EngineOutput } from './jobs.ts';
 
 /** What the services call: the engine, wherever it runs. */
 export interface Engine {
-  run<J extends EngineJobName>(job: J, input: EngineInput<J>): Promise<EngineOutput<J>>;
+  /** `observer` (tracing) hears the stage groups of a call that runs on this thread; a worker's call has none. */
+  run<J extends EngineJobName>(job: J, input: EngineInput<J>, observer?: StageObserver): Promise<EngineOutput<J>>;
 }
 
 export interface EnginePoolSettings {
@@ -64,9 +66,9 @@ const TIMED_OUT = Symbol('timed out');
 const SHUT_DOWN = Symbol('shut down');
 
 /** Runs a job on this thread, letting other work in wherever the job can pause (between analyze scenarios). */
-async function runInline<I, O>(job: EngineJob<I, O>, input: I): Promise<O> {
-  if (!job.steps) return job.run(input);
-  const steps = job.steps(input);
+async function runInline<I, O>(job: EngineJob<I, O>, input: I, observer: StageObserver | undefined): Promise<O> {
+  if (!job.steps) return job.run(input, observer);
+  const steps = job.steps(input, observer);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -149,9 +151,9 @@ export function createEnginePool(settings: EnginePoolSettings, observer: EngineP
     }
   }
 
-  async function inline<J extends EngineJobName>(job: J, input: EngineInput<J>): Promise<EngineOutput<J>> {
+  async function inline<J extends EngineJobName>(job: J, input: EngineInput<J>, observer: StageObserver | undefined): Promise<EngineOutput<J>> {
     try {
-      const output = await runInline(jobOf(job), input);
+      const output = await runInline(jobOf(job), input, observer);
       settle('inline', 'ok');
       return output;
     } catch (error) {
@@ -169,9 +171,9 @@ export function createEnginePool(settings: EnginePoolSettings, observer: EngineP
     get inFlight() {
       return running.size;
     },
-    run(job, input) {
+    run(job, input, observer) {
       const rows = jobOf(job).rows(input);
-      return threads === 0 || rows <= inlineMaxRows ? inline(job, input) : inPool(job, input);
+      return threads === 0 || rows <= inlineMaxRows ? inline(job, input, observer) : inPool(job, input);
     },
     cancelAll,
     async close() {

@@ -27,16 +27,20 @@ import {
   type EngineContext,
   type RebalanceRequest,
   type RebalanceResult,
+  type StageObserver,
 } from '../../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, type PolicyPackDefinition } from '../../domain/policy-packs/index.ts';
 
 export interface EngineJob<I, O> {
   /** The request's size in rows (see above); compared with ENGINE_INLINE_MAX_ROWS. */
   rows(input: I): number;
-  /** Runs the engine to the end. */
-  run(input: I): O;
+  /**
+   * Runs the engine to the end. `observer` hears the DPM pipeline's stage groups (tracing); it is
+   * a callback, so only a call on the serving thread gets one.
+   */
+  run(input: I, observer?: StageObserver): O;
   /** The same, one engine run at a time (analyze scenarios), so an inline call can let other work in between. */
-  steps?(input: I): Generator<unknown, O, void>;
+  steps?(input: I, observer?: StageObserver): Generator<unknown, O, void>;
   /**
    * A large output crosses from a worker in pieces (each sent as its own JSON text), so the
    * serving thread parses one piece at a time instead of megabytes in one go. `join` must
@@ -53,6 +57,8 @@ export interface AnalyzeJobContext {
   /** At least one per scenario; scenarios take them in their (sorted) order. */
   readonly runIds: readonly string[];
   readonly policyPack: PolicyPackDefinition | null;
+  /** The build computing the runs, stamped into each result. */
+  readonly engineVersion: string;
 }
 
 export interface ProposalVersionOutput {
@@ -86,6 +92,7 @@ export function batchContextOf(context: AnalyzeJobContext): BatchContext {
     batchRunId: context.batchRunId,
     runAtUtc: context.runAtUtc,
     correlationId: context.correlationId,
+    engineVersion: context.engineVersion,
     newRunId: () => {
       const id = context.runIds[next];
       next += 1;
@@ -107,13 +114,13 @@ export const ENGINE_JOBS = {
   /** POST /rebalance/simulate. */
   rebalance: job({
     rows: ({ request }: { request: RebalanceRequest; context: EngineContext }) => dpmRows(request),
-    run: ({ request, context }): RebalanceResult => simulateRebalance(request, context),
+    run: ({ request, context }, observer?: StageObserver): RebalanceResult => simulateRebalance(request, context, observer),
   }),
   /** POST /rebalance/analyze and async analyze operations: one engine run per scenario. */
   analyze: job({
     rows: ({ request }: { request: BatchRebalanceRequest; context: AnalyzeJobContext }) => dpmRows(request) * Object.keys(request.scenarios).length,
-    run: ({ request, context }): BatchRebalanceResult => analyzeBatch(request, batchContextOf(context)),
-    steps: ({ request, context }) => analyzeBatchSteps(request, batchContextOf(context)),
+    run: ({ request, context }, observer?: StageObserver): BatchRebalanceResult => analyzeBatch(request, batchContextOf(context), observer),
+    steps: ({ request, context }, observer?: StageObserver) => analyzeBatchSteps(request, batchContextOf(context), observer),
     // One piece per scenario result (~1 MB for 700 positions), plus the batch around them.
     pieces: {
       split: (batch: BatchRebalanceResult): unknown[] => [{ ...batch, results: {} }, ...Object.entries(batch.results)],

@@ -22,6 +22,21 @@ export interface RunRecord {
   readonly result_json: unknown;
 }
 
+/**
+ * What a run was computed from, recorded with it so it can be computed again
+ * (docs/dpm-api.md#reproducing-a-run). Runs recorded before these were kept have none.
+ */
+export interface RunInputs {
+  /** The validated request (defaults filled in) as canonical JSON text, kept byte for byte. */
+  readonly request_canonical: string;
+  /** The options the engine ran with: the request's, after any policy-pack override. */
+  readonly effective_options_json: unknown;
+  readonly policy_pack_id: string | null;
+  readonly policy_pack_version: string | null;
+  /** `<package version>+<git commit>` of the build that computed the run. */
+  readonly engine_version: string;
+}
+
 export interface IdempotencyMapping {
   readonly idempotency_key: string;
   readonly request_hash: string;
@@ -89,6 +104,8 @@ export interface RecordRunInput {
    * the same pack, while the run keeps the engine's request hash.
    */
   readonly idempotencyHash?: string;
+  /** Written into the run's row; absent, the run is recorded without them (as older releases did). */
+  readonly inputs?: RunInputs;
 }
 
 export interface ListPage {
@@ -170,6 +187,11 @@ export interface DpmSupportabilityStore {
   getRunByCorrelation(correlationId: string): Promise<RunRecord | null>;
   getRunByRequestHash(requestHash: string): Promise<RunRecord | null>;
   getRunByIdempotencyKey(key: string): Promise<RunRecord | null>;
+  /**
+   * The inputs recorded with a run; null when the run does not exist or was recorded without them.
+   * Kept apart from `RunRecord` because a request can be megabytes and no other read needs it.
+   */
+  getRunInputs(runId: string): Promise<RunInputs | null>;
   /** Newest first: `created_at DESC, rebalance_run_id DESC`; bounds inclusive. */
   listRuns(filter: RunFilter): Promise<Page<RunRecord>>;
 

@@ -1,5 +1,5 @@
 /** Row → record mappers: the one place where engine differences in returned types are smoothed. */
-import type { AsyncOperation, IdempotencyHistoryEntry, IdempotencyMapping, LineageEdge, RunRecord, WorkflowDecision } from './port.ts';
+import type { AsyncOperation, IdempotencyHistoryEntry, IdempotencyMapping, LineageEdge, RunInputs, RunRecord, WorkflowDecision } from './port.ts';
 import type { Row } from '../sql/executor.ts';
 import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { text, textOrNull } from '../sql/row-values.ts';
@@ -17,6 +17,27 @@ export function toRun(row: Row): RunRecord {
     status: text(row['status']),
     created_at: text(row['created_at']),
     result_json: row['result_json'],
+  };
+}
+
+/** The columns of RunInputs, in the order `runInputValues` gives them. */
+export const RUN_INPUT_COLUMNS = 'request_canonical, effective_options_json, policy_pack_id, policy_pack_version, engine_version';
+
+/** Parameters for RUN_INPUT_COLUMNS (all null for a run recorded without inputs). */
+export function runInputValues(inputs: RunInputs | undefined): (string | null)[] {
+  if (!inputs) return [null, null, null, null, null];
+  return [inputs.request_canonical, JSON.stringify(inputs.effective_options_json), inputs.policy_pack_id, inputs.policy_pack_version, inputs.engine_version];
+}
+
+/** Null when the run was recorded without its inputs. */
+export function toRunInputs(row: Row): RunInputs | null {
+  if (row['request_canonical'] === null || row['request_canonical'] === undefined) return null;
+  return {
+    request_canonical: text(row['request_canonical']),
+    effective_options_json: row['effective_options_json'],
+    policy_pack_id: textOrNull(row['policy_pack_id']),
+    policy_pack_version: textOrNull(row['policy_pack_version']),
+    engine_version: text(row['engine_version']),
   };
 }
 

@@ -21,11 +21,12 @@ import type {
   RecordRunInput,
   RecordRunOutcome,
   RunFilter,
+  RunInputs,
   RunRecord,
   SupportabilitySummary,
   WorkflowDecision,
 } from './port.ts';
-import { countsOf, RUN_COLUMNS, toDecision, toEdge, toHistory, toMapping, toOperation, toRun } from './rows.ts';
+import { countsOf, RUN_COLUMNS, RUN_INPUT_COLUMNS, runInputValues, toDecision, toEdge, toHistory, toMapping, toOperation, toRun, toRunInputs } from './rows.ts';
 import { recordNewKeyInOneStatement } from './record-run-postgres.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
@@ -36,8 +37,8 @@ const EDGE_INSERT_CHUNK = 100;
 const JOINED_RUN_COLUMNS = RUN_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
-async function insertRun(tx: SqlQueryable, run: RunRecord): Promise<void> {
-  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+async function insertRun(tx: SqlQueryable, run: RunRecord, inputs: RunInputs | undefined): Promise<void> {
+  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
     run.rebalance_run_id,
     run.correlation_id,
     run.request_hash,
@@ -46,6 +47,7 @@ async function insertRun(tx: SqlQueryable, run: RunRecord): Promise<void> {
     run.status,
     isoTimestamp(run.created_at),
     json(run.result_json),
+    ...runInputValues(inputs),
   ]);
 }
 
@@ -176,7 +178,7 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
           const decided = await claimKey(tx, input, key);
           if (decided) return decided;
         }
-        await insertRun(tx, input.run);
+        await insertRun(tx, input.run, input.inputs);
         if (key !== null) await insertHistory(tx, { ...input.run, idempotency_key: key });
         await insertEdges(tx, input.lineage);
         // Answered from what was written (timestamps in their stored, normalised form), saving a read-back.
@@ -196,6 +198,9 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
         [key],
         toRun,
       ),
+
+    getRunInputs: (runId) =>
+      one(db, `SELECT ${RUN_INPUT_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [runId], toRunInputs),
 
     async listRuns(filter: RunFilter) {
       const where = new Where()

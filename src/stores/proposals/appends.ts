@@ -12,8 +12,9 @@ export const json = (value: unknown): string | null => (value === null || value 
 export async function insertVersion(tx: SqlQueryable, v: ProposalVersion): Promise<void> {
   await tx.execute(
     `INSERT INTO proposal_versions (proposal_version_id, proposal_id, version_no, created_at, request_hash, artifact_hash, simulation_hash,
-       status_at_creation, proposal_result_json, artifact_json, evidence_bundle_json, gate_decision_json)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+       status_at_creation, proposal_result_json, artifact_json, evidence_bundle_json, gate_decision_json,
+       request_canonical, correlation_id, idempotency_key, engine_version)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
     [
       v.proposal_version_id,
       v.proposal_id,
@@ -27,6 +28,10 @@ export async function insertVersion(tx: SqlQueryable, v: ProposalVersion): Promi
       json(v.artifact_json),
       json(v.evidence_bundle_json ?? {}),
       json(v.gate_decision_json),
+      v.inputs?.request_canonical ?? null,
+      v.inputs?.correlation_id ?? null,
+      v.inputs?.idempotency_key ?? null,
+      v.inputs?.engine_version ?? null,
     ],
   );
 }

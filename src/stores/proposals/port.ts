@@ -39,6 +39,20 @@ export interface ProposalRecord {
 /** What a caller supplies for a new proposal; state, `last_event_at` and version pointer follow from its CREATED event and version 1. */
 export type NewProposal = Omit<ProposalRecord, 'row_version' | 'current_state' | 'last_event_at' | 'current_version_no'>;
 
+/**
+ * What a version was simulated from, written with it so it can be simulated again
+ * (docs/advisory.md#reproducing-a-version). Versions written before these were kept have none.
+ */
+export interface VersionInputs {
+  /** The validated simulate request (defaults filled in) as canonical JSON text, kept byte for byte. */
+  readonly request_canonical: string;
+  /** The correlation id and idempotency key the engine was given (they are echoed in its result). */
+  readonly correlation_id: string;
+  readonly idempotency_key: string | null;
+  /** `<package version>+<git commit>` of the build that simulated the version. */
+  readonly engine_version: string;
+}
+
 export interface ProposalVersion {
   readonly proposal_version_id: string;
   readonly proposal_id: string;
@@ -53,6 +67,8 @@ export interface ProposalVersion {
   /** `{}` when evidence is not stored. */
   readonly evidence_bundle_json: unknown;
   readonly gate_decision_json: unknown;
+  /** Absent when the version was written without them (as older releases did). */
+  readonly inputs?: VersionInputs;
 }
 
 /** A version without its payloads: what the lineage endpoint shows. */

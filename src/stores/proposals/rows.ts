@@ -2,7 +2,7 @@
 import type { Row } from '../sql/executor.ts';
 import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { intOrNull, jsonOrNull, text, textOrNull } from '../sql/row-values.ts';
-import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, VersionLineage, WorkflowEvent } from './port.ts';
+import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, VersionInputs, VersionLineage, WorkflowEvent } from './port.ts';
 
 
 export function toProposal(row: Row): ProposalRecord {
@@ -42,6 +42,20 @@ export function toVersion(row: Row): ProposalVersion {
     artifact_json: row['artifact_json'],
     evidence_bundle_json: row['evidence_bundle_json'],
     gate_decision_json: jsonOrNull(row['gate_decision_json']),
+    ...versionInputs(row),
+  };
+}
+
+/** `{ inputs }`, or nothing for a version written without them. */
+function versionInputs(row: Row): { inputs?: VersionInputs } {
+  if (row['request_canonical'] === null || row['request_canonical'] === undefined) return {};
+  return {
+    inputs: {
+      request_canonical: text(row['request_canonical']),
+      correlation_id: text(row['correlation_id']),
+      idempotency_key: textOrNull(row['idempotency_key']),
+      engine_version: text(row['engine_version']),
+    },
   };
 }
 

@@ -326,6 +326,8 @@ export interface RebalanceOutcome {
   readonly runId: string;
   readonly correlationId: string;
   readonly requestHash: string;
+  /** The build that computed the run, or null (a direct engine call). */
+  readonly engineVersion: string | null;
   readonly portfolioId: string;
   readonly status: RunStatus;
   readonly before: SimulatedState;

@@ -254,7 +254,7 @@ export function serializeResult(o: RebalanceOutcome): RebalanceResult {
       market_data_snapshot_id: 'md',
       request_hash: o.requestHash,
       idempotency_key: null,
-      engine_version: null,
+      engine_version: o.engineVersion,
     },
   };
 }
