@@ -170,12 +170,12 @@ describe('the reproduce routes in the OpenAPI document', () => {
   it('are documented with a response schema, an example that satisfies it, and their error codes', async () => {
     const api = await startApi('IN_MEMORY');
     open.push(api);
-    type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown; example?: unknown }> }> };
+    type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown; examples?: Record<string, unknown> }> }> };
     const doc = (await api.get('/openapi.json')).body as { paths: Record<string, Record<string, Operation>> };
     for (const path of ['/rebalance/runs/{rebalance_run_id}/reproduce', '/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce']) {
       const responses = doc.paths[path]?.['post']?.responses ?? {};
       expect(Object.keys(responses), path).toEqual(expect.arrayContaining(['200', '404', '409']));
-      expect(responses['200']?.content?.['application/json']?.example, path).toBeDefined();
+      expect(Object.keys(responses['200']?.content?.['application/json']?.examples ?? {}), path).not.toEqual([]);
     }
     for (const schema of [RunReproductionSchema, VersionReproductionSchema]) {
       const [example] = (schema as { examples: unknown[] }).examples;

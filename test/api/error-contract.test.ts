@@ -128,6 +128,8 @@ const DPM_RUNS: Row[] = [
     { op: `GET ${a.path}`, code: a.notFound[0] as ReasonCode, config: 'A' as const, request: () => get(a.missing) },
     ...dpmGated(`GET ${a.path}`, get(a.missing)),
   ]),
+  { op: 'POST /rebalance/runs/{rebalance_run_id}/reproduce', code: 'DPM_RUN_NOT_FOUND', config: 'A', request: () => ({ method: 'POST', url: '/rebalance/runs/rr_missing/reproduce' }) },
+  ...dpmGated('POST /rebalance/runs/{rebalance_run_id}/reproduce', { method: 'POST', url: '/rebalance/runs/rr_missing/reproduce' }),
   { op: 'GET /rebalance/runs/by-request-hash/{request_hash}', code: 'DPM_RUN_NOT_FOUND', config: 'A', request: () => get('/rebalance/runs/by-request-hash/sha256:missing') },
   ...dpmGated('GET /rebalance/runs/by-request-hash/{request_hash}', get('/rebalance/runs/by-request-hash/sha256:missing')),
 ];
@@ -267,6 +269,15 @@ const PROPOSAL_LIFECYCLE: Row[] = [
   { op: 'GET /rebalance/proposals/{proposal_id}/versions/{version_no}', code: 'PROPOSAL_VERSION_NOT_FOUND', config: 'A', request: async (f) => get(`/rebalance/proposals/${await f.proposal()}/versions/9`) },
   ...lifecycleGated('GET /rebalance/proposals/{proposal_id}/versions/{version_no}', get('/rebalance/proposals/pp_missing/versions/1')),
   ...((): Row[] => {
+    const op = 'POST /rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce';
+    const reproduce = (id: string, versionNo = 1): Request => ({ method: 'POST', url: `/rebalance/proposals/${id}/versions/${versionNo}/reproduce` });
+    return [
+      { op, code: 'PROPOSAL_NOT_FOUND', config: 'A', request: () => reproduce('pp_missing') },
+      { op, code: 'PROPOSAL_VERSION_NOT_FOUND', config: 'A', request: async (f) => reproduce(await f.proposal(), 9) },
+      ...lifecycleGated(op, reproduce('pp_missing'), 'PROPOSAL_SUPPORT_APIS_DISABLED'),
+    ];
+  })(),
+  ...((): Row[] => {
     const op = 'POST /rebalance/proposals/{proposal_id}/versions';
     return [
       { op, code: 'PROPOSAL_NOT_FOUND', config: 'A', request: () => version('pp_missing') },
@@ -362,6 +373,10 @@ const RACES: Readonly<Record<string, readonly ReasonCode[]>> = {
   'POST /rebalance/proposals/{proposal_id}/transitions': ['PROPOSAL_VERSION_CONFLICT'],
   'POST /rebalance/proposals/{proposal_id}/approvals': ['PROPOSAL_VERSION_CONFLICT'],
   'POST /rebalance/proposals/{proposal_id}/versions': ['PROPOSAL_VERSION_CONFLICT'],
+  // Rows written before runs and versions kept their request: a database from an earlier release,
+  // which test/api/dpm-reproduce.test.ts and test/http/proposal-reproduce.test.ts build.
+  'POST /rebalance/runs/{rebalance_run_id}/reproduce': ['DPM_RUN_REQUEST_NOT_STORED'],
+  'POST /rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce': ['PROPOSAL_VERSION_REQUEST_NOT_STORED'],
 };
 
 // ── Running them ────────────────────────────────────────────────────────────────────────────

@@ -37,6 +37,15 @@ const VOCABULARY = new Set([
   'SG_BOND_ETF',
   'US_EQ_ETF',
   'FIXED_INCOME',
+  'CASH_BAND_BREACH',
+  // A reproduce report's verdicts (docs/dpm-api.md#reproducing-a-run).
+  'REQUEST_REJECTED',
+  // OTEL_TRACES_SAMPLER's standard values (docs/operations.md#tracing-and-logs).
+  'ALWAYS_ON',
+  'ALWAYS_OFF',
+  'PARENTBASED_ALWAYS_ON',
+  'PARENTBASED_ALWAYS_OFF',
+  'PARENTBASED_TRACEIDRATIO',
   // Node's network error codes the stores classify.
   'EAI_AGAIN',
   // An identifier named in a comment.

@@ -29,13 +29,19 @@ interface LogLine {
   readonly [field: string]: unknown;
 }
 
+/** pino's level names (the service logs names, docs/operations.md#log-lines) as their numbers, to compare. */
+const LEVELS: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
 function linesSince(service: RunningService, offset: number): LogLine[] {
   return service
     .output()
     .slice(offset)
     .split('\n')
     .filter((line) => line.startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
+    .map((line) => {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      return { ...record, level: LEVELS[String(record['level'])] ?? 0 } as LogLine;
+    });
 }
 
 interface ServiceBehindProxy {

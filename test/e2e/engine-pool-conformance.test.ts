@@ -12,7 +12,7 @@ import { startService, type RunningService } from '../support/service-process.ts
 
 /** The generated ids (`rr_`/`batch_` + 8 hex, also inside derived ids) and UTC timestamps, masked. */
 const normalised = (text: string): string =>
-  text.replace(/(rr|batch)_[0-9a-f]{8}(?![0-9a-f])/g, '$1_ID').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)/g, 'AT');
+  text.replace(/(rr|batch)_[0-9a-f]{24}(?![0-9a-f])/g, '$1_ID').replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)/g, 'AT');
 
 interface Call {
   readonly name: string;

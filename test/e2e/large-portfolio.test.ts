@@ -71,6 +71,6 @@ describe('HTTP_BODY_LIMIT_BYTES', () => {
   it('refuses a larger body with 413 and a code', async () => {
     const response = await post(service, BODY, 'too-large');
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 });

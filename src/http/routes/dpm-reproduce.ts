@@ -25,6 +25,7 @@ export function dpmReproduceRoutes(deps: { readonly reproduce: DpmReproduceServi
             'Re-runs the recorded request with the options it ran under (after its policy pack) and its own run id, correlation id and request hash, and compares the result with the recorded one field by field (`lineage.engine_version` aside: both builds are reported). Nothing is written. 409 DPM_RUN_REQUEST_NOT_STORED for a run recorded before runs kept their request.',
           params: RunIdParams,
           response: { 200: RunReproductionSchema },
+          responseExamples: { different: { summary: "A run today's engine computes differently", value: RunReproductionSchema.examples[0] } },
           errors: ['DPM_RUN_NOT_FOUND', 'DPM_RUN_REQUEST_NOT_STORED', 'DPM_SUPPORT_APIS_DISABLED', 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE'],
         },
         preHandler: requireFeatures(deps.gates.support),

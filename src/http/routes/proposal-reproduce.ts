@@ -27,6 +27,7 @@ export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalRepr
             'Validates the recorded simulate request again, simulates it under the version’s own request hash, correlation id and idempotency key, rebuilds the artifact at the version’s creation time (without the evidence bundle when the version was stored without it) and compares both with the stored ones field by field. Nothing is written.',
           params: VersionParams,
           response: { 200: VersionReproductionSchema },
+          responseExamples: { different: { summary: "A version today's engine simulates differently", value: VersionReproductionSchema.examples[0] } },
           errors: [...gateCodes('support'), 'PROPOSAL_NOT_FOUND', 'PROPOSAL_VERSION_NOT_FOUND', 'PROPOSAL_VERSION_REQUEST_NOT_STORED', 'PROPOSAL_POSTGRES_UNAVAILABLE'],
         },
       },
