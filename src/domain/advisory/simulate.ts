@@ -62,8 +62,8 @@ export function proposalRunIdFor(requestHash: string): string {
   return `pr_${sha256Hex(requestHash).slice(0, 8)}`;
 }
 
-const RECONCILIATION_FIXED_TOLERANCE = new Decimal('0.5');
-const RECONCILIATION_RELATIVE_TOLERANCE = new Decimal('0.0005');
+const RECONCILIATION_FIXED_TOLERANCE = Decimal.from('0.5');
+const RECONCILIATION_RELATIVE_TOLERANCE = Decimal.from('0.0005');
 
 /** Statuses a BUY may not have (RESTRICTED only without `allow_restricted`). */
 const BUY_BLOCKING_STATUSES = new Set(['SELL_ONLY', 'BANNED', 'SUSPENDED']);
@@ -114,7 +114,7 @@ interface RunState {
 function applyCashFlows(request: ProposalSimulateRequest, book: Working, run: RunState): CashFlowIntent[] {
   const touched: string[] = [];
   const intents = request.proposed_cash_flows.map((flow, i): CashFlowIntent => {
-    const amount = new Decimal(flow.amount);
+    const amount = Decimal.from(flow.amount);
     moveCash(book, flow.currency, amount);
     if (!touched.includes(flow.currency)) touched.push(flow.currency);
     return { intentType: 'CASH_FLOW', intentId: `oi_cf_${i + 1}`, currency: flow.currency, amount, description: flow.description };
@@ -169,7 +169,7 @@ function buildTrades(
     let quantity: Decimal;
     let notionalAmount: Decimal;
     if (proposed.quantity !== null) {
-      quantity = new Decimal(proposed.quantity);
+      quantity = Decimal.from(proposed.quantity);
       notionalAmount = quantity.times(price.price);
     } else {
       // Validation guarantees exactly one of quantity / notional.
@@ -179,7 +179,7 @@ function buildTrades(
         run.hard.push(HARD_FAILURES.PROPOSAL_INVALID_TRADE_INPUT);
         return;
       }
-      notionalAmount = new Decimal(notional.amount);
+      notionalAmount = Decimal.from(notional.amount);
       quantity = divide(notionalAmount, price.price);
     }
     const rate = market.fxRate(price.currency, base);
@@ -209,7 +209,7 @@ const ruleOf = (
   ruleId,
   severity,
   status: 'FAIL',
-  measured: typeof measured === 'number' ? new Decimal(measured) : measured,
+  measured: typeof measured === 'number' ? Decimal.from(measured) : measured,
   threshold: [['max', max]],
   reasonCode,
   remediationHint: hint,
@@ -398,7 +398,7 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
       drift = computeDrift(before, after, model, traded, {
         enableInstrumentDrift: wireOptions.enable_instrument_drift,
         topContributorsLimit: wireOptions.drift_top_contributors_limit,
-        unmodeledExposureThreshold: new Decimal(wireOptions.drift_unmodeled_exposure_threshold),
+        unmodeledExposureThreshold: Decimal.from(wireOptions.drift_unmodeled_exposure_threshold),
       }).output;
     }
   }

@@ -8,8 +8,8 @@ import { RULE_IDS, RULE_REASONS } from '../codes.ts';
 import type { Diagnostics, EngineOptions, RuleResult, RuleSeverity, SimulatedState } from '../model/engine-model.ts';
 
 /** A position may sit this far above the single-position cap before the rule fails. */
-const SINGLE_POSITION_TOLERANCE = new Decimal('0.001');
-const NO_LIMIT = new Decimal(-1);
+const SINGLE_POSITION_TOLERANCE = Decimal.from('0.001');
+const NO_LIMIT = Decimal.from(-1);
 const CASH_BUCKET = 'CASH';
 
 function rule(
@@ -76,7 +76,7 @@ function dataQuality(diagnostics: Diagnostics, options: EngineOptions): RuleResu
     RULE_IDS.DATA_QUALITY,
     'HARD',
     count > 0,
-    new Decimal(count),
+    Decimal.from(count),
     [['max', ZERO]],
     count > 0 ? RULE_REASONS.MISSING_DATA : RULE_REASONS.OK,
     count > 0 ? 'Check diagnostics for missing prices/FX.' : null,
@@ -89,7 +89,7 @@ function minTradeSize(diagnostics: Diagnostics): RuleResult {
     RULE_IDS.MIN_TRADE_SIZE,
     'SOFT',
     false,
-    new Decimal(suppressed),
+    Decimal.from(suppressed),
     [['min', ZERO]],
     suppressed > 0 ? RULE_REASONS.INTENTS_SUPPRESSED : RULE_REASONS.OK,
   );
