@@ -14,6 +14,8 @@
 const PRECISION = 28;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
+/** Exponent gap beyond which addition replaces the lower operand by a sticky unit. */
+const STICKY_GAP = 64;
 /** Coefficients at or above this have more than 28 digits and are rounded. */
 const PRECISION_LIMIT = 10n ** BigInt(PRECISION);
 
@@ -23,6 +25,9 @@ const POW10_NUMBER: readonly number[] = Array.from({ length: 23 }, (_, i) => 10 
 const SCALE_LIMIT: readonly number[] = POW10_NUMBER.slice(0, 16).map((p) => Math.floor(MAX_SAFE / p));
 const POW10_TABLE_SIZE = 80;
 const POW10_BIG: readonly bigint[] = Array.from({ length: POW10_TABLE_SIZE + 1 }, (_, i) => 10n ** BigInt(i));
+
+/** HALF_UNIT[k] = 10^k / 2 (k ≥ 1). */
+const HALF_UNIT: readonly bigint[] = POW10_BIG.map((p) => p / 2n);
 
 function pow10(n: number): bigint {
   return POW10_BIG[n] ?? 10n ** BigInt(n);
@@ -76,18 +81,19 @@ function roundsAway(rounding: Rounding, negative: boolean, kept: number | bigint
   }
 }
 
-/**
- * Drops the `drop` lowest digits of a magnitude and rounds. `sticky` says non-zero digits were
- * already discarded below these (an inexact quotient): then the cut-off part is never zero and
- * never exactly half.
- */
-function roundMagnitude(m: bigint, drop: number, rounding: Rounding, negative: boolean, sticky = false): bigint {
+/** Drops the `drop` (≥ 1) lowest digits of a magnitude and rounds them away by `rounding`. */
+function roundMagnitude(m: bigint, drop: number, rounding: Rounding, negative: boolean): bigint {
   const unit = pow10(drop);
   const kept = m / unit;
-  const twiceRest = (m - kept * unit) * 2n;
-  const half = twiceRest > unit ? 1 : twiceRest < unit ? -1 : sticky ? 1 : 0;
-  const rest = twiceRest > 0n || sticky ? 1 : 0;
-  return roundsAway(rounding, negative, kept, rest, half) ? kept + 1n : kept;
+  const rest = m % unit;
+  const half = halfOf(rest, drop);
+  return roundsAway(rounding, negative, kept, rest > 0n ? 1 : 0, half) ? kept + 1n : kept;
+}
+
+/** Sign of (rest − half of 10^drop), drop ≥ 1. */
+function halfOf(rest: bigint, drop: number): number {
+  const half = HALF_UNIT[drop] ?? 5n * pow10(drop - 1);
+  return rest > half ? 1 : rest < half ? -1 : 0;
 }
 
 /** A canonical coefficient: a number when it is a safe integer. */
@@ -123,7 +129,7 @@ class DecimalValue {
       if (product <= MAX_SAFE && product >= -MAX_SAFE) return new DecimalValue(product, this.e + y.e);
     }
     if (a === 0 || b === 0) return new DecimalValue(signBit(a) !== signBit(b) ? -0 : 0, this.e + y.e);
-    return rounded(BigInt(a) * BigInt(b), this.e + y.e, false);
+    return rounded(BigInt(a) * BigInt(b), this.e + y.e);
   }
 
   neg(): DecimalValue {
@@ -226,38 +232,46 @@ function addExactly(a: Coefficient, ea: number, b: Coefficient, eb: number): Dec
   let lo = aIsHigh ? b : a;
   let loExponent = aIsHigh ? eb : ea;
   // An operand entirely below the rounding position only matters as a "sticky" unit there
-  // (Python's `_normalize`): this keeps far-apart exponents from building huge coefficients.
-  const floor = hiExponent + Math.min(-1, digitsOf(hi) - PRECISION - 2);
-  if (digitsOf(lo) + loExponent - 1 < floor) {
-    lo = lo < 0 ? -1 : 1;
-    loExponent = floor;
+  // (Python's `_normalize`): the rounded sum is the same, and far-apart exponents do not build
+  // huge coefficients. Close exponents are simply added exactly.
+  if (hiExponent - loExponent > STICKY_GAP) {
+    const floor = hiExponent + Math.min(-1, digitsOf(hi) - PRECISION - 2);
+    if (digitsOf(lo) + loExponent - 1 < floor) {
+      lo = lo < 0 ? -1 : 1;
+      loExponent = floor;
+    }
   }
   const total = BigInt(hi) * pow10(hiExponent - loExponent) + BigInt(lo);
-  return total === 0n ? new DecimalValue(0, loExponent) : rounded(total, loExponent, false);
+  return total === 0n ? new DecimalValue(0, loExponent) : rounded(total, loExponent);
 }
 
 /** c × 10^e written at the smaller exponent `to` (exact), then rounded to 28 digits. */
 function rescaled(c: Coefficient, e: number, to: number): DecimalValue {
-  return rounded(BigInt(c) * pow10(e - to), to, false);
+  return rounded(BigInt(c) * pow10(e - to), to);
+}
+
+/** An exact result rounded to 28 significant digits, half-even (Python's `_fix`). */
+function rounded(c: bigint, e: number): DecimalValue {
+  if (c < PRECISION_LIMIT && c > -PRECISION_LIMIT) return new DecimalValue(coefficient(c), e);
+  const negative = c < 0n;
+  const m = negative ? -c : c;
+  const drop = bigDigits(m) - PRECISION;
+  const unit = pow10(drop);
+  return halfEven28(negative, m / unit, halfOf(m % unit, drop), e + drop);
 }
 
 /**
- * A coefficient rounded to 28 significant digits, half-even (Python's `_fix`). `sticky` (an
- * inexact quotient) only comes with at least 29 digits, so it always meets a rounding.
+ * The 28-digit result: `kept` (28 digits) plus one unit when what was cut off is more than half
+ * a unit (`half` > 0), or exactly half (`half` = 0) and `kept` is odd.
  */
-function rounded(c: bigint, e: number, sticky: boolean): DecimalValue {
-  const negative = c < 0n;
-  const magnitude = negative ? -c : c;
-  if (magnitude < PRECISION_LIMIT) return new DecimalValue(coefficient(c), e);
-  const drop = bigDigits(magnitude) - PRECISION;
-  let kept = roundMagnitude(magnitude, drop, 'HALF_EVEN', negative, sticky);
-  let exponent = e + drop;
-  if (kept === PRECISION_LIMIT) {
+function halfEven28(negative: boolean, kept: bigint, half: number, exponent: number): DecimalValue {
+  let result = half > 0 || (half === 0 && (kept & 1n) === 1n) ? kept + 1n : kept;
+  if (result === PRECISION_LIMIT) {
     // 99…9 rounded up to 10^28 has 29 digits: Python keeps 28 and raises the exponent.
-    kept /= 10n;
+    result = PRECISION_LIMIT / 10n;
     exponent += 1;
   }
-  return new DecimalValue(negative ? -kept : kept, exponent);
+  return new DecimalValue(negative ? -result : result, exponent);
 }
 
 function compare(x: DecimalValue, y: DecimalValue): number {
@@ -362,25 +376,30 @@ export function divide(dividend: Decimal, divisor: Decimal): Decimal {
   }
   const m = typeof a === 'number' ? BigInt(Math.abs(a)) : a < 0n ? -a : a;
   const n = typeof b === 'number' ? BigInt(Math.abs(b)) : b < 0n ? -b : b;
-  // An integer quotient of 29 or 30 digits: 28 kept, one to round on, and whether any remainder
-  // was left (the sticky bit: an inexact quotient is never a tie).
-  const shift = digitsOf(b) - digitsOf(a) + PRECISION + 1;
-  let exponent = ideal - shift;
+  // Scaled so the integer quotient has 28 or 29 digits; the remainder decides the rounding.
+  const shift = digitsOf(b) - digitsOf(a) + PRECISION;
+  const exponent = ideal - shift;
   const numerator = shift >= 0 ? m * pow10(shift) : m;
   const denominator = shift >= 0 ? n : n * pow10(-shift);
-  let quotient = numerator / denominator;
-  const exact = quotient * denominator === numerator;
-  if (exact) {
-    // An exact quotient keeps as few trailing zeros as the ideal exponent allows (1/4 = 0.25).
-    const text = quotient.toString();
-    let zeros = 0;
-    while (zeros < ideal - exponent && text.charCodeAt(text.length - 1 - zeros) === 48) zeros += 1;
-    if (zeros > 0) {
-      quotient /= pow10(zeros);
-      exponent += zeros;
-    }
+  const quotient = numerator / denominator;
+  const remainder = numerator % denominator;
+  if (remainder === 0n) return exactQuotient(negative, quotient, exponent, ideal);
+  if (quotient < PRECISION_LIMIT) {
+    const twice = remainder + remainder;
+    return halfEven28(negative, quotient, twice > denominator ? 1 : twice < denominator ? -1 : 0, exponent);
   }
-  return rounded(negative ? -quotient : quotient, exponent, !exact);
+  // 29 digits: the last one is cut off, and the non-zero remainder makes a 5 more than half.
+  const last = quotient % 10n;
+  return halfEven28(negative, quotient / 10n, last >= 5n ? 1 : -1, exponent + 1);
+}
+
+/** An exact quotient keeps as few trailing zeros as the ideal exponent allows (1/4 = 0.25, 10/0.5 = 2E+1). */
+function exactQuotient(negative: boolean, quotient: bigint, exponent: number, ideal: number): DecimalValue {
+  const text = quotient.toString();
+  let zeros = 0;
+  while (zeros < ideal - exponent && text.charCodeAt(text.length - 1 - zeros) === 48) zeros += 1;
+  const stripped = zeros > 0 ? quotient / pow10(zeros) : quotient;
+  return rounded(negative ? -stripped : stripped, exponent + zeros);
 }
 
 // ── Helpers ────────────────────────────────────────────────────────────────────────────────
@@ -465,11 +484,34 @@ export function formatDecimal(value: Decimal): string {
  * Python print it.
  */
 export function formatFixed(value: Decimal, places: number): string {
-  const { c } = quantize(value, places);
-  let digits = typeof c === 'number' ? String(Math.abs(c)) : (c < 0n ? -c : c).toString();
+  const { c, e } = value;
+  // A long coefficient is rounded on its digit text (cheaper than BigInt division); the rest by quantize.
+  let digits: string;
+  if (typeof c === 'bigint' && e < -places) digits = roundTextHalfEven((c < 0n ? -c : c).toString(), -places - e);
+  else {
+    const q = quantize(value, places).c;
+    digits = typeof q === 'number' ? String(Math.abs(q)) : (q < 0n ? -q : q).toString();
+  }
   if (digits.length <= places) digits = '0'.repeat(places + 1 - digits.length) + digits;
   const text = places === 0 ? digits : `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
-  return value.c < 0 ? `-${text}` : text;
+  return c < 0 ? `-${text}` : text;
+}
+
+/** The digits of a magnitude without its last `drop` digits, rounded half-even. */
+function roundTextHalfEven(digits: string, drop: number): string {
+  const keep = digits.length - drop;
+  // Fewer digits than dropped: less than a tenth of a unit, so 0.
+  if (keep < 0) return '0';
+  const kept = keep === 0 ? '0' : digits.slice(0, keep);
+  const first = digits.charCodeAt(keep) - 48;
+  let up = first > 5;
+  if (first === 5) {
+    let beyondHalf = false;
+    for (let i = keep + 1; i < digits.length && !beyondHalf; i += 1) beyondHalf = digits.charCodeAt(i) !== 48;
+    up = beyondHalf || (kept.charCodeAt(kept.length - 1) - 48) % 2 === 1;
+  }
+  if (!up) return kept;
+  return kept.length <= 15 ? String(Number(kept) + 1) : (BigInt(kept) + 1n).toString();
 }
 
 // ── Input ──────────────────────────────────────────────────────────────────────────────────
@@ -478,6 +520,31 @@ const DECIMAL_SYNTAX = /^([+-])?(?:(\d+)(?:\.(\d*))?|\.(\d+))(?:[eE]([+-]?\d+))?
 
 /** The decimal a text denotes exactly, or null when it is not decimal text (or its exponent is beyond 2^53). */
 function parse(text: string): Decimal | null {
+  // Plain text of up to 15 digits ("-1234.50", the usual request value) is read by hand: the
+  // coefficient accumulates exactly in a double (below 10^15 < 2^53).
+  let i = 0;
+  let negative = false;
+  const first = text.charCodeAt(0);
+  if (first === 45 || first === 43) {
+    negative = first === 45;
+    i = 1;
+  }
+  let c = 0;
+  let digits = 0;
+  let point = -1;
+  for (; i < text.length; i += 1) {
+    const ch = text.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      c = c * 10 + (ch - 48);
+      digits += 1;
+    } else if (ch === 46 && point < 0) point = digits;
+    else break;
+  }
+  if (i === text.length && digits > 0 && digits <= 15) return new DecimalValue(negative ? -c : c, point < 0 ? 0 : point - digits);
+  return parseSyntax(text);
+}
+
+function parseSyntax(text: string): Decimal | null {
   const match = DECIMAL_SYNTAX.exec(text);
   if (match === null) return null;
   const [, sign, intPart = '', fracPart, bareFraction, exponentText] = match;

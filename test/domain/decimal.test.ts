@@ -202,7 +202,29 @@ function checkRounding(text: string, decimals: number, rounding: Rounding): void
   if (!Object.is(a.toNumber(), x.toNumber())) throw new Error(`toNumber(${text}): got ${a.toNumber()}, decimal.js says ${x.toNumber()}`);
 }
 
+/** Plain text as requests carry it: "-12.50", "7.", ".5", "0042". */
+const plainText = fc
+  .tuple(fc.constantFrom('', '-', '+'), digitString, fc.nat(), fc.boolean())
+  .map(([sign, digits, cut, point]) => {
+    const at = cut % (digits.length + 1);
+    return `${sign}${digits.slice(0, at)}${point ? '.' : ''}${digits.slice(at)}`;
+  })
+  .filter((text) => /\d/.test(text));
+
+function checkParsing(text: string): void {
+  const a = d(text);
+  const fraction = text.split('.')[1] ?? '';
+  sameText(a.e, -fraction.length, `exponent of ${text}`);
+  sameValue(a, new Oracle(text), `Decimal.from(${text})`, true);
+}
+
 describe(`decimal against decimal.js as Python's context (${RUNS} operand pairs per property)`, () => {
+  it(
+    'reads plain decimal text exactly, keeping its exponent',
+    () => fc.assert(fc.property(plainText, checkParsing), { numRuns: RUNS }),
+    TIMEOUT_MS,
+  );
+
   it(
     'adds, subtracts, multiplies and divides to the same value and text',
     () => fc.assert(fc.property(moderate, moderate, (a, b) => checkArithmetic(a, b, true)), { numRuns: RUNS }),
