@@ -42,6 +42,10 @@ function weights(metrics: readonly AllocationMetric[]): Map<string, Decimal> {
   return new Map(metrics.map((m) => [m.key, m.weight] as const));
 }
 
+function positionWeights(state: SimulatedState): Map<string, Decimal> {
+  return new Map(state.positions.map((p) => [p.instrumentId, p.weight] as const));
+}
+
 function dimension(
   before: ReadonlyMap<string, Decimal>,
   after: ReadonlyMap<string, Decimal>,
@@ -165,8 +169,8 @@ export function computeDrift(
       model.instrument_targets.map((t) => [t.instrument_id, Decimal.from(t.weight)] as const),
     );
     instrument = dimension(
-      weights(before.allocationByInstrument),
-      weights(after.allocationByInstrument),
+      positionWeights(before),
+      positionWeights(after),
       instrumentTargets,
       tradedInstruments,
       limit,

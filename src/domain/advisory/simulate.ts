@@ -21,13 +21,13 @@ import type {
   SimulatedState,
 } from '../dpm/model/engine-model.ts';
 import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.ts';
-import { serializeDiagnostics, serializeGate, serializeRule, serializeState, money } from '../dpm/serialize/result.ts';
+import { serializeDiagnostics, serializeGate, serializeRule, serializeStates, money } from '../dpm/serialize/result.ts';
 import { RowIndex } from '../dpm/stages/after-state.ts';
 import { emptyDiagnostics } from '../dpm/stages/diagnostics.ts';
 import { evaluateGate, statusFromRules } from '../dpm/stages/gate.ts';
 import { buildMarketContext, type MarketContext } from '../dpm/stages/market-context.ts';
 import { evaluateRules } from '../dpm/stages/rules.ts';
-import { valuePortfolio } from '../dpm/stages/valuation.ts';
+import { valuePortfolio, type ValuationMemo } from '../dpm/stages/valuation.ts';
 import { RULE_IDS, RULE_REASONS as DPM_RULE_REASONS } from '../dpm/codes.ts';
 import { ENGINE_VERSION, HARD_FAILURES, HINTS, RULE_REASONS, RULES, WARNINGS } from './codes.ts';
 import { computeDrift } from './drift.ts';
@@ -296,7 +296,9 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   const diagnostics = emptyDiagnostics();
   const run: RunState = { diagnostics, hard: [] };
 
-  const before = valuePortfolio(portfolio, options.valuationMode, market, diagnostics.dataQuality);
+  // The after valuation reuses the values of positions the proposal does not touch.
+  const valued: ValuationMemo = new Map();
+  const before = valuePortfolio(portfolio, options.valuationMode, market, diagnostics.dataQuality, valued);
   const book = workingCopy(portfolio);
 
   const cashFlows = applyCashFlows(request, book, run);
@@ -340,7 +342,7 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   const intents: ProposalIntent[] = [...cashFlows, ...sells, ...fxIntents, ...keptBuys];
 
   const afterPortfolio: PortfolioSnapshot = { ...portfolio, positions: book.positions.rows, cashBalances: book.cash.rows };
-  const after = valuePortfolio(afterPortfolio, 'CALCULATED', market, diagnostics.dataQuality);
+  const after = valuePortfolio(afterPortfolio, 'CALCULATED', market, diagnostics.dataQuality, valued);
 
   const rules = evaluateRules(after, options, diagnostics);
   if (run.hard.length > 0) {
@@ -427,13 +429,14 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   });
 
   const base = portfolio.baseCurrency;
+  const [beforeOut, afterOut] = serializeStates(before, after);
   return {
     proposal_run_id: context.runId,
     correlation_id: context.correlationId ?? 'c_none',
     status,
-    before: serializeState(before),
+    before: beforeOut,
     intents: intents.map(serializeIntent),
-    after_simulated: serializeState(after),
+    after_simulated: afterOut,
     reconciliation: {
       before_total_value: money({ amount: reconciliation.beforeTotal, currency: base }),
       after_total_value: money({ amount: reconciliation.afterTotal, currency: base }),

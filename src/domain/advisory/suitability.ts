@@ -65,9 +65,9 @@ const breachSeverity = (measured: Decimal, cap: Decimal): Severity => (measured.
 /** Instruments with a positive raw weight (a key listed twice keeps its last row). */
 function instrumentWeights(state: SimulatedState): Map<string, Decimal> {
   const out = new Map<string, Decimal>();
-  for (const m of state.allocationByInstrument) {
-    if (isPositive(m.weight)) out.set(m.key, m.weight);
-    else out.delete(m.key);
+  for (const p of state.positions) {
+    if (isPositive(p.weight)) out.set(p.instrumentId, p.weight);
+    else out.delete(p.instrumentId);
   }
   return out;
 }

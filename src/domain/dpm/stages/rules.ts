@@ -47,22 +47,22 @@ function singlePosition(state: SimulatedState, options: EngineOptions): RuleResu
     return [rule(RULE_IDS.SINGLE_POSITION_MAX, 'HARD', false, ZERO, [['max', NO_LIMIT]], RULE_REASONS.NO_LIMIT_SET)];
   }
   const limit = cap.plus(SINGLE_POSITION_TOLERANCE);
-  const breaches = state.allocationByInstrument
-    .filter((m) => m.weight.gt(limit))
-    .map((m) =>
+  const breaches = state.positions
+    .filter((p) => p.weight.gt(limit))
+    .map((p) =>
       rule(
         RULE_IDS.SINGLE_POSITION_MAX,
         'HARD',
         true,
-        m.weight,
+        p.weight,
         [['max', cap]],
         RULE_REASONS.LIMIT_BREACH,
-        `Instrument ${m.key} exceeds max weight.`,
+        `Instrument ${p.instrumentId} exceeds max weight.`,
       ),
     );
   if (breaches.length > 0) return breaches;
   let largest = ZERO;
-  for (const m of state.allocationByInstrument) largest = maxOf(largest, m.weight);
+  for (const p of state.positions) largest = maxOf(largest, p.weight);
   return [rule(RULE_IDS.SINGLE_POSITION_MAX, 'HARD', false, largest, [['max', cap]], RULE_REASONS.OK)];
 }
 
