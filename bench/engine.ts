@@ -2,14 +2,15 @@
  * Engine benchmark: what one simulation costs, warm, in one process, request validation included.
  *
  *   npm run --silent bench:engine             # a table
- *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation","simulations",…}]}
+ *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation",…}],"decimal":[{"operation",…}]}
  *
  * Cases: the conformance requests of test/fixtures/conformance/dpm (all of them, round robin), the
  * 200- and 1,000-position vectors, and a 10,000-position request generated from a fixed seed
  * (test/domain/dpm/generated-request.ts);
  * then the advisory proposal engine on the requests of test/fixtures/conformance/advisory (round
  * robin): `proposal_conformance` = validation + request hash + simulation, and
- * `proposal_artifact` = the same plus the artifact and its evidence hash.
+ * `proposal_artifact` = the same plus the artifact and its evidence hash. Then the decimal
+ * micro-benchmark (bench/engine-decimal.ts): operations per second, domain decimal vs decimal.js.
  */
 import {
   buildProposalArtifact,
@@ -19,6 +20,7 @@ import {
   validateProposalSimulateRequest,
 } from '../src/domain/advisory/index.ts';
 import { simulateRebalance, validateRebalanceRequest } from '../src/domain/dpm/index.ts';
+import { benchDecimal } from './engine-decimal.ts';
 import { generatedRequest } from '../test/domain/dpm/generated-request.ts';
 import { conformanceVector, loadConformanceCases, type ConformanceFolder } from '../test/support/conformance.ts';
 
@@ -80,6 +82,17 @@ function measure(benchCase: BenchCase): BenchResult {
   };
 }
 
+/** The large_1000 positions that have a price: the decimal micro-benchmark's operands. */
+function pricedPositions(request: unknown): { quantities: string[]; prices: string[] } {
+  const { portfolio_snapshot: portfolio, market_data_snapshot: market } = request as {
+    portfolio_snapshot: { positions: { instrument_id: string; quantity: string }[] };
+    market_data_snapshot: { prices: { instrument_id: string; price: string }[] };
+  };
+  const price = new Map(market.prices.map((p) => [p.instrument_id, p.price] as const));
+  const priced = portfolio.positions.filter((p) => price.has(p.instrument_id));
+  return { quantities: priced.map((p) => p.quantity), prices: priced.map((p) => price.get(p.instrument_id) as string) };
+}
+
 function main(): void {
   const large = (name: string) => conformanceVector<{ request: unknown }>('dpm-large', name).request;
   const cases: BenchCase[] = [
@@ -91,8 +104,9 @@ function main(): void {
     { name: 'proposal_artifact', requests: requestsIn('advisory'), run: (b) => proposeOnce(b, true), minSimulations: 2000, minMillis: 2000 },
   ];
   const results = cases.map(measure);
+  const decimal = benchDecimal(pricedPositions(large('large_1000')));
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ cases: results })}\n`);
+    process.stdout.write(`${JSON.stringify({ cases: results, decimal })}\n`);
     return;
   }
   process.stdout.write('case                   ms/simulation   simulations/s   simulations\n');
@@ -102,6 +116,19 @@ function main(): void {
       r.ms_per_simulation.toFixed(3).padStart(13),
       r.simulations_per_second.toFixed(1).padStart(15),
       String(r.simulations).padStart(13),
+    ];
+    process.stdout.write(`${columns.join(' ')}\n`);
+  }
+  const msOf = (name: string) => results.find((r) => r.name === name)?.ms_per_simulation ?? Number.NaN;
+  const scaling = (msOf('generated_10000') / msOf('large_1000')).toFixed(1);
+  process.stdout.write(`scaling: 10,000 instruments cost ${scaling}× the time of 1,000 (large_1000)\n\n`);
+  process.stdout.write('decimal operation          domain ops/s   decimal.js ops/s   speedup\n');
+  for (const d of decimal) {
+    const columns = [
+      d.operation.padEnd(24),
+      d.domain_ops_per_second.toLocaleString('en-US').padStart(15),
+      d.decimal_js_ops_per_second.toLocaleString('en-US').padStart(18),
+      `${d.speedup.toFixed(2)}×`.padStart(9),
     ];
     process.stdout.write(`${columns.join(' ')}\n`);
   }
