@@ -132,6 +132,7 @@ class DecimalValue {
     return rounded(BigInt(a) * BigInt(b), this.e + y.e);
   }
 
+  /** The sign flipped, zero included (Python `copy_negate`; Python's unary minus gives +0 for any zero). */
   neg(): DecimalValue {
     return new DecimalValue(-this.c, this.e);
   }
@@ -241,7 +242,7 @@ function addExactly(a: Coefficient, ea: number, b: Coefficient, eb: number): Dec
       loExponent = floor;
     }
   }
-  const total = BigInt(hi) * pow10(hiExponent - loExponent) + BigInt(lo);
+  const total = scaledBig(hi, hiExponent - loExponent) + BigInt(lo);
   return total === 0n ? new DecimalValue(0, loExponent) : rounded(total, loExponent);
 }
 
@@ -300,10 +301,21 @@ function compare(x: DecimalValue, y: DecimalValue): number {
   const adjustedX = x.e + digitsOf(a) - 1;
   const adjustedY = y.e + digitsOf(b) - 1;
   if (adjustedX !== adjustedY) return adjustedX > adjustedY ? sa : -sa;
-  const low = Math.min(x.e, y.e);
-  const alignedA = BigInt(a) * pow10(x.e - low);
-  const alignedB = BigInt(b) * pow10(y.e - low);
-  return alignedA > alignedB ? 1 : alignedA < alignedB ? -1 : 0;
+  // Only the operand with the larger exponent needs scaling (a number and a BigInt compare exactly).
+  if (x.e > y.e) {
+    const aligned = scaledBig(a, x.e - y.e);
+    return aligned > b ? 1 : aligned < b ? -1 : 0;
+  }
+  const aligned = scaledBig(b, y.e - x.e);
+  return a > aligned ? 1 : a < aligned ? -1 : 0;
+}
+
+/** c × 10^k as a BigInt, scaled as a number first when that stays exact. */
+function scaledBig(c: Coefficient, k: number): bigint {
+  if (typeof c === 'number') {
+    return k < 16 && Math.abs(c) <= (SCALE_LIMIT[k] as number) ? BigInt(c * (POW10_NUMBER[k] as number)) : BigInt(c) * pow10(k);
+  }
+  return c * pow10(k);
 }
 
 /**
