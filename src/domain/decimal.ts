@@ -454,12 +454,16 @@ function scientificText(negative: boolean, digits: string, exponent: number): st
   return negative ? `-${body}` : body;
 }
 
+/** Runs of zeros for text, made once (a weight like 0.0000123 needs one every time). */
+const ZERO_RUNS: readonly string[] = Array.from({ length: 64 }, (_, n) => '0'.repeat(n));
+const zeros = (n: number): string => ZERO_RUNS[n] ?? '0'.repeat(n);
+
 /** digits × 10^exponent in plain notation, with exactly max(0, −exponent) decimals. */
 function plainText(digits: string, exponent: number): string {
-  if (exponent >= 0) return exponent === 0 || digits === '0' ? digits : digits + '0'.repeat(exponent);
+  if (exponent >= 0) return exponent === 0 || digits === '0' ? digits : digits + zeros(exponent);
   const point = digits.length + exponent;
   if (point > 0) return `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return `0.${'0'.repeat(-point)}${digits}`;
+  return `0.${zeros(-point)}${digits}`;
 }
 
 /**
@@ -504,7 +508,7 @@ export function formatFixed(value: Decimal, places: number): string {
     const q = quantize(value, places).c;
     digits = typeof q === 'number' ? String(Math.abs(q)) : (q < 0n ? -q : q).toString();
   }
-  if (digits.length <= places) digits = '0'.repeat(places + 1 - digits.length) + digits;
+  if (digits.length <= places) digits = zeros(places + 1 - digits.length) + digits;
   const text = places === 0 ? digits : `${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`;
   return c < 0 ? `-${text}` : text;
 }
