@@ -472,25 +472,12 @@ function plainText(digits: string, exponent: number): string {
  */
 export function formatDecimal(value: Decimal): string {
   const c = value.c;
-  let e = value.e;
   if (c === 0) return '0';
-  let digits: string;
-  if (typeof c === 'number') {
-    // Trailing zeros go while still a number: division by 10 of a multiple of 10 is exact.
-    let m = Math.abs(c);
-    while (m % 10 === 0) {
-      m /= 10;
-      e += 1;
-    }
-    digits = String(m);
-  } else {
-    digits = (c < 0n ? -c : c).toString();
-    let end = digits.length;
-    while (digits.charCodeAt(end - 1) === 48) end -= 1;
-    e += digits.length - end;
-    digits = digits.slice(0, end);
-  }
-  const text = plainText(digits, e);
+  // Trailing zeros are cut from the text (cheaper than dividing the coefficient by 10).
+  const digits = typeof c === 'number' ? String(c < 0 ? -c : c) : (c < 0n ? -c : c).toString();
+  let end = digits.length;
+  while (digits.charCodeAt(end - 1) === 48) end -= 1;
+  const text = plainText(end === digits.length ? digits : digits.slice(0, end), value.e + digits.length - end);
   return c < 0 ? `-${text}` : text;
 }
 
