@@ -5,8 +5,8 @@
  *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation",…}],"decimal":[{"operation",…}]}
  *
  * Cases: the conformance requests of test/fixtures/conformance/dpm (all of them, round robin), the
- * 200- and 1,000-position vectors, and a 10,000-position request generated from a fixed seed
- * (test/domain/dpm/generated-request.ts);
+ * 200- and 1,000-position vectors, and requests of 1,000 and 10,000 instruments generated from a
+ * fixed seed (test/domain/dpm/generated-request.ts; the pair shows how the cost scales);
  * then the advisory proposal engine on the requests of test/fixtures/conformance/advisory (round
  * robin): `proposal_conformance` = validation + request hash + simulation, and
  * `proposal_artifact` = the same plus the artifact and its evidence hash. Then the decimal
@@ -99,6 +99,7 @@ function main(): void {
     { name: 'conformance_dpm', requests: requestsIn('dpm'), minSimulations: 2000, minMillis: 2000 },
     { name: 'large_200', requests: [large('large_200')], minSimulations: 100, minMillis: 2000 },
     { name: 'large_1000', requests: [large('large_1000')], minSimulations: 50, minMillis: 3000 },
+    { name: 'generated_1000', requests: [generatedRequest(1_000)], minSimulations: 50, minMillis: 3000 },
     { name: 'generated_10000', requests: [generatedRequest(10_000)], minSimulations: 5, minMillis: 4000 },
     { name: 'proposal_conformance', requests: requestsIn('advisory'), run: (b) => proposeOnce(b), minSimulations: 2000, minMillis: 2000 },
     { name: 'proposal_artifact', requests: requestsIn('advisory'), run: (b) => proposeOnce(b, true), minSimulations: 2000, minMillis: 2000 },
@@ -120,8 +121,8 @@ function main(): void {
     process.stdout.write(`${columns.join(' ')}\n`);
   }
   const msOf = (name: string) => results.find((r) => r.name === name)?.ms_per_simulation ?? Number.NaN;
-  const scaling = (msOf('generated_10000') / msOf('large_1000')).toFixed(1);
-  process.stdout.write(`scaling: 10,000 instruments cost ${scaling}× the time of 1,000 (large_1000)\n\n`);
+  const scaling = (msOf('generated_10000') / msOf('generated_1000')).toFixed(1);
+  process.stdout.write(`scaling: 10× the instruments (generated_1000 → generated_10000) costs ${scaling}× the time\n\n`);
   process.stdout.write('decimal operation          domain ops/s   decimal.js ops/s   speedup\n');
   for (const d of decimal) {
     const columns = [
