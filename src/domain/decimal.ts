@@ -178,9 +178,9 @@ class DecimalValue {
   /** The nearest double (JavaScript's own correctly rounded reading of the decimal text). */
   toNumber(): number {
     const { c, e } = this;
+    if (c === 0) return c; // a number, ±0
     // Exact operands and one correctly rounded IEEE operation: the classic fast path for
     // |c| < 2^53 and 10^|e| ≤ 10^22 (both exact doubles).
-    if (c === 0) return c; // a number, ±0
     if (typeof c === 'number' && e >= -22 && e <= 22) return e >= 0 ? c * (POW10_NUMBER[e] as number) : c / (POW10_NUMBER[-e] as number);
     return Number(`${c}e${e}`);
   }
