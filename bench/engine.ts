@@ -2,14 +2,15 @@
  * Engine benchmark: what one simulation costs, warm, in one process, request validation included.
  *
  *   npm run --silent bench:engine             # a table
- *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation","simulations",…}]}
+ *   npm run --silent bench:engine -- --json   # {"cases":[{"name","ms_per_simulation",…}],"decimal":[{"operation",…}]}
  *
  * Cases: the conformance requests of test/fixtures/conformance/dpm (all of them, round robin), the
- * 200- and 1,000-position vectors, and a 10,000-position request generated from a fixed seed
- * (test/domain/dpm/generated-request.ts);
+ * 200- and 1,000-position vectors, and requests of 1,000 and 10,000 instruments generated from a
+ * fixed seed (test/domain/dpm/generated-request.ts; the pair shows how the cost scales);
  * then the advisory proposal engine on the requests of test/fixtures/conformance/advisory (round
  * robin): `proposal_conformance` = validation + request hash + simulation, and
- * `proposal_artifact` = the same plus the artifact and its evidence hash.
+ * `proposal_artifact` = the same plus the artifact and its evidence hash. Then the decimal
+ * micro-benchmark (bench/engine-decimal.ts): operations per second, domain decimal vs decimal.js.
  */
 import {
   buildProposalArtifact,
@@ -19,6 +20,7 @@ import {
   validateProposalSimulateRequest,
 } from '../src/domain/advisory/index.ts';
 import { simulateRebalance, validateRebalanceRequest } from '../src/domain/dpm/index.ts';
+import { benchDecimal } from './engine-decimal.ts';
 import { generatedRequest } from '../test/domain/dpm/generated-request.ts';
 import { conformanceVector, loadConformanceCases, type ConformanceFolder } from '../test/support/conformance.ts';
 
@@ -80,19 +82,32 @@ function measure(benchCase: BenchCase): BenchResult {
   };
 }
 
+/** The large_1000 positions that have a price: the decimal micro-benchmark's operands. */
+function pricedPositions(request: unknown): { quantities: string[]; prices: string[] } {
+  const { portfolio_snapshot: portfolio, market_data_snapshot: market } = request as {
+    portfolio_snapshot: { positions: { instrument_id: string; quantity: string }[] };
+    market_data_snapshot: { prices: { instrument_id: string; price: string }[] };
+  };
+  const price = new Map(market.prices.map((p) => [p.instrument_id, p.price] as const));
+  const priced = portfolio.positions.filter((p) => price.has(p.instrument_id));
+  return { quantities: priced.map((p) => p.quantity), prices: priced.map((p) => price.get(p.instrument_id) as string) };
+}
+
 function main(): void {
   const large = (name: string) => conformanceVector<{ request: unknown }>('dpm-large', name).request;
   const cases: BenchCase[] = [
     { name: 'conformance_dpm', requests: requestsIn('dpm'), minSimulations: 2000, minMillis: 2000 },
     { name: 'large_200', requests: [large('large_200')], minSimulations: 100, minMillis: 2000 },
     { name: 'large_1000', requests: [large('large_1000')], minSimulations: 50, minMillis: 3000 },
+    { name: 'generated_1000', requests: [generatedRequest(1_000)], minSimulations: 50, minMillis: 3000 },
     { name: 'generated_10000', requests: [generatedRequest(10_000)], minSimulations: 5, minMillis: 4000 },
     { name: 'proposal_conformance', requests: requestsIn('advisory'), run: (b) => proposeOnce(b), minSimulations: 2000, minMillis: 2000 },
     { name: 'proposal_artifact', requests: requestsIn('advisory'), run: (b) => proposeOnce(b, true), minSimulations: 2000, minMillis: 2000 },
   ];
   const results = cases.map(measure);
+  const decimal = benchDecimal(pricedPositions(large('large_1000')));
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ cases: results })}\n`);
+    process.stdout.write(`${JSON.stringify({ cases: results, decimal })}\n`);
     return;
   }
   process.stdout.write('case                   ms/simulation   simulations/s   simulations\n');
@@ -102,6 +117,19 @@ function main(): void {
       r.ms_per_simulation.toFixed(3).padStart(13),
       r.simulations_per_second.toFixed(1).padStart(15),
       String(r.simulations).padStart(13),
+    ];
+    process.stdout.write(`${columns.join(' ')}\n`);
+  }
+  const msOf = (name: string) => results.find((r) => r.name === name)?.ms_per_simulation ?? Number.NaN;
+  const scaling = (msOf('generated_10000') / msOf('generated_1000')).toFixed(1);
+  process.stdout.write(`scaling: 10× the instruments (generated_1000 → generated_10000) costs ${scaling}× the time\n\n`);
+  process.stdout.write('decimal operation          domain ops/s   decimal.js ops/s   speedup\n');
+  for (const d of decimal) {
+    const columns = [
+      d.operation.padEnd(24),
+      d.domain_ops_per_second.toLocaleString('en-US').padStart(15),
+      d.decimal_js_ops_per_second.toLocaleString('en-US').padStart(18),
+      `${d.speedup.toFixed(2)}×`.padStart(9),
     ];
     process.stdout.write(`${columns.join(' ')}\n`);
   }

@@ -37,9 +37,9 @@ const fixed4 = (value: Decimal): string => formatFixed(value, 4);
 
 /** Raw weight of a row: its value over the state's total (as valuation divides; 1 for a zero total). */
 function rawWeights(state: StateOut, rows: StateOut['allocation_by_instrument']): { key: string; weight: Decimal; row: (typeof rows)[number] }[] {
-  const total = new Decimal(state.total_value.amount);
+  const total = Decimal.from(state.total_value.amount);
   const divisor = total.isZero() ? ONE : total;
-  return rows.map((row) => ({ key: row.key, weight: divide(new Decimal(row.value.amount), divisor), row }));
+  return rows.map((row) => ({ key: row.key, weight: divide(Decimal.from(row.value.amount), divisor), row }));
 }
 
 function sortedRows(state: StateOut, rows: StateOut['allocation_by_instrument']) {
@@ -91,8 +91,8 @@ function freshGate(request: ProposalSimulateRequest, result: ProposalResult): Ga
     ruleId: r.rule_id,
     severity: r.severity,
     status: r.status,
-    measured: new Decimal(r.measured),
-    threshold: Object.entries(r.threshold).map(([k, v]) => [k, new Decimal(v)] as const),
+    measured: Decimal.from(r.measured),
+    threshold: Object.entries(r.threshold).map(([k, v]) => [k, Decimal.from(v)] as const),
     reasonCode: r.reason_code,
     remediationHint: r.remediation_hint,
   }));
@@ -140,10 +140,10 @@ const titleCase = (word: string): string => word.charAt(0).toUpperCase() + word.
 /** The exact market rate of a pair as given (first row), 4 dp; null when only the inverse exists. */
 function quotedRate(request: ProposalSimulateRequest, pair: string): string | null {
   const row = request.market_data_snapshot.fx_rates.find((r) => r.pair === pair);
-  return row === undefined ? null : fixed4(new Decimal(row.rate));
+  return row === undefined ? null : fixed4(Decimal.from(row.rate));
 }
 
-const plain = (text: string): string => dec(new Decimal(text));
+const plain = (text: string): string => dec(Decimal.from(text));
 
 /** The artifact minus the fields the evidence hash leaves out (see the module comment). */
 function hashedContent(artifact: ProposalArtifact): unknown {
@@ -175,7 +175,7 @@ export function buildProposalArtifact(
   const tags: string[] = [];
   if (trades.length > 0) tags.push('RISK_ALIGNMENT');
   if (request.proposed_cash_flows.length > 0) tags.push('CASH_DEPLOYMENT');
-  if (drift !== null && new Decimal(drift.asset_class.drift_total_after).lt(drift.asset_class.drift_total_before)) {
+  if (drift !== null && Decimal.from(drift.asset_class.drift_total_after).lt(Decimal.from(drift.asset_class.drift_total_before))) {
     tags.push('DRIFT_REDUCTION');
   }
   if (tags.length === 0) tags.push('PORTFOLIO_MAINTENANCE');
@@ -190,8 +190,8 @@ export function buildProposalArtifact(
     },
   ];
   if (drift !== null) {
-    const b = fixed4(new Decimal(drift.asset_class.drift_total_before));
-    const a = fixed4(new Decimal(drift.asset_class.drift_total_after));
+    const b = fixed4(Decimal.from(drift.asset_class.drift_total_before));
+    const a = fixed4(Decimal.from(drift.asset_class.drift_total_after));
     takeaways.push({ code: 'DRIFT', value: `Asset-class drift changed from ${b} to ${a}.` });
   }
   if (suitability !== null) {
@@ -204,7 +204,7 @@ export function buildProposalArtifact(
 
   const base = proposal.before.total_value.currency;
   const totalDelta: MoneyOut = {
-    amount: dec(new Decimal(proposal.after_simulated.total_value.amount).minus(proposal.before.total_value.amount)),
+    amount: dec(Decimal.from(proposal.after_simulated.total_value.amount).minus(Decimal.from(proposal.before.total_value.amount))),
     currency: base,
   };
   const tradeList = trades.map((t) => ({

@@ -9,7 +9,7 @@ import type { AllocationMetric, SimulatedState } from '../dpm/model/engine-model
 import type { DriftAnalysis, DriftBucketOut, DriftDimensionOut } from './model/result-schema.ts';
 import type { ReferenceModel } from './model/request-schema.ts';
 
-const HALF = new Decimal('0.5');
+const HALF = Decimal.from('0.5');
 const CASH_BUCKET = 'CASH';
 
 export interface DriftOptions {
@@ -40,6 +40,10 @@ export interface DriftDimension {
 /** Weight per key; a key listed twice keeps its last row (the reference's dict). */
 function weights(metrics: readonly AllocationMetric[]): Map<string, Decimal> {
   return new Map(metrics.map((m) => [m.key, m.weight] as const));
+}
+
+function positionWeights(state: SimulatedState): Map<string, Decimal> {
+  return new Map(state.positions.map((p) => [p.instrumentId, p.weight] as const));
 }
 
 function dimension(
@@ -151,7 +155,7 @@ export function computeDrift(
   options: DriftOptions,
 ): DriftComputation {
   const limit = options.topContributorsLimit;
-  const assetTargets = new Map(model.asset_class_targets.map((t) => [t.asset_class, new Decimal(t.weight)] as const));
+  const assetTargets = new Map(model.asset_class_targets.map((t) => [t.asset_class, Decimal.from(t.weight)] as const));
   const assetClass = dimension(
     weights(before.allocationByAssetClass),
     weights(after.allocationByAssetClass),
@@ -162,11 +166,11 @@ export function computeDrift(
   let instrument: DriftDimension | null = null;
   if (options.enableInstrumentDrift && model.instrument_targets.length > 0) {
     const instrumentTargets = new Map(
-      model.instrument_targets.map((t) => [t.instrument_id, new Decimal(t.weight)] as const),
+      model.instrument_targets.map((t) => [t.instrument_id, Decimal.from(t.weight)] as const),
     );
     instrument = dimension(
-      weights(before.allocationByInstrument),
-      weights(after.allocationByInstrument),
+      positionWeights(before),
+      positionWeights(after),
       instrumentTargets,
       tradedInstruments,
       limit,

@@ -15,7 +15,7 @@
  *   which can leave the BUY a fraction of a cent short — INSUFFICIENT_CASH — or emit a 0 FX).
  */
 import { compareCodePoints } from '../canonical-json.ts';
-import { Decimal, isPositive, sum, ZERO } from '../decimal.ts';
+import { type Decimal, isPositive, quantize, sum, ZERO } from '../decimal.ts';
 import type { RowIndex } from '../dpm/stages/after-state.ts';
 import type { CashBalance, Diagnostics } from '../dpm/model/engine-model.ts';
 import type { MarketContext } from '../dpm/stages/market-context.ts';
@@ -33,12 +33,12 @@ export function minorUnits(currency: string): number {
 
 /** `q(x, ccy)`: quantize to minor units, half-even. */
 export function toMinor(value: Decimal, currency: string): Decimal {
-  return value.toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_EVEN);
+  return quantize(value, minorUnits(currency));
 }
 
 /** Rounded up (away from zero) to minor units: an FX buy that always covers the need. */
 export function toMinorCeiling(value: Decimal, currency: string): Decimal {
-  return value.toDecimalPlaces(minorUnits(currency), Decimal.ROUND_CEIL);
+  return quantize(value, minorUnits(currency), 'CEILING');
 }
 
 export interface FundingPlanRow {

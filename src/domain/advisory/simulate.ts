@@ -22,13 +22,13 @@ import type {
   SimulatedState,
 } from '../dpm/model/engine-model.ts';
 import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.ts';
-import { serializeDiagnostics, serializeGate, serializeRule, serializeState, money } from '../dpm/serialize/result.ts';
+import { serializeDiagnostics, serializeGate, serializeRule, serializeStates, money } from '../dpm/serialize/result.ts';
 import { RowIndex } from '../dpm/stages/after-state.ts';
 import { emptyDiagnostics } from '../dpm/stages/diagnostics.ts';
 import { evaluateGate, statusFromRules } from '../dpm/stages/gate.ts';
 import { buildMarketContext, type MarketContext } from '../dpm/stages/market-context.ts';
 import { evaluateRules } from '../dpm/stages/rules.ts';
-import { valuePortfolio } from '../dpm/stages/valuation.ts';
+import { valuePortfolio, type ValuationMemo } from '../dpm/stages/valuation.ts';
 import { RULE_IDS, RULE_REASONS as DPM_RULE_REASONS } from '../dpm/codes.ts';
 import { ENGINE_VERSION, HARD_FAILURES, HINTS, RULE_REASONS, RULES, WARNINGS } from './codes.ts';
 import { computeDrift } from './drift.ts';
@@ -63,8 +63,8 @@ export function proposalRunIdFor(requestHash: string): string {
   return `pr_${sha256Hex(requestHash).slice(0, 8)}`;
 }
 
-const RECONCILIATION_FIXED_TOLERANCE = new Decimal('0.5');
-const RECONCILIATION_RELATIVE_TOLERANCE = new Decimal('0.0005');
+const RECONCILIATION_FIXED_TOLERANCE = Decimal.from('0.5');
+const RECONCILIATION_RELATIVE_TOLERANCE = Decimal.from('0.0005');
 
 /** Statuses a BUY may not have (RESTRICTED only without `allow_restricted`). */
 const BUY_BLOCKING_STATUSES = new Set(['SELL_ONLY', 'BANNED', 'SUSPENDED']);
@@ -121,7 +121,7 @@ interface RunState {
 function applyCashFlows(request: ProposalSimulateRequest, book: Working, run: RunState): CashFlowIntent[] {
   const touched: string[] = [];
   const intents = request.proposed_cash_flows.map((flow, i): CashFlowIntent => {
-    const amount = new Decimal(flow.amount);
+    const amount = Decimal.from(flow.amount);
     moveCash(book, flow.currency, amount);
     if (!touched.includes(flow.currency)) touched.push(flow.currency);
     return { intentType: 'CASH_FLOW', intentId: `oi_cf_${i + 1}`, currency: flow.currency, amount, description: flow.description };
@@ -177,7 +177,7 @@ function buildTrades(
     let quantity: Decimal;
     let notionalAmount: Decimal;
     if (proposed.quantity !== null) {
-      quantity = new Decimal(proposed.quantity);
+      quantity = Decimal.from(proposed.quantity);
       notionalAmount = quantity.times(price.price);
     } else {
       // Validation guarantees exactly one of quantity / notional.
@@ -187,7 +187,7 @@ function buildTrades(
         run.hard.push(HARD_FAILURES.PROPOSAL_INVALID_TRADE_INPUT);
         return;
       }
-      notionalAmount = new Decimal(notional.amount);
+      notionalAmount = Decimal.from(notional.amount);
       quantity = divide(notionalAmount, price.price);
     }
     const rate = market.fxRate(price.currency, base);
@@ -217,7 +217,7 @@ const ruleOf = (
   ruleId,
   severity,
   status: 'FAIL',
-  measured: typeof measured === 'number' ? new Decimal(measured) : measured,
+  measured: typeof measured === 'number' ? Decimal.from(measured) : measured,
   threshold: [['max', max]],
   reasonCode,
   remediationHint: hint,
@@ -304,7 +304,9 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   const diagnostics = emptyDiagnostics();
   const run: RunState = { diagnostics, hard: [] };
 
-  const before = valuePortfolio(portfolio, options.valuationMode, market, diagnostics.dataQuality);
+  // The after valuation reuses the values of positions the proposal does not touch.
+  const valued: ValuationMemo = new Map();
+  const before = valuePortfolio(portfolio, options.valuationMode, market, diagnostics.dataQuality, valued);
   const book = workingCopy(portfolio);
 
   const cashFlows = applyCashFlows(request, book, run);
@@ -348,7 +350,7 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   const intents: ProposalIntent[] = [...cashFlows, ...sells, ...fxIntents, ...keptBuys];
 
   const afterPortfolio: PortfolioSnapshot = { ...portfolio, positions: book.positions.rows, cashBalances: book.cash.rows };
-  const after = valuePortfolio(afterPortfolio, 'CALCULATED', market, diagnostics.dataQuality);
+  const after = valuePortfolio(afterPortfolio, 'CALCULATED', market, diagnostics.dataQuality, valued);
 
   const rules = evaluateRules(after, options, diagnostics);
   if (run.hard.length > 0) {
@@ -406,7 +408,7 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
       drift = computeDrift(before, after, model, traded, {
         enableInstrumentDrift: wireOptions.enable_instrument_drift,
         topContributorsLimit: wireOptions.drift_top_contributors_limit,
-        unmodeledExposureThreshold: new Decimal(wireOptions.drift_unmodeled_exposure_threshold),
+        unmodeledExposureThreshold: Decimal.from(wireOptions.drift_unmodeled_exposure_threshold),
       }).output;
     }
   }
@@ -435,13 +437,14 @@ export function simulateProposal(request: ProposalSimulateRequest, context: Prop
   });
 
   const base = portfolio.baseCurrency;
+  const [beforeOut, afterOut] = serializeStates(before, after);
   return {
     proposal_run_id: context.runId,
     correlation_id: context.correlationId ?? 'c_none',
     status,
-    before: serializeState(before),
+    before: beforeOut,
     intents: intents.map(serializeIntent),
-    after_simulated: serializeState(after),
+    after_simulated: afterOut,
     reconciliation: {
       before_total_value: money({ amount: reconciliation.beforeTotal, currency: base }),
       after_total_value: money({ amount: reconciliation.afterTotal, currency: base }),

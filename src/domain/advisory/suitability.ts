@@ -12,9 +12,9 @@ import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.t
 import type { ProposedTrade } from './model/request-schema.ts';
 import type { SuitabilityIssueOut, SuitabilityResult } from './model/result-schema.ts';
 
-const EPS = new Decimal('0.0000001');
-const HIGH_FACTOR = new Decimal('1.25');
-const HUNDRED = new Decimal(100);
+const EPS = Decimal.from('0.0000001');
+const HIGH_FACTOR = Decimal.from('1.25');
+const HUNDRED = Decimal.from(100);
 
 export type Severity = 'HIGH' | 'MEDIUM' | 'LOW';
 export type StatusChange = 'NEW' | 'PERSISTENT' | 'RESOLVED';
@@ -65,9 +65,9 @@ const breachSeverity = (measured: Decimal, cap: Decimal): Severity => (measured.
 /** Instruments with a positive raw weight (a key listed twice keeps its last row). */
 function instrumentWeights(state: SimulatedState): Map<string, Decimal> {
   const out = new Map<string, Decimal>();
-  for (const m of state.allocationByInstrument) {
-    if (isPositive(m.weight)) out.set(m.key, m.weight);
-    else out.delete(m.key);
+  for (const p of state.positions) {
+    if (isPositive(p.weight)) out.set(p.instrumentId, p.weight);
+    else out.delete(p.instrumentId);
   }
   return out;
 }
@@ -121,8 +121,8 @@ function scan(target: SimulatedState, before: SimulatedState, input: Suitability
 
   const targetWeights = instrumentWeights(target);
   const beforeWeights = instrumentWeights(before);
-  const singleCap = new Decimal(thresholds.single_position_max_weight);
-  const issuerCap = new Decimal(thresholds.issuer_max_weight);
+  const singleCap = Decimal.from(thresholds.single_position_max_weight);
+  const issuerCap = Decimal.from(thresholds.issuer_max_weight);
   const byIssuer = new Map<string, Decimal>();
   const byTier = new Map<string, Decimal>();
 
@@ -162,7 +162,7 @@ function scan(target: SimulatedState, before: SimulatedState, input: Suitability
   }
 
   for (const [tier, capText] of Object.entries(thresholds.max_weight_by_liquidity_tier)) {
-    const cap = new Decimal(capText);
+    const cap = Decimal.from(capText);
     const weight = byTier.get(tier) ?? ZERO;
     if (!weight.gt(cap.plus(EPS))) continue;
     add({
@@ -203,8 +203,8 @@ function scan(target: SimulatedState, before: SimulatedState, input: Suitability
   }
 
   const cash = cashWeight(target);
-  const cashMin = new Decimal(thresholds.cash_band_min_weight);
-  const cashMax = new Decimal(thresholds.cash_band_max_weight);
+  const cashMin = Decimal.from(thresholds.cash_band_min_weight);
+  const cashMax = Decimal.from(thresholds.cash_band_max_weight);
   if (cash.lt(cashMin.minus(EPS)) || cash.gt(cashMax.plus(EPS))) {
     add({
       issueId: 'SUIT_CASH_BAND',

@@ -12,7 +12,7 @@
 import { ProblemList, type PathSegment, type ValidationResult } from '../dpm/validation/problems.ts';
 import { REQUEST_REFINEMENTS } from '../dpm/validation/refinements.ts';
 import { normalise, type Refinement } from '../dpm/validation/schema-walker.ts';
-import { Decimal } from '../decimal.ts';
+import { Decimal, isPositive } from '../decimal.ts';
 import { INVALID_TRADE_INPUT } from './codes.ts';
 import {
   PROPOSAL_TRADE_REFINEMENT,
@@ -71,7 +71,7 @@ function tradeInputRefinement(flagged: ReadonlySet<number>): Refinement {
     if (trade.quantity === null && trade.notional === null) message = 'quantity or notional is required';
     else if (trade.quantity !== null && trade.notional !== null) {
       message = 'provide either quantity or notional, not both';
-    } else if (trade.notional !== null && new Decimal(trade.notional.amount).lte(0)) {
+    } else if (trade.notional !== null && !isPositive(Decimal.from(trade.notional.amount))) {
       message = 'notional.amount must be greater than 0';
     }
     if (message === null) return true;

@@ -34,7 +34,7 @@ export interface BatchContext {
 
 function grossTurnover(result: RebalanceResult): string {
   const notionals = result.intents.flatMap((i) =>
-    i.intent_type === 'SECURITY_TRADE' ? [new Decimal(i.notional_base.amount)] : [],
+    i.intent_type === 'SECURITY_TRADE' ? [Decimal.from(i.notional_base.amount)] : [],
   );
   return formatDecimal(sum(notionals));
 }

@@ -17,8 +17,8 @@ import type {
   ShelfEntry,
 } from './model/engine-model.ts';
 
-const dec = (text: string): Decimal => new Decimal(text);
-const decOrNull = (text: string | null): Decimal | null => (text === null ? null : new Decimal(text));
+const dec = (text: string): Decimal => Decimal.from(text);
+const decOrNull = (text: string | null): Decimal | null => (text === null ? null : Decimal.from(text));
 
 function money(wire: Wire.Money): Money {
   return { amount: dec(wire.amount), currency: wire.currency };

@@ -19,7 +19,7 @@ import { checkSettlementLadder, settlementRule } from './stages/settlement.ts';
 import { compareTargetMethods, runTargetMethod, traceOf } from './stages/targets/target-methods.ts';
 import { applyTurnoverCap } from './stages/turnover.ts';
 import { buildUniverse } from './stages/universe.ts';
-import { valuePortfolio } from './stages/valuation.ts';
+import { valuePortfolio, type ValuationMemo } from './stages/valuation.ts';
 
 function failed(rules: readonly RuleResult[], ruleId: string): boolean {
   return rules.some((r) => r.ruleId === ruleId && r.status === 'FAIL');
@@ -32,7 +32,9 @@ export function runPipeline(input: EngineInput, context: EngineContext, observer
   const dataQuality = diagnostics.dataQuality;
   const market = buildMarketContext(input);
 
-  const before = valuePortfolio(portfolio, options.valuationMode, market, dataQuality);
+  // Each valuation reuses the values of positions an earlier one already valued.
+  const valued: ValuationMemo = new Map();
+  const before = valuePortfolio(portfolio, options.valuationMode, market, dataQuality, valued);
   const totalValue = before.totalValue.amount;
   const universe = buildUniverse(input.modelTargets, portfolio, before, options, market, dataQuality);
 
@@ -59,13 +61,13 @@ export function runPipeline(input: EngineInput, context: EngineContext, observer
     observer?.enter('settlement');
     const breach = checkSettlementLadder(intents, portfolio.cashBalances, options, market, diagnostics);
     if (breach !== null) {
-      const unchanged = valuePortfolio(portfolio, options.valuationMode, market, dataQuality);
+      const unchanged = valuePortfolio(portfolio, options.valuationMode, market, dataQuality, valued);
       return settlementBlocked(basics, intents, unchanged, settlementRule(breach), taxImpact, comparison);
     }
   }
 
   observer?.enter('rules');
-  const after = valuePortfolio(applyIntents(portfolio, intents), 'CALCULATED', market, dataQuality);
+  const after = valuePortfolio(applyIntents(portfolio, intents), 'CALCULATED', market, dataQuality, valued);
   const rules = evaluateRules(after, options, diagnostics);
   let status: RunStatus;
   let reconciliation = null;

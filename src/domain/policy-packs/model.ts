@@ -127,12 +127,12 @@ class Collector {
       this.add(field, 'type', 'Must be a decimal (string or number).');
       return null;
     }
-    const decimal = new Decimal(text);
-    if (range.ge !== undefined && decimal.lt(range.ge)) {
+    const decimal = Decimal.from(text);
+    if (range.ge !== undefined && decimal.lt(Decimal.from(range.ge))) {
       this.add(field, 'range', range.le === undefined ? `Must be >= ${range.ge}.` : `Must be between ${range.ge} and ${range.le} inclusive.`);
       return null;
     }
-    if (range.le !== undefined && decimal.gt(range.le)) {
+    if (range.le !== undefined && decimal.gt(Decimal.from(range.le))) {
       this.add(field, 'range', `Must be between ${range.ge ?? '-inf'} and ${range.le} inclusive.`);
       return null;
     }

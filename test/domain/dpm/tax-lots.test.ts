@@ -1,10 +1,11 @@
 /** Tax-aware selling: HIFO and the run-wide gains budget (docs/engine.md#tax-aware-selling). */
-import { Decimal } from 'decimal.js';
+import { Decimal as DecimalJs } from 'decimal.js';
 import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../../src/domain/decimal.ts';
 import { hifoOrder } from '../../../src/domain/dpm/stages/tax-lots.ts';
 import { expectDecimal, position, price, request, run, shelf, target, trades } from './fixtures.ts';
 
-const D = Decimal.clone({ precision: 28, rounding: Decimal.ROUND_HALF_EVEN });
+const D = DecimalJs.clone({ precision: 28, rounding: DecimalJs.ROUND_HALF_EVEN });
 const lot = (lot_id: string, quantity: string, cost: string, purchase_date: string, currency = 'USD') => ({
   lot_id,
   quantity,
@@ -29,8 +30,8 @@ describe('HIFO selling', () => {
   it('orders lots by cost, then purchase date text, then lot id — all descending', () => {
     const costed = (lotId: string, cost: string, purchaseDate: string) => ({
       lotId,
-      quantity: new D(1),
-      unitCost: new D(cost),
+      quantity: Decimal.from(1),
+      unitCost: Decimal.from(cost),
       purchaseDate,
     });
     const lots = [

@@ -149,9 +149,9 @@ export interface AllocationMetric {
 export interface SimulatedState {
   readonly totalValue: Money;
   readonly cashBalances: readonly CashBalance[];
+  /** Also the allocation by instrument: each position's weight and value in base currency. */
   readonly positions: readonly PositionSummary[];
   readonly allocationByAssetClass: readonly AllocationMetric[];
-  readonly allocationByInstrument: readonly AllocationMetric[];
   readonly allocationByAttribute: ReadonlyMap<string, readonly AllocationMetric[]>;
 }
 

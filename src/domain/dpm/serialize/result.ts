@@ -11,6 +11,7 @@ import type {
   GateDecision,
   Intent,
   Money,
+  PositionSummary,
   RebalanceOutcome,
   RuleResult,
   SimulatedState,
@@ -46,28 +47,65 @@ const cashBalance = (c: CashBalance) => ({
 
 const metric = (m: AllocationMetric) => ({ key: m.key, weight: weight4(m.weight), value: money(m.value) });
 
-export function serializeState(state: SimulatedState): SimulatedStateOut {
-  const byInstrument = state.allocationByInstrument.map(metric);
+type PositionOut = SimulatedStateOut['positions'][number];
+
+const positionOut = (p: PositionSummary): PositionOut => ({
+  instrument_id: p.instrumentId,
+  quantity: dec(p.quantity),
+  instrument_currency: p.instrumentCurrency,
+  asset_class: p.assetClass,
+  price: moneyOrNull(p.price),
+  value_in_instrument_ccy: money(p.valueInInstrumentCcy),
+  value_in_base_ccy: money(p.valueInBaseCcy),
+  weight: weight4(p.weight),
+});
+
+const copyMoney = (m: MoneyOut): MoneyOut => ({ amount: m.amount, currency: m.currency });
+
+/** A serialized row again, in objects of its own (the result stays a tree). */
+const copyPosition = (p: PositionOut): PositionOut => ({
+  instrument_id: p.instrument_id,
+  quantity: p.quantity,
+  instrument_currency: p.instrument_currency,
+  asset_class: p.asset_class,
+  price: p.price === null ? null : copyMoney(p.price),
+  value_in_instrument_ccy: copyMoney(p.value_in_instrument_ccy),
+  value_in_base_ccy: copyMoney(p.value_in_base_ccy),
+  weight: p.weight,
+});
+
+/** An allocation row by instrument: a position's texts, in objects of its own. */
+const instrumentMetric = (p: PositionOut) => ({ key: p.instrument_id, weight: p.weight, value: copyMoney(p.value_in_base_ccy) });
+
+/** `rows`: summaries already serialized for this result (positions valued once, shown twice). */
+function serializeState(state: SimulatedState, rows: Map<PositionSummary, PositionOut>): SimulatedStateOut {
+  const positions = state.positions.map((p) => {
+    const known = rows.get(p);
+    if (known !== undefined) return copyPosition(known);
+    const row = positionOut(p);
+    rows.set(p, row);
+    return row;
+  });
   const byAttribute: SimulatedStateOut['allocation_by_attribute'] = {};
   for (const [key, metrics] of state.allocationByAttribute) byAttribute[key] = metrics.map(metric);
   return {
     total_value: money(state.totalValue),
     cash_balances: state.cashBalances.map(cashBalance),
-    positions: state.positions.map((p) => ({
-      instrument_id: p.instrumentId,
-      quantity: dec(p.quantity),
-      instrument_currency: p.instrumentCurrency,
-      asset_class: p.assetClass,
-      price: moneyOrNull(p.price),
-      value_in_instrument_ccy: money(p.valueInInstrumentCcy),
-      value_in_base_ccy: money(p.valueInBaseCcy),
-      weight: weight4(p.weight),
-    })),
+    positions,
     allocation_by_asset_class: state.allocationByAssetClass.map(metric),
-    allocation_by_instrument: byInstrument,
-    allocation: byInstrument.map((m) => ({ ...m, value: { ...m.value } })),
+    allocation_by_instrument: positions.map(instrumentMetric),
+    allocation: positions.map(instrumentMetric),
     allocation_by_attribute: byAttribute,
   };
+}
+
+/**
+ * The before and after states. Positions the trades did not touch share their summary between
+ * the two (see valuation), so each is formatted once.
+ */
+export function serializeStates(before: SimulatedState, after: SimulatedState): [SimulatedStateOut, SimulatedStateOut] {
+  const rows = new Map<PositionSummary, PositionOut>();
+  return [serializeState(before, rows), serializeState(after, rows)];
 }
 
 function serializeIntent(intent: Intent): IntentOut {
@@ -191,11 +229,12 @@ export const serializeGate = (g: GateDecision) => ({
 export function serializeResult(o: RebalanceOutcome): RebalanceResult {
   const coverage = o.coverageComputed ? '1' : '0';
   const { comparison } = o.explanation;
+  const [before, after] = serializeStates(o.before, o.afterSimulated);
   return {
     rebalance_run_id: o.runId,
     correlation_id: o.correlationId,
     status: o.status,
-    before: serializeState(o.before),
+    before,
     universe: {
       universe_id: `u_${o.runId}`,
       eligible_for_buy: [...o.universe.eligibleForBuy],
@@ -219,7 +258,7 @@ export function serializeResult(o: RebalanceOutcome): RebalanceResult {
       })),
     },
     intents: o.intents.map(serializeIntent),
-    after_simulated: serializeState(o.afterSimulated),
+    after_simulated: after,
     reconciliation:
       o.reconciliation === null
         ? null

@@ -33,9 +33,13 @@ function firstBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 export function buildMarketContext(input: EngineInput): MarketContext {
   const prices = firstBy(input.marketData.prices, (p) => p.instrumentId);
   const shelf = firstBy(input.shelf, (s) => s.instrumentId);
-  const lastShelf = new Map(input.shelf.map((s) => [s.instrumentId, s] as const));
   const positions = firstBy(input.portfolio.positions, (p) => p.instrumentId);
-  const attributeKeys = new Set(input.shelf.flatMap((s) => [...s.attributes.keys()]));
+  const lastShelf = new Map<string, ShelfEntry>();
+  const attributeKeys = new Set<string>();
+  for (const entry of input.shelf) {
+    lastShelf.set(entry.instrumentId, entry);
+    for (const key of entry.attributes.keys()) attributeKeys.add(key);
+  }
   const directRates = new Map<string, Decimal>();
   for (const { pair, rate } of input.marketData.fxRates) {
     if (!rate.isZero() && !directRates.has(pair)) directRates.set(pair, rate);

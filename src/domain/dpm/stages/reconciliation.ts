@@ -7,8 +7,8 @@ import { Decimal } from '../../decimal.ts';
 import { RULE_IDS, RULE_REASONS } from '../codes.ts';
 import type { Reconciliation, RuleResult, SimulatedState } from '../model/engine-model.ts';
 
-const FIXED_TOLERANCE = new Decimal('0.5');
-const RELATIVE_TOLERANCE = new Decimal('0.0005');
+const FIXED_TOLERANCE = Decimal.from('0.5');
+const RELATIVE_TOLERANCE = Decimal.from('0.0005');
 
 export function reconcile(before: SimulatedState, after: SimulatedState): Reconciliation {
   const beforeTotal = before.totalValue.amount;

@@ -8,8 +8,8 @@ import { RULE_IDS, RULE_REASONS } from '../codes.ts';
 import type { Diagnostics, EngineOptions, RuleResult, RuleSeverity, SimulatedState } from '../model/engine-model.ts';
 
 /** A position may sit this far above the single-position cap before the rule fails. */
-const SINGLE_POSITION_TOLERANCE = new Decimal('0.001');
-const NO_LIMIT = new Decimal(-1);
+const SINGLE_POSITION_TOLERANCE = Decimal.from('0.001');
+const NO_LIMIT = Decimal.from(-1);
 const CASH_BUCKET = 'CASH';
 
 function rule(
@@ -47,22 +47,22 @@ function singlePosition(state: SimulatedState, options: EngineOptions): RuleResu
     return [rule(RULE_IDS.SINGLE_POSITION_MAX, 'HARD', false, ZERO, [['max', NO_LIMIT]], RULE_REASONS.NO_LIMIT_SET)];
   }
   const limit = cap.plus(SINGLE_POSITION_TOLERANCE);
-  const breaches = state.allocationByInstrument
-    .filter((m) => m.weight.gt(limit))
-    .map((m) =>
+  const breaches = state.positions
+    .filter((p) => p.weight.gt(limit))
+    .map((p) =>
       rule(
         RULE_IDS.SINGLE_POSITION_MAX,
         'HARD',
         true,
-        m.weight,
+        p.weight,
         [['max', cap]],
         RULE_REASONS.LIMIT_BREACH,
-        `Instrument ${m.key} exceeds max weight.`,
+        `Instrument ${p.instrumentId} exceeds max weight.`,
       ),
     );
   if (breaches.length > 0) return breaches;
   let largest = ZERO;
-  for (const m of state.allocationByInstrument) largest = maxOf(largest, m.weight);
+  for (const p of state.positions) largest = maxOf(largest, p.weight);
   return [rule(RULE_IDS.SINGLE_POSITION_MAX, 'HARD', false, largest, [['max', cap]], RULE_REASONS.OK)];
 }
 
@@ -76,7 +76,7 @@ function dataQuality(diagnostics: Diagnostics, options: EngineOptions): RuleResu
     RULE_IDS.DATA_QUALITY,
     'HARD',
     count > 0,
-    new Decimal(count),
+    Decimal.from(count),
     [['max', ZERO]],
     count > 0 ? RULE_REASONS.MISSING_DATA : RULE_REASONS.OK,
     count > 0 ? 'Check diagnostics for missing prices/FX.' : null,
@@ -89,7 +89,7 @@ function minTradeSize(diagnostics: Diagnostics): RuleResult {
     RULE_IDS.MIN_TRADE_SIZE,
     'SOFT',
     false,
-    new Decimal(suppressed),
+    Decimal.from(suppressed),
     [['min', ZERO]],
     suppressed > 0 ? RULE_REASONS.INTENTS_SUPPRESSED : RULE_REASONS.OK,
   );

@@ -11,7 +11,7 @@ import type { DataQuality } from './diagnostics.ts';
 import type { MarketContext } from './market-context.ts';
 
 /** Budget use this close to the limit is reported as exactly the limit. */
-const BUDGET_SNAP = new Decimal('1e-10');
+const BUDGET_SNAP = Decimal.from('1e-10');
 
 export interface CostedLot {
   readonly lotId: string;

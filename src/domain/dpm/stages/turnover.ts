@@ -13,8 +13,6 @@ interface Ranked {
   readonly intent: SecurityTradeIntent;
   readonly notional: Decimal;
   readonly score: Decimal;
-  /** The score as a float: a cheap first comparison, exact whenever the floats differ. */
-  readonly approximateScore: number;
 }
 
 /** |notional_base| (copied only when negative, which needs a negative FX rate). */
@@ -25,7 +23,6 @@ function magnitude(intent: SecurityTradeIntent): Decimal {
 
 function rankOrder(a: Ranked, b: Ranked): number {
   return (
-    b.approximateScore - a.approximateScore ||
     b.score.comparedTo(a.score) ||
     a.notional.comparedTo(b.notional) ||
     compareCodePoints(a.intent.instrumentId, b.intent.instrumentId) ||
@@ -48,8 +45,7 @@ export function applyTurnoverCap(
   const ranked: Ranked[] = intents.map((intent) => {
     const notional = magnitude(intent);
     const score = isPositive(totalValue) ? divide(notional, totalValue) : ZERO;
-    // Number() rounds monotonically, so differing floats order the scores exactly.
-    return { intent, notional, score, approximateScore: score.toNumber() };
+    return { intent, notional, score };
   });
   ranked.sort(rankOrder);
 

@@ -8,6 +8,7 @@ import type {
   AllocationMetric,
   Money,
   PortfolioSnapshot,
+  Position,
   PositionSummary,
   SimulatedState,
 } from '../model/engine-model.ts';
@@ -15,6 +16,14 @@ import type { DataQuality } from './diagnostics.ts';
 import type { MarketContext } from './market-context.ts';
 
 export type ValuationMode = 'CALCULATED' | 'TRUST_SNAPSHOT';
+
+/**
+ * Positions already valued in this run (at market prices, not trusted snapshot values), by
+ * Position object. The trades replace the Position objects they change, so a position found
+ * here is one the trades did not touch: its values are reused instead of multiplied again, and
+ * its whole summary when the portfolio total (the weights' divisor) is also unchanged.
+ */
+export type ValuationMemo = Map<Position, { readonly summary: PositionSummary; readonly divisor: Decimal }>;
 
 const CASH_BUCKET = 'CASH';
 const UNKNOWN_ASSET_CLASS = 'UNKNOWN';
@@ -32,32 +41,46 @@ function metrics(buckets: Map<string, Decimal>, divisor: Decimal, base: string):
   }));
 }
 
+interface ValuedRow {
+  readonly position: Position;
+  readonly currency: string;
+  readonly price: Money | null;
+  readonly valueInstrument: Decimal;
+  readonly valueBase: Decimal;
+  /** The earlier valuation of the same, untouched position at market prices. */
+  readonly known: { readonly summary: PositionSummary; readonly divisor: Decimal } | undefined;
+  readonly trusted: boolean;
+}
+
 export function valuePortfolio(
   portfolio: PortfolioSnapshot,
   mode: ValuationMode,
   market: MarketContext,
   dataQuality: DataQuality,
+  memo?: ValuationMemo,
 ): SimulatedState {
   const base = portfolio.baseCurrency;
 
-  const valued = portfolio.positions.map((position) => {
+  const valued = portfolio.positions.map((position): ValuedRow => {
+    // Lookups (and the data-quality entries they record) happen on every valuation, as in the reference.
     const priceRow = market.price(position.instrumentId);
     if (priceRow === undefined) dataQuality.priceMissing.push(position.instrumentId);
-    const priceValue = priceRow?.price ?? ZERO;
-    let currency = priceRow?.currency ?? base;
-    let valueInstrument: Decimal;
     const trusted = mode === 'TRUST_SNAPSHOT' && position.marketValue !== null;
-    if (trusted) {
-      valueInstrument = (position.marketValue as Money).amount;
-      currency = (position.marketValue as Money).currency;
-    } else valueInstrument = position.quantity.times(priceValue);
+    const currency = trusted ? (position.marketValue as Money).currency : (priceRow?.currency ?? base);
     const rate = market.fxRate(currency, base);
     if (rate === null && currency !== base) dataQuality.fxMissing.push(`${currency}/${base}`);
+    const known = trusted ? undefined : memo?.get(position);
+    if (known !== undefined) {
+      const { price, valueInInstrumentCcy, valueInBaseCcy } = known.summary;
+      return { position, currency, price, valueInstrument: valueInInstrumentCcy.amount, valueBase: valueInBaseCcy.amount, known, trusted };
+    }
+    const priceValue = priceRow?.price ?? ZERO;
+    const valueInstrument = trusted ? (position.marketValue as Money).amount : position.quantity.times(priceValue);
     // × 1 cannot change a product (already ≤ 28 digits); a trusted input value may need rounding.
     let valueBase = ZERO;
     if (rate !== null) valueBase = rate === ONE && !trusted ? valueInstrument : valueInstrument.times(rate);
     const price: Money | null = priceRow === undefined ? null : { amount: priceValue, currency };
-    return { position, currency, price, valueInstrument, valueBase };
+    return { position, currency, price, valueInstrument, valueBase, known, trusted };
   });
 
   const cashValues = portfolio.cashBalances.map((cash) => {
@@ -78,7 +101,7 @@ export function valuePortfolio(
 
   const byAssetClass = new Map<string, Decimal>();
   const byAttribute = new Map<string, Map<string, Decimal>>();
-  const positions: PositionSummary[] = valued.map(({ position, currency, price, valueInstrument, valueBase }) => {
+  const positions: PositionSummary[] = valued.map(({ position, currency, price, valueInstrument, valueBase, known, trusted }) => {
     const shelf = market.shelf(position.instrumentId);
     const assetClass = shelf?.assetClass ?? UNKNOWN_ASSET_CLASS;
     accumulate(byAssetClass, assetClass, valueBase);
@@ -89,7 +112,10 @@ export function valuePortfolio(
         accumulate(values, attributeValue, valueBase);
       }
     }
-    return {
+    // The same value over an equal divisor is the same weight (a result's value never depends on
+    // the exponents its operands happen to carry, and output text is normalised).
+    if (known !== undefined && known.divisor.eq(divisor)) return known.summary;
+    const summary: PositionSummary = {
       instrumentId: position.instrumentId,
       quantity: position.quantity,
       instrumentCurrency: currency,
@@ -99,16 +125,16 @@ export function valuePortfolio(
       valueInBaseCcy: { amount: valueBase, currency: base },
       weight: divide(valueBase, divisor),
     };
+    if (!trusted) memo?.set(position, { summary, divisor });
+    return summary;
   });
   accumulate(byAssetClass, CASH_BUCKET, cashTotal);
 
-  const byInstrument = positions.map((p) => ({ key: p.instrumentId, weight: p.weight, value: p.valueInBaseCcy }));
   return {
     totalValue: { amount: total, currency: base },
     cashBalances: portfolio.cashBalances,
     positions,
     allocationByAssetClass: metrics(byAssetClass, divisor, base),
-    allocationByInstrument: byInstrument,
     allocationByAttribute: new Map([...byAttribute].map(([key, values]) => [key, metrics(values, divisor, base)])),
   };
 }

@@ -7,12 +7,12 @@ import { MAX_SCENARIOS, type Position } from '../model/request-schema.ts';
 import type { PathSegment, ProblemList } from './problems.ts';
 import type { Refinement } from './schema-walker.ts';
 
-const LOT_TOLERANCE = new Decimal('0.0001');
+const LOT_TOLERANCE = Decimal.from('0.0001');
 
 function lotsSumToQuantity(position: Position, path: readonly PathSegment[], problems: ProblemList): boolean {
   if (position.lots.length === 0) return true;
-  const lotTotal = sum(position.lots.map((lot) => new Decimal(lot.quantity)));
-  if (lotTotal.minus(position.quantity).abs().lte(LOT_TOLERANCE)) return true;
+  const lotTotal = sum(position.lots.map((lot) => Decimal.from(lot.quantity)));
+  if (lotTotal.minus(Decimal.from(position.quantity)).abs().lte(LOT_TOLERANCE)) return true;
   problems.add(
     [...path, 'lots'],
     'value_error',
@@ -26,7 +26,7 @@ function suitabilityCashBandOrdered(
   path: readonly PathSegment[],
   problems: ProblemList,
 ): boolean {
-  if (new Decimal(thresholds.cash_band_min_weight).lte(thresholds.cash_band_max_weight)) return true;
+  if (Decimal.from(thresholds.cash_band_min_weight).lte(Decimal.from(thresholds.cash_band_max_weight))) return true;
   problems.add(path, 'value_error', 'Value error, suitability cash band min cannot exceed max');
   return false;
 }

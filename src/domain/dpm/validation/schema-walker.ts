@@ -130,7 +130,7 @@ interface Bound {
 function boundsOf(range: DecimalRange): Bound[] {
   const bounds: Bound[] = [];
   const add = (text: string | undefined, fails: Bound['fails'], code: string, wording: string): void => {
-    if (text !== undefined) bounds.push({ bound: new Decimal(text), fails, code, wording: `${wording} ${text}` });
+    if (text !== undefined) bounds.push({ bound: Decimal.from(text), fails, code, wording: `${wording} ${text}` });
   };
   add(range.ge, (c) => c < 0, 'greater_than_equal', 'greater than or equal to');
   add(range.gt, (c) => c <= 0, 'greater_than', 'greater than');
@@ -150,7 +150,7 @@ function compileDecimal(schema: TSchema): Check {
       text = parsed.text;
     }
     if (bounds.length > 0) {
-      const number = new Decimal(text);
+      const number = Decimal.from(text);
       for (const { bound, fails, code, wording } of bounds) {
         if (!fails(number.comparedTo(bound))) continue;
         return customMessage === undefined

@@ -11,11 +11,11 @@ import type { Universe } from '../universe.ts';
 import { redistributeSellOnly, sumWeights, type TargetStageResult } from './target-stage.ts';
 
 /** Group weights may exceed their cap by this much before the cap bites. */
-const GROUP_TOLERANCE = new Decimal('0.0001');
+const GROUP_TOLERANCE = Decimal.from('0.0001');
 /** Only totals above this are scaled back to 100 %. */
-const OVERWEIGHT_THRESHOLD = new Decimal('1.0001');
+const OVERWEIGHT_THRESHOLD = Decimal.from('1.0001');
 /** Cap redistribution left over above this means the model could not be honoured. */
-const CAP_REMAINDER_TOLERANCE = new Decimal('0.001');
+const CAP_REMAINDER_TOLERANCE = Decimal.from('0.001');
 
 function scaleBuyable(weights: Map<string, Decimal>, universe: Universe, factor: Decimal): void {
   for (const [id, weight] of weights) if (universe.buyable.has(id)) weights.set(id, weight.times(factor));

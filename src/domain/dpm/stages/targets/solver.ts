@@ -54,7 +54,7 @@ function infeasibilityHints(
   const hints: string[] = [];
   if (investedMin.gt(investedMax)) hints.push(WARNINGS.INFEASIBILITY_HINT_CASH_BAND_CONTRADICTION);
   const cap = options.singlePositionMaxWeight;
-  if (cap !== null && cap.times(tradeableCount).lt(investedMin)) {
+  if (cap !== null && cap.times(Decimal.from(tradeableCount)).lt(investedMin)) {
     hints.push(WARNINGS.INFEASIBILITY_HINT_SINGLE_POSITION_CAPACITY);
   }
   for (const group of groups) {
@@ -109,7 +109,7 @@ export function solverTargets(
     tradeable.forEach((id, index) => {
       // Python: Decimal(str(max(float(value), 0.0))); String() gives the same shortest digits.
       const value = Math.max(result.x[index] as number, 0);
-      weights.set(id, quantize(new Decimal(String(value)), WEIGHT_DECIMALS));
+      weights.set(id, quantize(Decimal.from(String(value)), WEIGHT_DECIMALS));
     });
     return { status: stageStatus, weights };
   }
