@@ -12,9 +12,9 @@ import { serviceOpenApiDocument } from '../../scripts/console-api-types.ts';
 import { conformanceVector } from '../support/conformance.ts';
 
 describe('what the console detects in the OpenAPI document', () => {
-  it('offers the documented examples and, today, no reproduce check, dry run or lease details', async () => {
+  it('finds the service\'s reproduce route and documented examples, and, today, no dry run or lease details', async () => {
     const caps = readCapabilities(await serviceOpenApiDocument());
-    expect(caps.reproduceRun).toBeNull();
+    expect(caps.reproduceRun).toEqual({ method: 'post', path: '/rebalance/runs/{rebalance_run_id}/reproduce' });
     expect(caps.dryRunSimulate).toBeNull();
     expect(caps.operationExtraFields).toEqual([]);
     expect(caps.examplesFor('post', '/rebalance/proposals/simulate').length).toBeGreaterThan(0);
