@@ -51,7 +51,7 @@ async function runsPerDay(): Promise<{ counts: Count[]; days: string[]; total: n
 async function proposalsByState(): Promise<{ state: string; count: number; more: boolean }[]> {
   return Promise.all(
     PROPOSAL_STATES.map(async (state) => {
-      const page = await body(api.GET('/rebalance/proposals', { params: { query: { state, limit: String(PER_STATE) } } }));
+      const page = await body(api.GET('/rebalance/proposals', { params: { query: { state, limit: PER_STATE } } }));
       return { state, count: page.items.length, more: page.next_cursor !== null };
     }),
   );

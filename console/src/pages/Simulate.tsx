@@ -56,7 +56,7 @@ export function Simulate() {
     setOutcome(null);
     await action.run(async () => {
       const request = requestJson(text);
-      const params = { header: { 'idempotency-key': key } };
+      const params = { header: { 'Idempotency-Key': key } };
       if (kind === 'dpm') {
         const path = dryRun && dryRunRoute ? dryRunRoute.path : '/rebalance/simulate';
         // A dry-run route is found in the OpenAPI document at run time, so the call is untyped.

@@ -35,7 +35,7 @@ export function NewProposal() {
       const request = requestJson(text);
       const created = await body(
         api.POST('/rebalance/proposals', {
-          params: { header: { 'idempotency-key': key } },
+          params: { header: { 'Idempotency-Key': key } },
           body: {
             created_by: field(data, 'created_by'),
             simulate_request: request as ProposalCreateBody['simulate_request'],

@@ -23,7 +23,7 @@ export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string;
       const request = requestJson(text);
       await unwrap(
         api.POST('/rebalance/proposals/{proposal_id}/versions', {
-          params: { path: { proposal_id: proposalId }, header: { 'idempotency-key': key } },
+          params: { path: { proposal_id: proposalId }, header: { 'Idempotency-Key': key } },
           body: { created_by: createdBy, simulate_request: request as ProposalCreateBody['simulate_request'] },
         }),
       );

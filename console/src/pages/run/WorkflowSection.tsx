@@ -48,7 +48,7 @@ function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowSt
     await action.run(async () => {
       await unwrap(
         api.POST('/rebalance/runs/{rebalance_run_id}/workflow/actions', {
-          params: { path: { rebalance_run_id: runId }, header: state.etag ? { 'if-match': state.etag } : {} },
+          params: { path: { rebalance_run_id: runId }, header: state.etag ? { 'If-Match': state.etag } : {} },
           body: { action: decided, reason_code: field(data, 'reason_code'), comment: field(data, 'comment') || null, actor_id: field(data, 'actor_id') },
         }),
       );
