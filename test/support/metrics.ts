@@ -1,4 +1,4 @@
-/** Reads one sample of a running service's /metrics, e.g. `engine_calls_total{path="pool",outcome="ok"}`. */
+/** Reads one sample of a running service's /metrics, e.g. `dpm_rebalance_engine_calls_total{path="pool",outcome="ok"}`. */
 export async function metricValue(baseUrl: string, sample: string): Promise<number> {
   const text = await (await fetch(`${baseUrl}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
