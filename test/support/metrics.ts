@@ -56,11 +56,10 @@ export function parseMetrics(text: string): Map<string, Family> {
   return families;
 }
 
-/** The value of the family's sample with exactly these labels; undefined when there is none. */
+/** The value of the sample `name` (a family's, or a histogram's `_count`, `_sum`, `_bucket`) with exactly these labels; undefined when there is none. */
 export function valueOf(families: ReadonlyMap<string, Family>, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
   const wanted = Object.entries(labels);
-  const sample = families
-    .get(name)
-    ?.samples.find((s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([key, value]) => s.labels[key] === value));
+  const family = families.get(name) ?? families.get(name.replace(/_(count|sum|bucket)$/, ''));
+  const sample = family?.samples.find((s) => s.name === name && Object.keys(s.labels).length === wanted.length && wanted.every(([key, value]) => s.labels[key] === value));
   return sample?.value;
 }
