@@ -163,13 +163,10 @@ export function createServiceMetrics(build: BuildLabels = { version: 'unknown', 
   let sources: ScrapeSources = {};
   const runnableCounts = new Map<OperationKind, () => Promise<RunnableCount | undefined>>();
 
-  new Gauge({
-    name: `${METRIC_PREFIX}build_info`,
-    help: 'The running build: package version, git commit and Node.js version; always 1.',
-    labelNames: ['version', 'commit', 'node_version'],
-    registers,
-    aggregator: 'first',
-  }).set({ version: build.version, commit: build.commit ?? 'unknown', node_version: process.version }, 1);
+  gauge('build_info', 'The running build: package version, git commit and Node.js version; always 1.', ['version', 'commit', 'node_version'], 'first').set(
+    { version: build.version, commit: build.commit ?? 'unknown', node_version: process.version },
+    1,
+  );
 
   const httpLabels = ['method', 'route', 'status_code'] as const;
   const metrics = {
@@ -183,7 +180,7 @@ export function createServiceMetrics(build: BuildLabels = { version: 'unknown', 
       registers,
     }),
     dpmSimulations: counter('dpm_simulations_total', 'DPM simulations computed and recorded, by run status.', ['status']),
-    dpmIdempotentReplays: counter('dpm_idempotent_replays_total', 'Simulate calls answered with the stored run of their Idempotency-Key.', []),
+    dpmIdempotentReplays: counter('dpm_idempotent_replays_total', 'Simulate calls answered with the stored run of their Idempotency-Key.'),
     dpmIdempotencyConflicts: counter(
       'dpm_idempotency_conflicts_total',
       'Simulate calls refused because their Idempotency-Key was used with another request.',
@@ -227,21 +224,18 @@ export function createServiceMetrics(build: BuildLabels = { version: 'unknown', 
     engineQueued.set(count - busy);
   };
 
-  gauge('postgres_pool_connections', 'Open connections of a PostgreSQL pool, in use or idle, by the stores it serves.', ['store'], 'sum', function collect() {
-    poolReadings(this, (pool) => pool.total);
-  });
-  gauge('postgres_pool_idle_connections', 'Idle connections of a PostgreSQL pool, by the stores it serves.', ['store'], 'sum', function collect() {
-    poolReadings(this, (pool) => pool.idle);
-  });
-  gauge('postgres_pool_waiting_requests', 'Callers waiting for a connection of a PostgreSQL pool (all in use), by the stores it serves.', ['store'], 'sum', function collect() {
-    poolReadings(this, (pool) => pool.waiting);
-  });
-  gauge('postgres_pool_max_connections', 'Most connections a PostgreSQL pool opens (POSTGRES_POOL_MAX), by the stores it serves.', ['store'], 'sum', function collect() {
-    poolReadings(this, (pool) => pool.max);
-  });
-  function poolReadings(target: Gauge<'store'>, value: (pool: PoolReading) => number): void {
-    target.reset();
-    for (const pool of sources.pools?.() ?? []) target.set({ store: pool.stores.join(',') }, value(pool));
+  // One series per pool, named by every store it serves (docs/operations.md#metrics).
+  const poolGauges: readonly [string, string, (pool: PoolReading) => number][] = [
+    ['postgres_pool_connections', 'Open connections of a PostgreSQL pool, in use or idle, by the stores it serves.', (pool) => pool.total],
+    ['postgres_pool_idle_connections', 'Idle connections of a PostgreSQL pool, by the stores it serves.', (pool) => pool.idle],
+    ['postgres_pool_waiting_requests', 'Callers waiting for a connection of a PostgreSQL pool (all in use), by the stores it serves.', (pool) => pool.waiting],
+    ['postgres_pool_max_connections', 'Most connections a PostgreSQL pool opens (POSTGRES_POOL_MAX), by the stores it serves.', (pool) => pool.max],
+  ];
+  for (const [name, help, read] of poolGauges) {
+    gauge(name, help, ['store'], 'sum', function collect() {
+      this.reset();
+      for (const pool of sources.pools?.() ?? []) this.set({ store: pool.stores.join(',') }, read(pool));
+    });
   }
 
   gauge('store_unavailable', '1 while the outage log has a PostgreSQL store down (a call found it unavailable, none succeeded since), else 0.', ['store'], 'max', function collect() {
