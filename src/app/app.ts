@@ -30,7 +30,8 @@ import { createEnginePool } from '../services/engine/engine-pool.ts';
 import { createServiceMetrics } from '../services/metrics.ts';
 import { createDpmReproduceService } from '../services/dpm-reproduce.ts';
 import { dpmReproduceRoutes } from '../http/routes/dpm-reproduce.ts';
-import { engineVersion as buildEngineVersion } from './build-info.ts';
+import { buildInfo, engineVersion as buildEngineVersion } from './build-info.ts';
+import { countedOperations, countedSimulations } from '../services/metric-observers.ts';
 import { startTracing } from './tracing.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
@@ -76,12 +77,13 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   });
 
   const { policyPacks, dpm } = settings;
-  const metrics = createServiceMetrics();
+  const metrics = createServiceMetrics(buildInfo());
   // Large engine calls run in worker threads, so the serving thread keeps answering (docs/operations.md#engine-worker-pool).
   const engine = createEnginePool(settings.engine, {
     settled: (path, outcome) => metrics.engineCalls.inc({ path, outcome }),
-    inFlight: (count) => metrics.enginePoolInFlight.set(count),
+    inFlight: (count) => metrics.engineInFlight(count),
   });
+  metrics.engineLimits(settings.engine);
   // Stamped into results and recorded with every run and proposal version (docs/dpm-api.md#reproducing-a-run).
   const engineVersion = buildEngineVersion();
   const proposalProbe = stores.probes.find((probe) => probe.store === 'proposals');
@@ -94,6 +96,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     engine,
     logger,
     engineVersion,
+    metrics,
   });
   const packResolution = {
     enabled: policyPacks.enabled,
@@ -106,8 +109,10 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   const dpmStore = dpm.artifactStoreMode === 'PERSISTED' ? persistingArtifacts(stores.dpm, logger) : stores.dpm;
   const gates = dpmGates(dpm.features);
   const analyze = createDpmAnalyzeService({ store: dpmStore, policyPacks: packSelector, engine, engineVersion });
+  // Claims, takeovers and finishes of async operations are counted (docs/operations.md#metrics).
+  const dpmOperationStore = countedOperations(dpmStore, 'dpm', metrics);
   const operations = createDpmOperationService({
-    store: dpmStore,
+    store: dpmOperationStore,
     analyze,
     settings: dpm.asyncOperations,
     onStateChange: (state) => metrics.dpmAsyncOperations.inc({ state }),
@@ -127,7 +132,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
         gates,
         metrics,
       }),
-      proposalSimulationRoutes({ service: createProposalSimulationService({ store: stores.proposals, engine }) }),
+      proposalSimulationRoutes({ service: countedSimulations(createProposalSimulationService({ store: stores.proposals, engine }), metrics) }),
       dpmReproduceRoutes({ reproduce: createDpmReproduceService({ store: dpmStore, engine, engineVersion }), gates }),
       dpmAnalyzeRoutes({ analyze, operations, gates }),
       dpmOperationRoutes({ operations, gates }),
@@ -145,12 +150,18 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   proposals.start();
   // Takes over async operations whose process died, and purges expired ones, on this replica.
   const background = startDpmOperationBackground({
-    store: dpmStore,
+    store: dpmOperationStore,
     operations,
     settings: { ...dpm.asyncOperations, purgeIntervalMs: dpm.retention.purgeIntervalMs, maxBackoffMs: settings.resilience.retryMaxBackoffMs },
     logger,
   });
   retention.start();
+  // Read at each scrape: pool clients, store outages, the async queue depth.
+  metrics.observe({
+    pools: stores.postgres.pools,
+    outages: stores.postgres.outages,
+    runnable: { dpm: (now) => dpmStore.countRunnableOperations(now), proposal: (now) => stores.proposals.countRunnableOperations(now) },
+  });
   return {
     ok: true,
     app: {

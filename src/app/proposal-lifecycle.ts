@@ -9,6 +9,8 @@ import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
 import { proposalReproduceRoutes } from '../http/routes/proposal-reproduce.ts';
 import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
 import type { Engine } from '../services/engine/engine-pool.ts';
+import { countedCreates, countedOperations, workflowCounter } from '../services/metric-observers.ts';
+import type { ServiceMetrics } from '../services/metrics.ts';
 import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operation-worker.ts';
 import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../services/proposal-operations.ts';
@@ -37,12 +39,28 @@ export function wireProposalLifecycle(options: {
   logger: Logger;
   /** The build simulating versions (recorded with each); absent in tests that do not care. */
   engineVersion?: string;
+  /** Counts creates, workflow events, approvals and async operations (docs/operations.md#metrics); absent in tests that do not. */
+  metrics?: ServiceMetrics;
 }): ProposalLifecycleWiring {
-  const { store, settings, logger } = options;
+  const { store, settings, logger, metrics } = options;
   const onError = workerFailureReporter(logger, 'Async proposal operation (retried once its lease lapses)');
   let worker: OperationWorker | undefined;
-  const lifecycle = createProposalLifecycleService({ store, config: settings, engine: options.engine, engineVersion: options.engineVersion });
-  const operations = createProposalOperations({ store, lifecycle, leaseMs: settings.asyncLeaseMs, onError, onAccepted: () => worker?.wake() });
+  const service = createProposalLifecycleService({
+    store,
+    config: settings,
+    engine: options.engine,
+    engineVersion: options.engineVersion,
+    ...(metrics ? { onRecorded: workflowCounter(metrics) } : {}),
+  });
+  // Routes call the lifecycle synchronously; the worker runs the creates and versions accepted with 202.
+  const lifecycle = metrics ? countedCreates(service, 'sync', metrics) : service;
+  const operations = createProposalOperations({
+    store: metrics ? countedOperations(store, 'proposal', metrics) : store,
+    lifecycle: metrics ? countedCreates(service, 'async', metrics) : service,
+    leaseMs: settings.asyncLeaseMs,
+    onError,
+    onAccepted: () => worker?.wake(),
+  });
   const queries = createProposalQueries(store);
   if (settings.asyncWorkerEnabled) {
     worker = createOperationWorker({ claim: operations.claim, run: operations.run, pollMs: settings.asyncPollMs, onError, ...(options.maxBackoffMs === undefined ? {} : { maxBackoffMs: options.maxBackoffMs }) });

@@ -15,10 +15,11 @@ import { openPolicyPackCatalog } from '../stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 import { openProposalStore } from '../stores/proposals/open.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
-import { createOutageLog } from '../stores/postgres/outage-log.ts';
-import { PostgresPools } from '../stores/postgres/pools.ts';
+import type { StorePrefix } from '../stores/postgres/errors.ts';
+import { createOutageLog, type OutageLog } from '../stores/postgres/outage-log.ts';
+import { PostgresPools, type PoolUsage } from '../stores/postgres/pools.ts';
 import { verifyNamespace, type Check } from '../stores/postgres/readiness.ts';
-import type { StoreProbe } from './readiness.ts';
+import type { StoreName, StoreProbe } from './readiness.ts';
 import { databaseSystemOf, tracedPort } from './traced-stores.ts';
 
 export interface Stores {
@@ -26,18 +27,51 @@ export interface Stores {
   readonly proposals: ProposalStore;
   readonly policyPacks: PolicyPackCatalog;
   readonly probes: readonly StoreProbe[];
+  /** The PostgreSQL stores' pools and outages now, read by /metrics at scrape time. */
+  readonly postgres: PostgresReadings;
   close(): Promise<void>;
+}
+
+export interface PostgresReadings {
+  /** One reading per pool: stores that share a DSN share its pool, and are listed together. */
+  pools(): readonly (PoolUsage & { readonly stores: readonly StoreName[] })[];
+  /** Each PostgreSQL store, and whether the outage log has it down now. */
+  outages(): readonly { readonly store: StoreName; readonly down: boolean }[];
 }
 
 export type OpenStoresResult = { readonly ok: true; readonly stores: Stores } | { readonly ok: false; readonly violations: readonly Violation[] };
 
-/** The PostgreSQL namespaces this configuration uses, with their DSNs. */
-function postgresNamespaces(settings: Settings): { namespace: Namespace; dsn: string }[] {
-  const targets: { namespace: Namespace; dsn: string }[] = [];
-  if (settings.dpm.backend === 'POSTGRES') targets.push({ namespace: 'dpm', dsn: settings.dpm.postgresDsn });
-  if (settings.proposals.backend === 'POSTGRES') targets.push({ namespace: 'proposals', dsn: settings.proposals.postgresDsn });
-  if (settings.policyPacks.catalogBackend === 'POSTGRES') targets.push({ namespace: 'policy_packs', dsn: settings.policyPacks.postgresDsn });
+/** A store on PostgreSQL: its migration namespace, its name (readiness, metrics), its reason-code prefix, and its DSN. */
+interface PostgresTarget {
+  readonly namespace: Namespace;
+  readonly store: StoreName;
+  readonly prefix: StorePrefix;
+  readonly dsn: string;
+}
+
+/** The PostgreSQL stores this configuration uses. */
+function postgresNamespaces(settings: Settings): PostgresTarget[] {
+  const targets: PostgresTarget[] = [];
+  if (settings.dpm.backend === 'POSTGRES') targets.push({ namespace: 'dpm', store: 'dpm_supportability', prefix: 'DPM_SUPPORTABILITY', dsn: settings.dpm.postgresDsn });
+  if (settings.proposals.backend === 'POSTGRES') targets.push({ namespace: 'proposals', store: 'proposals', prefix: 'PROPOSAL', dsn: settings.proposals.postgresDsn });
+  if (settings.policyPacks.catalogBackend === 'POSTGRES') {
+    targets.push({ namespace: 'policy_packs', store: 'policy_pack_catalog', prefix: 'DPM_POLICY_PACK', dsn: settings.policyPacks.postgresDsn });
+  }
   return targets;
+}
+
+/** Readings by pool, not by store: a pool shared by two stores is counted once, so sums over pools are right. */
+function postgresReadings(targets: readonly PostgresTarget[], pools: PostgresPools, outages: OutageLog): PostgresReadings {
+  const byDsn = new Map<string, StoreName[]>();
+  for (const { dsn, store } of targets) byDsn.set(dsn, [...(byDsn.get(dsn) ?? []), store]);
+  return {
+    pools: () =>
+      [...byDsn].flatMap(([dsn, stores]) => {
+        const usage = pools.usage(dsn);
+        return usage ? [{ ...usage, stores }] : [];
+      }),
+    outages: () => targets.map(({ store, prefix }) => ({ store, down: outages.isDown(prefix) })),
+  };
 }
 
 async function verifyAll(settings: Settings, pools: PostgresPools): Promise<Check[]> {
@@ -104,6 +138,7 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
         proposals: tracedPort(proposals.store, 'proposal_store', databaseSystemOf(settings.proposals.backend)),
         policyPacks: tracedPort(catalog.catalog, 'policy_pack_catalog', databaseSystemOf(settings.policyPacks.catalogBackend)),
         probes,
+        postgres: postgresReadings(postgresNamespaces(settings), pools, outages),
         async close() {
           await dpm.store.close();
           await proposals.store.close();

@@ -4,7 +4,7 @@
  *
  * - a catalogued `ReasonError` → its status, `{"detail": <catalogued detail>, "code", "message"}`,
  *   plus `Retry-After` when the catalogue gives one (a store outage also counts in
- *   `store_errors_total`);
+ *   `dpm_rebalance_store_errors_total`);
  * - a validation failure → 422 `{"detail": [{type, loc, msg, input, ctx?}], "code":
  *   "VALIDATION_ERROR", "message", "errors": [{field, code, message}]}` (FastAPI's list);
  * - anything else → 500 `application/problem+json` `{type, title, status, detail, instance}`,
@@ -137,7 +137,7 @@ function asReasonError(error: FastifyError, request: FastifyRequest): ReasonErro
 }
 
 export interface ErrorHandlingOptions {
-  /** Hears every 503 caused by a store outage (for `store_errors_total`). */
+  /** Hears every 503 caused by a store outage (for `dpm_rebalance_store_errors_total`). */
   readonly onStoreUnavailable?: (code: string) => void;
   readonly routes: RouteRegistry;
 }

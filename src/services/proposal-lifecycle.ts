@@ -102,6 +102,8 @@ export interface LifecycleDeps {
   readonly engine?: Engine;
   /** The build simulating versions, recorded with each (app: version + commit). */
   readonly engineVersion?: string;
+  /** Hears every workflow event written, with the approval written with it (metrics). */
+  readonly onRecorded?: (event: WorkflowEvent, approval?: Approval) => void;
 }
 
 /** The same Idempotency-Key came with another request (409); nothing was written. */
@@ -138,9 +140,10 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
     return { replayed: true, response: { proposal: proposalSummary(proposal), version: versionDetail(version, true), latest_workflow_event: workflowEvent(event) } };
   }
 
-  async function answer(write: IdempotentWrite | GuardFailure, created: () => Record<string, unknown>): Promise<WriteResult> {
+  async function answer(write: IdempotentWrite | GuardFailure, event: WorkflowEvent, created: () => Record<string, unknown>): Promise<WriteResult> {
     switch (write.outcome) {
       case 'created':
+        deps.onRecorded?.(event);
         return { replayed: false, response: created() };
       case 'existing':
         return replay(write.proposal, write.idempotency);
@@ -182,6 +185,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
   async function applyMove(proposal: ProposalRecord, event: TransitionEvent, approval: Approval | undefined): Promise<Record<string, unknown>> {
     const outcome = await store.transition({ expectedRowVersion: proposal.row_version, event, ...(approval ? { approval } : {}) });
     if (outcome.outcome !== 'applied') throw guardRefusal(outcome);
+    deps.onRecorded?.(event, approval);
     return {
       proposal_id: proposal.proposal_id,
       current_state: outcome.proposal.current_state,
@@ -230,7 +234,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         event,
         idempotency: { key: idempotencyKey, request_hash: requestHash },
       });
-      return answer(write, () => ({
+      return answer(write, event, () => ({
         proposal: proposalSummary((write as { proposal: ProposalRecord }).proposal),
         version: versionDetail(version, true),
         latest_workflow_event: workflowEvent(event),
@@ -275,7 +279,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         ...(portfolioChanged ? { portfolioId } : {}),
         ...(idempotencyKey === undefined ? {} : { idempotency: { key: idempotencyKey, request_hash: requestHash } }),
       });
-      return answer(write, () => ({
+      return answer(write, event, () => ({
         proposal: proposalSummary((write as { proposal: ProposalRecord }).proposal),
         version: versionDetail(version, true),
         latest_workflow_event: workflowEvent(event),

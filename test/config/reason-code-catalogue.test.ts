@@ -50,6 +50,8 @@ const VOCABULARY = new Set([
   'EAI_AGAIN',
   // An identifier named in a comment.
   'PROPOSAL_REQUEST_EXAMPLE',
+  // A state of the async queue-depth gauge: RUNNING with a lapsed lease (docs/operations.md#metrics).
+  'LEASE_EXPIRED',
 ]);
 
 function files(dir: string): string[] {

@@ -271,6 +271,20 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.getOperation('op_waiting')).toMatchObject({ status: 'PENDING', lease_owner: null });
     });
 
+    it('counts what a claim could take: PENDING ones and RUNNING ones whose lease lapsed, never those without a request or finished', async () => {
+      expect(await store.countRunnableOperations(at(0))).toEqual({ pending: 0, leaseExpired: 0 });
+      await store.createOperation(operation('op_a', { created_at: at(1) }), []);
+      await store.createOperation(operation('op_b', { created_at: at(2) }), []);
+      await store.createOperation(operation('op_c', { created_at: at(3) }), []);
+      await store.createOperation(operation('op_legacy', { created_at: at(0), request_json: null }), []);
+      await store.claimOperation({ operationId: 'op_b', workerId: 'w_dead', now: at(10), leaseMs: 30_000 });
+      await store.claimOperation({ operationId: 'op_c', workerId: 'w', now: at(10), leaseMs: 30_000 });
+      await store.completeOperation('op_c', 'w', { finished_at: at(11), result_json: {} });
+      // op_b's lease runs until at(40): live at at(39), lapsed at at(41).
+      expect(await store.countRunnableOperations(at(39))).toEqual({ pending: 1, leaseExpired: 0 });
+      expect(await store.countRunnableOperations(at(41))).toEqual({ pending: 1, leaseExpired: 1 });
+    });
+
     it('TTL purge: by finished_at ?? created_at, never a RUNNING operation with a live lease, with the operations\' lineage edges', async () => {
       await store.createOperation(operation('op_pending', { created_at: at(1) }), [edge('e_p', 'op_pending', 'corr_shared', at(1), 'OPERATION_TO_CORRELATION')]);
       await store.createOperation(operation('op_done', { created_at: at(2) }), []);

@@ -593,6 +593,17 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
         expect(await store.extendLease({ operationId: 'pop_1', workerId: 'w2', now: at(76), leaseMs: 30_000 })).toBe(false);
       });
 
+      it('counts what a claim could take: PENDING ones and RUNNING ones whose lease lapsed, never those without a request or finished', async () => {
+        expect(await store.countRunnableOperations(at(0))).toEqual({ pending: 0, leaseExpired: 0 });
+        for (const id of ['pop_a', 'pop_b', 'pop_c']) await store.createOperation(operation(id, { idempotency_key: null, correlation_id: `corr_${id}` }));
+        await store.createOperation(operation('pop_none', { idempotency_key: null, request_json: null }));
+        await store.claimOperation({ operationId: 'pop_b', workerId: 'w_dead', now: at(10), leaseMs: 30_000 });
+        await store.claimOperation({ operationId: 'pop_c', workerId: 'w', now: at(10), leaseMs: 30_000 });
+        await store.failOperation('pop_c', 'w', { finished_at: at(11), error_json: { code: 'X' } });
+        expect(await store.countRunnableOperations(at(39))).toEqual({ pending: 1, leaseExpired: 0 });
+        expect(await store.countRunnableOperations(at(41))).toEqual({ pending: 1, leaseExpired: 1 });
+      });
+
       it('an operation without its request payload is never claimed', async () => {
         await store.createOperation(operation('pop_1', { request_json: null }));
         expect(await store.claimRunnable({ workerId: 'w', now: at(1), leaseMs: 30_000 })).toBeNull();

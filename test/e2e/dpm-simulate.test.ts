@@ -104,11 +104,11 @@ describe('GET /metrics', () => {
     const response = await fetch(`${service.baseUrl}/metrics`);
     expect(response.headers.get('content-type')).toContain('text/plain');
     const text = await response.text();
-    expect(sample(text, 'dpm_simulations_total', `{status="${vector.expected.status}"}`)).toBe(1);
-    expect(sample(text, 'dpm_idempotent_replays_total')).toBe(1);
-    expect(sample(text, 'dpm_idempotency_conflicts_total')).toBe(1);
-    expect(sample(text, 'http_requests_total', '{method="POST",route="/rebalance/simulate",status_code="200"}')).toBe(2);
-    expect(sample(text, 'http_requests_total', '{method="GET",route="/rebalance/runs/:rebalance_run_id",status_code="404"}')).toBe(1);
+    expect(sample(text, 'dpm_rebalance_dpm_simulations_total', `{status="${vector.expected.status}"}`)).toBe(1);
+    expect(sample(text, 'dpm_rebalance_dpm_idempotent_replays_total')).toBe(1);
+    expect(sample(text, 'dpm_rebalance_dpm_idempotency_conflicts_total')).toBe(1);
+    expect(sample(text, 'dpm_rebalance_http_requests_total', '{method="POST",route="/rebalance/simulate",status_code="200"}')).toBe(2);
+    expect(sample(text, 'dpm_rebalance_http_requests_total', '{method="GET",route="/rebalance/runs/:rebalance_run_id",status_code="404"}')).toBe(1);
     expect(text).not.toContain('rr_nope');
   });
 });

@@ -65,7 +65,7 @@ describe('engine worker pool: the same bytes as inline', () => {
   });
 
   it('every engine call of the pooled process ran in a worker thread', async () => {
-    expect(await metricValue(pooled.baseUrl, 'engine_calls_total{path="pool",outcome="ok"}')).toBe(dpm.length + advisory.length);
-    expect(await metricValue(pooled.baseUrl, 'engine_calls_total{path="inline",outcome="ok"}')).toBe(0);
+    expect(await metricValue(pooled.baseUrl, 'dpm_rebalance_engine_calls_total{path="pool",outcome="ok"}')).toBe(dpm.length + advisory.length);
+    expect(await metricValue(pooled.baseUrl, 'dpm_rebalance_engine_calls_total{path="inline",outcome="ok"}')).toBe(0);
   });
 });

@@ -82,7 +82,7 @@ describe('engine worker pool (real process)', () => {
     probes.sort((a, b) => a - b);
     expect(probes[Math.floor(probes.length * 0.95)]).toBeLessThan(100);
     expect(probes.at(-1)).toBeLessThan(500);
-    expect(await metric(running, 'engine_calls_total{path="pool",outcome="ok"}')).toBe(3);
+    expect(await metric(running, 'dpm_rebalance_engine_calls_total{path="pool",outcome="ok"}')).toBe(3);
   });
 
   it('a full pool answers 503 ENGINE_QUEUE_FULL with Retry-After at once; the calls it holds succeed', { timeout: 120_000 }, async () => {
@@ -95,7 +95,7 @@ describe('engine worker pool (real process)', () => {
       expect(answer.retryAfter).toBe('1');
     }
     expect(answers.filter((a) => a.status === 200).length).toBe(4 - refused.length);
-    expect(await metric(running, 'engine_calls_total{path="pool",outcome="queue_full"}')).toBe(refused.length);
+    expect(await metric(running, 'dpm_rebalance_engine_calls_total{path="pool",outcome="queue_full"}')).toBe(refused.length);
     // Nothing of a refused batch was recorded: the runs listed are those of the answered batches.
     const runs = (await (await fetch(`${running.baseUrl}/rebalance/runs?limit=100`)).json()) as { items: Json[] };
     expect(runs.items).toHaveLength(6 * (4 - refused.length));
@@ -110,7 +110,7 @@ describe('engine worker pool (real process)', () => {
     await probeLive(running);
     const small = await post(running, '/rebalance/simulate', SMALL_SIMULATE, { 'idempotency-key': 'after-timeout' });
     expect(small.status).toBe(200);
-    expect(await metric(running, 'engine_calls_total{path="pool",outcome="timeout"}')).toBe(1);
+    expect(await metric(running, 'dpm_rebalance_engine_calls_total{path="pool",outcome="timeout"}')).toBe(1);
   });
 
   it('SIGTERM stops intake at once, cancels engine calls within the grace period and exits 0', { timeout: 120_000 }, async () => {
@@ -121,7 +121,7 @@ describe('engine worker pool (real process)', () => {
       (answer) => (answered = answer),
       (error: unknown) => (answered = error as Error),
     );
-    await until(async () => (await metric(running, 'engine_pool_in_flight')) === 1, 'the analyze to reach the pool');
+    await until(async () => (await metric(running, 'dpm_rebalance_engine_pool_in_flight')) === 1, 'the analyze to reach the pool');
     const exited = running.stop('SIGTERM');
     // A new connection is refused while the analyze is still in hand.
     const refused = (): Promise<boolean> =>

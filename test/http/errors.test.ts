@@ -67,7 +67,7 @@ describe('HTTP error format', () => {
     const line = logged.find((l) => l.includes('DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE') && l.includes('ECONNREFUSED'));
     expect(line).toContain(response.headers['x-correlation-id']);
     expect(line).not.toContain('hunter2');
-    expect(await metrics.registry.getSingleMetricAsString('store_errors_total')).toContain('code="DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE"} 1');
+    expect(await metrics.registry.getSingleMetricAsString('dpm_rebalance_store_errors_total')).toContain('code="DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE"} 1');
   });
 
   it('malformed JSON is FastAPI\'s 422 json_invalid at its character position', async () => {

@@ -11,7 +11,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus metrics: requests, simulations, idempotent replays and conflicts, async operations, store errors. */
+        /** Prometheus metrics (every name prefixed dpm_rebalance_): build, requests, DPM simulations, proposal lifecycle, async workers and queue, engine pool, PostgreSQL pools and outages, process runtime. */
         get: operations["metrics_metrics_get"];
         put?: never;
         post?: never;

@@ -13,7 +13,7 @@
  * bearer token missing or wrong → 401 DPM_POLICY_PACK_ADMIN_UNAUTHORIZED;
  * ENV_JSON catalog → 409 DPM_POLICY_PACK_CATALOG_READ_ONLY; then body validation → 422. Store
  * outages reach the common error handler like every other route's (503, counted in
- * store_errors_total).
+ * dpm_rebalance_store_errors_total).
  * (The reference validated the body before the admin gate; checking the gate first is deliberate.)
  */
 import { createHash, timingSafeEqual } from 'node:crypto';

@@ -4,7 +4,7 @@
  * POSTGRES), one contract suite. Times are ISO-8601 strings given by the caller; payloads are
  * JSON values stored as given.
  */
-import type { LeasedOperation, LeaseRequest } from '../sql/operation-leases.ts';
+import type { LeasedOperation, LeaseRequest, RunnableCount } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -216,6 +216,8 @@ export interface DpmSupportabilityStore {
    * the expired RUNNING ones: PENDING operations are left for their explicit execute.
    */
   claimRunnable(request: LeaseRequest & { readonly abandonedOnly?: boolean }): Promise<AsyncOperation | null>;
+  /** What `claimRunnable` could take at `now`, counted (the async queue depth at /metrics); reads only. */
+  countRunnableOperations(now: string): Promise<RunnableCount>;
   /** Manual execute: claims this operation if it is PENDING (null otherwise: missing, running or finished). */
   claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<AsyncOperation | null>;
   /** Heartbeat of a long run: pushes the lease to `now + leaseMs`; false when the lease was lost. */

@@ -276,6 +276,7 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
       );
     },
     claimRunnable: async (request) => operationOrNull(await leases.claimRunnable(request)),
+    countRunnableOperations: (now) => leases.countRunnable(now),
     claimOperation: async (request) => operationOrNull(await leases.claimOperation(request)),
     extendLease: (request) => leases.extendLease(request),
     completeOperation: (operationId, workerId, success) =>

@@ -28,6 +28,8 @@ export interface StoreAvailability {
 
 export interface OutageLog {
   store(store: StorePrefix): StoreAvailability;
+  /** Whether the store is in an outage now: a call found it unavailable and none has succeeded since (a gauge at /metrics). */
+  isDown(store: StorePrefix): boolean;
   /** An idle pooled connection was lost; the pool opens a new one when it is next needed. */
   connectionLost(reason: string): void;
   /** Stops the summary timers. */
@@ -135,6 +137,7 @@ function storeAvailability(store: StorePrefix, options: OutageLogOptions) {
       failedInWindow += 1;
     },
     timedOut: (reason: string) => timeouts.note(reason),
+    isDown: () => down !== undefined,
     close() {
       clearInterval(window);
       timeouts.close();
@@ -158,6 +161,7 @@ export function createOutageLog(options: OutageLogOptions): OutageLog {
       }
       return availability;
     },
+    isDown: (store) => stores.get(store)?.isDown() ?? false,
     connectionLost: (reason) => lost.note(reason),
     close() {
       for (const availability of stores.values()) availability.close();

@@ -34,6 +34,17 @@ export interface PoolOptions {
   readonly outages?: OutageLog;
 }
 
+/** A pool's clients at one moment (node-postgres `totalCount`, `idleCount`, `waitingCount`). */
+export interface PoolUsage {
+  /** Open connections, in use or idle. */
+  readonly total: number;
+  readonly idle: number;
+  /** Callers waiting for a connection because all `max` are in use. */
+  readonly waiting: number;
+  /** POSTGRES_POOL_MAX. */
+  readonly max: number;
+}
+
 export class PostgresPools {
   readonly #pools = new Map<string, pg.Pool>();
 
@@ -65,6 +76,12 @@ export class PostgresPools {
       this.#pools.set(dsn, pool);
     }
     return pool;
+  }
+
+  /** The clients of this DSN's pool now; undefined when no store opened one (or after closeAll). Never opens a pool. */
+  usage(dsn: string): PoolUsage | undefined {
+    const pool = this.#pools.get(dsn);
+    return pool && { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: this.options.poolMax };
   }
 
   /** Where a store reports the outcome of its calls. */

@@ -14,7 +14,7 @@
  * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
  * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
-import type { LeasedOperation, LeaseRequest } from '../sql/operation-leases.ts';
+import type { LeasedOperation, LeaseRequest, RunnableCount } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
@@ -322,6 +322,8 @@ export interface ProposalStore {
    * operation; null when nothing is runnable. Only operations with `request_json` are runnable.
    */
   claimRunnable(request: LeaseRequest): Promise<ProposalOperation | null>;
+  /** What `claimRunnable` could take at `now`, counted (the async queue depth at /metrics); reads only. */
+  countRunnableOperations(now: string): Promise<RunnableCount>;
   /** Claims this operation if it is PENDING and has a request (null otherwise). */
   claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<ProposalOperation | null>;
   /** Heartbeat: pushes the lease to `now + leaseMs`; false when the lease was lost. */

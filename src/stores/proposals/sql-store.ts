@@ -302,6 +302,7 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
       return row ? toOperation(row) : null;
     },
     claimRunnable: async (request) => operationOrNull(await leases.claimRunnable(request)),
+    countRunnableOperations: (now) => leases.countRunnable(now),
     claimOperation: async (request) => operationOrNull(await leases.claimOperation(request)),
     extendLease: (request) => leases.extendLease(request),
     completeOperation: (operationId, workerId, success) =>

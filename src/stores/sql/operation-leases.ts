@@ -61,6 +61,14 @@ export function leasedOperationFields(row: Row): LeasedOperation {
   };
 }
 
+/** Operations a worker could claim now, by why (what `claimRunnable` chooses from). */
+export interface RunnableCount {
+  /** Accepted and never started. */
+  readonly pending: number;
+  /** RUNNING with a lapsed lease: the worker died or lost its database; the next claim takes one over. */
+  readonly leaseExpired: number;
+}
+
 export interface LeaseCompletion {
   readonly status: 'SUCCEEDED' | 'FAILED';
   readonly finished_at: string;
@@ -72,6 +80,8 @@ export interface LeaseCompletion {
 export interface OperationLeases {
   /** The oldest runnable operation (with a request payload), claimed; undefined when none is left. */
   claimRunnable(request: RunnableClaim): Promise<Row | undefined>;
+  /** How many operations are runnable at `now`; one indexed count (`status`), cheap enough for every metrics scrape. */
+  countRunnable(now: string): Promise<RunnableCount>;
   /** This operation, claimed if it is PENDING and has a request payload. */
   claimOperation(request: LeaseRequest & { readonly operationId: string }): Promise<Row | undefined>;
   /** Pushes the lease to `now + leaseMs`; false when the lease was lost. */
@@ -110,6 +120,14 @@ export function operationLeases(db: SqlQueryable, table: string): OperationLease
         if (left.length === 0) return undefined;
       }
       return undefined;
+    },
+    async countRunnable(now) {
+      const rows = await db.query(
+        `SELECT status, COUNT(*) AS operations FROM ${table} WHERE (status = 'PENDING' OR ${ABANDONED}) AND request_json IS NOT NULL GROUP BY status`,
+        [isoTimestamp(now)],
+      );
+      const count = (status: OperationStatus): number => Number(rows.find((row) => row['status'] === status)?.['operations'] ?? 0);
+      return { pending: count('PENDING'), leaseExpired: count('RUNNING') };
     },
     claimOperation: (request) => claim(request, '$4', "status = 'PENDING' AND request_json IS NOT NULL", [request.operationId]),
     async extendLease(request) {

@@ -95,6 +95,17 @@ describe('outage log (folds failures into a few lines)', () => {
     ]);
   });
 
+  it('knows which stores are down now: from an unavailable call until the next success; timeouts are not an outage', () => {
+    const proposals = log.store('PROPOSAL');
+    expect(log.isDown('PROPOSAL')).toBe(false);
+    expect(log.isDown('DPM_POLICY_PACK')).toBe(false);
+    proposals.unavailable('x');
+    log.store('DPM_SUPPORTABILITY').timedOut('canceling statement due to statement timeout');
+    expect([log.isDown('PROPOSAL'), log.isDown('DPM_SUPPORTABILITY')]).toEqual([true, false]);
+    proposals.succeeded();
+    expect(log.isDown('PROPOSAL')).toBe(false);
+  });
+
   it('timeouts and lost idle connections: the first at once, the rest of an interval in one line, silence after a quiet interval', () => {
     const dpm = log.store('DPM_SUPPORTABILITY');
     for (let i = 0; i < 30; i += 1) dpm.timedOut('canceling statement due to lock timeout');

@@ -64,6 +64,20 @@ describe('PostgresPools and withTransaction (real PostgreSQL)', () => {
     await expect(pools.pool(database.dsn).query('SELECT pg_sleep(3)')).rejects.toMatchObject({ code: '57014' });
   });
 
+  it('reports a pool\'s clients (open, idle, waiting) without ever opening one', async () => {
+    const registry = new PostgresPools({ poolMax: 1, statementTimeoutMs: 0, connectTimeoutMs: 5_000 });
+    expect(registry.usage(database.dsn)).toBeUndefined();
+    const pool = registry.pool(database.dsn);
+    const held = await pool.connect();
+    const waiting = pool.query('SELECT 1');
+    expect(registry.usage(database.dsn)).toEqual({ total: 1, idle: 0, waiting: 1, max: 1 });
+    held.release();
+    await waiting;
+    expect(registry.usage(database.dsn)).toEqual({ total: 1, idle: 1, waiting: 0, max: 1 });
+    await registry.closeAll();
+    expect(registry.usage(database.dsn)).toBeUndefined();
+  });
+
   it('closeAll ends every pool once; a new registry can be used afterwards', async () => {
     const registry = new PostgresPools({ poolMax: 1, statementTimeoutMs: 0, connectTimeoutMs: 2_000 });
     const pool = registry.pool(database.dsn);
