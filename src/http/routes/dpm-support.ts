@@ -16,7 +16,7 @@ import type { DpmArtifactResolver } from '../../services/dpm-artifact.ts';
 import type { BundleOptions, DpmSupportBundleService } from '../../services/dpm-support-bundle.ts';
 import type { DpmSupportService } from '../../services/dpm-support.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
-import { instantOf } from '../query-instants.ts';
+import { instantOf } from '../instants.ts';
 import {
   ArtifactSchema,
   BundleQuery,

@@ -15,7 +15,7 @@ import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
-import { instantOf } from '../query-instants.ts';
+import { instantOf } from '../instants.ts';
 import {
   CorrelationParams,
   DecisionListQuery,
