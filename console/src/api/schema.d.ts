@@ -4985,7 +4985,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Trace id recorded with the run. */
+                /** @description Recorded with the run. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5349,6 +5349,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -5444,6 +5445,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -5647,7 +5649,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Scenario runs are correlated as `<it>:<scenario>`. */
+                /** @description Scenario runs are correlated as `<it>:<scenario>`. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5731,7 +5733,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Scenario runs are correlated as `<it>:<scenario>`. */
+                /** @description Scenario runs are correlated as `<it>:<scenario>`. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5824,9 +5826,15 @@ export interface operations {
     list_dpm_async_operations_rebalance_operations_get: {
         parameters: {
             query: {
-                /** @description Created at or after (inclusive). ISO-8601 with an offset. */
+                /**
+                 * @description Created at or after. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 from?: string;
-                /** @description Created at or before (inclusive). ISO-8601 with an offset. */
+                /**
+                 * @description Created at or before. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 to?: string;
                 operation_type?: string;
                 /** @description Exact match, e.g. PENDING. */
@@ -6128,12 +6136,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description created_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description created_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -6300,12 +6308,12 @@ export interface operations {
                 /** @description Only edges of this type (an unknown type gives an empty list). */
                 edge_type?: string;
                 /**
-                 * @description Edge created_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description Edge created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description Edge created_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description Edge created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -6933,7 +6941,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7183,7 +7191,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7433,7 +7441,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7619,12 +7627,12 @@ export interface operations {
                 /** @description Decisions with this reason code. */
                 reason_code?: string;
                 /**
-                 * @description decided_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description decided_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description decided_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description decided_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -8197,12 +8205,19 @@ export interface operations {
                 portfolio_id?: string;
                 state?: "DRAFT" | "RISK_REVIEW" | "COMPLIANCE_REVIEW" | "AWAITING_CLIENT_CONSENT" | "EXECUTION_READY" | "EXECUTED" | "REJECTED" | "CANCELLED" | "EXPIRED";
                 created_by?: string;
-                /** @description ISO-8601 with offset. */
+                /**
+                 * @description created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 created_from?: string;
-                /** @description ISO-8601 with offset. */
+                /**
+                 * @description created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 created_to?: string;
                 /** @description Page size, 1..100. */
                 limit: number;
+                /** @description next_cursor of the previous page (opaque; an edited cursor is a 400). */
                 cursor?: string;
             };
             header?: never;
@@ -8294,7 +8309,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -8400,7 +8415,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -8649,7 +8664,7 @@ export interface operations {
             header?: {
                 /** @description Optional here: with it, a retry replays the original version instead of adding another. */
                 "Idempotency-Key"?: string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -8754,7 +8769,7 @@ export interface operations {
             header?: {
                 /** @description Optional here: with it, a retry replays the original version instead of adding another. */
                 "Idempotency-Key"?: string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {

@@ -10,8 +10,9 @@ import type { ProposalReproduceService } from '../../services/proposal-reproduce
 import { TAGS } from '../openapi/tags.ts';
 import { gateCodes, gated, type ProposalRouteFlags } from './proposal-http.ts';
 import { VersionReproductionSchema } from './reproduce-schemas.ts';
+import { Identifier } from '../schema-kit.ts';
 
-const VersionParams = Type.Object({ proposal_id: Type.String(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
+const VersionParams = Type.Object({ proposal_id: Identifier(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
 
 export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalReproduceService; readonly flags: ProposalRouteFlags }): FastifyPluginAsync {
   return async (app: FastifyInstance) => {
