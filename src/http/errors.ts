@@ -16,6 +16,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REASON_CODES, ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import { redactSecrets } from '../config/redact.ts';
+import { logRequestCompleted } from './request-log.ts';
 import type { RouteRegistry } from './route-registry.ts';
 import { fieldList, itemsFromAjv, itemsFromProblems, RequestValidationError, type ValidationItem } from './validation-errors.ts';
 
@@ -159,13 +160,18 @@ export function errorRenderer(options: { readonly onStoreUnavailable?: (code: st
 
 /**
  * Fastify's `frameworkErrors`: a request the router could not take apart (a path that is not
- * percent-encoded UTF-8). No hook of ours has run yet, so the correlation id is set here.
+ * percent-encoded UTF-8). No hook of ours runs for it, so the correlation id, the error code and the
+ * completion line are set here.
  */
 export function frameworkErrorHandler(render: ErrorRenderer): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
   return (error, request, reply) => {
     request.correlationId = request.id;
     void reply.header('X-Correlation-Id', request.id);
-    render(error, request, reply);
+    const reason = asReasonError(error, request);
+    request.errorCode = reason?.code ?? null;
+    // Such a request runs no hooks, so its completion line is written here.
+    reply.raw.once('finish', () => logRequestCompleted(null, request, reply));
+    render(reason ?? error, request, reply);
   };
 }
 

@@ -21,6 +21,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import { redactUrl } from '../../config/redact.ts';
 import { parsePolicyPackDefinition, POLICY_PACK_ID_PATTERN, type PolicyPackDefinition } from '../../domain/policy-packs/model.ts';
 import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig } from '../../domain/policy-packs/resolution.ts';
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
@@ -228,7 +229,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     const token = bearerToken(header(request, 'authorization'));
     const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
     if (!authorised) {
-      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: request.url }, 'Policy-pack admin call refused');
+      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: redactUrl(request.url) }, 'Policy-pack admin call refused');
       throw new ReasonError('DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".');
     }
     if (!catalog.writable) {
