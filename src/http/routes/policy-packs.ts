@@ -181,7 +181,7 @@ const AdminHeaders = Type.Object({
 });
 
 const IdParams = Type.Object({
-  policy_pack_id: Type.String({ pattern: POLICY_PACK_ID_PATTERN, description: 'Pack id: 1..128 characters, no whitespace.', examples: ['dpm_standard_v1'] }),
+  policy_pack_id: Type.String({ pattern: POLICY_PACK_ID_PATTERN, maxLength: 128, description: 'Pack id: 1..128 characters, no whitespace.', examples: ['dpm_standard_v1'] }),
 });
 
 const REVISION_HEADER = 'x-policy-pack-revision';

@@ -80,6 +80,7 @@ export const ApprovalBodySchema = Type.Object(
 );
 
 export const ProposalIdParams = Type.Object({ proposal_id: Identifier() });
+export const VersionParams = Type.Object({ proposal_id: Identifier(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9, description: '≥ 1' }) });
 
 const Bool = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')], { default: true });
 export const IncludeEvidenceQuery = Type.Object({ include_evidence: Type.Optional(Bool) }, strict);

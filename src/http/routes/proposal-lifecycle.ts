@@ -35,6 +35,7 @@ import {
   TransitionResponseSchema,
   trueish,
   VersionDetailSchema,
+  VersionParams,
 } from './proposal-lifecycle-schemas.ts';
 import { CorrelationIdHeader, Identifier } from '../schema-kit.ts';
 import { instantOf } from '../instants.ts';
@@ -168,7 +169,6 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       async (request) => queries.get(request.params.proposal_id, trueish(request.query.include_evidence)),
     );
 
-    const VersionParams = Type.Object({ proposal_id: Identifier(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
     app.get<{ Params: Static<typeof VersionParams>; Querystring: Static<typeof IncludeEvidenceQuery> }>(
       '/rebalance/proposals/:proposal_id/versions/:version_no',
       {
