@@ -13,7 +13,7 @@
  */
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
 import { TEXT_MAX_LENGTH } from './schema-kit.ts';
-import { bodyNeedsTextCheck, textErrors } from './unsafe-text.ts';
+import { bodyTextCheck, textErrors } from './unsafe-text.ts';
 import { itemsFromAjv, RequestValidationError } from './validation-errors.ts';
 
 const JSON_TYPES = ['application/json', /^application\/[\w.!#$&^-]+\+json$/] as const;
@@ -76,7 +76,8 @@ export function registerJsonBodies(app: FastifyInstance): void {
     }
     parse(request, text, (error, value) => {
       if (error) return done(malformed(text), undefined);
-      const unsafe = bodyNeedsTextCheck(text, TEXT_MAX_LENGTH) ? textErrors(value, { maxLength: TEXT_MAX_LENGTH }) : [];
+      const check = bodyTextCheck(text, TEXT_MAX_LENGTH);
+      const unsafe = check ? textErrors(value, check) : [];
       if (unsafe.length > 0) return done(new RequestValidationError(itemsFromAjv(unsafe, 'body')), undefined);
       return done(null, value);
     });

@@ -44,47 +44,76 @@ const longerThan = (text: string, limit: number): boolean => text.length > limit
 
 export const pointer = (segment: string | number): string => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 
-function problemOf(path: string, text: string, maxLength: number | undefined): TextError | undefined {
-  const character = unsafeCharacterIn(text);
-  if (character) {
-    const message = character === 'nul' ? 'must not contain NUL (U+0000)' : 'must not contain an unpaired UTF-16 surrogate';
-    return { keyword: UNSAFE_TEXT_KEYWORD, instancePath: path, schemaPath: `#/${UNSAFE_TEXT_KEYWORD}`, params: { character }, message, data: text };
-  }
-  if (maxLength !== undefined && longerThan(text, maxLength)) {
-    return { keyword: 'maxLength', instancePath: path, schemaPath: '#/maxLength', params: { limit: maxLength }, message: `must NOT have more than ${maxLength} characters`, data: text };
-  }
-  return undefined;
+/** The pointer of the value the walk is at: `base` and the segments of the walk's stack. */
+const pathOf = (base: string, stack: readonly (string | number)[]): string => base + stack.map(pointer).join('');
+
+export interface TextCheck {
+  /** JSON pointer of the checked value itself. */
+  readonly path?: string;
+  /** Look for NUL and unpaired surrogates (default true). */
+  readonly characters?: boolean;
+  /** Refuse longer strings and keys. */
+  readonly maxLength?: number;
 }
 
 /**
  * Every string or object key in `value` (up to MAX_REPORTED) that holds an unsafe character or is
  * longer than `maxLength`, at its JSON pointer below `path`.
  */
-export function textErrors(value: unknown, options: { readonly path?: string; readonly maxLength?: number } = {}): TextError[] {
+export function textErrors(value: unknown, check: TextCheck = {}): TextError[] {
+  const { path = '', characters = true, maxLength } = check;
   const errors: TextError[] = [];
-  const visit = (node: unknown, at: string): void => {
+  // One stack of segments for the whole walk: bodies hold hundreds of thousands of values, and a
+  // path is spelt out only for a problem.
+  const stack: (string | number)[] = [];
+  const limit = maxLength ?? Infinity;
+  const problem = (text: string): boolean => {
+    // The common case, a body without suspicious escapes: one length comparison per string.
+    if (!characters && text.length <= limit) return false;
+    const character = characters ? unsafeCharacterIn(text) : undefined;
+    if (character) {
+      const message = character === 'nul' ? 'must not contain NUL (U+0000)' : 'must not contain an unpaired UTF-16 surrogate';
+      errors.push({ keyword: UNSAFE_TEXT_KEYWORD, instancePath: pathOf(path, stack), schemaPath: `#/${UNSAFE_TEXT_KEYWORD}`, params: { character }, message, data: text });
+      return true;
+    }
+    if (maxLength !== undefined && longerThan(text, maxLength)) {
+      const message = `must NOT have more than ${maxLength} characters`;
+      errors.push({ keyword: 'maxLength', instancePath: pathOf(path, stack), schemaPath: '#/maxLength', params: { limit: maxLength }, message, data: text });
+      return true;
+    }
+    return false;
+  };
+  const visit = (node: unknown): void => {
     if (errors.length >= MAX_REPORTED) return;
     if (typeof node === 'string') {
-      const problem = problemOf(at, node, options.maxLength);
-      if (problem) errors.push(problem);
+      problem(node);
     } else if (Array.isArray(node)) {
-      node.forEach((item, index) => visit(item, at + pointer(index)));
+      for (let index = 0; index < node.length; index += 1) {
+        stack.push(index);
+        visit(node[index]);
+        stack.pop();
+      }
     } else if (node !== null && typeof node === 'object') {
-      for (const [key, item] of Object.entries(node)) {
-        const problem = problemOf(at + pointer(key), key, options.maxLength);
-        if (problem) errors.push(problem);
-        else visit(item, at + pointer(key));
+      for (const key of Object.keys(node)) {
+        stack.push(key);
+        if (!problem(key)) visit((node as Record<string, unknown>)[key]);
+        stack.pop();
       }
     }
   };
-  visit(value, options.path ?? '');
+  visit(value);
   return errors;
 }
 
 /**
- * Whether a JSON body text needs the walk. Only escapes can put NUL or a lone surrogate into parsed
- * JSON (raw control characters are not JSON, and the body is decoded from UTF-8, which cannot
- * encode a surrogate), and no string is longer than the text holding it. So a body shorter than
- * `maxLength` without `\u0000` or `\uD800`–`\uDFFF` — nearly every request — is not walked.
+ * What a parsed JSON body needs checked, read off its text. Only escapes can put NUL or a lone
+ * surrogate into parsed JSON (raw control characters are not JSON, and the body is decoded from
+ * UTF-8, which cannot encode a surrogate), and no string is longer than the text holding it. So
+ * nearly every body needs no character check, and a short one no walk at all; the length walk of a
+ * 10,000-position simulate takes ~1 ms here, a tenth of parsing it.
  */
-export const bodyNeedsTextCheck = (jsonText: string, maxLength: number): boolean => jsonText.length > maxLength || /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
+export function bodyTextCheck(jsonText: string, maxLength: number): TextCheck | undefined {
+  const characters = /\\u(?:0000|[dD][89a-fA-F])/.test(jsonText);
+  const lengths = jsonText.length > maxLength;
+  return characters || lengths ? { characters, ...(lengths ? { maxLength } : {}) } : undefined;
+}

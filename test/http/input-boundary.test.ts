@@ -11,7 +11,7 @@ import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
 import { instantOf, parseInstant } from '../../src/http/instants.ts';
 import { IDENTIFIER_MAX_LENGTH } from '../../src/http/schema-kit.ts';
-import { bodyNeedsTextCheck, textErrors } from '../../src/http/unsafe-text.ts';
+import { bodyTextCheck, textErrors } from '../../src/http/unsafe-text.ts';
 
 type Json = Record<string, unknown>;
 
@@ -142,11 +142,15 @@ describe('the text walker', () => {
     expect(textErrors(Array.from({ length: 1000 }, () => '\u0000'))).toHaveLength(20);
   });
 
-  it('walks a body only when its text could hold a problem', () => {
-    expect(bodyNeedsTextCheck('{"a":"plain text \\u00e9"}', 100)).toBe(false);
-    expect(bodyNeedsTextCheck('{"a":"\\u0000"}', 100)).toBe(true);
-    expect(bodyNeedsTextCheck('{"a":"\\uD83D"}', 100)).toBe(true);
-    expect(bodyNeedsTextCheck('{"a":"\\udc00"}', 100)).toBe(true);
-    expect(bodyNeedsTextCheck(JSON.stringify({ a: 'x'.repeat(200) }), 100)).toBe(true);
+  it('walks a body only for what its text could hold', () => {
+    expect(bodyTextCheck('{"a":"plain text \\u00e9"}', 100)).toBeUndefined();
+    expect(bodyTextCheck('{"a":"\\u0000"}', 100)).toEqual({ characters: true });
+    expect(bodyTextCheck('{"a":"\\uD83D"}', 100)).toEqual({ characters: true });
+    expect(bodyTextCheck('{"a":"\\udc00"}', 100)).toEqual({ characters: true });
+    expect(bodyTextCheck(JSON.stringify({ a: 'x'.repeat(200) }), 100)).toEqual({ characters: false, maxLength: 100 });
+  });
+
+  it('checks lengths alone when asked to', () => {
+    expect(textErrors({ a: '\u0000', b: 'x'.repeat(11) }, { characters: false, maxLength: 10 }).map((e) => e.instancePath)).toEqual(['/b']);
   });
 });
