@@ -124,6 +124,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     logger,
     metrics,
     bodyLimitBytes: settings.http.bodyLimitBytes,
+    limits: settings.http.limits,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({

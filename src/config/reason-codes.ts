@@ -79,6 +79,10 @@ const entries = {
     area: 'configuration',
     meaning: 'A numeric setting is not an integer within its allowed range (the variable is named in the detail).',
   },
+  HTTP_HEADERS_TIMEOUT_ABOVE_REQUEST_TIMEOUT: {
+    area: 'configuration',
+    meaning: 'HTTP_HEADERS_TIMEOUT_MS is above HTTP_REQUEST_TIMEOUT_MS; the headers are part of the request, so their limit must not be longer.',
+  },
   DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID: {
     area: 'configuration',
     meaning: 'DPM_TENANT_POLICY_PACK_MAP_JSON is not a JSON object of tenant id → policy pack id.',
@@ -499,13 +503,27 @@ const entries = {
     status: 422,
     meaning: 'The request does not match its schema (or is not JSON); `detail` lists every problem as {type, loc, msg, input}.',
   },
-  BAD_REQUEST: { area: 'http', status: 400, meaning: 'The request cannot be read as HTTP (e.g. a Content-Length that does not match the body).' },
+  BAD_REQUEST: {
+    area: 'http',
+    status: 400,
+    meaning: 'The request cannot be read as HTTP: a control character in a header, a Content-Length that does not match the body, a path that is not percent-encoded UTF-8.',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     area: 'http',
     status: 415,
     meaning: 'The body is not JSON: send Content-Type: application/json (or another +json type).',
   },
+  REQUEST_TIMEOUT: {
+    area: 'http',
+    status: 408,
+    meaning: 'The request did not arrive in time: its headers within HTTP_HEADERS_TIMEOUT_MS, or all of it within HTTP_REQUEST_TIMEOUT_MS; the connection is closed.',
+  },
   PAYLOAD_TOO_LARGE: { area: 'http', status: 413, meaning: 'The body is larger than the server accepts.' },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: {
+    area: 'http',
+    status: 431,
+    meaning: 'The request line and headers together are larger than HTTP_MAX_HEADER_BYTES; the connection is closed.',
+  },
   ROUTE_NOT_FOUND: { area: 'http', status: 404, detail: ['Not Found'], meaning: 'No route matches this path.' },
   METHOD_NOT_ALLOWED: {
     area: 'http',

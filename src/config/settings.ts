@@ -20,6 +20,7 @@ import {
   type Violation,
 } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
+import { HTTP_LIMIT_VARIABLES, httpLimits, httpLimitViolations, type HttpLimits } from './http-limits.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
 export type PersistenceProfile = (typeof PROFILES)[number];
@@ -51,6 +52,8 @@ export interface Settings {
     readonly shutdownGraceMs: number;
     /** Largest request body accepted (413 FST_ERR_CTP_BODY_TOO_LARGE above it). */
     readonly bodyLimitBytes: number;
+    /** Timeouts and connection limits of the HTTP server (docs/operations.md#http-server-limits). */
+    readonly limits: HttpLimits;
   };
   /** OpenTelemetry tracing (the standard OTEL_* variables; off unless they ask for it). */
   readonly tracing: TracingSettings;
@@ -145,6 +148,7 @@ export const VARIABLES = {
     min: 1024,
     max: 256 * 1024 * 1024,
   }),
+  ...HTTP_LIMIT_VARIABLES,
   logLevel: enumVariable({
     name: 'LOG_LEVEL',
     description: 'Minimum level of the JSON log lines on stdout.',
@@ -569,7 +573,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
 
   const settings: Settings = {
     profile: v.profile,
-    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes },
+    http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes, limits: httpLimits(v) },
     tracing: tracingSettings(env, v),
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
@@ -641,6 +645,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       catalogRequired: v.packsEnabled || v.adminApisEnabled,
     },
   };
+  violations.push(...httpLimitViolations(settings.http.limits));
   return violations.length === 0 ? { ok: true, settings, violations: [] } : { ok: false, settings, violations };
 }
 

@@ -16,6 +16,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REASON_CODES, ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import { redactSecrets } from '../config/redact.ts';
+import { logRequestCompleted } from './request-log.ts';
 import type { RouteRegistry } from './route-registry.ts';
 import { fieldList, itemsFromAjv, itemsFromProblems, RequestValidationError, type ValidationItem } from './validation-errors.ts';
 
@@ -72,6 +73,8 @@ const FASTIFY_CODES: Readonly<Record<string, ReasonCode>> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  // A path that is not percent-encoded UTF-8 (frameworkErrors).
+  FST_ERR_BAD_URL: 'BAD_REQUEST',
 };
 
 const send = (reply: FastifyReply, status: number, body: unknown, type = 'application/json; charset=utf-8'): void => {
@@ -136,29 +139,12 @@ function asReasonError(error: FastifyError, request: FastifyRequest): ReasonErro
   return new ReasonError(code, REASON_CODES[code].meaning);
 }
 
-export interface ErrorHandlingOptions {
-  /** Hears every 503 caused by a store outage (for `dpm_rebalance_store_errors_total`). */
-  readonly onStoreUnavailable?: (code: string) => void;
-  readonly routes: RouteRegistry;
-}
+/** Renders any error of a request: a catalogued one, a validation failure, Fastify's own, or the unexpected. */
+export type ErrorRenderer = (error: FastifyError | ReasonError, request: FastifyRequest, reply: FastifyReply) => void;
 
-export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+export function errorRenderer(options: { readonly onStoreUnavailable?: (code: string) => void } = {}): ErrorRenderer {
   const onStoreUnavailable = options.onStoreUnavailable ?? (() => undefined);
-
-  app.setNotFoundHandler((request, reply) => {
-    const allowed = options.routes.methodsOf(request.url.split('?')[0] ?? '/');
-    // A route that takes this method found nothing to serve (callNotFound, e.g. a missing console
-    // asset): that is a 404, not a wrong method.
-    const method = request.method === 'HEAD' ? 'GET' : request.method;
-    if (allowed.length === 0 || allowed.includes(method)) {
-      renderReasonError(new ReasonError('ROUTE_NOT_FOUND', `${request.method} ${request.url} does not exist.`), request, reply, onStoreUnavailable);
-      return;
-    }
-    void reply.header('Allow', allowed.join(', '));
-    renderReasonError(new ReasonError('METHOD_NOT_ALLOWED', `${request.url} does not take ${request.method}.`), request, reply, onStoreUnavailable);
-  });
-
-  app.setErrorHandler((error: FastifyError | ReasonError, request, reply) => {
+  return (error, request, reply) => {
     const reason = error instanceof ReasonError ? error : asReasonError(error, request);
     if (reason) {
       renderReasonError(reason, request, reply, onStoreUnavailable);
@@ -169,5 +155,44 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
       'Unhandled error while serving request',
     );
     renderUnexpected(request, reply);
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: a request the router could not take apart (a path that is not
+ * percent-encoded UTF-8). No hook of ours runs for it, so the correlation id, the error code and the
+ * completion line are set here.
+ */
+export function frameworkErrorHandler(render: ErrorRenderer): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    request.correlationId = request.id;
+    void reply.header('X-Correlation-Id', request.id);
+    const reason = asReasonError(error, request);
+    request.errorCode = reason?.code ?? null;
+    // Such a request runs no hooks, so its completion line is written here.
+    reply.raw.once('finish', () => logRequestCompleted(null, request, reply));
+    render(reason ?? error, request, reply);
+  };
+}
+
+export interface ErrorHandlingOptions {
+  readonly render: ErrorRenderer;
+  readonly routes: RouteRegistry;
+}
+
+export function registerErrorHandling(app: FastifyInstance, options: ErrorHandlingOptions): void {
+  const { render } = options;
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = options.routes.methodsOf(request.url.split('?')[0] ?? '/');
+    // A route that takes this method found nothing to serve (callNotFound, e.g. a missing console
+    // asset): that is a 404, not a wrong method.
+    const method = request.method === 'HEAD' ? 'GET' : request.method;
+    if (allowed.length === 0 || allowed.includes(method)) {
+      render(new ReasonError('ROUTE_NOT_FOUND', `${request.method} ${request.url.split('?')[0] ?? '/'} does not exist.`), request, reply);
+      return;
+    }
+    void reply.header('Allow', allowed.join(', '));
+    render(new ReasonError('METHOD_NOT_ALLOWED', `${request.url.split('?')[0] ?? '/'} does not take ${request.method}.`), request, reply);
   });
+  app.setErrorHandler(render);
 }

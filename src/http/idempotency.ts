@@ -2,13 +2,13 @@
  * What every idempotent POST answers the same way: the required `Idempotency-Key` header, a
  * body the engine refused, a key reused for another request, and the replay marker.
  */
-import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ReasonError, type DetailOf, type FieldProblem } from '../config/reason-codes.ts';
 import { RequestValidationError } from './validation-errors.ts';
+import { Identifier } from './schema-kit.ts';
 
 /** The header schema: required by every route that takes it; blank counts as missing. */
-export const IdempotencyKeyHeader = Type.String({
+export const IdempotencyKeyHeader = Identifier({
   pattern: '\\S',
   description: 'Required. The same key with the same request replays the stored response (`Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT.',
   examples: ['demo-key-001'],

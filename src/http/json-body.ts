@@ -6,10 +6,15 @@
  * - malformed JSON is a 422 `json_invalid` at `["body", <character position>]`, an empty body a
  *   422 `missing` at `["body"]`, exactly FastAPI's items;
  * - any other content type (`text/plain` included, which Fastify would otherwise hand to the
- *   route as a string) is 415 UNSUPPORTED_MEDIA_TYPE.
+ *   route as a string) is 415 UNSUPPORTED_MEDIA_TYPE;
+ * - a string or key holding NUL or an unpaired surrogate, or longer than TEXT_MAX_LENGTH,
+ *   anywhere in the body, is a 422 naming it (unsafe-text.ts) — on every route, before any
+ *   validator or store sees the body.
  */
 import type { FastifyBodyParser, FastifyInstance } from 'fastify';
-import { RequestValidationError } from './validation-errors.ts';
+import { TEXT_MAX_LENGTH } from './schema-kit.ts';
+import { bodyTextCheck, textErrors } from './unsafe-text.ts';
+import { itemsFromAjv, RequestValidationError } from './validation-errors.ts';
 
 const JSON_TYPES = ['application/json', /^application\/[\w.!#$&^-]+\+json$/] as const;
 
@@ -69,7 +74,13 @@ export function registerJsonBodies(app: FastifyInstance): void {
       done(new RequestValidationError([{ type: 'missing', loc: ['body'], msg: 'Field required', input: null }]), undefined);
       return;
     }
-    parse(request, text, (error, value) => (error ? done(malformed(text), undefined) : done(null, value)));
+    parse(request, text, (error, value) => {
+      if (error) return done(malformed(text), undefined);
+      const check = bodyTextCheck(text, TEXT_MAX_LENGTH);
+      const unsafe = check ? textErrors(value, check) : [];
+      if (unsafe.length > 0) return done(new RequestValidationError(itemsFromAjv(unsafe, 'body')), undefined);
+      return done(null, value);
+    });
   };
   for (const type of JSON_TYPES) app.addContentTypeParser(type, { parseAs: 'string' }, parser);
 }

@@ -6,10 +6,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PolicyHeaders } from '../services/dpm-policy-context.ts';
+import { Identifier } from './schema-kit.ts';
 
 export const POLICY_HEADER_SCHEMAS = {
-  'x-policy-pack-id': Type.Optional(Type.String({ description: 'Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults.' })),
-  'x-tenant-id': Type.Optional(Type.String({ description: "Selects the tenant's default pack when DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED." })),
+  'x-policy-pack-id': Type.Optional(Identifier({ description: 'Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults.' })),
+  'x-tenant-id': Type.Optional(Identifier({ description: "Selects the tenant's default pack when DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED." })),
 };
 
 function header(request: FastifyRequest, name: string): string | null {

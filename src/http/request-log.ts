@@ -2,9 +2,11 @@
  * What the log says about each request (docs/operations.md#tracing-and-logs): one completion line
  * with the route, status, error code and duration, and a debug line when it arrives. Every line of
  * a request — these, and whatever a route or the error handler logs through `request.log` — carries
- * the request's `correlation_id` and `trace_id`, bound once to its child logger (server.ts).
+ * the request's `correlation_id` and `trace_id`, bound once to its child logger (server.ts). The
+ * URL is logged with the values of credential-like query parameters (`?token=…`) as `***`.
  */
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { redactUrl } from '../config/redact.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,20 +45,25 @@ export class RequestLogController extends LogController {
   }
 
   override incomingRequest(request: FastifyRequest): void {
-    request.log.debug({ method: request.method, url: request.url }, 'request received');
+    request.log.debug({ method: request.method, url: redactUrl(request.url) }, 'request received');
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = {
-      method: request.method,
-      route: request.routeOptions.url ?? null,
-      url: request.url,
-      status: reply.statusCode,
-      error_code: request.errorCode,
-      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
-    };
-    // `error` is a failure writing the response (the client went away mid-body), not an error reply.
-    if (error) reply.log.warn({ ...line, err: { message: error.message } }, 'request completed');
-    else reply.log.info(line, 'request completed');
+    logRequestCompleted(error, request, reply);
   }
+}
+
+/** The completion line; also written for requests the router refused, which run no hooks (errors.ts). */
+export function logRequestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+  const line = {
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    url: redactUrl(request.url),
+    status: reply.statusCode,
+    error_code: request.errorCode,
+    duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+  };
+  // `error` is a failure writing the response (the client went away mid-body), not an error reply.
+  if (error) reply.log.warn({ ...line, err: { message: error.message } }, 'request completed');
+  else reply.log.info(line, 'request completed');
 }

@@ -1,14 +1,17 @@
 /**
  * The Fastify instance: JSON logging, OpenAPI (`/openapi.json`, Swagger UI at `/docs`),
- * correlation ids and trace context on every log line of a request, one error format, and the
- * feature routes handed in by the app.
+ * correlation ids and trace context on every log line of a request, one error format — also for
+ * requests refused before routing — the server's timeouts and connection limits, and the feature
+ * routes handed in by the app.
  */
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
+import type { HttpLimits } from '../config/http-limits.ts';
+import { clientErrorHandler, registerConnectionTracking } from './client-errors.ts';
 import { correlationIdOf, registerCorrelation } from './correlation.ts';
-import { registerErrorHandling } from './errors.ts';
+import { errorRenderer, frameworkErrorHandler, registerErrorHandling } from './errors.ts';
 import { registerJsonBodies } from './json-body.ts';
 import { RouteRegistry } from './route-registry.ts';
 import { buildPartAwareValidator } from './validation.ts';
@@ -18,6 +21,7 @@ import { buildOpenApiDocument } from './openapi/document.ts';
 import { API_INFO, API_TAGS } from './openapi/tags.ts';
 import { CORRELATION_ID_LOG_KEY, registerErrorCodeCapture, RequestLogController } from './request-log.ts';
 import { beginRequestTrace, registerRequestTracing, traceLogFields } from './request-trace.ts';
+import { applyConnectionLimit, serverLimitOptions } from './server-limits.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
@@ -26,12 +30,16 @@ export interface ServerOptions {
   readonly metrics?: ServiceMetrics;
   /** HTTP_BODY_LIMIT_BYTES; Fastify's own 1 MiB when omitted. */
   readonly bodyLimitBytes?: number;
+  /** Timeouts and connection limits (docs/operations.md#http-server-limits); omitted in tests that only inject. */
+  readonly limits?: HttpLimits;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const logger = options.logger as FastifyBaseLogger;
+  const render = errorRenderer({ onStoreUnavailable: (code) => options.metrics?.storeErrors.inc({ code }) });
   const app: FastifyInstance = Fastify({
     // Widened to Fastify's logger interface so plugins typed against the default instance fit.
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance: logger,
     // The correlation id is the request id, so Fastify binds it to every line the request logs;
     // the trace ids are bound next to it where the request's logger is made.
     genReqId: (raw) => correlationIdOf(raw.headers),
@@ -41,16 +49,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // Close keep-alive sockets on shutdown so `close()` waits only for requests in flight.
     forceCloseConnections: 'idle',
     ...(options.bodyLimitBytes === undefined ? {} : { bodyLimit: options.bodyLimitBytes }),
+    ...serverLimitOptions(options.limits),
+    // Requests refused before routing answer with our error body and a correlation id too.
+    frameworkErrors: frameworkErrorHandler(render),
+    clientErrorHandler: clientErrorHandler(logger),
     schemaController: { compilersFactory: { buildValidator: buildPartAwareValidator } },
   });
+  if (options.limits) applyConnectionLimit(app.server, options.limits, logger);
 
   const registry = new RouteRegistry();
   registry.collect(app);
   registerCorrelation(app);
+  registerConnectionTracking(app);
   registerJsonBodies(app);
   registerErrorCodeCapture(app);
   registerRequestTracing(app);
-  registerErrorHandling(app, { routes: registry, onStoreUnavailable: (code) => options.metrics?.storeErrors.inc({ code }) });
+  registerErrorHandling(app, { routes: registry, render });
   if (options.metrics) registerMetrics(app, options.metrics);
 
   // @fastify/swagger only hands the document to Swagger UI: it skips every route (`hide`), and

@@ -8,6 +8,8 @@
  */
 import type { FastifySchemaValidationError } from 'fastify';
 import { ReasonError, type FieldProblem } from '../config/reason-codes.ts';
+import { parseInstant } from './instants.ts';
+import { UNSAFE_TEXT_KEYWORD } from './unsafe-text.ts';
 
 export type Location = 'body' | 'query' | 'path' | 'header';
 export type LocSegment = string | number;
@@ -165,14 +167,20 @@ function itemOf(error: AjvError, location: Location, textual: boolean): Validati
       return { type: 'too_long', loc: loc(), msg: `List should have at most ${plural(Number(limit), 'item')} after validation, not ${(data as unknown[]).length}`, input: data, ctx: { field_type: 'List', max_length: limit, actual_length: (data as unknown[]).length } };
     case 'pattern':
       return { type: 'string_pattern_mismatch', loc: loc(), msg: `String should match pattern '${String(params['pattern'])}'`, input: data, ctx: { pattern: params['pattern'] } };
-    case 'format':
+    case 'format': {
+      const parsed = params['format'] === 'instant' && typeof data === 'string' ? parseInstant(data) : undefined;
       return {
         type: 'datetime_from_date_parsing',
         loc: loc(),
         msg: 'Input should be a valid datetime or date, with a UTC offset',
         input: data,
-        ctx: { error: `not a ${String(params['format'])}` },
+        ctx: { error: parsed && !parsed.ok ? parsed.reason : `not a ${String(params['format'])}` },
       };
+    }
+    case UNSAFE_TEXT_KEYWORD:
+      return params['character'] === 'nul'
+        ? { type: 'string_nul_character', loc: loc(), msg: 'String should not contain the NUL character (U+0000)', input: data }
+        : { type: 'string_unicode', loc: loc(), msg: 'Input should be a valid string, unable to parse raw data as a unicode string', input: data, ctx: { error: 'unpaired UTF-16 surrogate' } };
     case 'const':
     case 'enum':
     case 'anyOf': {

@@ -487,7 +487,7 @@ for (const backend of ['IN_MEMORY', 'POSTGRES'] as const) {
           for (const [name, example] of Object.entries(examples)) {
             const detail = example.value?.['detail'];
             if (!Array.isArray(detail)) continue;
-            const item = detail[0] as { loc: unknown[] };
+            const item = detail[0] as { loc: unknown[]; input?: unknown };
             const headers = { ...required };
             let target = url;
             let payload: unknown = body;
@@ -500,6 +500,14 @@ for (const backend of ['IN_MEMORY', 'POSTGRES'] as const) {
             if (name === 'limit_too_small') target = `${url}?limit=0`;
             if (name.endsWith('_not_boolean')) target = `${url}?${String(item.loc[1])}=maybe`;
             if (name.endsWith('_malformed')) target = path.replace(`{${String(item.loc[1])}}`, encodeURIComponent(INVALID_PATH_VALUE)).replace(/\{[^}]+\}/g, 'x');
+            // The input boundary's examples: the example's input, where its loc says.
+            if (/_(too_long|nul|no_such_date)$/.test(name)) {
+              const [where, field] = item.loc.map(String) as [string, string];
+              const value = String(item.input);
+              if (where === 'path') target = path.replace(/\{([^}]+)\}/g, (_m, n: string) => encodeURIComponent(n === field ? value : String(params.find((p) => p.name === n)?.example ?? 'x')));
+              if (where === 'query') target = `${url}?${field}=${encodeURIComponent(value)}`;
+              if (where === 'header') headers[field.toLowerCase()] = value;
+            }
             const response = await new Fixtures(app).send({ method: method.toUpperCase() as 'POST', url: target, headers, ...(payload === undefined ? {} : { payload }) });
             expect(response.status, `${key} ${name}`).toBe(422);
             expect(response.body['code'], `${key} ${name}`).toBe('VALIDATION_ERROR');

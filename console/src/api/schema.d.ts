@@ -4985,7 +4985,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Trace id recorded with the run. */
+                /** @description Recorded with the run. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5108,6 +5108,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -5172,6 +5182,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
@@ -5240,6 +5260,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -5306,6 +5336,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -5349,6 +5389,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -5444,6 +5485,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -5609,6 +5651,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -5647,7 +5699,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Scenario runs are correlated as `<it>:<scenario>`. */
+                /** @description Scenario runs are correlated as `<it>:<scenario>`. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5731,7 +5783,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Scenario runs are correlated as `<it>:<scenario>`. */
+                /** @description Scenario runs are correlated as `<it>:<scenario>`. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
                 /** @description Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults. */
                 "X-Policy-Pack-Id"?: string;
@@ -5824,9 +5876,15 @@ export interface operations {
     list_dpm_async_operations_rebalance_operations_get: {
         parameters: {
             query: {
-                /** @description Created at or after (inclusive). ISO-8601 with an offset. */
+                /**
+                 * @description Created at or after. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 from?: string;
-                /** @description Created at or before (inclusive). ISO-8601 with an offset. */
+                /**
+                 * @description Created at or before. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 to?: string;
                 operation_type?: string;
                 /** @description Exact match, e.g. PENDING. */
@@ -5948,6 +6006,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -6012,6 +6080,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
@@ -6090,6 +6168,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -6128,12 +6216,12 @@ export interface operations {
         parameters: {
             query: {
                 /**
-                 * @description created_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description created_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -6260,6 +6348,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -6300,12 +6398,12 @@ export interface operations {
                 /** @description Only edges of this type (an unknown type gives an empty list). */
                 edge_type?: string;
                 /**
-                 * @description Edge created_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description Edge created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description Edge created_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description Edge created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -6427,6 +6525,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
@@ -6890,6 +6998,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -6933,7 +7051,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7074,6 +7192,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7140,6 +7268,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7183,7 +7321,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7324,6 +7462,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7390,6 +7538,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7433,7 +7591,7 @@ export interface operations {
                  * @example "dwd_0a1b2c3d4e5f"
                  */
                 "If-Match"?: string;
-                /** @description Recorded on the decision. */
+                /** @description Recorded on the decision. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -7574,6 +7732,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7619,12 +7787,12 @@ export interface operations {
                 /** @description Decisions with this reason code. */
                 reason_code?: string;
                 /**
-                 * @description decided_at lower bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description decided_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 from?: string;
                 /**
-                 * @description decided_at upper bound. ISO-8601 date-time with an offset; compared as an instant, inclusive.
+                 * @description decided_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
                  * @example 2026-02-21T00:00:00+08:00
                  */
                 to?: string;
@@ -7745,6 +7913,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7805,6 +7983,16 @@ export interface operations {
                     "application/json": components["schemas"]["DpmEffectivePolicyPackResolution"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -7852,6 +8040,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DpmPolicyPackCatalogResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
@@ -8197,12 +8395,19 @@ export interface operations {
                 portfolio_id?: string;
                 state?: "DRAFT" | "RISK_REVIEW" | "COMPLIANCE_REVIEW" | "AWAITING_CLIENT_CONSENT" | "EXECUTION_READY" | "EXECUTED" | "REJECTED" | "CANCELLED" | "EXPIRED";
                 created_by?: string;
-                /** @description ISO-8601 with offset. */
+                /**
+                 * @description created_at lower bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 created_from?: string;
-                /** @description ISO-8601 with offset. */
+                /**
+                 * @description created_at upper bound. ISO-8601 date-time with an offset (Z or ±hh:mm), 0001–9999; compared as an instant, inclusive.
+                 * @example 2026-02-21T00:00:00+08:00
+                 */
                 created_to?: string;
                 /** @description Page size, 1..100. */
                 limit: number;
+                /** @description next_cursor of the previous page (opaque; an edited cursor is a 400). */
                 cursor?: string;
             };
             header?: never;
@@ -8294,7 +8499,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -8400,7 +8605,7 @@ export interface operations {
                  * @example demo-key-001
                  */
                 "Idempotency-Key": string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path?: never;
@@ -8530,6 +8735,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -8649,7 +8864,7 @@ export interface operations {
             header?: {
                 /** @description Optional here: with it, a retry replays the original version instead of adding another. */
                 "Idempotency-Key"?: string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -8754,7 +8969,7 @@ export interface operations {
             header?: {
                 /** @description Optional here: with it, a retry replays the original version instead of adding another. */
                 "Idempotency-Key"?: string;
-                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. */
+                /** @description Recorded in the CREATED / NEW_VERSION_CREATED event reason. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
                 "X-Correlation-Id"?: string;
             };
             path: {
@@ -8983,6 +9198,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -9189,6 +9414,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -9252,6 +9487,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
@@ -9319,6 +9564,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -9384,6 +9639,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
             500: {
                 headers: {
@@ -9447,6 +9712,16 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
                 };
             };
             /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */

@@ -14,7 +14,7 @@ import type { FastifySchema } from 'fastify';
 import { REASON_CODES, ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { errorBody, PROBLEM_JSON, problemBody, validationBody } from '../errors.ts';
 import type { RegisteredRoute } from '../route-registry.ts';
-import { headerName, type ValidationItem } from '../validation-errors.ts';
+import { headerName, type Location, type ValidationItem } from '../validation-errors.ts';
 import { ERROR_SCHEMAS } from './error-schemas.ts';
 import './route-docs.ts';
 
@@ -171,6 +171,7 @@ function validationExamples(schema: FastifySchema, takesBody: boolean): Json {
   const flag = Object.entries(queryProperties).find(([, property]) => property['type'] === 'boolean');
   if (flag) add(`${flag[0]}_not_boolean`, `${flag[0]} is not a boolean`, { type: 'bool_parsing', loc: ['query', flag[0]], msg: 'Input should be a valid boolean, unable to interpret input', input: 'maybe' });
   const params = isObject(schema.params) && isObject(schema.params['properties']) ? (schema.params['properties'] as Record<string, Json>) : {};
+  boundaryExamples(schema, add);
   const patterned = Object.entries(params).find(([, property]) => typeof property['pattern'] === 'string');
   if (patterned) {
     const pattern = String(patterned[1]['pattern']);
@@ -183,6 +184,59 @@ function validationExamples(schema: FastifySchema, takesBody: boolean): Json {
     });
   }
   return namedExamples(examples);
+}
+
+/** The declared string parameters of a route, path first, as `[location, name, schema]`. */
+function stringParameters(schema: FastifySchema): [Location, string, Json][] {
+  const parts: [Location, unknown][] = [
+    ['path', schema.params],
+    ['query', schema.querystring],
+    ['header', schema.headers],
+  ];
+  return parts.flatMap(([where, part]) =>
+    isObject(part) && isObject(part['properties'])
+      ? Object.entries(part['properties'] as Record<string, Json>)
+          .filter(([, property]) => property['type'] === 'string')
+          .map(([name, property]): [Location, string, Json] => [where, where === 'header' ? headerName(name) : name, property])
+      : [],
+  );
+}
+
+/**
+ * The input boundary's refusals (docs/errors.md#field-limits), one example each where the route
+ * can give it: a parameter over its length limit, NUL in a path or query value, a date that does
+ * not exist.
+ */
+function boundaryExamples(schema: FastifySchema, add: (name: string, summary: string, item: ValidationItem) => void): void {
+  const parameters = stringParameters(schema);
+  const bounded = parameters.find(([, , property]) => typeof property['maxLength'] === 'number');
+  if (bounded) {
+    const [where, name, property] = bounded;
+    const limit = Number(property['maxLength']);
+    add(`${name.replace(/-/g, '_').toLowerCase()}_too_long`, `${name} longer than ${limit} characters`, {
+      type: 'string_too_long',
+      loc: [where, name],
+      msg: `String should have at most ${limit} characters`,
+      input: 'x'.repeat(limit + 1),
+      ctx: { max_length: limit },
+    });
+  }
+  const text = parameters.find(([where, , property]) => where !== 'header' && property['pattern'] === undefined);
+  if (text) {
+    const [where, name] = text;
+    add(`${name}_nul`, `${name} holds NUL`, { type: 'string_nul_character', loc: [where, name], msg: 'String should not contain the NUL character (U+0000)', input: 'a\u0000b' });
+  }
+  const instant = parameters.find(([, , property]) => property['format'] === 'instant');
+  if (instant) {
+    const [where, name] = instant;
+    add(`${name}_no_such_date`, `${name} is a date that does not exist`, {
+      type: 'datetime_from_date_parsing',
+      loc: [where, name],
+      msg: 'Input should be a valid datetime or date, with a UTC offset',
+      input: '2026-02-30T00:00:00Z',
+      ctx: { error: 'no such date' },
+    });
+  }
 }
 
 function errorExample(code: ReasonCode, detail: string): unknown {

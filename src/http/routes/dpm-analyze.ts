@@ -17,6 +17,7 @@ import { invalidBody } from '../idempotency.ts';
 import { BatchRebalanceRequest } from '../openapi/models.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { engineValidatedBody } from '../validation.ts';
+import { CorrelationIdHeader } from '../schema-kit.ts';
 
 const EXAMPLE_BATCH = {
   portfolio_snapshot: { portfolio_id: 'pf_13', base_currency: 'USD', positions: [{ instrument_id: 'Tech_Stock', quantity: '100' }], cash_balances: [{ currency: 'USD', amount: '0' }] },
@@ -88,7 +89,7 @@ const AcceptedSchema = Type.Object(
 );
 
 const Headers = Type.Object({
-  'x-correlation-id': Type.Optional(Type.String({ description: 'Scenario runs are correlated as `<it>:<scenario>`.' })),
+  'x-correlation-id': CorrelationIdHeader('Scenario runs are correlated as `<it>:<scenario>`.'),
   ...POLICY_HEADER_SCHEMAS,
 });
 

@@ -10,6 +10,8 @@ import { operationListItem, operationStatus, type DpmOperationService, type Oper
 import type { AsyncOperation } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
+import { instantOf } from '../instants.ts';
+import { Cursor, Identifier, Instant } from '../schema-kit.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -68,19 +70,18 @@ const OperationListSchema = Type.Object(
   { title: 'DpmAsyncOperationListResponse', description: 'Newest first.', examples: [{ items: [EXAMPLE_ITEM], next_cursor: null }] },
 );
 
-const DateTime = (description: string) => Type.Optional(Type.String({ format: 'date-time', description: `${description} ISO-8601 with an offset.` }));
 const ListQuery = Type.Object({
-  from: DateTime('Created at or after (inclusive).'),
-  to: DateTime('Created at or before (inclusive).'),
-  operation_type: Type.Optional(Type.String()),
-  status: Type.Optional(Type.String({ description: 'Exact match, e.g. PENDING.' })),
-  correlation_id: Type.Optional(Type.String()),
+  from: Type.Optional(Instant('Created at or after.')),
+  to: Type.Optional(Instant('Created at or before.')),
+  operation_type: Type.Optional(Identifier()),
+  status: Type.Optional(Identifier({ description: 'Exact match, e.g. PENDING.' })),
+  correlation_id: Type.Optional(Identifier()),
   limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
-  cursor: Type.Optional(Type.String({ description: 'next_cursor of the previous page; a cursor that is not one of ours is 400.' })),
+  cursor: Type.Optional(Cursor('next_cursor of the previous page; a cursor that is not one of ours is 400.')),
 });
 
-const OperationParams = Type.Object({ operation_id: Type.String({ examples: ['dop_3f2a9c1b7d4ea0b1c2d3e4f5'] }) });
-const CorrelationParams = Type.Object({ correlation_id: Type.String({ examples: ['corr_1a2b3c4d5e6f7a8b9c0d1e2f'] }) });
+const OperationParams = Type.Object({ operation_id: Identifier({ examples: ['dop_3f2a9c1b7d4ea0b1c2d3e4f5'] }) });
+const CorrelationParams = Type.Object({ correlation_id: Identifier({ examples: ['corr_1a2b3c4d5e6f7a8b9c0d1e2f'] }) });
 
 const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
 const READ_GATES = ['DPM_SUPPORT_APIS_DISABLED', 'DPM_ASYNC_OPERATIONS_DISABLED'] as const;
@@ -117,8 +118,8 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
       async (request) => {
         const q = request.query;
         const page = await operations.list({
-          created_from: q.from,
-          created_to: q.to,
+          created_from: instantOf(q.from),
+          created_to: instantOf(q.to),
           operation_type: q.operation_type,
           status: q.status,
           correlation_id: q.correlation_id,

@@ -19,6 +19,7 @@ import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../policy-headers.ts';
 import { engineValidatedBody } from '../validation.ts';
 import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
 import { CorrelationParams, IdempotencyKeyParams, IdempotencyMappingSchema, RequestHashParams, RunIdParams, RunLookupSchema } from './dpm-support-schemas.ts';
+import { CorrelationIdHeader } from '../schema-kit.ts';
 
 const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';
 
@@ -71,7 +72,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
             'Runs one deterministic rebalance simulation; the run is recorded before it is returned. Domain outcomes (READY, PENDING_REVIEW, BLOCKED) are in the body `status`. The same Idempotency-Key with the same request replays the stored run (same rebalance_run_id, header `Idempotent-Replay: true`); with another request — or the same request under another policy pack — it is 409 IDEMPOTENCY_KEY_CONFLICT. Without X-Correlation-Id a `corr_<hex>` id is generated.',
           headers: Type.Object({
             'idempotency-key': IdempotencyKeyHeader,
-            'x-correlation-id': Type.Optional(Type.String({ description: 'Trace id recorded with the run.' })),
+            'x-correlation-id': CorrelationIdHeader('Recorded with the run.'),
             ...POLICY_HEADER_SCHEMAS,
           }),
           body: RebalanceRequest,

@@ -6,6 +6,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Nullable } from '../../domain/dpm/model/schema-kit.ts';
 import { REASON_CODE_PATTERN, WORKFLOW_ACTIONS, WORKFLOW_STATUSES } from '../../domain/dpm/workflow-gate.ts';
+import { Cursor as CursorText, Identifier, Instant as InstantText, Text } from '../schema-kit.ts';
 
 const RUN_ID = 'rr_1a2b3c4d5e6f7a8b9c0d1e2f';
 const AT = '2026-02-21T09:30:00.000Z';
@@ -13,32 +14,23 @@ const HASH = 'sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3
 
 // ── Query and path parameters ──────────────────────────────────────────────────────────────
 
-/** An ISO-8601 date-time WITH an offset (`Z` or `±hh:mm`): a naive time has no instant to compare with. */
-const Instant = (description: string) =>
-  Type.Optional(
-    Type.String({
-      pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$',
-      description: `${description} ISO-8601 date-time with an offset; compared as an instant, inclusive.`,
-      examples: ['2026-02-21T00:00:00+08:00'],
-    }),
-  );
-
+const Instant = (description: string) => Type.Optional(InstantText(description));
 const Limit = Type.Integer({ minimum: 1, maximum: 200, default: 50, description: 'Page size, 1..200.' });
-const Cursor = Type.Optional(Type.String({ description: 'next_cursor of the previous page (opaque; an edited cursor is a 400).' }));
-const Text = (description: string) => Type.Optional(Type.String({ description }));
+const Cursor = Type.Optional(CursorText('next_cursor of the previous page (opaque; an edited cursor is a 400).'));
+const Filter = (description: string) => Type.Optional(Identifier({ description }));
 
 export const RunListQuery = Type.Object({
   from: Instant('created_at lower bound.'),
   to: Instant('created_at upper bound.'),
-  status: Text('Run status (READY, PENDING_REVIEW, BLOCKED).'),
-  request_hash: Text('Exact request hash.'),
-  portfolio_id: Text('Exact portfolio id.'),
+  status: Filter('Run status (READY, PENDING_REVIEW, BLOCKED).'),
+  request_hash: Filter('Exact request hash.'),
+  portfolio_id: Filter('Exact portfolio id.'),
   limit: Limit,
   cursor: Cursor,
 });
 
 export const LineageQuery = Type.Object({
-  edge_type: Text('Only edges of this type (an unknown type gives an empty list).'),
+  edge_type: Filter('Only edges of this type (an unknown type gives an empty list).'),
   from: Instant('Edge created_at lower bound.'),
   to: Instant('Edge created_at upper bound.'),
   limit: Limit,
@@ -46,10 +38,10 @@ export const LineageQuery = Type.Object({
 });
 
 export const DecisionListQuery = Type.Object({
-  rebalance_run_id: Text('Decisions of this run.'),
+  rebalance_run_id: Filter('Decisions of this run.'),
   action: Type.Optional(Type.Union(WORKFLOW_ACTIONS.map((a) => Type.Literal(a)))),
-  actor_id: Text('Decisions by this actor.'),
-  reason_code: Text('Decisions with this reason code.'),
+  actor_id: Filter('Decisions by this actor.'),
+  reason_code: Filter('Decisions with this reason code.'),
   from: Instant('decided_at lower bound.'),
   to: Instant('decided_at upper bound.'),
   limit: Limit,
@@ -63,7 +55,7 @@ export const BundleQuery = Type.Object({
   include_idempotency_history: Include('Include the history of the run\'s idempotency key.'),
 });
 
-const Id = (example: string) => Type.String({ minLength: 1, examples: [example] });
+const Id = (example: string) => Identifier({ minLength: 1, examples: [example] });
 export const RunIdParams = Type.Object({ rebalance_run_id: Id(RUN_ID) });
 export const CorrelationParams = Type.Object({ correlation_id: Id('corr-7f3a') });
 export const IdempotencyKeyParams = Type.Object({ idempotency_key: Id('order-2026-02-21-001') });
@@ -76,9 +68,9 @@ export const WORKFLOW_ACTION_EXAMPLE = { action: 'APPROVE', reason_code: 'REVIEW
 export const WorkflowActionBody = Type.Object(
   {
     action: Type.Union(WORKFLOW_ACTIONS.map((a) => Type.Literal(a))),
-    reason_code: Type.String({ pattern: REASON_CODE_PATTERN, description: 'Uppercase snake case, e.g. REVIEW_APPROVED.' }),
-    comment: Type.Optional(Nullable(Type.String())),
-    actor_id: Type.String({ description: 'Who decides (may be empty).' }),
+    reason_code: Identifier({ pattern: REASON_CODE_PATTERN, description: 'Uppercase snake case, e.g. REVIEW_APPROVED.' }),
+    comment: Type.Optional(Nullable(Text())),
+    actor_id: Identifier({ description: 'Who decides (may be empty).' }),
   },
   {
     additionalProperties: false,

@@ -16,7 +16,7 @@ import type { DpmArtifactResolver } from '../../services/dpm-artifact.ts';
 import type { BundleOptions, DpmSupportBundleService } from '../../services/dpm-support-bundle.ts';
 import type { DpmSupportService } from '../../services/dpm-support.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
-import { instantOf } from '../query-instants.ts';
+import { instantOf } from '../instants.ts';
 import {
   ArtifactSchema,
   BundleQuery,
@@ -88,8 +88,8 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       async (request) => {
         const q = request.query;
         return support.listRuns({
-          created_from: instantOf(q.from, 'from'),
-          created_to: instantOf(q.to, 'to'),
+          created_from: instantOf(q.from),
+          created_to: instantOf(q.to),
           status: q.status,
           request_hash: q.request_hash,
           portfolio_id: q.portfolio_id,
@@ -133,8 +133,8 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         const q = request.query;
         return support.lineage(request.params.entity_id, {
           edge_type: q.edge_type,
-          created_from: instantOf(q.from, 'from'),
-          created_to: instantOf(q.to, 'to'),
+          created_from: instantOf(q.from),
+          created_to: instantOf(q.to),
           limit: q.limit,
           cursor: q.cursor,
         });

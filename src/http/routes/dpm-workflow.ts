@@ -15,7 +15,7 @@ import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
-import { instantOf } from '../query-instants.ts';
+import { instantOf } from '../instants.ts';
 import {
   CorrelationParams,
   DecisionListQuery,
@@ -27,6 +27,7 @@ import {
   WorkflowHistorySchema,
   WorkflowSchema,
 } from './dpm-support-schemas.ts';
+import { CorrelationIdHeader, Identifier } from '../schema-kit.ts';
 
 const TAG = TAGS.support;
 
@@ -54,8 +55,8 @@ function expectedFrom(ifMatch: string | undefined): string | null | undefined {
 }
 
 const ActionHeaders = Type.Object({
-  'if-match': Type.Optional(Type.String({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 412 DPM_WORKFLOW_STATE_STALE if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
-  'x-correlation-id': Type.Optional(Type.String({ description: 'Recorded on the decision.' })),
+  'if-match': Type.Optional(Identifier({ description: 'The ETag of the workflow state the reviewer saw; the action then fails with 412 DPM_WORKFLOW_STATE_STALE if anyone decided since.', examples: ['"dwd_0a1b2c3d4e5f"'] })),
+  'x-correlation-id': CorrelationIdHeader('Recorded on the decision.'),
 });
 
 function applied(outcome: WorkflowActionOutcome): WorkflowView {
@@ -214,8 +215,8 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           action: q.action,
           actor_id: q.actor_id,
           reason_code: q.reason_code,
-          decided_from: instantOf(q.from, 'from'),
-          decided_to: instantOf(q.to, 'to'),
+          decided_from: instantOf(q.from),
+          decided_to: instantOf(q.to),
           limit: q.limit,
           cursor: q.cursor,
         });

@@ -21,11 +21,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import { redactUrl } from '../../config/redact.ts';
 import { parsePolicyPackDefinition, POLICY_PACK_ID_PATTERN, type PolicyPackDefinition } from '../../domain/policy-packs/model.ts';
 import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig } from '../../domain/policy-packs/resolution.ts';
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
 import { ADMIN_SECURITY_SCHEME } from '../openapi/document.ts';
 import { TAGS } from '../openapi/tags.ts';
+import { Identifier, Text } from '../schema-kit.ts';
 
 /** What the routes need from configuration (captured once at startup). */
 export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
@@ -105,7 +107,7 @@ const section = <T extends Record<string, TSchema>>(properties: T) =>
 
 const UpsertBodySchema = Type.Object(
   {
-    version: Type.String({ description: "Required. The author's version label (free text)." }),
+    version: Text({ description: "Required. The author's version label (free text)." }),
     turnover_policy: section({ max_turnover_pct: DecimalIn('0..1') }),
     tax_policy: section({ enable_tax_awareness: BoolIn('Tax-aware selling.'), max_realized_capital_gains: DecimalIn('>= 0') }),
     settlement_policy: section({
@@ -126,7 +128,7 @@ const UpsertBodySchema = Type.Object(
       client_consent_already_obtained: BoolIn('Client consent obtained.'),
     }),
     idempotency_policy: section({ replay_enabled: BoolIn('Simulate idempotency replay.') }),
-    policy_pack_id: Type.Optional(Type.String({ description: 'Ignored: the path id always wins.' })),
+    policy_pack_id: Type.Optional(Identifier({ description: 'Ignored: the path id always wins.' })),
   },
   { additionalProperties: false, title: 'DpmPolicyPackUpsertRequest', examples: [EXAMPLE_UPSERT] },
 );
@@ -169,17 +171,17 @@ const CatalogSchema = Type.Object(
 const MutationSchema = Type.Object({ item: DefinitionSchema }, { title: 'DpmPolicyPackMutationResponse' });
 
 const SelectionHeaders = Type.Object({
-  'x-policy-pack-id': Type.Optional(Type.String({ description: 'Requested pack (wins over every default).' })),
-  'x-tenant-policy-pack-id': Type.Optional(Type.String({ description: "The tenant's default pack; skips the tenant map when present." })),
-  'x-tenant-id': Type.Optional(Type.String({ description: 'Looked up in DPM_TENANT_POLICY_PACK_MAP_JSON when tenant resolution is on.' })),
+  'x-policy-pack-id': Type.Optional(Identifier({ description: 'Requested pack (wins over every default).' })),
+  'x-tenant-policy-pack-id': Type.Optional(Identifier({ description: "The tenant's default pack; skips the tenant map when present." })),
+  'x-tenant-id': Type.Optional(Identifier({ description: 'Looked up in DPM_TENANT_POLICY_PACK_MAP_JSON when tenant resolution is on.' })),
 });
 
 const AdminHeaders = Type.Object({
-  'x-actor': Type.Optional(Type.String({ description: 'Who makes the change (recorded in the audit log line).', examples: ['ops.alice'] })),
+  'x-actor': Type.Optional(Identifier({ description: 'Who makes the change (recorded in the audit log line).', examples: ['ops.alice'] })),
 });
 
 const IdParams = Type.Object({
-  policy_pack_id: Type.String({ pattern: POLICY_PACK_ID_PATTERN, description: 'Pack id: 1..128 characters, no whitespace.', examples: ['dpm_standard_v1'] }),
+  policy_pack_id: Type.String({ pattern: POLICY_PACK_ID_PATTERN, maxLength: 128, description: 'Pack id: 1..128 characters, no whitespace.', examples: ['dpm_standard_v1'] }),
 });
 
 const REVISION_HEADER = 'x-policy-pack-revision';
@@ -227,7 +229,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     const token = bearerToken(header(request, 'authorization'));
     const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
     if (!authorised) {
-      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: request.url }, 'Policy-pack admin call refused');
+      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: redactUrl(request.url) }, 'Policy-pack admin call refused');
       throw new ReasonError('DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".');
     }
     if (!catalog.writable) {

@@ -21,29 +21,30 @@ import {
   TRANSITION_RESPONSE_EXAMPLE,
   VERSION_EXAMPLE,
 } from './proposal-lifecycle-examples.ts';
+import { Cursor, Identifier, Instant, Text } from '../schema-kit.ts';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const Text = (description: string) => Type.String({ minLength: 1, description });
+const Id = (description: string) => Identifier({ minLength: 1, description });
 const strict = { additionalProperties: false } as const;
 
 const SimulateRequest = Type.Object({}, { additionalProperties: true, description: 'A ProposalSimulateRequest (see docs/advisory.md).' });
-const RelatedVersion = Type.Optional(Nullable(Type.Integer({ minimum: 1, description: 'Defaults to the current version.' })));
+const RelatedVersion = Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 999_999_999, description: 'Defaults to the current version.' })));
 const ExpectedState = Type.Optional(
   Nullable(Type.Union(PROPOSAL_STATES.map((s) => Type.Literal(s)), { description: 'Compare-and-set: the state the caller saw (required unless PROPOSAL_REQUIRE_EXPECTED_STATE=false).' })),
 );
 
 export const CreateProposalBodySchema = Type.Object(
   {
-    created_by: Text('Advisor id.'),
+    created_by: Id('Advisor id.'),
     simulate_request: SimulateRequest,
     metadata: Type.Optional(
       Nullable(
         Type.Object(
           {
-            title: Type.Optional(Nullable(Type.String())),
-            advisor_notes: Type.Optional(Nullable(Type.String())),
-            jurisdiction: Type.Optional(Nullable(Type.String())),
-            mandate_id: Type.Optional(Nullable(Type.String())),
+            title: Type.Optional(Nullable(Text())),
+            advisor_notes: Type.Optional(Nullable(Text())),
+            jurisdiction: Type.Optional(Nullable(Identifier())),
+            mandate_id: Type.Optional(Nullable(Identifier())),
           },
           strict,
         ),
@@ -53,12 +54,12 @@ export const CreateProposalBodySchema = Type.Object(
   { ...strict, title: 'ProposalCreateRequest' },
 );
 
-export const CreateVersionBodySchema = Type.Object({ created_by: Text('Advisor id.'), simulate_request: SimulateRequest }, { ...strict, title: 'ProposalVersionRequest' });
+export const CreateVersionBodySchema = Type.Object({ created_by: Id('Advisor id.'), simulate_request: SimulateRequest }, { ...strict, title: 'ProposalVersionRequest' });
 
 export const TransitionBodySchema = Type.Object(
   {
     event_type: Type.Union(PROPOSAL_EVENT_TYPES.map((e) => Type.Literal(e))),
-    actor_id: Text('Who acts.'),
+    actor_id: Id('Who acts.'),
     related_version_no: RelatedVersion,
     reason: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     expected_state: ExpectedState,
@@ -70,7 +71,7 @@ export const ApprovalBodySchema = Type.Object(
   {
     approval_type: Type.Union(APPROVAL_TYPES.map((t) => Type.Literal(t))),
     approved: Type.Boolean(),
-    actor_id: Text('Who decides.'),
+    actor_id: Id('Who decides.'),
     related_version_no: RelatedVersion,
     details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     expected_state: ExpectedState,
@@ -78,26 +79,21 @@ export const ApprovalBodySchema = Type.Object(
   { ...strict, title: 'ProposalApprovalRequest' },
 );
 
-export const ProposalIdParams = Type.Object({ proposal_id: Type.String() });
+export const ProposalIdParams = Type.Object({ proposal_id: Identifier() });
+export const VersionParams = Type.Object({ proposal_id: Identifier(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', maxLength: 9, description: '≥ 1' }) });
 
 const Bool = Type.Union([Type.Boolean(), Type.Literal('true'), Type.Literal('false')], { default: true });
 export const IncludeEvidenceQuery = Type.Object({ include_evidence: Type.Optional(Bool) }, strict);
 
-/**
- * An ISO-8601 time with an offset: a naive time is ambiguous, and the reference answered it with a
- * 500.
- */
-const Instant = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:\\d{2})$', description: 'ISO-8601 with offset.' });
-
 export const ListQuerySchema = Type.Object(
   {
-    portfolio_id: Type.Optional(Type.String()),
+    portfolio_id: Type.Optional(Identifier()),
     state: Type.Optional(Type.Union(PROPOSAL_STATES.map((s) => Type.Literal(s)))),
-    created_by: Type.Optional(Type.String()),
-    created_from: Type.Optional(Instant),
-    created_to: Type.Optional(Instant),
+    created_by: Type.Optional(Identifier()),
+    created_from: Type.Optional(Instant('created_at lower bound.')),
+    created_to: Type.Optional(Instant('created_at upper bound.')),
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Page size, 1..100.' }),
-    cursor: Type.Optional(Type.String()),
+    cursor: Type.Optional(Cursor('next_cursor of the previous page (opaque; an edited cursor is a 400).')),
   },
   strict,
 );

@@ -35,7 +35,10 @@ import {
   TransitionResponseSchema,
   trueish,
   VersionDetailSchema,
+  VersionParams,
 } from './proposal-lifecycle-schemas.ts';
+import { CorrelationIdHeader, Identifier } from '../schema-kit.ts';
+import { instantOf } from '../instants.ts';
 
 export const PROPOSAL_TAG = TAGS.lifecycle;
 
@@ -46,10 +49,10 @@ export interface ProposalLifecycleRouteDeps {
   readonly flags: ProposalRouteFlags;
 }
 
-const CorrelationHeader = Type.Optional(Type.String({ description: 'Recorded in the CREATED / NEW_VERSION_CREATED event reason.' }));
+const CorrelationHeader = CorrelationIdHeader('Recorded in the CREATED / NEW_VERSION_CREATED event reason.');
 const createHeaders = Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': CorrelationHeader });
 const versionHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ description: 'Optional here: with it, a retry replays the original version instead of adding another.' })),
+  'idempotency-key': Type.Optional(Identifier({ description: 'Optional here: with it, a retry replays the original version instead of adding another.' })),
   'x-correlation-id': CorrelationHeader,
 });
 
@@ -141,8 +144,8 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           portfolio_id: q.portfolio_id,
           state: q.state,
           created_by: q.created_by,
-          created_from: q.created_from,
-          created_to: q.created_to,
+          created_from: instantOf(q.created_from),
+          created_to: instantOf(q.created_to),
           limit: q.limit,
           cursor: q.cursor,
         });
@@ -166,7 +169,6 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       async (request) => queries.get(request.params.proposal_id, trueish(request.query.include_evidence)),
     );
 
-    const VersionParams = Type.Object({ proposal_id: Type.String(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
     app.get<{ Params: Static<typeof VersionParams>; Querystring: Static<typeof IncludeEvidenceQuery> }>(
       '/rebalance/proposals/:proposal_id/versions/:version_no',
       {

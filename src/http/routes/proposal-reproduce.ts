@@ -4,14 +4,13 @@
  * today's engine and answers whether result and artifact are identical. Gated like the other
  * support reads (PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED, PROPOSAL_SUPPORT_APIS_ENABLED); writes nothing.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ProposalReproduceService } from '../../services/proposal-reproduce.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { gateCodes, gated, type ProposalRouteFlags } from './proposal-http.ts';
 import { VersionReproductionSchema } from './reproduce-schemas.ts';
-
-const VersionParams = Type.Object({ proposal_id: Type.String(), version_no: Type.String({ pattern: '^[1-9][0-9]{0,8}$', description: '≥ 1' }) });
+import { VersionParams } from './proposal-lifecycle-schemas.ts';
 
 export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalReproduceService; readonly flags: ProposalRouteFlags }): FastifyPluginAsync {
   return async (app: FastifyInstance) => {

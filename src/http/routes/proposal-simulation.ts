@@ -25,6 +25,7 @@ import { ProposalArtifact, ProposalResult, ProposalSimulateRequest } from '../op
 import { TAGS } from '../openapi/tags.ts';
 import { engineValidatedBody } from '../validation.ts';
 import { verbatimSerializerCompiler } from '../verbatim-serializer.ts';
+import { CorrelationIdHeader } from '../schema-kit.ts';
 
 /** A small proposal for the OpenAPI page: a client top-up and one buy (a test proves it simulates). */
 export const PROPOSAL_REQUEST_EXAMPLE = {
@@ -74,7 +75,7 @@ function schemaFor(operationId: string, summary: string, description: string, ok
     operationId,
     summary,
     description: `${description}\n\n${GATE_RULE}\n\n${IDEMPOTENCY_RULE}`,
-    headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': Type.Optional(Type.String()) }),
+    headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': CorrelationIdHeader('Recorded in the result.') }),
     body: ProposalSimulateRequest,
     bodyExamples: { top_up_and_buy: { summary: 'A client top-up and one buy', value: PROPOSAL_REQUEST_EXAMPLE } },
     response: { 200: ok },

@@ -26,6 +26,7 @@ import {
   SupportabilityConfigSchema,
   TimelineResponseSchema,
 } from './proposal-lifecycle-schemas.ts';
+import { Identifier } from '../schema-kit.ts';
 
 export interface ProposalSupportRouteDeps {
   readonly queries: ProposalQueries;
@@ -90,7 +91,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       queries.lineage(request.params.proposal_id),
     );
 
-    const KeyParams = Type.Object({ idempotency_key: Type.String() });
+    const KeyParams = Type.Object({ idempotency_key: Identifier() });
     app.get<{ Params: Static<typeof KeyParams> }>(
       '/rebalance/proposals/idempotency/:idempotency_key',
       {
@@ -106,7 +107,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       async (request) => queries.idempotency(request.params.idempotency_key),
     );
 
-    const OperationParams = Type.Object({ operation_id: Type.String() });
+    const OperationParams = Type.Object({ operation_id: Identifier() });
     app.get<{ Params: Static<typeof OperationParams> }>(
       '/rebalance/proposals/operations/:operation_id',
       {
@@ -121,7 +122,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       },
       async (request) => operations.get(request.params.operation_id),
     );
-    const CorrelationParams = Type.Object({ correlation_id: Type.String() });
+    const CorrelationParams = Type.Object({ correlation_id: Identifier() });
     app.get<{ Params: Static<typeof CorrelationParams> }>(
       '/rebalance/proposals/operations/by-correlation/:correlation_id',
       {

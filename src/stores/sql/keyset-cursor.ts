@@ -3,8 +3,12 @@
  *
  * A cursor is base64url(JSON [created_at, id]) plus a short digest of that payload, so a
  * truncated, edited or foreign cursor is recognised as invalid instead of silently restarting
- * the listing. (It is a checksum, not a secret: a cursor grants nothing a caller could not
- * already list.) Ordering is always `created_at DESC, id DESC` on every backend.
+ * the listing. The digest is a checksum, not a secret: a cursor grants nothing a caller could not
+ * already list, and anyone can compute it. So what a decoded cursor holds is checked again before
+ * it reaches SQL — a timestamp in the exact form the stores write (a real instant, years
+ * 0001–9999) and a short printable id — and a crafted cursor is refused like an edited one,
+ * identically on every backend (docs/errors.md#field-limits). Ordering is always
+ * `created_at DESC, id DESC` on every backend.
  */
 import { createHash } from 'node:crypto';
 
@@ -14,6 +18,14 @@ export interface KeysetPosition {
 }
 
 const DIGEST_LENGTH = 12;
+
+/** What `toISOString` writes for years 0001–9999, the only form the stores keep. */
+const CANONICAL_TIMESTAMP = /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+/** Every id the stores issue is short printable ASCII (a prefix and hex digits). */
+const STORED_ID = /^[\x21-\x7e]{1,256}$/;
+
+/** A timestamp the stores could have written: canonical, and a real instant (no February 30). */
+const isStoredTimestamp = (text: string): boolean => CANONICAL_TIMESTAMP.test(text) && new Date(text).toISOString() === text;
 
 function digest(payload: string): string {
   return createHash('sha256').update(`keyset-v1:${payload}`).digest('base64url').slice(0, DIGEST_LENGTH);
@@ -32,7 +44,7 @@ export function decodeCursor(cursor: string): KeysetPosition | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [createdAt, id] = parsed as unknown[];
-    if (typeof createdAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(createdAt))) return undefined;
+    if (typeof createdAt !== 'string' || typeof id !== 'string' || !isStoredTimestamp(createdAt) || !STORED_ID.test(id)) return undefined;
     return { createdAt, id };
   } catch {
     return undefined;

@@ -10,6 +10,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
   DecimalValue,
+  Identifier,
   KEY_MESSAGE_ANNOTATION,
   Nullable,
   REFINE_ANNOTATION,
@@ -56,7 +57,7 @@ export const CashBalanceSchema = Type.Object({
 
 export const PortfolioSnapshotSchema = Type.Object({
   snapshot_id: WithDefault(Nullable(Type.String()), null),
-  portfolio_id: Type.String(),
+  portfolio_id: Identifier(),
   base_currency: Type.String(),
   positions: WithDefault(Type.Array(PositionSchema), []),
   cash_balances: WithDefault(Type.Array(CashBalanceSchema), []),

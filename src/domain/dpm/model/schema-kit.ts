@@ -9,6 +9,7 @@ import {
   type TNull,
   type TOptional,
   type TSchema,
+  type TString,
   type TUnion,
   type TUnsafe,
 } from '@sinclair/typebox';
@@ -60,6 +61,18 @@ export function StringEnum<const T extends readonly string[]>(
     values.map((value) => Type.Literal(value)),
     options,
   );
+}
+
+/**
+ * The longest identifier a request may carry (a portfolio id, an advisor id, …): identifiers are
+ * indexed, and a PostgreSQL btree entry breaks at ~2.7 KB, which 256 characters of four UTF-8
+ * bytes each stay well below (docs/errors.md#field-limits).
+ */
+export const IDENTIFIER_MAX_LENGTH = 256;
+
+/** A string identifier of at most IDENTIFIER_MAX_LENGTH characters. */
+export function Identifier(options: { description?: string } = {}): TString {
+  return Type.String({ maxLength: IDENTIFIER_MAX_LENGTH, ...options });
 }
 
 export function Nullable<T extends TSchema>(schema: T): TUnion<[T, TNull]> {

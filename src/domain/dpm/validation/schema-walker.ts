@@ -9,7 +9,7 @@
  * type test and, for decimals, a text check — paths are only spelled out when a problem is found.
  *
  * Only the schema shapes the request schemas use are understood (Object, Array, Record, Union of
- * null/literals, Literal, String, Integer, Boolean, Unknown, and `DecimalValue`); anything else
+ * null/literals, Literal, String (with `maxLength`), Integer, Boolean, Unknown, and `DecimalValue`); anything else
  * is a programming error in the schemas and does throw (at compile time).
  */
 import { Kind, type TSchema } from '@sinclair/typebox';
@@ -89,6 +89,18 @@ const checkBoolean: Check = (value, parent, segment, ctx) => {
 
 const checkString: Check = (value, parent, segment, ctx) =>
   typeof value === 'string' ? value : report(ctx, parent, segment, 'string_type', 'Input should be a valid string');
+
+/** A string with `maxLength` (an identifier that is stored and indexed): pydantic's `max_length`. */
+function compileString(schema: TSchema): Check {
+  const { maxLength } = schema as { maxLength?: number };
+  if (maxLength === undefined) return checkString;
+  const tooLong = `String should have at most ${maxLength} characters`;
+  return (value, parent, segment, ctx) => {
+    if (typeof value !== 'string') return checkString(value, parent, segment, ctx);
+    // Characters are code points, as JSON Schema counts them; UTF-16 units only ever count more.
+    return value.length > maxLength && [...value].length > maxLength ? report(ctx, parent, segment, 'string_too_long', tooLong) : value;
+  };
+}
 
 function compileInteger(schema: TSchema): Check {
   const { minimum, maximum } = schema as { minimum?: number; maximum?: number };
@@ -277,7 +289,7 @@ function compileShape(schema: TSchema): Check {
     case 'Literal':
       return compileLiterals([schema]);
     case 'String':
-      return checkString;
+      return compileString(schema);
     case 'Integer':
       return compileInteger(schema);
     case 'Boolean':
