@@ -11,6 +11,7 @@ import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import type { AsyncOperation, DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import { newWorkerId, type DpmOperationService } from './dpm-operations.ts';
 import { createOperationWorker, workerFailureReporter } from './operation-worker.ts';
+import { startPeriodicJob } from './periodic-job.ts';
 
 export interface DpmOperationBackgroundDeps {
   readonly store: Pick<DpmSupportabilityStore, 'claimRunnable'>;
@@ -28,14 +29,13 @@ export interface DpmOperationBackgroundDeps {
 }
 
 export interface DpmOperationBackground {
-  /** Stops the purge timer and the worker, waiting for the operation in hand. */
+  /** Stops the purge timer and the worker, waiting for the purge and the operation in hand. */
   stop(): Promise<void>;
 }
 
 export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): DpmOperationBackground {
   const now = deps.now ?? (() => new Date());
   const { settings, logger } = deps;
-  const purgeFailed = workerFailureReporter(logger, 'DPM async operation TTL purge (next tick retries)');
 
   const abandonedOnly = settings.executionMode === 'ACCEPT_ONLY';
   const worker = createOperationWorker<AsyncOperation>({
@@ -47,28 +47,18 @@ export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): D
   });
   worker.start();
 
-  let purging = false;
-  const timer = setInterval(() => {
-    // A slow purge is never overlapped by the next tick.
-    if (purging) return;
-    purging = true;
-    deps.operations
-      .purgeExpired()
-      .then(
-        (purged) => {
-          if (purged > 0) logger.info({ purged }, 'DPM async operations purged after their TTL');
-        },
-        purgeFailed,
-      )
-      .finally(() => {
-        purging = false;
-      });
-  }, settings.purgeIntervalMs);
+  const purge = startPeriodicJob({
+    intervalMs: settings.purgeIntervalMs,
+    run: async () => {
+      const purged = await deps.operations.purgeExpired();
+      if (purged > 0) logger.info({ purged }, 'DPM async operations purged after their TTL');
+    },
+    onError: workerFailureReporter(logger, 'DPM async operation TTL purge (next tick retries)'),
+  });
 
   return {
     async stop() {
-      clearInterval(timer);
-      await worker.stop();
+      await Promise.all([purge.stop(), worker.stop()]);
     },
   };
 }

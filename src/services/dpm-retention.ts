@@ -10,6 +10,7 @@
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
+import { startPeriodicJob, type PeriodicJob } from './periodic-job.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -33,9 +34,7 @@ export interface RetentionOptions {
 export function createRetentionScheduler(options: RetentionOptions): RetentionScheduler {
   const now = options.now ?? (() => new Date());
   const enabled = options.days >= 1;
-  let timer: NodeJS.Timeout | null = null;
-  let inFlight: Promise<unknown> = Promise.resolve();
-  let running = false;
+  let job: PeriodicJob | null = null;
 
   async function purgeOnce(): Promise<number> {
     if (!enabled) return 0;
@@ -45,32 +44,20 @@ export function createRetentionScheduler(options: RetentionOptions): RetentionSc
     return purged;
   }
 
-  function tick(): void {
-    // A slow purge is never overlapped by the next tick.
-    if (running) return;
-    running = true;
-    inFlight = purgeOnce()
-      .catch((error: unknown) => {
-        // The store may be briefly unavailable; the next tick tries again.
-        options.logger.warn({ reason: redactSecrets(error instanceof Error ? error.message : String(error)) }, 'Retention purge failed');
-      })
-      .finally(() => {
-        running = false;
-      });
-  }
-
   return {
     start() {
-      if (!enabled || timer) return;
-      timer = setInterval(tick, options.intervalMs);
-      // The timer alone never keeps the process alive.
-      timer.unref();
+      if (!enabled || job) return;
+      job = startPeriodicJob({
+        intervalMs: options.intervalMs,
+        run: purgeOnce,
+        // The store may be briefly unavailable; the next tick tries again.
+        onError: (error) => options.logger.warn({ reason: redactSecrets(error instanceof Error ? error.message : String(error)) }, 'Retention purge failed'),
+      });
     },
     purgeOnce,
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = null;
-      await inFlight;
+      await job?.stop();
+      job = null;
     },
   };
 }
