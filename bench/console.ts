@@ -18,7 +18,8 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext } from '../test/browser/support/browser.ts';
 import { apiAt } from '../test/browser/support/seed.ts';
 import { conformanceVector } from '../test/support/conformance.ts';
-import { REPO_ROOT, startService } from '../test/support/service-process.ts';
+import { startService } from '../test/support/service-process.ts';
+import { REPO_ROOT } from '../test/support/paths.ts';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');

@@ -2,14 +2,14 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/conformance.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 import { runCli } from '../support/service-process.ts';
 
-const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')) as { version: string };
 
 describe('dpm-rebalance-service CLI', () => {
   it('--version prints the package version and the git commit of the checkout', async () => {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' }).trim();
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
     for (const flag of ['--version', '-V']) {
       const run = await runCli([flag], {});
       expect(run.code).toBe(0);

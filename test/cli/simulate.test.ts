@@ -9,13 +9,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proposalRequestHash, proposalRunIdFor, validateProposalSimulateRequest } from '../../src/domain/advisory/index.ts';
 import { PROPOSAL_RESULT_RULES } from '../domain/advisory/support.ts';
-import {
-  compareToExpected,
-  conformanceRoot,
-  loadConformanceCases,
-  REBALANCE_RESULT_RULES,
-  repoRoot,
-} from '../support/conformance.ts';
+import { compareToExpected, conformanceRoot, loadConformanceCases, REBALANCE_RESULT_RULES } from '../support/conformance.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 function cli(...args: string[]) {
   return cliWithInput(undefined, ...args);
@@ -24,7 +19,7 @@ function cli(...args: string[]) {
 /** The CLI with `input` on its standard input. */
 function cliWithInput(input: string | undefined, ...args: string[]) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts', 'simulate', ...args], {
-    cwd: repoRoot,
+    cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 60_000,
     ...(input === undefined ? {} : { input }),

@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES } from '../../src/config/reason-codes.ts';
 import { VARIABLE_DOCS } from '../../src/config/settings.ts';
-import { REPO_ROOT } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 const SRC = join(REPO_ROOT, 'src');
 const CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$/;

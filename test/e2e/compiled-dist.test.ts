@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { compiled, PROCESS_LIMIT_MS, REPO_ROOT, productionEnv, runCli, startService, type Program } from '../support/service-process.ts';
+import { compiled, PROCESS_LIMIT_MS, productionEnv, runCli, startService, type Program } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 /** The DPM migration versions the sources hold, e.g. ['0001', '0002']. */

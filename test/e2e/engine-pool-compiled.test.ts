@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 const run = promisify(execFile);
 

@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBody, readyRequest } from '../http/proposal-lifecycle.support.ts';
 import { parseMetrics, valueOf } from '../support/metrics.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { REPO_ROOT, startService, type RunningService } from '../support/service-process.ts';
+import { startService, type RunningService } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 describe('GET /metrics of the real process on PostgreSQL', () => {
   let database: TestDatabase;

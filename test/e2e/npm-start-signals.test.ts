@@ -5,7 +5,8 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { PROCESS_LIMIT_MS, REPO_ROOT, trackProcess } from '../support/service-process.ts';
+import { PROCESS_LIMIT_MS, trackProcess } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 /** Pids whose parent is `parent` (Linux /proc; the test suite runs on Linux). */
 function childrenOf(parent: number): number[] {

@@ -14,7 +14,8 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, symlinkSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROCESS_LIMIT_MS, REPO_ROOT } from '../support/service-process.ts';
+import { PROCESS_LIMIT_MS } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 function run(command: string, args: readonly string[], cwd: string): void {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', timeout: PROCESS_LIMIT_MS });

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
 import { REASON_CODES } from '../../src/config/reason-codes.ts';
 import { startApp } from '../support/dpm-api.ts';
-import { REPO_ROOT } from '../support/service-process.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 
 type Json = Record<string, unknown>;
 interface Operation {

@@ -3,16 +3,15 @@
  * that they bite: each deliberate violation, linted as if it were a file of that layer, is an
  * error, and each allowed import is not.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const eslint = new ESLint({ cwd: ROOT });
+const eslint = new ESLint({ cwd: REPO_ROOT });
 
 async function restrictedImports(filePath: string, source: string): Promise<string[]> {
-  const [result] = await eslint.lintText(`${source}\nexport const used = x;\n`, { filePath: join(ROOT, filePath) });
+  const [result] = await eslint.lintText(`${source}\nexport const used = x;\n`, { filePath: join(REPO_ROOT, filePath) });
   return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 

@@ -11,10 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../support/paths.ts';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const EXCLUDED = [
   '.ci/',
   'test/fixtures/',
@@ -30,13 +29,13 @@ interface TextFile {
 }
 
 function trackedTextFiles(): TextFile[] {
-  const listed = execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const listed = execFileSync('git', ['ls-files', '-z'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\0').filter(Boolean);
   return listed
     .filter((path) => !EXCLUDED.some((prefix) => path.startsWith(prefix)))
     .flatMap((path) => {
       let text: string;
       try {
-        text = readFileSync(join(ROOT, path), 'utf8');
+        text = readFileSync(join(REPO_ROOT, path), 'utf8');
       } catch {
         return []; // listed but deleted in the work tree: nothing to scan
       }

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoPath } from '../support/paths.ts';
 import { validateBatchRebalanceRequest } from '../../src/domain/dpm/index.ts';
 import { createEnginePool, type EnginePool } from '../../src/services/engine/engine-pool.ts';
 import { createServiceMetrics, METRIC_PREFIX, RENAMED_FAMILIES } from '../../src/services/metrics.ts';
@@ -117,7 +118,7 @@ describe('metrics registry', () => {
     const metrics = createServiceMetrics();
     const exported = [...(await scrape(metrics)).keys()].filter((name) => name.startsWith(METRIC_PREFIX));
     const ours = exported.filter((name) => !/^dpm_rebalance_(process|nodejs)_/.test(name));
-    const docs = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const docs = readFileSync(repoPath('docs', 'operations.md'), 'utf8');
     const section = docs.slice(docs.indexOf('\n## Metrics\n'), docs.indexOf('\n## ', docs.indexOf('\n## Metrics\n') + 1));
     const documented = [...section.matchAll(/^\| `(dpm_rebalance_[a-z0-9_]+)`/gm)].map((m) => m[1]);
     expect(new Set(documented)).toEqual(new Set(ours));

@@ -12,12 +12,10 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Decimal } from 'decimal.js';
+import { repoPath } from './paths.ts';
 
-/** The repository root, derived from this file's location (works from any clone and any cwd). */
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-export const conformanceRoot = path.join(repoRoot, 'test', 'fixtures', 'conformance');
+export const conformanceRoot = repoPath('test', 'fixtures', 'conformance');
 
 /** The folders of vectors: the DPM engine, its large portfolios, the advisory engine. */
 export type ConformanceFolder = 'dpm' | 'dpm-large' | 'advisory';

@@ -10,9 +10,8 @@
  * several seconds. They bound a hang; a passing test never waits for them.
  */
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptionsWithoutStdio } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from './paths.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** How long a CLI run or a service start may take before the test fails (and the process is killed). */
 export const PROCESS_LIMIT_MS = 90_000;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sparticuz from '@sparticuz/chromium';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
-import { REPO_ROOT } from '../../support/service-process.ts';
+import { REPO_ROOT } from '../../support/paths.ts';
 
 /** Quiet on a closed network: no background traffic, no updates, no sync. */
 const FLAGS = [

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { REPO_ROOT } from '../../support/service-process.ts';
+import { REPO_ROOT } from '../../support/paths.ts';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'console');
 

@@ -15,7 +15,8 @@ import {
   type ProposalContext,
   type ProposalSimulateRequest,
 } from '../../../src/domain/advisory/index.ts';
-import { conformanceRoot, loadConformanceCases, repoRoot } from '../../support/conformance.ts';
+import { conformanceRoot, loadConformanceCases } from '../../support/conformance.ts';
+import { REPO_ROOT } from '../../support/paths.ts';
 import { buy, proposalBody, validated } from './support.ts';
 
 const vectors = new Map(loadConformanceCases('advisory').map((c) => [c.name, c] as const));
@@ -143,10 +144,10 @@ describe('artifact evidence hash', () => {
   });
 
   it('is the same in another process, under other ids', () => {
-    const script = path.join(repoRoot, 'test/domain/advisory/artifact-hash.script.ts');
+    const script = path.join(REPO_ROOT, 'test/domain/advisory/artifact-hash.script.ts');
     const vector = path.join(conformanceRoot, 'advisory', 'scenario_14B_auto_funding_single_ccy.json');
     const run = spawnSync(process.execPath, ['--import', 'tsx', script, vector, 'pr_12345678', 'corr-elsewhere', '2027-05-05T05:05:05+00:00'], {
-      cwd: repoRoot,
+      cwd: REPO_ROOT,
       encoding: 'utf8',
       timeout: 60_000,
     });

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../../src/domain/canonical-json.ts';
 import { rebalanceRequestHash, validateRebalanceRequest } from '../../../src/domain/dpm/index.ts';
-import { repoRoot } from '../../support/conformance.ts';
+import { REPO_ROOT } from '../../support/paths.ts';
 
 const SPEC_BODY = {
   portfolio_snapshot: {
@@ -44,7 +44,7 @@ describe('request hash', () => {
       const r = validateRebalanceRequest(${JSON.stringify(SPEC_BODY)});
       process.stdout.write(r.ok ? rebalanceRequestHash(r.value) : 'invalid');`;
     const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: repoRoot,
+      cwd: REPO_ROOT,
       encoding: 'utf8',
     });
     expect(output).toBe(hashOf(SPEC_BODY));
