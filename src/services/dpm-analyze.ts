@@ -32,9 +32,7 @@ import { tracedEngine } from './engine-tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import { ID_RANDOM_BYTES, newId } from './ids.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders, type PolicyPackSelector } from './dpm-policy-context.ts';
-
-/** Python's `datetime.now(timezone.utc).isoformat()` shape (microseconds and `+00:00`), as `run_at_utc` is specified. */
-export const pythonUtcTimestamp = (date: Date): string => date.toISOString().replace('Z', '000+00:00');
+import { referenceTimestamp } from './reference-time.ts';
 
 /** An operation's batch id is derived from the operation, so a retried execution reproduces it (and its scenario request hashes). */
 export const operationBatchRunId = (operationId: string): string =>
@@ -155,7 +153,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
           request,
           context: {
             batchRunId: context.batchRunId,
-            runAtUtc: pythonUtcTimestamp(now()),
+            runAtUtc: referenceTimestamp(now()),
             correlationId: context.correlationRoot,
             runIds: Object.keys(request.scenarios).map(() => newId('rr')),
             policyPack: pack,
