@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBody, readyRequest } from '../http/proposal-lifecycle.support.ts';
+import { createBody, readyRequest } from '../support/proposal-api.ts';
 import { parseMetrics, valueOf } from '../support/metrics.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { startService, type RunningService } from '../support/service-process.ts';

@@ -3,7 +3,7 @@
  * parameter of every route has a length limit in the published document, the indexed body
  * identifiers have theirs, instants are parsed strictly, and the text walker finds NUL and
  * unpaired surrogates wherever they are — and nothing else. What each route answers on every
- * backend is test/api/bad-input.test.ts.
+ * backend is test/http/bad-input.test.ts.
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

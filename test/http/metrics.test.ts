@@ -13,12 +13,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
 import { METRIC_PREFIX } from '../../src/services/metrics.ts';
-import { REQUESTS } from '../api/dpm-api-harness.ts';
+import { REQUESTS } from '../support/dpm-app-harness.ts';
 import { WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { parseMetrics, valueOf, type Family } from '../support/metrics.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';
-import { createBody, readyRequest } from './proposal-lifecycle.support.ts';
+import { createBody, readyRequest } from '../support/proposal-api.ts';
 
 type Json = Record<string, unknown>;
 

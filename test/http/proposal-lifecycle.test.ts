@@ -22,7 +22,7 @@ import {
   type Harness,
   type Json,
   type OpenedBackend,
-} from './proposal-lifecycle.support.ts';
+} from '../support/proposal-api.ts';
 
 /** The allowed `/transitions` events per state (docs/advisory.md#states-and-transitions). */
 const ALLOWED: Record<string, readonly string[]> = {

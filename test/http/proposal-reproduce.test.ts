@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProposalLifecycleSettings } from '../../src/config/settings.ts';
 import type { ProposalVersion } from '../../src/stores/proposals/port.ts';
-import { BACKENDS, call, createBody, createProposal, idOf, openBackend, readyRequest, startHarness, type Harness, type Json, type OpenedBackend } from './proposal-lifecycle.support.ts';
+import { BACKENDS, call, createBody, createProposal, idOf, openBackend, readyRequest, startHarness, type Harness, type Json, type OpenedBackend } from '../support/proposal-api.ts';
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

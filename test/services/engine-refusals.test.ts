@@ -14,7 +14,7 @@ import { createProposalLifecycleService } from '../../src/services/proposal-life
 import { createProposalOperations } from '../../src/services/proposal-operations.ts';
 import type { DpmSupportabilityStore } from '../../src/stores/dpm-supportability/port.ts';
 import { freshStoreLocation, openStoreAt, WHAT_IF_BATCH } from '../support/dpm-api.ts';
-import { createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type OpenedBackend } from '../http/proposal-lifecycle.support.ts';
+import { createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type OpenedBackend } from '../support/proposal-api.ts';
 
 const refusing = (code: ReasonCode): Engine => ({ run: () => Promise.reject(new ReasonError(code, `engine refused: ${code}`)) });
 

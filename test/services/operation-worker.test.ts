@@ -9,7 +9,7 @@ import { backoffDelay } from '../../src/services/backoff.ts';
 import { createOperationWorker, withLeaseHeartbeat, workerFailureReporter } from '../../src/services/operation-worker.ts';
 import { createProposalLifecycleService } from '../../src/services/proposal-lifecycle.ts';
 import { createProposalOperations } from '../../src/services/proposal-operations.ts';
-import { BACKENDS, createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type Json, type OpenedBackend } from '../http/proposal-lifecycle.support.ts';
+import { BACKENDS, createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type Json, type OpenedBackend } from '../support/proposal-api.ts';
 
 describe('createOperationWorker', () => {
   it('drains claimed work, waits when idle, wakes on demand, and stops after the operation in hand', async () => {

@@ -374,7 +374,7 @@ const RACES: Readonly<Record<string, readonly ReasonCode[]>> = {
   'POST /rebalance/proposals/{proposal_id}/approvals': ['PROPOSAL_VERSION_CONFLICT'],
   'POST /rebalance/proposals/{proposal_id}/versions': ['PROPOSAL_VERSION_CONFLICT'],
   // Rows written before runs and versions kept their request: a database from an earlier release,
-  // which test/api/dpm-reproduce.test.ts and test/http/proposal-reproduce.test.ts build.
+  // which test/http/dpm-reproduce.test.ts and test/http/proposal-reproduce.test.ts build.
   'POST /rebalance/runs/{rebalance_run_id}/reproduce': ['DPM_RUN_REQUEST_NOT_STORED'],
   'POST /rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce': ['PROPOSAL_VERSION_REQUEST_NOT_STORED'],
 };

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../src/domain/dpm/workflow-gate.ts';
-import { BACKENDS, REQUESTS, startApi, type ApiHarness } from './dpm-api-harness.ts';
+import { BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
 
 let open: ApiHarness[] = [];
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runArtifactHash } from '../../src/domain/dpm/run-artifact.ts';
 import type { RunRecord } from '../../src/stores/dpm-supportability/port.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { BACKENDS, forPortfolio, REQUESTS, startApi, type ApiHarness } from './dpm-api-harness.ts';
+import { BACKENDS, forPortfolio, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
 
 let open: ApiHarness[] = [];
 afterEach(async () => {

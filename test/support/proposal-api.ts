@@ -14,9 +14,9 @@ import { buildServer } from '../../src/http/server.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { openProposalStore } from '../../src/stores/proposals/open.ts';
 import type { ProposalStore } from '../../src/stores/proposals/port.ts';
-import { freshDatabase } from '../support/postgres.ts';
-import { conformanceVector } from '../support/conformance.ts';
-import { DocumentedResponses } from '../support/openapi-contract.ts';
+import { freshDatabase } from './postgres.ts';
+import { conformanceVector } from './conformance.ts';
+import { DocumentedResponses } from './openapi-contract.ts';
 
 export type Json = Record<string, unknown>;
 

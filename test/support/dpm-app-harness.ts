@@ -10,9 +10,9 @@ import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
 import type { DpmStoreBackend } from '../../src/config/settings.ts';
-import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
-import { conformanceVector } from '../support/conformance.ts';
-import { DocumentedResponses } from '../support/openapi-contract.ts';
+import { freshDatabase, type TestDatabase } from './postgres.ts';
+import { conformanceVector } from './conformance.ts';
+import { DocumentedResponses } from './openapi-contract.ts';
 
 export const BACKENDS: readonly DpmStoreBackend[] = ['IN_MEMORY', 'SQL', 'POSTGRES'];
 
