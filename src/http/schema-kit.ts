@@ -15,10 +15,11 @@
  * without a builder (unsafe-text.ts).
  */
 import { Type, type StringOptions, type TString } from '@sinclair/typebox';
-import { IDENTIFIER_MAX_LENGTH } from '../domain/dpm/model/schema-kit.ts';
+import { IDENTIFIER_MAX_LENGTH, Nullable } from '../domain/dpm/model/schema-kit.ts';
 import { INSTANT_WINDOW } from './instants.ts';
 
-export { IDENTIFIER_MAX_LENGTH };
+/** Schema builders the domain's request models use too; routes take them from here. */
+export { IDENTIFIER_MAX_LENGTH, Nullable };
 export const TEXT_MAX_LENGTH = 4096;
 export const CURSOR_MAX_LENGTH = 1024;
 

@@ -3,7 +3,7 @@
  * correlation id, and manual execute. Gates come first (after request validation, before any store
  * access): SUPPORT then ASYNC for the reads, ASYNC then MANUAL for execute.
  */
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import { operationListItem, operationStatus, type DpmOperationService, type OperationStatusPayload } from '../../services/dpm-operations.ts';
@@ -11,10 +11,9 @@ import type { AsyncOperation } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { instantOf } from '../instants.ts';
-import { Cursor, Identifier, Instant } from '../schema-kit.ts';
+import { Cursor, Identifier, Instant, Nullable } from '../schema-kit.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 const StatusEnum = Type.Union(
   STATUSES.map((s) => Type.Literal(s)),

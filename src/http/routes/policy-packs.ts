@@ -27,7 +27,7 @@ import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
 import { ADMIN_SECURITY_SCHEME } from '../openapi/document.ts';
 import { TAGS } from '../openapi/tags.ts';
-import { Identifier, Text } from '../schema-kit.ts';
+import { Identifier, Nullable, Text } from '../schema-kit.ts';
 
 /** What the routes need from configuration (captured once at startup). */
 export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
@@ -56,7 +56,6 @@ const TAG = TAGS.support;
 const STORE_DOWN = 'DPM_POLICY_PACK_POSTGRES_UNAVAILABLE';
 /** What an admin call can be refused with before its own work (the gate, in order). */
 const ADMIN_REFUSALS: readonly ReasonCode[] = ['DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'DPM_POLICY_PACK_CATALOG_READ_ONLY'];
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const DecimalOut = (description: string) => Nullable(Type.String({ description: `${description} Decimal as a string.` }));
 const DecimalIn = (description: string) => Type.Optional(Nullable(Type.Union([Type.String(), Type.Number()], { description })));
 const BoolIn = (description: string) => Type.Optional(Nullable(Type.Boolean({ description })));

@@ -21,9 +21,8 @@ import {
   TRANSITION_RESPONSE_EXAMPLE,
   VERSION_EXAMPLE,
 } from './proposal-lifecycle-examples.ts';
-import { Cursor, Identifier, Instant, Text } from '../schema-kit.ts';
+import { Cursor, Identifier, Instant, Nullable, Text } from '../schema-kit.ts';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Id = (description: string) => Identifier({ minLength: 1, description });
 const strict = { additionalProperties: false } as const;
 
