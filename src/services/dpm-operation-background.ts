@@ -9,7 +9,8 @@
 import type { Logger } from 'pino';
 import type { DpmAsyncExecutionMode } from '../config/settings.ts';
 import type { AsyncOperation, DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
-import { newWorkerId, type DpmOperationService } from './dpm-operations.ts';
+import type { DpmOperationService } from './dpm-operations.ts';
+import { newLeaseOwner } from './lease-owner.ts';
 import { createOperationWorker, workerFailureReporter } from './operation-worker.ts';
 import { startPeriodicJob } from './periodic-job.ts';
 
@@ -39,7 +40,7 @@ export function startDpmOperationBackground(deps: DpmOperationBackgroundDeps): D
 
   const abandonedOnly = settings.executionMode === 'ACCEPT_ONLY';
   const worker = createOperationWorker<AsyncOperation>({
-    claim: () => deps.store.claimRunnable({ workerId: newWorkerId(), now: now().toISOString(), leaseMs: settings.leaseMs, abandonedOnly }),
+    claim: () => deps.store.claimRunnable({ workerId: newLeaseOwner(), now: now().toISOString(), leaseMs: settings.leaseMs, abandonedOnly }),
     run: (operation) => deps.operations.runClaimed(operation),
     pollMs: settings.workerPollMs,
     ...(settings.maxBackoffMs === undefined ? {} : { maxBackoffMs: settings.maxBackoffMs }),

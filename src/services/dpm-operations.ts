@@ -24,11 +24,10 @@ import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
 import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
 import { newId } from './ids.ts';
+import { newLeaseOwner } from './lease-owner.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
-
-export const newWorkerId = (): string => newId('wrk');
 
 export interface DpmOperationSettings {
   readonly executionMode: DpmAsyncExecutionMode;
@@ -163,7 +162,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
           ? {
               status: 'RUNNING',
               started_at: createdAt,
-              lease_owner: newWorkerId(),
+              lease_owner: newLeaseOwner(),
               lease_expires_at: new Date(Date.parse(createdAt) + settings.leaseMs).toISOString(),
             }
           : {}),
@@ -198,7 +197,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     async execute(operationId) {
       const existing = live(await store.getOperation(operationId));
       if (!existing) return { outcome: 'not_found' };
-      const claimed = await store.claimOperation({ ...lease(newWorkerId()), operationId });
+      const claimed = await store.claimOperation({ ...lease(newLeaseOwner()), operationId });
       if (!claimed) return { outcome: 'not_executable', status: (await store.getOperation(operationId))?.status ?? existing.status };
       await runClaimed(claimed);
       const finished = await store.getOperation(operationId);

@@ -17,10 +17,9 @@
  * the lease to lapse, so it is retried when the database (or the pool) is back; any other error
  * is a bug and fails it with INTERNAL_ERROR (it would fail again on every retry).
  */
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { ReasonError, REASON_CODES, type ReasonCode } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
+import { newLeaseOwner, PROCESS_WORKER_ID } from './lease-owner.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 import { idempotencyKeyConflict, type ProposalLifecycleService, type WriteResult } from './proposal-lifecycle.ts';
 import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
@@ -47,6 +46,7 @@ export interface ProposalOperationsDeps {
   readonly onAccepted?: () => void;
   /** Errors of lease renewals (the operation goes on; the store decides who may finish it). */
   readonly onError?: (error: unknown) => void;
+  /** The process's identity in lease owners (default: this process); tests run several workers in one process. */
   readonly workerId?: string;
 }
 
@@ -62,8 +62,6 @@ export interface ProposalOperations {
   run(operation: ProposalOperation): Promise<void>;
 }
 
-export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
-
 const found = (op: ProposalOperation | null): Record<string, unknown> => {
   if (!op) throw new ReasonError('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
   return operationStatus(op);
@@ -72,7 +70,7 @@ const found = (op: ProposalOperation | null): Record<string, unknown> => {
 export function createProposalOperations(deps: ProposalOperationsDeps): ProposalOperations {
   const { store, lifecycle, leaseMs } = deps;
   const now = deps.now ?? (() => new Date());
-  const workerId = deps.workerId ?? defaultWorkerId();
+  const workerId = deps.workerId ?? PROCESS_WORKER_ID;
   const onError = deps.onError ?? (() => undefined);
 
   /** The 202 body: the operation as it was accepted, so a replay answers exactly what the first submission did. */
@@ -142,9 +140,11 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     get: async (operationId) => found(await store.getOperation(operationId)),
     getByCorrelation: async (correlationId) => found(await store.getOperationByCorrelation(correlationId)),
 
-    claim: () => store.claimRunnable({ workerId, now: now().toISOString(), leaseMs }),
+    claim: () => store.claimRunnable({ workerId: newLeaseOwner(workerId), now: now().toISOString(), leaseMs }),
 
     async run(op) {
+      const workerId = op.lease_owner;
+      if (workerId === null) throw new Error(`Operation ${op.operation_id} was handed over without a lease.`);
       const renew = () => store.extendLease({ workerId, operationId: op.operation_id, now: now().toISOString(), leaseMs });
       try {
         const { response } = await withLeaseHeartbeat(renew, leaseMs, () => execute(op), onError);
