@@ -16,9 +16,9 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { type Decimal, isPositive, quantize, sum, ZERO } from '../decimal.ts';
-import type { RowIndex } from '../dpm/stages/after-state.ts';
-import type { CashBalance, Diagnostics } from '../dpm/model/engine-model.ts';
-import type { MarketContext } from '../dpm/stages/market-context.ts';
+import type { RowIndex } from '../portfolio/after-state.ts';
+import type { CashBalance, Diagnostics } from '../portfolio/model.ts';
+import type { MarketContext } from '../portfolio/market-context.ts';
 import { HARD_FAILURES, WARNINGS } from './codes.ts';
 import type { FxIntent, TradeIntent } from './intents.ts';
 

@@ -1,6 +1,6 @@
 /** The advisory intents and their wire form (docs/advisory.md#pipeline). */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
-import type { Money } from '../dpm/model/engine-model.ts';
+import type { Money } from '../portfolio/model.ts';
 import { money, moneyOrNull } from '../dpm/serialize/result.ts';
 import { RATIONALE } from './codes.ts';
 import { minorUnits } from './funding.ts';

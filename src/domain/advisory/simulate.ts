@@ -10,7 +10,7 @@
  */
 import { canonicalHash, compareCodePoints, sha256Hex } from '../canonical-json.ts';
 import { Decimal, divide, formatFixed, isNegative, sum, ZERO } from '../decimal.ts';
-import { parseOptions, parseSnapshots } from '../dpm/engine-input.ts';
+import { parseOptions, parseSnapshots } from '../portfolio/engine-input.ts';
 import type {
   CashBalance,
   Diagnostics,
@@ -20,15 +20,15 @@ import type {
   RuleResult,
   RunStatus,
   SimulatedState,
-} from '../dpm/model/engine-model.ts';
+} from '../portfolio/model.ts';
 import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.ts';
 import { serializeDiagnostics, serializeGate, serializeRule, serializeStates, money } from '../dpm/serialize/result.ts';
-import { RowIndex } from '../dpm/stages/after-state.ts';
-import { emptyDiagnostics } from '../dpm/stages/diagnostics.ts';
-import { evaluateGate, statusFromRules } from '../dpm/stages/gate.ts';
-import { buildMarketContext, type MarketContext } from '../dpm/stages/market-context.ts';
-import { evaluateRules } from '../dpm/stages/rules.ts';
-import { valuePortfolio, type ValuationMemo } from '../dpm/stages/valuation.ts';
+import { RowIndex } from '../portfolio/after-state.ts';
+import { emptyDiagnostics } from '../portfolio/diagnostics.ts';
+import { evaluateGate, statusFromRules } from '../portfolio/gate-decision.ts';
+import { buildMarketContext, type MarketContext } from '../portfolio/market-context.ts';
+import { evaluateRules } from '../portfolio/rules.ts';
+import { valuePortfolio, type ValuationMemo } from '../portfolio/valuation.ts';
 import { RULE_IDS, RULE_REASONS as DPM_RULE_REASONS } from '../dpm/codes.ts';
 import { ENGINE_VERSION, HARD_FAILURES, HINTS, RULE_REASONS, RULES, WARNINGS } from './codes.ts';
 import { computeDrift } from './drift.ts';

@@ -6,7 +6,7 @@
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal, formatDecimal, sum } from '../decimal.ts';
 import { INVALID_OPTIONS, SCENARIO_EXECUTION_ERROR, WARNINGS } from './codes.ts';
-import { parseOptions, parseSnapshots } from './engine-input.ts';
+import { parseOptions, parseSnapshots } from '../portfolio/engine-input.ts';
 import type { BatchRebalanceRequest, EngineOptions } from './model/request-schema.ts';
 import type { BatchRebalanceResult, RebalanceResult } from './model/result-schema.ts';
 import { runPipeline } from './pipeline.ts';

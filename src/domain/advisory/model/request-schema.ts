@@ -19,7 +19,7 @@ import {
   StringEnum,
   WithDefault,
   type Normalised,
-} from '../../dpm/model/schema-kit.ts';
+} from '../../portfolio/schema-kit.ts';
 import { validateEngineOptions } from '../../dpm/validation/validate-request.ts';
 
 /** `options: {}` means every option at its default — filled in, so the hash sees all 40 keys. */

@@ -13,7 +13,7 @@ import {
   RUN_STATUSES,
   SimulatedStateSchema,
 } from '../../dpm/model/result-schema.ts';
-import { Nullable, StringEnum } from '../../dpm/model/schema-kit.ts';
+import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
 
 const DecimalText = (description?: string) =>
   Type.String({ description: description ?? 'Decimal as text (compare numerically).' });

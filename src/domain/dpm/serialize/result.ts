@@ -16,7 +16,7 @@ import type {
   RuleResult,
   SimulatedState,
   TargetMethodComparison,
-} from '../model/engine-model.ts';
+} from '../../portfolio/model.ts';
 import type {
   DiagnosticsOut,
   IntentOut,

@@ -5,7 +5,7 @@
  */
 import { Decimal } from '../../decimal.ts';
 import { RULE_IDS, RULE_REASONS } from '../codes.ts';
-import type { Reconciliation, RuleResult, SimulatedState } from '../model/engine-model.ts';
+import type { Reconciliation, RuleResult, SimulatedState } from '../../portfolio/model.ts';
 
 const FIXED_TOLERANCE = Decimal.from('0.5');
 const RELATIVE_TOLERANCE = Decimal.from('0.0005');

@@ -14,8 +14,8 @@ import type {
   EngineOptions,
   Intent,
   RuleResult,
-} from '../model/engine-model.ts';
-import type { MarketContext } from './market-context.ts';
+} from '../../portfolio/model.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 
 const DEFAULT_SETTLEMENT_DAYS = 2;
 

@@ -4,8 +4,8 @@
  */
 import { Decimal, sum } from '../../decimal.ts';
 import { MAX_SCENARIOS, type Position } from '../model/request-schema.ts';
-import type { PathSegment, ProblemList } from './problems.ts';
-import type { Refinement } from './schema-walker.ts';
+import type { PathSegment, ProblemList } from '../../portfolio/validation/problems.ts';
+import type { Refinement } from '../../portfolio/validation/schema-walker.ts';
 
 const LOT_TOLERANCE = Decimal.from('0.0001');
 

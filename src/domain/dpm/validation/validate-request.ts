@@ -12,9 +12,9 @@ import {
   type EngineOptions,
   type RebalanceRequest,
 } from '../model/request-schema.ts';
-import { ProblemList, type PathSegment, type ValidationResult } from './problems.ts';
+import { ProblemList, type PathSegment, type ValidationResult } from '../../portfolio/validation/problems.ts';
 import { REQUEST_REFINEMENTS } from './refinements.ts';
-import { normalise } from './schema-walker.ts';
+import { normalise } from '../../portfolio/validation/schema-walker.ts';
 
 function validateWith<T>(schema: TSchema, body: unknown, path: PathSegment[]): ValidationResult<T> {
   const problems = new ProblemList();

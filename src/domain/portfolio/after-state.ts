@@ -3,8 +3,8 @@
  * by every intent, in execution order. Instruments and currencies not held before are appended at
  * the end. Lots are not touched. Valuation of the result is left to the caller (always CALCULATED).
  */
-import { ZERO, type Decimal } from '../../decimal.ts';
-import type { CashBalance, Intent, PortfolioSnapshot, Position } from '../model/engine-model.ts';
+import { ZERO, type Decimal } from '../decimal.ts';
+import type { CashBalance, Intent, PortfolioSnapshot, Position } from './model.ts';
 
 /** Index of the first row per key, appending a fresh row when the key is new. */
 export class RowIndex<T> {

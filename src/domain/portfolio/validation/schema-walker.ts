@@ -20,7 +20,7 @@ import {
   RANGE_MESSAGE_ANNOTATION,
   REFINE_ANNOTATION,
   type DecimalRange,
-} from '../model/schema-kit.ts';
+} from '../schema-kit.ts';
 import type { PathSegment, ProblemList } from './problems.ts';
 
 /**
