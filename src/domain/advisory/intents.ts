@@ -1,7 +1,7 @@
 /** The advisory intents and their wire form (docs/advisory.md#pipeline). */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
 import type { Money } from '../portfolio/model.ts';
-import { money, moneyOrNull } from '../dpm/serialize/result.ts';
+import { money, moneyOrNull } from '../portfolio/serialize.ts';
 import { RATIONALE } from './codes.ts';
 import { minorUnits } from './funding.ts';
 import type { ProposalIntentOut } from './model/result-schema.ts';

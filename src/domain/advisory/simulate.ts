@@ -21,8 +21,8 @@ import type {
   RunStatus,
   SimulatedState,
 } from '../portfolio/model.ts';
-import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.ts';
-import { serializeDiagnostics, serializeGate, serializeRule, serializeStates, money } from '../dpm/serialize/result.ts';
+import type { ShelfEntry as WireShelfEntry } from '../portfolio/request-schema.ts';
+import { serializeDiagnostics, serializeGate, serializeRule, serializeStates, money } from '../portfolio/serialize.ts';
 import { RowIndex } from '../portfolio/after-state.ts';
 import { emptyDiagnostics } from '../portfolio/diagnostics.ts';
 import { evaluateGate, statusFromRules } from '../portfolio/gate-decision.ts';

@@ -10,7 +10,7 @@
  *   amount is refused (money and units must arrive as decimal strings; integers are accepted).
  */
 import { ProblemList, type PathSegment, type ValidationResult } from '../portfolio/validation/problems.ts';
-import { REQUEST_REFINEMENTS } from '../dpm/validation/refinements.ts';
+import { REQUEST_REFINEMENTS } from '../portfolio/validation/refinements.ts';
 import { normalise, type Refinement } from '../portfolio/validation/schema-walker.ts';
 import { Decimal, isPositive } from '../decimal.ts';
 import { INVALID_TRADE_INPUT } from './codes.ts';

@@ -20,5 +20,5 @@ export {
   validateEngineOptions,
   validateRebalanceRequest,
 } from './validation/validate-request.ts';
-export * from './model/request-schema.ts';
-export * from './model/result-schema.ts';
+export * from '../portfolio/request-schema.ts';
+export * from '../portfolio/result-schema.ts';

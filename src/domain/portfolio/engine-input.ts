@@ -4,7 +4,7 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal } from '../decimal.ts';
-import type * as Wire from '../dpm/model/request-schema.ts';
+import type * as Wire from './request-schema.ts';
 import type {
   CashBalance,
   EngineInput,

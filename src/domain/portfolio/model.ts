@@ -3,8 +3,8 @@
  * stage produces. Field names are camelCase here; `serialize/result.ts` maps them to the wire.
  */
 import type { Decimal } from '../decimal.ts';
-import type { RunStatus } from '../dpm/model/result-schema.ts';
-import type { ShelfStatus } from '../dpm/model/request-schema.ts';
+import type { RunStatus } from './result-schema.ts';
+import type { ShelfStatus } from './request-schema.ts';
 
 export type { RunStatus, ShelfStatus };
 

@@ -11,7 +11,7 @@ import {
   MoneySchema,
   PortfolioSnapshotSchema,
   ShelfEntrySchema,
-} from '../../dpm/model/request-schema.ts';
+} from '../../portfolio/request-schema.ts';
 import {
   DecimalValue,
   Nullable,

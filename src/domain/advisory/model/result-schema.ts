@@ -12,7 +12,7 @@ import {
   RuleResultSchema,
   RUN_STATUSES,
   SimulatedStateSchema,
-} from '../../dpm/model/result-schema.ts';
+} from '../../portfolio/result-schema.ts';
 import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
 
 const DecimalText = (description?: string) =>

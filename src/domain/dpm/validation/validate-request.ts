@@ -11,9 +11,9 @@ import {
   type BatchRebalanceRequest,
   type EngineOptions,
   type RebalanceRequest,
-} from '../model/request-schema.ts';
+} from '../../portfolio/request-schema.ts';
 import { ProblemList, type PathSegment, type ValidationResult } from '../../portfolio/validation/problems.ts';
-import { REQUEST_REFINEMENTS } from './refinements.ts';
+import { REQUEST_REFINEMENTS } from '../../portfolio/validation/refinements.ts';
 import { normalise } from '../../portfolio/validation/schema-walker.ts';
 
 function validateWith<T>(schema: TSchema, body: unknown, path: PathSegment[]): ValidationResult<T> {

@@ -17,7 +17,7 @@ import {
   StringEnum,
   WithDefault,
   type Normalised,
-} from '../../portfolio/schema-kit.ts';
+} from './schema-kit.ts';
 
 const UNIT_RANGE = { ge: '0', le: '1' } as const;
 

@@ -3,7 +3,7 @@
  * reference's order. The only place that knows which weights are quantized on output
  * (PositionSummary and AllocationMetric, 4 dp) and which are emitted raw (everything else).
  */
-import { formatDecimal as dec, formatFixed, type Decimal } from '../../decimal.ts';
+import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
 import type {
   AllocationMetric,
   CashBalance,
@@ -16,14 +16,14 @@ import type {
   RuleResult,
   SimulatedState,
   TargetMethodComparison,
-} from '../../portfolio/model.ts';
+} from './model.ts';
 import type {
   DiagnosticsOut,
   IntentOut,
   MoneyOut,
   RebalanceResult,
   SimulatedStateOut,
-} from '../model/result-schema.ts';
+} from './result-schema.ts';
 
 const OUTPUT_WEIGHT_DECIMALS = 4;
 const weight4 = (value: Decimal): string => formatFixed(value, OUTPUT_WEIGHT_DECIMALS);

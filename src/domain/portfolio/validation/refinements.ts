@@ -3,9 +3,9 @@
  * already-normalised values (decimal text), so they only parse what they compare.
  */
 import { Decimal, sum } from '../../decimal.ts';
-import { MAX_SCENARIOS, type Position } from '../model/request-schema.ts';
-import type { PathSegment, ProblemList } from '../../portfolio/validation/problems.ts';
-import type { Refinement } from '../../portfolio/validation/schema-walker.ts';
+import { MAX_SCENARIOS, type Position } from '../request-schema.ts';
+import type { PathSegment, ProblemList } from './problems.ts';
+import type { Refinement } from './schema-walker.ts';
 
 const LOT_TOLERANCE = Decimal.from('0.0001');
 

@@ -5,7 +5,7 @@
  * are checked against exactly what is emitted.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
+import { Nullable, StringEnum } from './schema-kit.ts';
 
 const DecimalText = (description?: string) =>
   Type.String({ description: description ?? 'Decimal as text (compare numerically).' });
