@@ -4,5 +4,5 @@
  * only, nothing at run time) from the schemas the service serialises them with; once the document
  * publishes them as components, they come from ./schema like every other type.
  */
-export type { RebalanceResult, IntentOut } from '../../../src/domain/portfolio/result-schema.ts';
+export type { RebalanceResult, IntentOut } from '../../../src/domain/dpm/model/result-schema.ts';
 export type { ProposalResult, DriftDimensionOut } from '../../../src/domain/advisory/model/result-schema.ts';

@@ -7,11 +7,12 @@ import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal, formatDecimal, sum } from '../decimal.ts';
 import { INVALID_OPTIONS, SCENARIO_EXECUTION_ERROR, WARNINGS } from './codes.ts';
 import { parseOptions, parseSnapshots } from '../portfolio/engine-input.ts';
-import type { BatchRebalanceRequest, EngineOptions } from '../portfolio/request-schema.ts';
-import type { BatchRebalanceResult, RebalanceResult } from '../portfolio/result-schema.ts';
+import type { EngineOptions } from '../portfolio/request-schema.ts';
+import type { BatchRebalanceRequest } from './model/request-schema.ts';
+import type { BatchRebalanceResult, RebalanceResult } from './model/result-schema.ts';
 import { runPipeline } from './pipeline.ts';
 import type { StageObserver } from './stage-observer.ts';
-import { serializeResult } from '../portfolio/serialize.ts';
+import { serializeResult } from './serialize/result.ts';
 import { validateEngineOptions } from './validation/validate-request.ts';
 
 export interface BatchContext {

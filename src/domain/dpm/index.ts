@@ -22,3 +22,5 @@ export {
 } from './validation/validate-request.ts';
 export * from '../portfolio/request-schema.ts';
 export * from '../portfolio/result-schema.ts';
+export * from './model/request-schema.ts';
+export * from './model/result-schema.ts';

@@ -1,12 +1,12 @@
 /** `POST /rebalance/simulate` semantics: one validated request in, one RebalanceResult out. */
 import { canonicalHash, canonicalJson, canonicalTextHash } from '../canonical-json.ts';
 import { parseEngineInput } from '../portfolio/engine-input.ts';
-import type { RebalanceRequest } from '../portfolio/request-schema.ts';
-import type { RebalanceResult } from '../portfolio/result-schema.ts';
+import type { RebalanceRequest } from './model/request-schema.ts';
+import type { RebalanceResult } from './model/result-schema.ts';
 import type { EngineContext } from './outcomes.ts';
 import { runPipeline } from './pipeline.ts';
 import type { StageObserver } from './stage-observer.ts';
-import { serializeResult } from '../portfolio/serialize.ts';
+import { serializeResult } from './serialize/result.ts';
 
 /**
  * Runs the engine. Never throws on a validated request except for arithmetic the reference also

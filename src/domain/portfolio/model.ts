@@ -1,6 +1,6 @@
 /**
  * The engine's internal model: the request parsed once into Decimals, plus what each pipeline
- * stage produces. Field names are camelCase here; `serialize/result.ts` maps them to the wire.
+ * stage produces. Field names are camelCase here; `serialize.ts` maps them to the wire.
  */
 import type { Decimal } from '../decimal.ts';
 import type { RunStatus } from './result-schema.ts';

@@ -1,8 +1,8 @@
 /**
- * Request bodies of `POST /rebalance/simulate` (RebalanceRequest) and `POST /rebalance/analyze`
- * (BatchRebalanceRequest), field for field as the reference (docs/engine.md#request-and-result).
- * Defaults are part of the schema because the request hash is taken over the request with every
- * default filled in.
+ * The request parts both engines read, field for field as the reference
+ * (docs/engine.md#request-and-result): money, the portfolio and market-data snapshots, the model
+ * portfolio, shelf entries and the engine options. Defaults are part of the schema because the
+ * request hash is taken over the request with every default filled in.
  *
  * Decimal defaults are written in the reference's text form ("0.00", "1.00", "0.0"): they are
  * hashed as text, so "0.00" and "0" are not interchangeable here.
@@ -216,41 +216,6 @@ export const EngineOptionsSchema = Type.Object({
   fx_generation_policy: WithDefault(StringEnum(['ONE_FX_PER_CCY']), 'ONE_FX_PER_CCY'),
 });
 
-export const RebalanceRequestSchema = Type.Object({
-  portfolio_snapshot: PortfolioSnapshotSchema,
-  market_data_snapshot: MarketDataSnapshotSchema,
-  model_portfolio: ModelPortfolioSchema,
-  shelf_entries: Type.Array(ShelfEntrySchema),
-  options: EngineOptionsSchema,
-});
-
-export const SCENARIO_NAME_PATTERN = '^[a-z0-9_-]{1,64}$';
-export const MAX_SCENARIOS = 20;
-
-export const BatchScenarioSchema = Type.Object({
-  description: WithDefault(Nullable(Type.String()), null),
-  options: WithDefault(
-    Type.Record(Type.String(), Type.Unknown(), {
-      description: 'EngineOptions, validated per scenario when the batch runs (INVALID_OPTIONS).',
-    }),
-    {},
-  ),
-});
-
-export const BatchRebalanceRequestSchema = Type.Object({
-  portfolio_snapshot: PortfolioSnapshotSchema,
-  market_data_snapshot: MarketDataSnapshotSchema,
-  model_portfolio: ModelPortfolioSchema,
-  shelf_entries: Type.Array(ShelfEntrySchema),
-  scenarios: Type.Record(Type.String(), BatchScenarioSchema, {
-    minProperties: 1,
-    maxProperties: MAX_SCENARIOS,
-    propertyNames: { pattern: SCENARIO_NAME_PATTERN },
-    [KEY_MESSAGE_ANNOTATION]: `Value error, scenario names must match ${SCENARIO_NAME_PATTERN}`,
-    [REFINE_ANNOTATION]: 'scenario-count',
-  }),
-});
-
 /** Wire forms after validation: defaults filled in, decimals as normalised text. */
 export type Money = Normalised<Static<typeof MoneySchema>>;
 export type TaxLot = Normalised<Static<typeof TaxLotSchema>>;
@@ -262,5 +227,3 @@ export type ModelPortfolio = Normalised<Static<typeof ModelPortfolioSchema>>;
 export type ShelfEntry = Normalised<Static<typeof ShelfEntrySchema>>;
 export type ShelfStatus = ShelfEntry['status'];
 export type EngineOptions = Normalised<Static<typeof EngineOptionsSchema>>;
-export type RebalanceRequest = Normalised<Static<typeof RebalanceRequestSchema>>;
-export type BatchRebalanceRequest = Normalised<Static<typeof BatchRebalanceRequestSchema>>;

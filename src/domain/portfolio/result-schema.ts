@@ -1,17 +1,20 @@
 /**
- * Response bodies (docs/engine.md#request-and-result): RebalanceResult and BatchRebalanceResult, in
- * the reference's key order. Decimals are JSON strings; counts and days are numbers.
- * `serialize/result.ts` builds these from the engine's internal (Decimal) model, so the types below
- * are checked against exactly what is emitted.
+ * The result parts both engines emit (docs/engine.md#request-and-result): money, simulated states,
+ * reconciliation, rule results, diagnostics and the gate decision, in the reference's key order.
+ * Decimals are JSON strings; counts and days are numbers. `serialize.ts` builds these from the
+ * internal (Decimal) model, so the types below are checked against exactly what is emitted.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Nullable, StringEnum } from './schema-kit.ts';
 
-const DecimalText = (description?: string) =>
+export const DecimalText = (description?: string) =>
   Type.String({ description: description ?? 'Decimal as text (compare numerically).' });
-const MapOf = <T extends TSchema>(value: T) => Type.Record(Type.String(), value);
+export const MapOf = <T extends TSchema>(value: T) => Type.Record(Type.String(), value);
 
 export const RUN_STATUSES = ['READY', 'PENDING_REVIEW', 'BLOCKED'] as const;
+
+/** Why an intent exists: a code and a short message. */
+export const RationaleSchema = Type.Object({ code: Type.String(), message: Type.String() });
 
 export const MoneyOutSchema = Type.Object({ amount: DecimalText(), currency: Type.String() });
 
@@ -49,72 +52,12 @@ export const SimulatedStateSchema = Type.Object({
   allocation_by_attribute: MapOf(Type.Array(AllocationMetricSchema)),
 });
 
-export const UniverseDataSchema = Type.Object({
-  universe_id: Type.String(),
-  eligible_for_buy: Type.Array(Type.String()),
-  eligible_for_sell: Type.Array(Type.String()),
-  excluded: Type.Array(
-    Type.Object({ instrument_id: Type.String(), reason_code: Type.String(), details: Type.Null() }),
-  ),
-  coverage: Type.Object({ price_coverage_pct: DecimalText(), fx_coverage_pct: DecimalText() }),
-});
-
-export const TargetInstrumentSchema = Type.Object({
-  instrument_id: Type.String(),
-  model_weight: DecimalText(),
-  final_weight: DecimalText(),
-  final_value: MoneyOutSchema,
-  tags: Type.Array(Type.String()),
-});
-
-export const TargetDataSchema = Type.Object({
-  target_id: Type.String(),
-  strategy: Type.Object({}),
-  targets: Type.Array(TargetInstrumentSchema),
-});
-
-const RationaleSchema = Type.Object({ code: Type.String(), message: Type.String() });
-
-export const SecurityTradeIntentSchema = Type.Object({
-  intent_type: Type.Literal('SECURITY_TRADE'),
-  intent_id: Type.String(),
-  instrument_id: Type.String(),
-  side: StringEnum(['BUY', 'SELL']),
-  quantity: DecimalText(),
-  notional: MoneyOutSchema,
-  notional_base: MoneyOutSchema,
-  dependencies: Type.Array(Type.String()),
-  rationale: RationaleSchema,
-  constraints_applied: Type.Array(Type.String()),
-});
-
-export const FxSpotIntentSchema = Type.Object({
-  intent_type: Type.Literal('FX_SPOT'),
-  intent_id: Type.String(),
-  pair: Type.String(),
-  buy_currency: Type.String(),
-  buy_amount: DecimalText(),
-  sell_currency: Type.String(),
-  sell_amount_estimated: DecimalText(),
-  dependencies: Type.Array(Type.String()),
-  rationale: RationaleSchema,
-});
-
-export const IntentSchema = Type.Union([SecurityTradeIntentSchema, FxSpotIntentSchema]);
-
 export const ReconciliationSchema = Type.Object({
   before_total_value: MoneyOutSchema,
   after_total_value: MoneyOutSchema,
   delta: MoneyOutSchema,
   tolerance: MoneyOutSchema,
   status: StringEnum(['OK', 'MISMATCH']),
-});
-
-export const TaxImpactSchema = Type.Object({
-  total_realized_gain: MoneyOutSchema,
-  total_realized_loss: MoneyOutSchema,
-  budget_limit: Nullable(MoneyOutSchema),
-  budget_used: Nullable(MoneyOutSchema),
 });
 
 export const RuleResultSchema = Type.Object({
@@ -125,21 +68,6 @@ export const RuleResultSchema = Type.Object({
   threshold: MapOf(DecimalText()),
   reason_code: Type.String(),
   remediation_hint: Nullable(Type.String()),
-});
-
-export const TargetMethodComparisonSchema = Type.Object({
-  primary_method: Type.String(),
-  primary_status: Type.String(),
-  alternate_method: Type.String(),
-  alternate_status: Type.String(),
-  tolerance: DecimalText(),
-  differing_instruments: Type.Array(Type.String()),
-  alternate_warnings: Type.Array(Type.String()),
-});
-
-export const ExplanationSchema = Type.Object({
-  summary: Type.String({ description: 'The status, or "Blocked" on an early block.' }),
-  target_method_comparison: Type.Optional(Nullable(TargetMethodComparisonSchema)),
 });
 
 export const DiagnosticsSchema = Type.Object({
@@ -233,52 +161,7 @@ export const GateDecisionSchema = Type.Object({
   }),
 });
 
-export const LineageSchema = Type.Object({
-  portfolio_snapshot_id: Type.String(),
-  market_data_snapshot_id: Type.String(),
-  request_hash: Type.String(),
-  idempotency_key: Nullable(Type.String()),
-  engine_version: Nullable(Type.String()),
-});
-
-export const RebalanceResultSchema = Type.Object({
-  rebalance_run_id: Type.String(),
-  correlation_id: Type.String(),
-  status: StringEnum(RUN_STATUSES),
-  before: SimulatedStateSchema,
-  universe: UniverseDataSchema,
-  target: TargetDataSchema,
-  intents: Type.Array(IntentSchema),
-  after_simulated: SimulatedStateSchema,
-  reconciliation: Nullable(ReconciliationSchema),
-  tax_impact: Nullable(TaxImpactSchema),
-  rule_results: Type.Array(RuleResultSchema),
-  explanation: ExplanationSchema,
-  diagnostics: DiagnosticsSchema,
-  gate_decision: Nullable(GateDecisionSchema),
-  lineage: LineageSchema,
-});
-
-export const BatchRebalanceResultSchema = Type.Object({
-  batch_run_id: Type.String(),
-  run_at_utc: Type.String(),
-  base_snapshot_ids: Type.Object({ portfolio_snapshot_id: Type.String(), market_data_snapshot_id: Type.String() }),
-  results: MapOf(RebalanceResultSchema),
-  comparison_metrics: MapOf(
-    Type.Object({
-      status: StringEnum(RUN_STATUSES),
-      security_intent_count: Type.Integer(),
-      gross_turnover_notional_base: MoneyOutSchema,
-    }),
-  ),
-  failed_scenarios: MapOf(Type.String()),
-  warnings: Type.Array(Type.String()),
-});
-
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type MoneyOut = Static<typeof MoneyOutSchema>;
 export type SimulatedStateOut = Static<typeof SimulatedStateSchema>;
-export type IntentOut = Static<typeof IntentSchema>;
 export type DiagnosticsOut = Static<typeof DiagnosticsSchema>;
-export type RebalanceResult = Static<typeof RebalanceResultSchema>;
-export type BatchRebalanceResult = Static<typeof BatchRebalanceResultSchema>;

@@ -1,6 +1,6 @@
 /**
- * Internal outcome → wire RebalanceResult (docs/engine.md#request-and-result), keys in the
- * reference's order. The only place that knows which weights are quantized on output
+ * The internal model → the wire parts both engines emit (docs/engine.md#request-and-result), keys
+ * in the reference's order. The only place that knows which weights are quantized on output
  * (PositionSummary and AllocationMetric, 4 dp) and which are emitted raw (everything else).
  */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
@@ -9,21 +9,12 @@ import type {
   CashBalance,
   Diagnostics,
   GateDecision,
-  Intent,
   Money,
   PositionSummary,
-  RebalanceOutcome,
   RuleResult,
   SimulatedState,
-  TargetMethodComparison,
 } from './model.ts';
-import type {
-  DiagnosticsOut,
-  IntentOut,
-  MoneyOut,
-  RebalanceResult,
-  SimulatedStateOut,
-} from './result-schema.ts';
+import type { DiagnosticsOut, MoneyOut, SimulatedStateOut } from './result-schema.ts';
 
 const OUTPUT_WEIGHT_DECIMALS = 4;
 const weight4 = (value: Decimal): string => formatFixed(value, OUTPUT_WEIGHT_DECIMALS);
@@ -108,35 +99,6 @@ export function serializeStates(before: SimulatedState, after: SimulatedState): 
   return [serializeState(before, rows), serializeState(after, rows)];
 }
 
-function serializeIntent(intent: Intent): IntentOut {
-  if (intent.intentType === 'FX_SPOT') {
-    return {
-      intent_type: 'FX_SPOT',
-      intent_id: intent.intentId,
-      pair: intent.pair,
-      buy_currency: intent.buyCurrency,
-      buy_amount: dec(intent.buyAmount),
-      sell_currency: intent.sellCurrency,
-      sell_amount_estimated: dec(intent.sellAmountEstimated),
-      dependencies: [],
-      rationale:
-        intent.purpose === 'FUNDING' ? { code: 'FUNDING', message: 'Fund' } : { code: 'SWEEP', message: 'Sweep' },
-    };
-  }
-  return {
-    intent_type: 'SECURITY_TRADE',
-    intent_id: intent.intentId,
-    instrument_id: intent.instrumentId,
-    side: intent.side,
-    quantity: dec(intent.quantity),
-    notional: money(intent.notional),
-    notional_base: money(intent.notionalBase),
-    dependencies: [...intent.dependencies],
-    rationale: { code: 'DRIFT_REBALANCE', message: 'Align' },
-    constraints_applied: [...intent.constraintsApplied],
-  };
-}
-
 export const serializeRule = (r: RuleResult) => ({
   rule_id: r.ruleId,
   severity: r.severity,
@@ -199,16 +161,6 @@ export function serializeDiagnostics(d: Diagnostics): DiagnosticsOut {
   };
 }
 
-const serializeComparison = (c: TargetMethodComparison) => ({
-  primary_method: c.primaryMethod,
-  primary_status: c.primaryStatus,
-  alternate_method: c.alternateMethod,
-  alternate_status: c.alternateStatus,
-  tolerance: c.tolerance,
-  differing_instruments: [...c.differingInstruments],
-  alternate_warnings: [...c.alternateWarnings],
-});
-
 export const serializeGate = (g: GateDecision) => ({
   gate: g.gate,
   recommended_next_step: g.recommendedNextStep,
@@ -225,75 +177,3 @@ export const serializeGate = (g: GateDecision) => ({
     new_medium_suitability_count: g.newMediumSuitabilityCount,
   },
 });
-
-export function serializeResult(o: RebalanceOutcome): RebalanceResult {
-  const coverage = o.coverageComputed ? '1' : '0';
-  const { comparison } = o.explanation;
-  const [before, after] = serializeStates(o.before, o.afterSimulated);
-  return {
-    rebalance_run_id: o.runId,
-    correlation_id: o.correlationId,
-    status: o.status,
-    before,
-    universe: {
-      universe_id: `u_${o.runId}`,
-      eligible_for_buy: [...o.universe.eligibleForBuy],
-      eligible_for_sell: [...o.universe.eligibleForSell],
-      excluded: o.universe.excluded.map((e) => ({
-        instrument_id: e.instrumentId,
-        reason_code: e.reasonCode,
-        details: null,
-      })),
-      coverage: { price_coverage_pct: coverage, fx_coverage_pct: coverage },
-    },
-    target: {
-      target_id: `t_${o.runId}`,
-      strategy: {},
-      targets: o.targets.map((t) => ({
-        instrument_id: t.instrumentId,
-        model_weight: dec(t.modelWeight),
-        final_weight: dec(t.finalWeight),
-        final_value: money(t.finalValue),
-        tags: [...t.tags],
-      })),
-    },
-    intents: o.intents.map(serializeIntent),
-    after_simulated: after,
-    reconciliation:
-      o.reconciliation === null
-        ? null
-        : {
-            before_total_value: money(o.reconciliation.beforeTotalValue),
-            after_total_value: money(o.reconciliation.afterTotalValue),
-            delta: money(o.reconciliation.delta),
-            tolerance: money(o.reconciliation.tolerance),
-            status: o.reconciliation.status,
-          },
-    tax_impact:
-      o.taxImpact === null
-        ? null
-        : {
-            total_realized_gain: money(o.taxImpact.totalRealizedGain),
-            total_realized_loss: money(o.taxImpact.totalRealizedLoss),
-            budget_limit: moneyOrNull(o.taxImpact.budgetLimit),
-            budget_used: moneyOrNull(o.taxImpact.budgetUsed),
-          },
-    rule_results: o.ruleResults.map(serializeRule),
-    explanation:
-      comparison === undefined
-        ? { summary: o.explanation.summary }
-        : {
-            summary: o.explanation.summary,
-            target_method_comparison: comparison === null ? null : serializeComparison(comparison),
-          },
-    diagnostics: serializeDiagnostics(o.diagnostics),
-    gate_decision: o.gateDecision === null ? null : serializeGate(o.gateDecision),
-    lineage: {
-      portfolio_snapshot_id: o.portfolioId,
-      market_data_snapshot_id: 'md',
-      request_hash: o.requestHash,
-      idempotency_key: null,
-      engine_version: o.engineVersion,
-    },
-  };
-}

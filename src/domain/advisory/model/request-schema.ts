@@ -1,8 +1,9 @@
 /**
  * Body of `POST /rebalance/proposals/simulate` (and `/artifact`): ProposalSimulateRequest, field
  * for field as the reference (docs/advisory.md#request-and-validation). Snapshots, shelf entries
- * and options are the DPM schemas — one definition for both engines. Defaults are part of the
- * schema because the request hash is taken over the request with every default filled in.
+ * and options are `portfolio/request-schema.ts` — one definition for both engines. Defaults are
+ * part of the schema because the request hash is taken over the request with every default filled
+ * in.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {

@@ -1,13 +1,15 @@
 /**
  * Response bodies of the advisory engine (docs/advisory.md#engine): ProposalResult and
  * ProposalArtifact, keys in the reference's order. Decimals are JSON strings. The shared parts
- * (SimulatedState, rule results, diagnostics, gate decision) are the DPM schemas.
+ * (SimulatedState, rule results, diagnostics, gate decision) are `portfolio/result-schema.ts`.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  DecimalText,
   DiagnosticsSchema,
   GateDecisionSchema,
   MoneyOutSchema,
+  RationaleSchema,
   ReconciliationSchema,
   RuleResultSchema,
   RUN_STATUSES,
@@ -15,8 +17,6 @@ import {
 } from '../../portfolio/result-schema.ts';
 import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
 
-const DecimalText = (description?: string) =>
-  Type.String({ description: description ?? 'Decimal as text (compare numerically).' });
 const StringMap = Type.Record(Type.String(), Type.String());
 
 export const CashFlowIntentSchema = Type.Object({
@@ -26,8 +26,6 @@ export const CashFlowIntentSchema = Type.Object({
   amount: DecimalText(),
   description: Nullable(Type.String()),
 });
-
-const RationaleSchema = Type.Object({ code: Type.String(), message: Type.String() });
 
 export const ProposalTradeIntentSchema = Type.Object({
   intent_type: Type.Literal('SECURITY_TRADE'),

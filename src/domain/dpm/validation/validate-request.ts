@@ -4,22 +4,19 @@
  * text. That normalised request is what the engine runs on and what the request hash covers.
  */
 import type { TSchema } from '@sinclair/typebox';
+import { EngineOptionsSchema, type EngineOptions } from '../../portfolio/request-schema.ts';
+import type { PathSegment, ValidationResult } from '../../portfolio/validation/problems.ts';
+import { validate } from '../../portfolio/validation/schema-walker.ts';
 import {
   BatchRebalanceRequestSchema,
-  EngineOptionsSchema,
   RebalanceRequestSchema,
   type BatchRebalanceRequest,
-  type EngineOptions,
   type RebalanceRequest,
-} from '../../portfolio/request-schema.ts';
-import { ProblemList, type PathSegment, type ValidationResult } from '../../portfolio/validation/problems.ts';
-import { REQUEST_REFINEMENTS } from '../../portfolio/validation/refinements.ts';
-import { normalise } from '../../portfolio/validation/schema-walker.ts';
+} from '../model/request-schema.ts';
+import { REBALANCE_REFINEMENTS } from './refinements.ts';
 
 function validateWith<T>(schema: TSchema, body: unknown, path: PathSegment[]): ValidationResult<T> {
-  const problems = new ProblemList();
-  const result = normalise<T>(schema, body, path, problems, REQUEST_REFINEMENTS);
-  return result.ok && problems.empty ? { ok: true, value: result.value } : { ok: false, problems: problems.items };
+  return validate<T>(schema, body, path, REBALANCE_REFINEMENTS);
 }
 
 /** Body of `POST /rebalance/simulate`. */

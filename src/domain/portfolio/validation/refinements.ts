@@ -3,7 +3,7 @@
  * already-normalised values (decimal text), so they only parse what they compare.
  */
 import { Decimal, sum } from '../../decimal.ts';
-import { MAX_SCENARIOS, type Position } from '../request-schema.ts';
+import type { Position } from '../request-schema.ts';
 import type { PathSegment, ProblemList } from './problems.ts';
 import type { Refinement } from './schema-walker.ts';
 
@@ -31,21 +31,8 @@ function suitabilityCashBandOrdered(
   return false;
 }
 
-function scenarioCount(
-  scenarios: Record<string, unknown>,
-  path: readonly PathSegment[],
-  problems: ProblemList,
-): boolean {
-  const count = Object.keys(scenarios).length;
-  if (count === 0) problems.add(path, 'value_error', 'Value error, at least one scenario is required');
-  else if (count > MAX_SCENARIOS) {
-    problems.add(path, 'value_error', `Value error, scenario count exceeds maximum of ${MAX_SCENARIOS}`);
-  } else return true;
-  return false;
-}
-
-export const REQUEST_REFINEMENTS: Readonly<Record<string, Refinement>> = {
+/** The checks of the shared request parts, by the name their schema gives (`x-dpm-refine`). */
+export const PORTFOLIO_REFINEMENTS: Readonly<Record<string, Refinement>> = {
   'lots-sum-to-quantity': lotsSumToQuantity as Refinement,
   'suitability-cash-band-ordered': suitabilityCashBandOrdered as Refinement,
-  'scenario-count': scenarioCount as Refinement,
 };
