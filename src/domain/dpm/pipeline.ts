@@ -3,7 +3,8 @@
  * context always give the same outcome; ids come in through the context, nothing reads a clock or a
  * random source. An optional observer is told which stage group runs (stage-observer.ts).
  */
-import { RULE_IDS, WARNINGS } from './codes.ts';
+import { WARNINGS } from './codes.ts';
+import { RULE_IDS } from '../portfolio/codes.ts';
 import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from '../portfolio/model.ts';
 import { completed, earlyBlocked, settlementBlocked, type EngineContext, type RunBasics } from './outcomes.ts';
 import type { StageObserver } from './stage-observer.ts';

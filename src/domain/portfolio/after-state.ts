@@ -4,7 +4,7 @@
  * the end. Lots are not touched. Valuation of the result is left to the caller (always CALCULATED).
  */
 import { ZERO, type Decimal } from '../decimal.ts';
-import type { CashBalance, Intent, PortfolioSnapshot, Position } from './model.ts';
+import type { CashBalance, FxSpotIntent, Intent, PortfolioSnapshot, Position, TradeIntentCore } from './model.ts';
 
 /** Index of the first row per key, appending a fresh row when the key is new. */
 export class RowIndex<T> {
@@ -42,33 +42,57 @@ export class RowIndex<T> {
   }
 }
 
-export function applyIntents(portfolio: PortfolioSnapshot, intents: readonly Intent[]): PortfolioSnapshot {
-  const positions = new RowIndex<Position>(
-    [...portfolio.positions],
-    (p) => p.instrumentId,
-    (instrumentId) => ({ instrumentId, quantity: ZERO, marketValue: null, lots: [] }),
-  );
-  const cash = new RowIndex<CashBalance>(
-    [...portfolio.cashBalances],
-    (c) => c.currency,
-    (currency) => ({ currency, amount: ZERO, settled: null, pending: null }),
-  );
-  const moveCash = (currency: string, amount: Decimal): void =>
-    cash.update(currency, (c) => ({ ...c, amount: c.amount.plus(amount) }));
+/**
+ * A portfolio while trades are applied to it: quantity and the notional's cash move together, FX
+ * moves cash between currencies. Rows keep their input order; new instruments and currencies are
+ * appended.
+ */
+export class Book {
+  readonly positions: RowIndex<Position>;
+  readonly cash: RowIndex<CashBalance>;
 
-  for (const intent of intents) {
-    if (intent.intentType === 'SECURITY_TRADE') {
-      const { quantity, notional } = intent;
-      const buy = intent.side === 'BUY';
-      positions.update(intent.instrumentId, (p) => ({
-        ...p,
-        quantity: buy ? p.quantity.plus(quantity) : p.quantity.minus(quantity),
-      }));
-      moveCash(notional.currency, buy ? notional.amount.neg() : notional.amount);
-    } else {
-      moveCash(intent.sellCurrency, intent.sellAmountEstimated.neg());
-      moveCash(intent.buyCurrency, intent.buyAmount);
-    }
+  constructor(private readonly start: PortfolioSnapshot) {
+    this.positions = new RowIndex<Position>(
+      [...start.positions],
+      (p) => p.instrumentId,
+      (instrumentId) => ({ instrumentId, quantity: ZERO, marketValue: null, lots: [] }),
+    );
+    this.cash = new RowIndex<CashBalance>(
+      [...start.cashBalances],
+      (c) => c.currency,
+      (currency) => ({ currency, amount: ZERO, settled: null, pending: null }),
+    );
   }
-  return { ...portfolio, positions: positions.rows, cashBalances: cash.rows };
+
+  moveCash(currency: string, delta: Decimal): void {
+    this.cash.update(currency, (c) => ({ ...c, amount: c.amount.plus(delta) }));
+  }
+
+  applyTrade(trade: TradeIntentCore): void {
+    const buy = trade.side === 'BUY';
+    this.positions.update(trade.instrumentId, (p) => ({
+      ...p,
+      quantity: buy ? p.quantity.plus(trade.quantity) : p.quantity.minus(trade.quantity),
+    }));
+    this.moveCash(trade.notional.currency, buy ? trade.notional.amount.neg() : trade.notional.amount);
+  }
+
+  applyFx(fx: FxSpotIntent): void {
+    this.moveCash(fx.sellCurrency, fx.sellAmountEstimated.neg());
+    this.moveCash(fx.buyCurrency, fx.buyAmount);
+  }
+
+  /** The starting snapshot with the moved positions and cash. */
+  portfolio(): PortfolioSnapshot {
+    return { ...this.start, positions: this.positions.rows, cashBalances: this.cash.rows };
+  }
+}
+
+export function applyIntents(portfolio: PortfolioSnapshot, intents: readonly Intent[]): PortfolioSnapshot {
+  const book = new Book(portfolio);
+  for (const intent of intents) {
+    if (intent.intentType === 'SECURITY_TRADE') book.applyTrade(intent);
+    else book.applyFx(intent);
+  }
+  return book.portfolio();
 }

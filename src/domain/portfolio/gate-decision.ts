@@ -5,7 +5,7 @@
  * consent by default (`GateExtras`); a DPM run passes none.
  */
 import { compareCodePoints } from '../canonical-json.ts';
-import { GATE_REASONS, hardRuleFail, softRuleFail } from '../dpm/codes.ts';
+import { GATE_REASONS, hardRuleFail, softRuleFail } from './codes.ts';
 import type {
   Diagnostics,
   EngineOptions,

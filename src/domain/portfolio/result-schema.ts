@@ -13,6 +13,9 @@ export const MapOf = <T extends TSchema>(value: T) => Type.Record(Type.String(),
 
 export const RUN_STATUSES = ['READY', 'PENDING_REVIEW', 'BLOCKED'] as const;
 
+/** A security trade's direction, in requests and results of both engines. */
+export const SIDES = ['BUY', 'SELL'] as const;
+
 /** Why an intent exists: a code and a short message. */
 export const RationaleSchema = Type.Object({ code: Type.String(), message: Type.String() });
 
@@ -163,5 +166,6 @@ export const GateDecisionSchema = Type.Object({
 
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export type MoneyOut = Static<typeof MoneyOutSchema>;
+export type RationaleOut = Static<typeof RationaleSchema>;
 export type SimulatedStateOut = Static<typeof SimulatedStateSchema>;
 export type DiagnosticsOut = Static<typeof DiagnosticsSchema>;

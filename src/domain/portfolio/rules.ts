@@ -4,7 +4,7 @@
  * NO_SHORTING, INSUFFICIENT_CASH. Also run on the before-state when a run blocks early.
  */
 import { Decimal, isNegative, maxOf, minOf, ZERO } from '../decimal.ts';
-import { RULE_IDS, RULE_REASONS } from '../dpm/codes.ts';
+import { RULE_IDS, RULE_REASONS } from './codes.ts';
 import type { Diagnostics, EngineOptions, RuleResult, RuleSeverity, SimulatedState } from './model.ts';
 
 /** A position may sit this far above the single-position cap before the rule fails. */

@@ -8,13 +8,15 @@ import type {
   AllocationMetric,
   CashBalance,
   Diagnostics,
+  FxSpotIntent,
   GateDecision,
   Money,
   PositionSummary,
   RuleResult,
   SimulatedState,
+  TradeIntentCore,
 } from './model.ts';
-import type { DiagnosticsOut, MoneyOut, SimulatedStateOut } from './result-schema.ts';
+import type { DiagnosticsOut, MoneyOut, RationaleOut, SimulatedStateOut } from './result-schema.ts';
 
 const OUTPUT_WEIGHT_DECIMALS = 4;
 const weight4 = (value: Decimal): string => formatFixed(value, OUTPUT_WEIGHT_DECIMALS);
@@ -97,6 +99,53 @@ function serializeState(state: SimulatedState, rows: Map<PositionSummary, Positi
 export function serializeStates(before: SimulatedState, after: SimulatedState): [SimulatedStateOut, SimulatedStateOut] {
   const rows = new Map<PositionSummary, PositionOut>();
   return [serializeState(before, rows), serializeState(after, rows)];
+}
+
+/**
+ * A security trade on the wire. The engines differ only in what they pass: the DPM engine always
+ * has a base-currency notional and constraints, the advisory engine may lack the first and never
+ * has the second.
+ */
+export function securityTradeOut<Base extends MoneyOut | null>(
+  intent: TradeIntentCore,
+  notionalBase: Base,
+  rationale: RationaleOut,
+  constraintsApplied: readonly string[],
+) {
+  return {
+    intent_type: 'SECURITY_TRADE' as const,
+    intent_id: intent.intentId,
+    instrument_id: intent.instrumentId,
+    side: intent.side,
+    quantity: dec(intent.quantity),
+    notional: money(intent.notional),
+    notional_base: notionalBase,
+    dependencies: [...intent.dependencies],
+    rationale,
+    constraints_applied: [...constraintsApplied],
+  };
+}
+
+/**
+ * An FX spot trade on the wire. `amountText` prints its two amounts: raw in DPM runs, in the
+ * currency's minor units in proposals.
+ */
+export function fxSpotOut(
+  intent: FxSpotIntent,
+  amountText: (amount: Decimal, currency: string) => string,
+  rationale: RationaleOut,
+) {
+  return {
+    intent_type: 'FX_SPOT' as const,
+    intent_id: intent.intentId,
+    pair: intent.pair,
+    buy_currency: intent.buyCurrency,
+    buy_amount: amountText(intent.buyAmount, intent.buyCurrency),
+    sell_currency: intent.sellCurrency,
+    sell_amount_estimated: amountText(intent.sellAmountEstimated, intent.sellCurrency),
+    dependencies: [],
+    rationale,
+  };
 }
 
 export const serializeRule = (r: RuleResult) => ({

@@ -21,7 +21,8 @@ import {
   WithDefault,
   type Normalised,
 } from '../../portfolio/schema-kit.ts';
-import { validateEngineOptions } from '../../dpm/validation/validate-request.ts';
+import { SIDES } from '../../portfolio/result-schema.ts';
+import { validateEngineOptions } from '../../portfolio/validation/engine-options.ts';
 
 /** `options: {}` means every option at its default — filled in, so the hash sees all 40 keys. */
 function defaultOptions(): unknown {
@@ -43,7 +44,7 @@ export const PROPOSAL_TRADE_REFINEMENT = 'proposal-trade-input';
 export const ProposedTradeSchema = Type.Object(
   {
     intent_type: WithDefault(Type.Literal('SECURITY_TRADE'), 'SECURITY_TRADE'),
-    side: StringEnum(['BUY', 'SELL']),
+    side: StringEnum(SIDES),
     instrument_id: Type.String(),
     quantity: WithDefault(
       Nullable(DecimalValue({ range: { gt: '0' }, description: 'Units; a decimal string or integer, not a float.' })),

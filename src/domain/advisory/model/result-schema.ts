@@ -13,6 +13,7 @@ import {
   ReconciliationSchema,
   RuleResultSchema,
   RUN_STATUSES,
+  SIDES,
   SimulatedStateSchema,
 } from '../../portfolio/result-schema.ts';
 import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
@@ -31,7 +32,7 @@ export const ProposalTradeIntentSchema = Type.Object({
   intent_type: Type.Literal('SECURITY_TRADE'),
   intent_id: Type.String({ description: '"oi_<i>", i = 1-based index in proposed_trades (gaps where skipped).' }),
   instrument_id: Type.String(),
-  side: StringEnum(['BUY', 'SELL']),
+  side: StringEnum(SIDES),
   quantity: DecimalText(),
   notional: MoneyOutSchema,
   notional_base: Nullable(MoneyOutSchema),

@@ -16,6 +16,7 @@ import {
   ReconciliationSchema,
   RuleResultSchema,
   RUN_STATUSES,
+  SIDES,
   SimulatedStateSchema,
 } from '../../portfolio/result-schema.ts';
 import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
@@ -48,7 +49,7 @@ export const SecurityTradeIntentSchema = Type.Object({
   intent_type: Type.Literal('SECURITY_TRADE'),
   intent_id: Type.String(),
   instrument_id: Type.String(),
-  side: StringEnum(['BUY', 'SELL']),
+  side: StringEnum(SIDES),
   quantity: DecimalText(),
   notional: MoneyOutSchema,
   notional_base: MoneyOutSchema,

@@ -5,8 +5,10 @@
 import { formatDecimal as dec } from '../../decimal.ts';
 import type { Intent, RebalanceOutcome, TargetMethodComparison } from '../../portfolio/model.ts';
 import {
+  fxSpotOut,
   money,
   moneyOrNull,
+  securityTradeOut,
   serializeDiagnostics,
   serializeGate,
   serializeRule,
@@ -14,33 +16,15 @@ import {
 } from '../../portfolio/serialize.ts';
 import type { IntentOut, RebalanceResult } from '../model/result-schema.ts';
 
+const FUNDING = { code: 'FUNDING', message: 'Fund' };
+const SWEEP = { code: 'SWEEP', message: 'Sweep' };
+const DRIFT_REBALANCE = { code: 'DRIFT_REBALANCE', message: 'Align' };
+
 function serializeIntent(intent: Intent): IntentOut {
   if (intent.intentType === 'FX_SPOT') {
-    return {
-      intent_type: 'FX_SPOT',
-      intent_id: intent.intentId,
-      pair: intent.pair,
-      buy_currency: intent.buyCurrency,
-      buy_amount: dec(intent.buyAmount),
-      sell_currency: intent.sellCurrency,
-      sell_amount_estimated: dec(intent.sellAmountEstimated),
-      dependencies: [],
-      rationale:
-        intent.purpose === 'FUNDING' ? { code: 'FUNDING', message: 'Fund' } : { code: 'SWEEP', message: 'Sweep' },
-    };
+    return fxSpotOut(intent, dec, intent.purpose === 'FUNDING' ? { ...FUNDING } : { ...SWEEP });
   }
-  return {
-    intent_type: 'SECURITY_TRADE',
-    intent_id: intent.intentId,
-    instrument_id: intent.instrumentId,
-    side: intent.side,
-    quantity: dec(intent.quantity),
-    notional: money(intent.notional),
-    notional_base: money(intent.notionalBase),
-    dependencies: [...intent.dependencies],
-    rationale: { code: 'DRIFT_REBALANCE', message: 'Align' },
-    constraints_applied: [...intent.constraintsApplied],
-  };
+  return securityTradeOut(intent, money(intent.notionalBase), { ...DRIFT_REBALANCE }, intent.constraintsApplied);
 }
 
 const serializeComparison = (c: TargetMethodComparison) => ({

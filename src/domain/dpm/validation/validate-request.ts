@@ -4,7 +4,6 @@
  * text. That normalised request is what the engine runs on and what the request hash covers.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { EngineOptionsSchema, type EngineOptions } from '../../portfolio/request-schema.ts';
 import type { PathSegment, ValidationResult } from '../../portfolio/validation/problems.ts';
 import { validate } from '../../portfolio/validation/schema-walker.ts';
 import {
@@ -27,12 +26,4 @@ export function validateRebalanceRequest(body: unknown): ValidationResult<Rebala
 /** Body of `POST /rebalance/analyze` (scenario options are validated later, per scenario). */
 export function validateBatchRebalanceRequest(body: unknown): ValidationResult<BatchRebalanceRequest> {
   return validateWith(BatchRebalanceRequestSchema, body, []);
-}
-
-/** One scenario's options inside a batch; fields are reported under `path`. */
-export function validateEngineOptions(
-  options: unknown,
-  path: PathSegment[] = ['options'],
-): ValidationResult<EngineOptions> {
-  return validateWith(EngineOptionsSchema, options, path);
 }
