@@ -15,7 +15,7 @@
  * without a builder (unsafe-text.ts).
  */
 import { Type, type StringOptions, type TString } from '@sinclair/typebox';
-import { IDENTIFIER_MAX_LENGTH, Nullable } from '../domain/dpm/model/schema-kit.ts';
+import { IDENTIFIER_MAX_LENGTH, Nullable } from '../domain/portfolio/schema-kit.ts';
 import { INSTANT_WINDOW } from './instants.ts';
 
 /** Schema builders the domain's request models use too; routes take them from here. */

@@ -15,7 +15,7 @@ import {
   workflowStatus,
   type WorkflowAction,
   type WorkflowStatus,
-} from '../domain/dpm/workflow-gate.ts';
+} from '../domain/workflow/run-review.ts';
 import type { DecisionFilter, DpmSupportabilityStore, RunRecord, WorkflowDecision } from '../stores/dpm-supportability/port.ts';
 import { newId } from './ids.ts';
 

@@ -5,7 +5,7 @@
  * (If-Match) exactly one is recorded, and without If-Match no decision is lost or invalid.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../src/domain/dpm/workflow-gate.ts';
+import { nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../src/domain/workflow/run-review.ts';
 import { BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
 
 let open: ApiHarness[] = [];

@@ -3,7 +3,7 @@
  * modules (bundled at build time), so a button is shown exactly when the API would accept the
  * move and the two can never disagree. The API still decides: a refusal is shown with its code.
  */
-export { WORKFLOW_ACTIONS, nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../../src/domain/dpm/workflow-gate.ts';
+export { WORKFLOW_ACTIONS, nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../../src/domain/workflow/run-review.ts';
 export {
   APPROVAL_TYPES,
   PROPOSAL_STATES,

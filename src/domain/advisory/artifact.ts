@@ -17,11 +17,11 @@
  */
 import { canonicalHash, compareCodePoints } from '../canonical-json.ts';
 import { Decimal, divide, formatDecimal as dec, formatFixed, ONE, ZERO } from '../decimal.ts';
-import type { RuleResult } from '../dpm/model/engine-model.ts';
-import type { MoneyOut } from '../dpm/model/result-schema.ts';
-import { serializeGate } from '../dpm/serialize/result.ts';
-import { emptyDiagnostics } from '../dpm/stages/diagnostics.ts';
-import { decideGate } from '../dpm/stages/gate.ts';
+import type { RuleResult } from '../portfolio/model.ts';
+import type { MoneyOut } from '../portfolio/result-schema.ts';
+import { serializeGate } from '../portfolio/serialize.ts';
+import { emptyDiagnostics } from '../portfolio/diagnostics.ts';
+import { decideGate } from '../portfolio/gate-decision.ts';
 import type { ProposalSimulateRequest } from './model/request-schema.ts';
 import type { ProposalArtifact, ProposalResult } from './model/result-schema.ts';
 

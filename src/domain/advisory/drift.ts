@@ -5,7 +5,7 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal, formatDecimal as dec, isNegative, isPositive, maxOf, sum, ZERO } from '../decimal.ts';
-import type { AllocationMetric, SimulatedState } from '../dpm/model/engine-model.ts';
+import type { AllocationMetric, SimulatedState } from '../portfolio/model.ts';
 import type { DriftAnalysis, DriftBucketOut, DriftDimensionOut } from './model/result-schema.ts';
 import type { ReferenceModel } from './model/request-schema.ts';
 

@@ -16,11 +16,11 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { type Decimal, isPositive, quantize, sum, ZERO } from '../decimal.ts';
-import type { RowIndex } from '../dpm/stages/after-state.ts';
-import type { CashBalance, Diagnostics } from '../dpm/model/engine-model.ts';
-import type { MarketContext } from '../dpm/stages/market-context.ts';
+import type { RowIndex } from '../portfolio/after-state.ts';
+import type { CashBalance, Diagnostics, FxSpotIntent } from '../portfolio/model.ts';
+import type { MarketContext } from '../portfolio/market-context.ts';
 import { HARD_FAILURES, WARNINGS } from './codes.ts';
-import type { FxIntent, TradeIntent } from './intents.ts';
+import type { TradeIntent } from './intents.ts';
 
 const ZERO_DECIMAL_CURRENCIES = new Set(['JPY', 'KRW', 'VND']);
 const THREE_DECIMAL_CURRENCIES = new Set(['BHD', 'KWD', 'OMR']);
@@ -56,7 +56,7 @@ export interface FundingOptions {
 }
 
 export interface FundingOutcome {
-  readonly fxIntents: FxIntent[];
+  readonly fxIntents: FxSpotIntent[];
   /** Target currency → id of the FX intent that funds it. */
   readonly fxByCurrency: Map<string, string>;
   readonly unfunded: Set<string>;
@@ -185,6 +185,7 @@ export function planFunding(
       buyAmount: need,
       sellCurrency: selected.source,
       sellAmountEstimated: selected.sell,
+      purpose: 'FUNDING',
     });
     move(selected.source, selected.sell.neg());
     move(target, need);

@@ -10,7 +10,7 @@
  *
  * The TypeBox schemas are exported for OpenAPI.
  */
-export type { ValidationProblem, ValidationResult } from '../dpm/validation/problems.ts';
+export type { ValidationProblem, ValidationResult } from '../portfolio/validation/problems.ts';
 export { validateProposalSimulateRequest } from './validation.ts';
 export { proposalRequestHash, proposalRunIdFor, simulateProposal, type ProposalContext } from './simulate.ts';
 export { buildProposalArtifact, proposalArtifactHash, type ArtifactContext } from './artifact.ts';

@@ -1,7 +1,7 @@
 /** The advisory intents and their wire form (docs/advisory.md#pipeline). */
 import { formatDecimal as dec, formatFixed, type Decimal } from '../decimal.ts';
-import type { Money } from '../dpm/model/engine-model.ts';
-import { money, moneyOrNull } from '../dpm/serialize/result.ts';
+import type { FxSpotIntent, Money, TradeIntentCore } from '../portfolio/model.ts';
+import { fxSpotOut, moneyOrNull, securityTradeOut } from '../portfolio/serialize.ts';
 import { RATIONALE } from './codes.ts';
 import { minorUnits } from './funding.ts';
 import type { ProposalIntentOut } from './model/result-schema.ts';
@@ -14,30 +14,12 @@ export interface CashFlowIntent {
   readonly description: string | null;
 }
 
-export interface TradeIntent {
-  readonly intentType: 'SECURITY_TRADE';
-  readonly intentId: string;
-  readonly instrumentId: string;
-  readonly side: 'BUY' | 'SELL';
-  readonly quantity: Decimal;
-  readonly notional: Money;
-  /** Null when the price currency has no rate to the base currency. */
+/** An advisor's trade: its base-currency notional is null when the price currency has no rate. */
+export interface TradeIntent extends TradeIntentCore {
   readonly notionalBase: Money | null;
-  readonly dependencies: readonly string[];
 }
 
-export interface FxIntent {
-  readonly intentType: 'FX_SPOT';
-  readonly intentId: string;
-  /** `<TARGET>/<FUNDING>` */
-  readonly pair: string;
-  readonly buyCurrency: string;
-  readonly buyAmount: Decimal;
-  readonly sellCurrency: string;
-  readonly sellAmountEstimated: Decimal;
-}
-
-export type ProposalIntent = CashFlowIntent | TradeIntent | FxIntent;
+export type ProposalIntent = CashFlowIntent | TradeIntent | FxSpotIntent;
 
 /** FX amounts are in minor units: printed with them ("5000.00", JPY "150000"). */
 const minor = (value: Decimal, currency: string): string => formatFixed(value, minorUnits(currency));
@@ -53,29 +35,8 @@ export function serializeIntent(intent: ProposalIntent): ProposalIntentOut {
         description: intent.description,
       };
     case 'FX_SPOT':
-      return {
-        intent_type: 'FX_SPOT',
-        intent_id: intent.intentId,
-        pair: intent.pair,
-        buy_currency: intent.buyCurrency,
-        buy_amount: minor(intent.buyAmount, intent.buyCurrency),
-        sell_currency: intent.sellCurrency,
-        sell_amount_estimated: minor(intent.sellAmountEstimated, intent.sellCurrency),
-        dependencies: [],
-        rationale: { code: RATIONALE.FUNDING, message: `Fund ${intent.buyCurrency} buys` },
-      };
+      return fxSpotOut(intent, minor, { code: RATIONALE.FUNDING, message: `Fund ${intent.buyCurrency} buys` });
     case 'SECURITY_TRADE':
-      return {
-        intent_type: 'SECURITY_TRADE',
-        intent_id: intent.intentId,
-        instrument_id: intent.instrumentId,
-        side: intent.side,
-        quantity: dec(intent.quantity),
-        notional: money(intent.notional),
-        notional_base: moneyOrNull(intent.notionalBase),
-        dependencies: [...intent.dependencies],
-        rationale: { ...RATIONALE.MANUAL_PROPOSAL },
-        constraints_applied: [],
-      };
+      return securityTradeOut(intent, moneyOrNull(intent.notionalBase), { ...RATIONALE.MANUAL_PROPOSAL }, []);
   }
 }

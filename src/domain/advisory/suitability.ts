@@ -7,8 +7,8 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal, formatDecimal as dec, formatFixed, isPositive, ZERO } from '../decimal.ts';
-import type { SimulatedState } from '../dpm/model/engine-model.ts';
-import type { ShelfEntry as WireShelfEntry } from '../dpm/model/request-schema.ts';
+import type { SimulatedState } from '../portfolio/model.ts';
+import type { ShelfEntry as WireShelfEntry } from '../portfolio/request-schema.ts';
 import type { ProposedTrade } from './model/request-schema.ts';
 import type { SuitabilityIssueOut, SuitabilityResult } from './model/result-schema.ts';
 

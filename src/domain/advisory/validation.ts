@@ -2,16 +2,16 @@
  * Validation of ProposalSimulateRequest bodies: every problem `{ field, code, message }` is
  * collected (never throws on any JSON input), else the request normalised — unknown keys dropped,
  * defaults filled in, decimals as the reference's text. Same walker and conventions as the DPM
- * request (`dpm/validation`), plus the advisory checks (docs/advisory.md#request-and-validation):
+ * request (`portfolio/validation`), plus the advisory checks (docs/advisory.md#request-and-validation):
  *
  * - `proposed_trades[i]`: exactly one of `quantity` / `notional`, `notional.amount > 0`
  *   (`value_error`, message `Value error, PROPOSAL_INVALID_TRADE_INPUT: …`);
  * - a JSON float (non-integer number) for a trade quantity, a notional amount or a cash-flow
  *   amount is refused (money and units must arrive as decimal strings; integers are accepted).
  */
-import { ProblemList, type PathSegment, type ValidationResult } from '../dpm/validation/problems.ts';
-import { REQUEST_REFINEMENTS } from '../dpm/validation/refinements.ts';
-import { normalise, type Refinement } from '../dpm/validation/schema-walker.ts';
+import { ProblemList, type PathSegment, type ValidationResult } from '../portfolio/validation/problems.ts';
+import { PORTFOLIO_REFINEMENTS } from '../portfolio/validation/refinements.ts';
+import { validate, type Refinement } from '../portfolio/validation/schema-walker.ts';
 import { Decimal, isPositive } from '../decimal.ts';
 import { INVALID_TRADE_INPUT } from './codes.ts';
 import {
@@ -85,7 +85,6 @@ function tradeInputRefinement(flagged: ReadonlySet<number>): Refinement {
 export function validateProposalSimulateRequest(body: unknown): ValidationResult<ProposalSimulateRequest> {
   const problems = new ProblemList();
   const flagged = refuseFloats(body, problems);
-  const refinements = { ...REQUEST_REFINEMENTS, [PROPOSAL_TRADE_REFINEMENT]: tradeInputRefinement(flagged) };
-  const result = normalise<ProposalSimulateRequest>(ProposalSimulateRequestSchema, body, [], problems, refinements);
-  return result.ok && problems.empty ? { ok: true, value: result.value } : { ok: false, problems: problems.items };
+  const refinements = { ...PORTFOLIO_REFINEMENTS, [PROPOSAL_TRADE_REFINEMENT]: tradeInputRefinement(flagged) };
+  return validate<ProposalSimulateRequest>(ProposalSimulateRequestSchema, body, [], refinements, problems);
 }

@@ -14,11 +14,10 @@ export { analyzeBatch, analyzeBatchSteps, type BatchContext } from './analyze.ts
 export type { EngineContext } from './outcomes.ts';
 export { STAGE_GROUPS, type StageGroup, type StageObserver } from './stage-observer.ts';
 export { canonicalRebalanceRequest, rebalanceRequestHash, simulateRebalance } from './simulate.ts';
-export type { ValidationProblem, ValidationResult } from './validation/problems.ts';
-export {
-  validateBatchRebalanceRequest,
-  validateEngineOptions,
-  validateRebalanceRequest,
-} from './validation/validate-request.ts';
+export type { ValidationProblem, ValidationResult } from '../portfolio/validation/problems.ts';
+export { validateBatchRebalanceRequest, validateRebalanceRequest } from './validation/validate-request.ts';
+export { validateEngineOptions } from '../portfolio/validation/engine-options.ts';
+export * from '../portfolio/request-schema.ts';
+export * from '../portfolio/result-schema.ts';
 export * from './model/request-schema.ts';
 export * from './model/result-schema.ts';

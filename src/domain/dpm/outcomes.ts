@@ -19,9 +19,9 @@ import type {
   TargetInstrument,
   TargetMethodComparison,
   TaxImpact,
-} from './model/engine-model.ts';
-import { evaluateGate } from './stages/gate.ts';
-import { evaluateRules } from './stages/rules.ts';
+} from '../portfolio/model.ts';
+import { evaluateGate } from '../portfolio/gate-decision.ts';
+import { evaluateRules } from '../portfolio/rules.ts';
 import type { Universe } from './stages/universe.ts';
 
 export interface EngineContext {

@@ -3,23 +3,24 @@
  * context always give the same outcome; ids come in through the context, nothing reads a clock or a
  * random source. An optional observer is told which stage group runs (stage-observer.ts).
  */
-import { RULE_IDS, WARNINGS } from './codes.ts';
-import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from './model/engine-model.ts';
+import { WARNINGS } from './codes.ts';
+import { RULE_IDS } from '../portfolio/codes.ts';
+import type { EngineInput, RebalanceOutcome, RuleResult, RunStatus } from '../portfolio/model.ts';
 import { completed, earlyBlocked, settlementBlocked, type EngineContext, type RunBasics } from './outcomes.ts';
 import type { StageObserver } from './stage-observer.ts';
-import { applyIntents } from './stages/after-state.ts';
-import { emptyDiagnostics, hasBlockingDataQuality } from './stages/diagnostics.ts';
+import { applyIntents } from '../portfolio/after-state.ts';
+import { emptyDiagnostics, hasBlockingDataQuality } from '../portfolio/diagnostics.ts';
 import { generateFxAndOrder } from './stages/fx-funding.ts';
-import { statusFromRules } from './stages/gate.ts';
+import { statusFromRules } from '../portfolio/gate-decision.ts';
 import { generateIntents } from './stages/intents.ts';
-import { buildMarketContext } from './stages/market-context.ts';
+import { buildMarketContext } from '../portfolio/market-context.ts';
 import { reconcile, reconciliationRule } from './stages/reconciliation.ts';
-import { evaluateRules } from './stages/rules.ts';
+import { evaluateRules } from '../portfolio/rules.ts';
 import { checkSettlementLadder, settlementRule } from './stages/settlement.ts';
 import { compareTargetMethods, runTargetMethod, traceOf } from './stages/targets/target-methods.ts';
 import { applyTurnoverCap } from './stages/turnover.ts';
 import { buildUniverse } from './stages/universe.ts';
-import { valuePortfolio, type ValuationMemo } from './stages/valuation.ts';
+import { valuePortfolio, type ValuationMemo } from '../portfolio/valuation.ts';
 
 function failed(rules: readonly RuleResult[], ruleId: string): boolean {
   return rules.some((r) => r.ruleId === ruleId && r.status === 'FAIL');

@@ -1,6 +1,6 @@
 /** `POST /rebalance/simulate` semantics: one validated request in, one RebalanceResult out. */
 import { canonicalHash, canonicalJson, canonicalTextHash } from '../canonical-json.ts';
-import { parseEngineInput } from './engine-input.ts';
+import { parseEngineInput } from '../portfolio/engine-input.ts';
 import type { RebalanceRequest } from './model/request-schema.ts';
 import type { RebalanceResult } from './model/result-schema.ts';
 import type { EngineContext } from './outcomes.ts';

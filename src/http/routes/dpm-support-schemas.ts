@@ -4,8 +4,8 @@
  * declared open (`Type.Unknown`) so the serializer passes them through exactly as stored.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { Nullable } from '../../domain/dpm/model/schema-kit.ts';
-import { REASON_CODE_PATTERN, WORKFLOW_ACTIONS, WORKFLOW_STATUSES } from '../../domain/dpm/workflow-gate.ts';
+import { Nullable } from '../../domain/portfolio/schema-kit.ts';
+import { REASON_CODE_PATTERN, WORKFLOW_ACTIONS, WORKFLOW_STATUSES } from '../../domain/workflow/run-review.ts';
 import { Cursor as CursorText, Identifier, Instant as InstantText, Text } from '../schema-kit.ts';
 
 const RUN_ID = 'rr_1a2b3c4d5e6f7a8b9c0d1e2f';

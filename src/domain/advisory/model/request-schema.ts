@@ -1,8 +1,9 @@
 /**
  * Body of `POST /rebalance/proposals/simulate` (and `/artifact`): ProposalSimulateRequest, field
  * for field as the reference (docs/advisory.md#request-and-validation). Snapshots, shelf entries
- * and options are the DPM schemas — one definition for both engines. Defaults are part of the
- * schema because the request hash is taken over the request with every default filled in.
+ * and options are `portfolio/request-schema.ts` — one definition for both engines. Defaults are
+ * part of the schema because the request hash is taken over the request with every default filled
+ * in.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
@@ -11,7 +12,7 @@ import {
   MoneySchema,
   PortfolioSnapshotSchema,
   ShelfEntrySchema,
-} from '../../dpm/model/request-schema.ts';
+} from '../../portfolio/request-schema.ts';
 import {
   DecimalValue,
   Nullable,
@@ -19,8 +20,9 @@ import {
   StringEnum,
   WithDefault,
   type Normalised,
-} from '../../dpm/model/schema-kit.ts';
-import { validateEngineOptions } from '../../dpm/validation/validate-request.ts';
+} from '../../portfolio/schema-kit.ts';
+import { SIDES } from '../../portfolio/result-schema.ts';
+import { validateEngineOptions } from '../../portfolio/validation/engine-options.ts';
 
 /** `options: {}` means every option at its default — filled in, so the hash sees all 40 keys. */
 function defaultOptions(): unknown {
@@ -42,7 +44,7 @@ export const PROPOSAL_TRADE_REFINEMENT = 'proposal-trade-input';
 export const ProposedTradeSchema = Type.Object(
   {
     intent_type: WithDefault(Type.Literal('SECURITY_TRADE'), 'SECURITY_TRADE'),
-    side: StringEnum(['BUY', 'SELL']),
+    side: StringEnum(SIDES),
     instrument_id: Type.String(),
     quantity: WithDefault(
       Nullable(DecimalValue({ range: { gt: '0' }, description: 'Units; a decimal string or integer, not a float.' })),

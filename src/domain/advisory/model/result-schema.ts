@@ -1,22 +1,23 @@
 /**
  * Response bodies of the advisory engine (docs/advisory.md#engine): ProposalResult and
  * ProposalArtifact, keys in the reference's order. Decimals are JSON strings. The shared parts
- * (SimulatedState, rule results, diagnostics, gate decision) are the DPM schemas.
+ * (SimulatedState, rule results, diagnostics, gate decision) are `portfolio/result-schema.ts`.
  */
 import { Type, type Static } from '@sinclair/typebox';
 import {
+  DecimalText,
   DiagnosticsSchema,
   GateDecisionSchema,
   MoneyOutSchema,
+  RationaleSchema,
   ReconciliationSchema,
   RuleResultSchema,
   RUN_STATUSES,
+  SIDES,
   SimulatedStateSchema,
-} from '../../dpm/model/result-schema.ts';
-import { Nullable, StringEnum } from '../../dpm/model/schema-kit.ts';
+} from '../../portfolio/result-schema.ts';
+import { Nullable, StringEnum } from '../../portfolio/schema-kit.ts';
 
-const DecimalText = (description?: string) =>
-  Type.String({ description: description ?? 'Decimal as text (compare numerically).' });
 const StringMap = Type.Record(Type.String(), Type.String());
 
 export const CashFlowIntentSchema = Type.Object({
@@ -27,13 +28,11 @@ export const CashFlowIntentSchema = Type.Object({
   description: Nullable(Type.String()),
 });
 
-const RationaleSchema = Type.Object({ code: Type.String(), message: Type.String() });
-
 export const ProposalTradeIntentSchema = Type.Object({
   intent_type: Type.Literal('SECURITY_TRADE'),
   intent_id: Type.String({ description: '"oi_<i>", i = 1-based index in proposed_trades (gaps where skipped).' }),
   instrument_id: Type.String(),
-  side: StringEnum(['BUY', 'SELL']),
+  side: StringEnum(SIDES),
   quantity: DecimalText(),
   notional: MoneyOutSchema,
   notional_base: Nullable(MoneyOutSchema),

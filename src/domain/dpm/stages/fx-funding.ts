@@ -13,8 +13,8 @@ import type {
   FxSpotIntent,
   Intent,
   SecurityTradeIntent,
-} from '../model/engine-model.ts';
-import type { MarketContext } from './market-context.ts';
+} from '../../portfolio/model.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 
 export type FxStageResult =
   | { readonly blocked: false; readonly intents: readonly Intent[] }

@@ -16,8 +16,8 @@ import type {
   Money,
   SecurityTradeIntent,
   TargetInstrument,
-} from '../model/engine-model.ts';
-import type { MarketContext } from './market-context.ts';
+} from '../../portfolio/model.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 import { TaxLedger } from './tax-lots.ts';
 
 export interface IntentStageResult {

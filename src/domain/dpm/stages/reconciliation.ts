@@ -1,22 +1,18 @@
 /**
- * Reconciliation (docs/engine.md#reconciliation): trading should move value between positions and
- * cash without creating or losing any. A difference above 0.5 + 0.05 % of the before value is a
- * mismatch — typically a snapshot market value that disagrees with price × quantity.
+ * Reconciliation (docs/engine.md#reconciliation): the after value against the before value. The
+ * tolerance is taken on the signed before value (as the reference: a negative before value gives a
+ * negative tolerance). A mismatch is typically a snapshot market value that disagrees with
+ * price × quantity.
  */
-import { Decimal } from '../../decimal.ts';
-import { RULE_IDS, RULE_REASONS } from '../codes.ts';
-import type { Reconciliation, RuleResult, SimulatedState } from '../model/engine-model.ts';
-
-const FIXED_TOLERANCE = Decimal.from('0.5');
-const RELATIVE_TOLERANCE = Decimal.from('0.0005');
+import type { Reconciliation, RuleResult, SimulatedState } from '../../portfolio/model.ts';
+import { reconciliationRule as rule, reconciliationTolerance } from '../../portfolio/reconciliation.ts';
 
 export function reconcile(before: SimulatedState, after: SimulatedState): Reconciliation {
   const beforeTotal = before.totalValue.amount;
   const afterTotal = after.totalValue.amount;
   const currency = before.totalValue.currency;
   const delta = afterTotal.minus(beforeTotal);
-  // Signed on purpose (reference): a negative before value gives a negative tolerance.
-  const tolerance = FIXED_TOLERANCE.plus(beforeTotal.times(RELATIVE_TOLERANCE));
+  const tolerance = reconciliationTolerance(beforeTotal);
   return {
     beforeTotalValue: before.totalValue,
     afterTotalValue: after.totalValue,
@@ -27,13 +23,5 @@ export function reconcile(before: SimulatedState, after: SimulatedState): Reconc
 }
 
 export function reconciliationRule(reconciliation: Reconciliation): RuleResult {
-  return {
-    ruleId: RULE_IDS.RECONCILIATION,
-    severity: 'HARD',
-    status: 'FAIL',
-    measured: reconciliation.delta.amount.abs(),
-    threshold: [['max', reconciliation.tolerance.amount]],
-    reasonCode: RULE_REASONS.VALUE_MISMATCH,
-    remediationHint: 'Check pricing/FX or engine logic.',
-  };
+  return rule(reconciliation.delta.amount.abs(), reconciliation.tolerance.amount, 'Check pricing/FX or engine logic.');
 }

@@ -6,7 +6,8 @@
  */
 import { compareCodePoints } from '../../canonical-json.ts';
 import { type Decimal, isNegative, isPositive, ZERO } from '../../decimal.ts';
-import { overdraftOnDay, RULE_IDS, WARNINGS } from '../codes.ts';
+import { RULE_IDS } from '../../portfolio/codes.ts';
+import { overdraftOnDay, WARNINGS } from '../codes.ts';
 import type {
   CashBalance,
   CashLadderBreach,
@@ -14,8 +15,8 @@ import type {
   EngineOptions,
   Intent,
   RuleResult,
-} from '../model/engine-model.ts';
-import type { MarketContext } from './market-context.ts';
+} from '../../portfolio/model.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 
 const DEFAULT_SETTLEMENT_DAYS = 2;
 

@@ -6,9 +6,9 @@
  */
 import { compareCodePoints } from '../../canonical-json.ts';
 import { Decimal, divide, isNegative, isPositive, minOf, ZERO } from '../../decimal.ts';
-import type { Money, Position, TaxImpact } from '../model/engine-model.ts';
-import type { DataQuality } from './diagnostics.ts';
-import type { MarketContext } from './market-context.ts';
+import type { Money, Position, TaxImpact } from '../../portfolio/model.ts';
+import type { DataQuality } from '../../portfolio/diagnostics.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 
 /** Budget use this close to the limit is reported as exactly the limit. */
 const BUDGET_SNAP = Decimal.from('1e-10');

@@ -7,7 +7,7 @@
 import { compareCodePoints } from '../../canonical-json.ts';
 import { type Decimal, divide, isNegative, isPositive, ZERO } from '../../decimal.ts';
 import { DROP_TURNOVER_LIMIT, WARNINGS } from '../codes.ts';
-import type { Diagnostics, SecurityTradeIntent } from '../model/engine-model.ts';
+import type { Diagnostics, SecurityTradeIntent } from '../../portfolio/model.ts';
 
 interface Ranked {
   readonly intent: SecurityTradeIntent;

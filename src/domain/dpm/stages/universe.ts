@@ -7,9 +7,9 @@
  */
 import { ZERO, type Decimal } from '../../decimal.ts';
 import { EXCLUSIONS } from '../codes.ts';
-import type { EngineOptions, Exclusion, ModelTarget, PortfolioSnapshot, SimulatedState } from '../model/engine-model.ts';
-import type { DataQuality } from './diagnostics.ts';
-import type { MarketContext } from './market-context.ts';
+import type { EngineOptions, Exclusion, ModelTarget, PortfolioSnapshot, SimulatedState } from '../../portfolio/model.ts';
+import type { DataQuality } from '../../portfolio/diagnostics.ts';
+import type { MarketContext } from '../../portfolio/market-context.ts';
 
 export interface Universe {
   readonly eligible: ReadonlyMap<string, Decimal>;

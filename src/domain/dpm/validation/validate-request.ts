@@ -4,22 +4,18 @@
  * text. That normalised request is what the engine runs on and what the request hash covers.
  */
 import type { TSchema } from '@sinclair/typebox';
+import type { PathSegment, ValidationResult } from '../../portfolio/validation/problems.ts';
+import { validate } from '../../portfolio/validation/schema-walker.ts';
 import {
   BatchRebalanceRequestSchema,
-  EngineOptionsSchema,
   RebalanceRequestSchema,
   type BatchRebalanceRequest,
-  type EngineOptions,
   type RebalanceRequest,
 } from '../model/request-schema.ts';
-import { ProblemList, type PathSegment, type ValidationResult } from './problems.ts';
-import { REQUEST_REFINEMENTS } from './refinements.ts';
-import { normalise } from './schema-walker.ts';
+import { REBALANCE_REFINEMENTS } from './refinements.ts';
 
 function validateWith<T>(schema: TSchema, body: unknown, path: PathSegment[]): ValidationResult<T> {
-  const problems = new ProblemList();
-  const result = normalise<T>(schema, body, path, problems, REQUEST_REFINEMENTS);
-  return result.ok && problems.empty ? { ok: true, value: result.value } : { ok: false, problems: problems.items };
+  return validate<T>(schema, body, path, REBALANCE_REFINEMENTS);
 }
 
 /** Body of `POST /rebalance/simulate`. */
@@ -30,12 +26,4 @@ export function validateRebalanceRequest(body: unknown): ValidationResult<Rebala
 /** Body of `POST /rebalance/analyze` (scenario options are validated later, per scenario). */
 export function validateBatchRebalanceRequest(body: unknown): ValidationResult<BatchRebalanceRequest> {
   return validateWith(BatchRebalanceRequestSchema, body, []);
-}
-
-/** One scenario's options inside a batch; fields are reported under `path`. */
-export function validateEngineOptions(
-  options: unknown,
-  path: PathSegment[] = ['options'],
-): ValidationResult<EngineOptions> {
-  return validateWith(EngineOptionsSchema, options, path);
 }

@@ -5,8 +5,8 @@
  */
 import { Decimal, divide, isPositive, maxOf, minOf, ONE, ZERO } from '../../../decimal.ts';
 import { cappedByGroupLimit, unknownConstraintAttribute, WARNINGS } from '../../codes.ts';
-import type { Diagnostics, EngineOptions } from '../../model/engine-model.ts';
-import type { MarketContext } from '../market-context.ts';
+import type { Diagnostics, EngineOptions } from '../../../portfolio/model.ts';
+import type { MarketContext } from '../../../portfolio/market-context.ts';
 import type { Universe } from '../universe.ts';
 import { redistributeSellOnly, sumWeights, type TargetStageResult } from './target-stage.ts';
 

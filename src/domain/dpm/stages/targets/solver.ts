@@ -6,9 +6,9 @@
  */
 import { Decimal, ONE, quantize, ZERO } from '../../../decimal.ts';
 import { infeasible, lockedGroupWeightHint, unknownConstraintAttribute, WARNINGS } from '../../codes.ts';
-import type { Diagnostics, EngineOptions, ModelTarget } from '../../model/engine-model.ts';
+import type { Diagnostics, EngineOptions, ModelTarget } from '../../../portfolio/model.ts';
 import { solveProjection, type SumConstraint } from '../../solver/projection-qp.ts';
-import type { MarketContext } from '../market-context.ts';
+import type { MarketContext } from '../../../portfolio/market-context.ts';
 import type { Universe } from '../universe.ts';
 import { redistributeSellOnly, sumWeights, type TargetStageResult } from './target-stage.ts';
 

@@ -12,9 +12,9 @@ import type {
   TargetInstrument,
   TargetMethod,
   TargetMethodComparison,
-} from '../../model/engine-model.ts';
-import { emptyDiagnostics } from '../diagnostics.ts';
-import type { MarketContext } from '../market-context.ts';
+} from '../../../portfolio/model.ts';
+import { emptyDiagnostics } from '../../../portfolio/diagnostics.ts';
+import type { MarketContext } from '../../../portfolio/market-context.ts';
 import type { Universe } from '../universe.ts';
 import { heuristicTargets } from './heuristic.ts';
 import { solverTargets } from './solver.ts';

@@ -5,7 +5,7 @@
  */
 import { ZERO, type Decimal } from '../../../decimal.ts';
 import { TARGET_TAGS } from '../../codes.ts';
-import type { ModelTarget, TargetInstrument } from '../../model/engine-model.ts';
+import type { ModelTarget, TargetInstrument } from '../../../portfolio/model.ts';
 import type { Universe } from '../universe.ts';
 
 /** The reference writes the model weight of non-model rows as `Decimal("0.0")`. */

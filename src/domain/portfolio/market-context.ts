@@ -3,8 +3,8 @@
  * First match wins for prices, shelf entries and positions (the reference's `next(...)`),
  * except the settlement ladder, which reads the last shelf row (`shelfForSettlement`).
  */
-import { divide, ONE, type Decimal } from '../../decimal.ts';
-import type { EngineInput, Position, Price, ShelfEntry } from '../model/engine-model.ts';
+import { divide, ONE, type Decimal } from '../decimal.ts';
+import type { EngineInput, Position, Price, ShelfEntry } from './model.ts';
 
 export interface MarketContext {
   readonly baseCurrency: string;

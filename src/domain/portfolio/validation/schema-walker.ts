@@ -20,8 +20,8 @@ import {
   RANGE_MESSAGE_ANNOTATION,
   REFINE_ANNOTATION,
   type DecimalRange,
-} from '../model/schema-kit.ts';
-import type { PathSegment, ProblemList } from './problems.ts';
+} from '../schema-kit.ts';
+import { ProblemList, type PathSegment, type ValidationResult } from './problems.ts';
 
 /**
  * Cross-field checks named by a schema's `x-dpm-refine` annotation (e.g. lots summing to the
@@ -340,4 +340,19 @@ export function normalise<T>(
   for (const segment of path.slice(0, -1)) parent = { parent, segment };
   const result = compile(schema)(value, parent, path.at(-1), { problems, refinements });
   return result === INVALID ? { ok: false } : { ok: true, value: result as T };
+}
+
+/**
+ * A whole body checked against `schema`: every problem (with those already in `problems`, e.g.
+ * checks on the raw body), or the normalised value when there are none.
+ */
+export function validate<T>(
+  schema: TSchema,
+  body: unknown,
+  path: PathSegment[],
+  refinements: Readonly<Record<string, Refinement>>,
+  problems: ProblemList = new ProblemList(),
+): ValidationResult<T> {
+  const result = normalise<T>(schema, body, path, problems, refinements);
+  return result.ok && problems.empty ? { ok: true, value: result.value } : { ok: false, problems: problems.items };
 }

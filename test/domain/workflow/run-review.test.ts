@@ -6,7 +6,7 @@ import {
   workflowStatus,
   type WorkflowAction,
   type WorkflowStatus,
-} from '../../src/domain/dpm/workflow-gate.ts';
+} from '../../../src/domain/workflow/run-review.ts';
 
 describe('run review workflow gate', () => {
   it('needs a review only for the configured statuses, case-sensitively', () => {

@@ -3,7 +3,7 @@
  * and derives weights and allocations. Missing prices and FX rates are recorded in the
  * run's data-quality lists (duplicates included: the DATA_QUALITY rule counts them) and valued at 0.
  */
-import { divide, ONE, sum, ZERO, type Decimal } from '../../decimal.ts';
+import { divide, ONE, sum, ZERO, type Decimal } from '../decimal.ts';
 import type {
   AllocationMetric,
   Money,
@@ -11,7 +11,7 @@ import type {
   Position,
   PositionSummary,
   SimulatedState,
-} from '../model/engine-model.ts';
+} from './model.ts';
 import type { DataQuality } from './diagnostics.ts';
 import type { MarketContext } from './market-context.ts';
 

@@ -4,7 +4,7 @@
  */
 import { compareCodePoints } from '../canonical-json.ts';
 import { Decimal } from '../decimal.ts';
-import type * as Wire from './model/request-schema.ts';
+import type * as Wire from './request-schema.ts';
 import type {
   CashBalance,
   EngineInput,
@@ -15,7 +15,7 @@ import type {
   PortfolioSnapshot,
   Position,
   ShelfEntry,
-} from './model/engine-model.ts';
+} from './model.ts';
 
 const dec = (text: string): Decimal => Decimal.from(text);
 const decOrNull = (text: string | null): Decimal | null => (text === null ? null : Decimal.from(text));

@@ -2,7 +2,7 @@
  * The run's diagnostics object and the data-quality blocking test
  * (docs/engine.md#data-quality-blocks).
  */
-import type { Diagnostics, EngineOptions } from '../model/engine-model.ts';
+import type { Diagnostics, EngineOptions } from './model.ts';
 
 export function emptyDiagnostics(): Diagnostics {
   return {

@@ -1,9 +1,9 @@
 /**
  * The engine's internal model: the request parsed once into Decimals, plus what each pipeline
- * stage produces. Field names are camelCase here; `serialize/result.ts` maps them to the wire.
+ * stage produces. Field names are camelCase here; `serialize.ts` maps them to the wire.
  */
-import type { Decimal } from '../../decimal.ts';
-import type { RunStatus } from './result-schema.ts';
+import type { Decimal } from '../decimal.ts';
+import type { RunStatus, SIDES } from './result-schema.ts';
 import type { ShelfStatus } from './request-schema.ts';
 
 export type { RunStatus, ShelfStatus };
@@ -168,17 +168,22 @@ export interface TargetInstrument {
   readonly tags: readonly string[];
 }
 
-export type Side = 'BUY' | 'SELL';
+export type Side = (typeof SIDES)[number];
 
-export interface SecurityTradeIntent {
+/** What a security trade of either engine carries. */
+export interface TradeIntentCore {
   readonly intentType: 'SECURITY_TRADE';
   readonly intentId: string;
   readonly instrumentId: string;
   readonly side: Side;
   readonly quantity: Decimal;
   readonly notional: Money;
-  readonly notionalBase: Money;
   readonly dependencies: readonly string[];
+}
+
+/** A DPM trade: always valued in base currency, with the constraints that shaped it. */
+export interface SecurityTradeIntent extends TradeIntentCore {
+  readonly notionalBase: Money;
   readonly constraintsApplied: readonly string[];
 }
 
@@ -190,6 +195,7 @@ export interface FxSpotIntent {
   readonly buyAmount: Decimal;
   readonly sellCurrency: string;
   readonly sellAmountEstimated: Decimal;
+  /** The advisory engine only funds; the DPM engine also sweeps leftover foreign cash. */
   readonly purpose: 'FUNDING' | 'SWEEP';
 }
 

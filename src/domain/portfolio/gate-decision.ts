@@ -4,8 +4,8 @@
  * Shared by both engines: the advisory engine adds its NEW suitability issues and asks for client
  * consent by default (`GateExtras`); a DPM run passes none.
  */
-import { compareCodePoints } from '../../canonical-json.ts';
-import { GATE_REASONS, hardRuleFail, softRuleFail } from '../codes.ts';
+import { compareCodePoints } from '../canonical-json.ts';
+import { GATE_REASONS, hardRuleFail, softRuleFail } from './codes.ts';
 import type {
   Diagnostics,
   EngineOptions,
@@ -13,7 +13,7 @@ import type {
   GateReason,
   RuleResult,
   RunStatus,
-} from '../model/engine-model.ts';
+} from './model.ts';
 
 /** Any HARD failure blocks, else any SOFT failure needs review, else ready. */
 export function statusFromRules(rules: readonly RuleResult[]): RunStatus {

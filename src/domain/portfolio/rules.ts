@@ -3,9 +3,9 @@
  * CASH_BAND (soft), SINGLE_POSITION_MAX, DATA_QUALITY, MIN_TRADE_SIZE (soft, informational),
  * NO_SHORTING, INSUFFICIENT_CASH. Also run on the before-state when a run blocks early.
  */
-import { Decimal, isNegative, maxOf, minOf, ZERO } from '../../decimal.ts';
-import { RULE_IDS, RULE_REASONS } from '../codes.ts';
-import type { Diagnostics, EngineOptions, RuleResult, RuleSeverity, SimulatedState } from '../model/engine-model.ts';
+import { Decimal, isNegative, maxOf, minOf, ZERO } from '../decimal.ts';
+import { RULE_IDS, RULE_REASONS } from './codes.ts';
+import type { Diagnostics, EngineOptions, RuleResult, RuleSeverity, SimulatedState } from './model.ts';
 
 /** A position may sit this far above the single-position cap before the rule fails. */
 const SINGLE_POSITION_TOLERANCE = Decimal.from('0.001');
