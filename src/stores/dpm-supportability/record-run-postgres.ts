@@ -9,12 +9,15 @@
  * - a key mapped to another request: nothing is written (`conflict`).
  *
  * Every write feeds on the claim's RETURNING or on the mapping read at the statement's start, so
- * the statement never writes anything the transactional path would not. When it cannot decide —
- * the key was claimed by a writer still in flight (`ON CONFLICT DO NOTHING` waits for it to
- * commit, and the statement's snapshot cannot see its row), or replay is off and the key is taken
- * — it writes nothing and returns undefined, and the caller's transaction decides those cases.
+ * the statement never writes anything the transactional path would not. When it cannot decide, it
+ * writes nothing and returns undefined, and the caller's transaction decides: replay is off (the
+ * transaction moves the mapping), or another writer claimed the key after this statement's
+ * snapshot was taken. The claim is a plain INSERT: the key's primary key makes such a racing claim
+ * wait for the other writer and then fail as a duplicate, which rolls the whole statement back.
+ * (`ON CONFLICT DO NOTHING` would decide the same, at the price of a speculative insertion — an
+ * extra WAL record and a second index probe — on every run, for a race that is rare.)
  */
-import { named, type NamedSql, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
+import { named, SqlConstraintError, type NamedSql, type Row, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { isoTimestamp } from '../sql/where.ts';
 import type { RecordRunInput, RecordRunOutcome } from './port.ts';
 import { RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns } from './rows.ts';
@@ -43,11 +46,11 @@ function statementFor(edgeCount: number): NamedSql {
   statement = named(
     `dpm_record_run_${edgeCount}`,
     `WITH existing AS (
-       SELECT request_hash AS mapped_hash, rebalance_run_id AS mapped_run_id FROM dpm_run_idempotency WHERE idempotency_key = $1 AND $15::boolean
+       SELECT request_hash AS mapped_hash, rebalance_run_id AS mapped_run_id FROM dpm_run_idempotency WHERE idempotency_key = $1
      ), claimed AS (
        INSERT INTO dpm_run_idempotency (idempotency_key, request_hash, rebalance_run_id, created_at)
        SELECT $1, $2, $3, $4::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING rebalance_run_id
+       RETURNING rebalance_run_id
      ), run AS (
        INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS})
        SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14 FROM claimed RETURNING rebalance_run_id
@@ -55,12 +58,12 @@ function statementFor(edgeCount: number): NamedSql {
        INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at)
        SELECT $1, rebalance_run_id, $5, $6, $4::timestamptz FROM run
        UNION ALL
-       SELECT $1, mapped_run_id, $5, $6, $4::timestamptz FROM existing WHERE mapped_hash = $2
+       SELECT $1, mapped_run_id, $5, $6, $4::timestamptz FROM existing WHERE mapped_hash = $2 AND $15::boolean
      )${edges}
      SELECT (SELECT count(*) FROM run)::int AS recorded, e.mapped_hash, e.mapped_run_id, ${storedRunColumns('r')}
      FROM (SELECT 1) AS one
      LEFT JOIN existing e ON true
-     LEFT JOIN dpm_runs r ON r.rebalance_run_id = e.mapped_run_id AND e.mapped_hash = $2`,
+     LEFT JOIN dpm_runs r ON r.rebalance_run_id = e.mapped_run_id AND e.mapped_hash = $2 AND $15::boolean`,
   );
   statements.set(edgeCount, statement);
   return statement;
@@ -86,11 +89,19 @@ export async function recordInOneStatement(db: SqlQueryable, input: RecordRunInp
   for (const edge of lineage) {
     params.push(edge.edge_id, edge.source_entity_id, edge.edge_type, edge.target_entity_id, isoTimestamp(edge.created_at), JSON.stringify(edge.metadata_json ?? null));
   }
-  const [row] = await db.query(statementFor(lineage.length), params);
+  let row: Row | undefined;
+  try {
+    [row] = await db.query(statementFor(lineage.length), params);
+  } catch (error) {
+    // A writer claimed the key after this statement's snapshot: the transaction decides (replay or
+    // conflict). Any other duplicate (a run id that exists) is refused there again.
+    if (error instanceof SqlConstraintError && error.kind === 'unique') return undefined;
+    throw error;
+  }
   if (!row) return undefined;
   if (row['recorded'] === 1) return { outcome: 'recorded', run: { ...run, created_at: createdAt }, resultText };
   const mappedHash = row['mapped_hash'];
-  if (typeof mappedHash !== 'string') return undefined;
+  if (typeof mappedHash !== 'string' || !input.replay) return undefined;
   if (mappedHash !== hash) return { outcome: 'conflict', existingRequestHash: mappedHash, existingRunId: String(row['mapped_run_id']) };
   return { outcome: 'replayed', ...runFromStoredText(row) };
 }
