@@ -11,7 +11,8 @@
  *            for PostgreSQL CPU.
  * CPU is read from /proc for the service's whole process tree (every cluster worker and thread) and
  * for PostgreSQL's (postmaster and every backend), so each figure is what one request cost the
- * machine. `--workers` sets WEB_CONCURRENCY (unset: the service's default, one per core).
+ * machine. `--workers` sets WEB_CONCURRENCY on SQL and POSTGRES (unset: the service's default, one
+ * process per core; IN_MEMORY always runs one process).
  * PostgreSQL is an embedded server with durable settings (fsync on), or BENCH_POSTGRES_URL (its CPU
  * is read only when it runs on this machine). Figures are measurements, not assertions; see
  * docs/performance.md.
@@ -66,7 +67,6 @@ async function startService(env: Record<string, string>): Promise<Running> {
       HOME: process.env['HOME'],
       PORT: String(port),
       LOG_LEVEL: 'WARN',
-      ...(WORKERS === undefined ? {} : { WEB_CONCURRENCY: WORKERS }),
       ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -197,10 +197,14 @@ async function main(): Promise<void> {
       record('insert', await measure(() => runScript('pg-insert-load.ts', { url, connections: CONNECTIONS, durationS: DURATION_S, postgresPid })));
     }
 
+    // The proposal store sits beside the DPM store (it is not exercised), so SQL and POSTGRES may run several processes.
+    const files = mkdtempSync(join(tmpdir(), 'bench-api-'));
+    const dsn = await postgres.createDatabase('bench_api');
+    const processes: Record<string, string> = WORKERS === undefined ? {} : { WEB_CONCURRENCY: WORKERS };
     const all: [string, Record<string, string>][] = [
       ['IN_MEMORY', { DPM_SUPPORTABILITY_STORE_BACKEND: 'IN_MEMORY' }],
-      ['SQL', { DPM_SUPPORTABILITY_STORE_BACKEND: 'SQL', DPM_SUPPORTABILITY_SQL_PATH: join(mkdtempSync(join(tmpdir(), 'bench-api-')), 'dpm.db') }],
-      ['POSTGRES', { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: await postgres.createDatabase('bench_api'), POSTGRES_POOL_MAX: '32' }],
+      ['SQL', { DPM_SUPPORTABILITY_STORE_BACKEND: 'SQL', DPM_SUPPORTABILITY_SQL_PATH: join(files, 'dpm.db'), PROPOSAL_STORE_BACKEND: 'SQLITE', PROPOSAL_SQLITE_PATH: join(files, 'proposals.db'), ...processes }],
+      ['POSTGRES', { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: dsn, PROPOSAL_STORE_BACKEND: 'POSTGRES', PROPOSAL_POSTGRES_DSN: dsn, POSTGRES_POOL_MAX: '32', ...processes }],
     ];
     for (const [backend, env] of all.filter(([name]) => BACKENDS.includes(name))) {
       const service = await startService(env);
