@@ -2,7 +2,8 @@
  * `npm run bench:api [-- --duration S] [-- --connections N] [-- --backends POSTGRES,IN_MEMORY]
  * [-- --workers N] [-- --json]`: persisted `POST /rebalance/simulate` throughput, latency and CPU
  * per request of the real service process on each backend, measured by autocannon running as a
- * separate process. Two phases per backend:
+ * separate process. Three phases per backend:
+ *   live   — GET /health/live: the service's own HTTP stack (hooks, logging, tracing, metrics) alone;
  *   fresh  — every request has a new Idempotency-Key, so every one computes and records a run;
  *   replay — every request repeats one key, so every one is answered from the stored run.
  * Two yardsticks are measured in the same run, with the same connections and duration:
@@ -211,6 +212,8 @@ async function main(): Promise<void> {
       const pgPid = backend === 'POSTGRES' ? postgresPid : undefined;
       try {
         await simulate(service, pgPid, 'warm-[<id>]', 2);
+        // What the service's own HTTP stack costs (hooks, logging, tracing, metrics) on its cheapest route.
+        record(`${backend} live`, await measure(() => http(`${service.url}/health/live`, { service: service.child.pid as number }, 'GET', {}, undefined, DURATION_S)));
         record(`${backend} fresh`, await measure(() => simulate(service, pgPid, 'fresh-[<id>]')));
         record(`${backend} replay`, await measure(() => simulate(service, pgPid, 'replayed-key')));
       } finally {

@@ -33,6 +33,7 @@ function translate(error: unknown): unknown {
  * A promise queue keeps another caller's statements from landing inside an open transaction.
  */
 export function sqliteExecutor(db: Database.Database): SqlExecutor {
+  // Every statement is prepared once, BEGIN and COMMIT included (`exec` would parse them on every transaction).
   const statements = new Map<string, Database.Statement>();
   const prepared = (sql: Sql): Database.Statement => {
     const text = sqlText(sql);
@@ -81,13 +82,13 @@ export function sqliteExecutor(db: Database.Database): SqlExecutor {
     execute: (sql, params) => exclusive(() => direct.execute(sql, params)),
     transaction(work) {
       return exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        prepared('BEGIN IMMEDIATE').run();
         try {
           const result = await work(direct);
-          db.exec('COMMIT');
+          prepared('COMMIT').run();
           return result;
         } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
+          if (db.inTransaction) prepared('ROLLBACK').run();
           throw error;
         }
       });
