@@ -21,7 +21,8 @@ import { populate, proposalId, requestHash, runId, T0 } from './support/plan-dat
 import { benchPostgres } from './support/postgres.ts';
 
 const args = process.argv.slice(2);
-const RUNS = Number(args[args.indexOf('--runs') + 1] ?? 30_000) || 30_000;
+const RUNS = args.includes('--runs') ? Number(args[args.indexOf('--runs') + 1]) : 30_000;
+if (!Number.isInteger(RUNS) || RUNS < 1_000) throw new Error('--runs takes a whole number of at least 1000');
 const WORKLOAD_ROUNDS = 20;
 const PURGED_RUNS = 50;
 
