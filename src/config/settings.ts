@@ -45,6 +45,11 @@ export interface DpmFeatureFlags {
 
 export interface Settings {
   readonly profile: PersistenceProfile;
+  /**
+   * Server processes sharing the port (docs/deployment.md#processes-per-instance): WEB_CONCURRENCY,
+   * or one per core when unset and every store can be shared between processes, else 1.
+   */
+  readonly webConcurrency: number;
   readonly http: {
     readonly host: string;
     readonly port: number;
@@ -60,6 +65,7 @@ export interface Settings {
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
+    /** Connections per pool of this process: POSTGRES_POOL_MAX shared out among the WEB_CONCURRENCY processes (at least 1). */
     readonly poolMax: number;
     readonly statementTimeoutMs: number;
     readonly lockTimeoutMs: number;
@@ -170,7 +176,26 @@ export const VARIABLES = {
     defaultValue: false,
     defaultText: 'true in LOCAL, false in PRODUCTION',
   }),
-  poolMax: integerVariable({ name: 'POSTGRES_POOL_MAX', description: 'Connections per PostgreSQL pool (one pool per distinct DSN).', defaultValue: 10, min: 1, max: 1000 }),
+  webConcurrency: {
+    ...integerVariable({
+      name: 'WEB_CONCURRENCY',
+      description:
+        'Server processes sharing the HTTP port (node:cluster); 1 serves from one process. Above 1, every store must be shared between processes (SQLite files or PostgreSQL), and POSTGRES_POOL_MAX and the engine threads are shared out among the processes.',
+      defaultValue: availableParallelism(),
+      defaultText: 'os.availableParallelism() when no store is IN_MEMORY, else 1',
+      min: 1,
+      max: 256,
+    }),
+    codes: ['CONFIG_INTEGER_INVALID', 'WEB_CONCURRENCY_REQUIRES_SHARED_STORES'],
+  },
+  poolMax: integerVariable({
+    name: 'POSTGRES_POOL_MAX',
+    description:
+      'Connections per PostgreSQL DSN of one service instance, shared out among its WEB_CONCURRENCY processes: each process pools POSTGRES_POOL_MAX ÷ WEB_CONCURRENCY (rounded down, at least 1), so replicas × POSTGRES_POOL_MAX bounds the connections a database sees.',
+    defaultValue: 10,
+    min: 1,
+    max: 1000,
+  }),
   statementTimeoutMs: integerVariable({
     name: 'POSTGRES_STATEMENT_TIMEOUT_MS',
     description: 'Server-side statement_timeout of service connections: a longer statement is cancelled (503 <STORE>_POSTGRES_TIMEOUT).',
@@ -360,9 +385,10 @@ export const VARIABLES = {
   }),
   engineThreads: integerVariable({
     name: 'ENGINE_WORKER_THREADS',
-    description: 'Worker threads that run large engine calls (DPM simulate/analyze, proposal simulate/artifact/versions) off the serving thread; 0 runs every call inline.',
+    description:
+      'Worker threads of each server process that run large engine calls (DPM simulate/analyze, proposal simulate/artifact/versions) off the serving thread; 0 runs every call inline.',
     defaultValue: availableParallelism(),
-    defaultText: 'os.availableParallelism()',
+    defaultText: 'os.availableParallelism() ÷ WEB_CONCURRENCY (at least 1)',
     min: 0,
     max: 256,
   }),
@@ -564,6 +590,27 @@ function csvItems(raw: string, fallback: readonly string[]): readonly string[] {
   return items.length > 0 ? items : fallback;
 }
 
+const isSet = (env: Env, name: string): boolean => (env[name]?.trim() ?? '') !== '';
+
+/**
+ * How many server processes: WEB_CONCURRENCY, or one per core when unset. An IN_MEMORY store lives
+ * in one process's memory, so with one the default is 1, and an explicit value above 1 is refused.
+ */
+function webConcurrencyOf(env: Env, v: Values, violations: Violation[]): number {
+  const inMemory = [v.dpmBackend === 'IN_MEMORY' && 'DPM_SUPPORTABILITY_STORE_BACKEND', v.proposalBackend === 'IN_MEMORY' && 'PROPOSAL_STORE_BACKEND'].filter(
+    (name): name is string => name !== false,
+  );
+  if (inMemory.length === 0) return v.webConcurrency;
+  if (isSet(env, VARIABLES.webConcurrency.name) && v.webConcurrency > 1) {
+    violations.push({
+      code: 'WEB_CONCURRENCY_REQUIRES_SHARED_STORES',
+      variable: VARIABLES.webConcurrency.name,
+      message: `WEB_CONCURRENCY=${v.webConcurrency} needs stores every process shares, but ${inMemory.join(' and ')} ${inMemory.length > 1 ? 'are' : 'is'} IN_MEMORY (one copy per process). Use SQL/SQLITE or POSTGRES, or WEB_CONCURRENCY=1.`,
+    });
+  }
+  return 1;
+}
+
 export function loadSettings(env: Env = process.env): SettingsResult {
   const violations: Violation[] = [];
   const v = readAll(env, violations);
@@ -571,14 +618,17 @@ export function loadSettings(env: Env = process.env): SettingsResult {
   // The runtime fallback applies only when the variable is absent, as in the reference.
   const catalogDsnUnset = env[VARIABLES.catalogDsn.name] === undefined;
 
+  const processes = webConcurrencyOf(env, v, violations);
+
   const settings: Settings = {
     profile: v.profile,
+    webConcurrency: processes,
     http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes, limits: httpLimits(v) },
     tracing: tracingSettings(env, v),
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {
-      poolMax: v.poolMax,
+      poolMax: Math.max(1, Math.floor(v.poolMax / processes)),
       statementTimeoutMs: v.statementTimeoutMs,
       lockTimeoutMs: v.lockTimeoutMs,
       idleInTransactionTimeoutMs: v.idleInTransactionTimeoutMs,
@@ -616,7 +666,13 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       retention: { days: v.dpmRetentionDays, purgeIntervalMs: v.dpmRetentionPurgeIntervalMs },
     },
     proposals: { backend: v.proposalBackend, postgresDsn: v.proposalDsn, sqlitePath: v.proposalSqlitePath },
-    engine: { threads: v.engineThreads, queueMax: v.engineQueueMax, callTimeoutMs: v.engineCallTimeoutMs, inlineMaxRows: v.engineInlineMaxRows },
+    engine: {
+      // Unset, the machine's cores are shared out among the processes, so the group runs one engine thread per core.
+      threads: isSet(env, VARIABLES.engineThreads.name) ? v.engineThreads : Math.max(1, Math.floor(v.engineThreads / processes)),
+      queueMax: v.engineQueueMax,
+      callTimeoutMs: v.engineCallTimeoutMs,
+      inlineMaxRows: v.engineInlineMaxRows,
+    },
     proposalLifecycle: {
       lifecycleEnabled: v.proposalLifecycleEnabled,
       supportApisEnabled: v.proposalSupportApisEnabled,

@@ -8,7 +8,7 @@ import { TAGS } from './openapi/tags.ts';
 
 const UNMATCHED_ROUTE = 'unmatched';
 
-export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): void {
+export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics, scrape: () => Promise<string> = () => metrics.registry.metrics()): void {
   app.addHook('onResponse', async (request, reply) => {
     const labels = { method: request.method, route: request.routeOptions.url ?? UNMATCHED_ROUTE, status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
@@ -25,6 +25,6 @@ export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): 
         produces: ['text/plain; version=0.0.4; charset=utf-8'],
       },
     },
-    async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    async (_request, reply) => reply.type(metrics.registry.contentType).send(await scrape()),
   );
 }

@@ -10,7 +10,6 @@
  * The trace begins where Fastify creates the request's logger (`childLoggerFactory`), the first
  * moment the request is known, so its ids can be bound to the logger once.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import {
   context,
@@ -33,6 +32,7 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { randomHex } from '../services/ids.ts';
 import { tracer } from '../services/telemetry.ts';
 
 export interface RequestTrace {
@@ -78,7 +78,7 @@ export function beginRequestTrace(raw: IncomingMessage, correlationId: string): 
     ? trace.wrapSpanContext(trace.getSpanContext(parent) ?? INVALID_SPAN_CONTEXT)
     : tracer().startSpan(method, { kind: SpanKind.SERVER, attributes: { [ATTR_HTTP_REQUEST_METHOD]: method, [ATTR_URL_PATH]: path, [ATTR_CORRELATION_ID]: correlationId } }, parent);
   const own = span.spanContext();
-  const traceId = isSpanContextValid(own) ? own.traceId : (trace.getSpanContext(parent)?.traceId ?? randomBytes(16).toString('hex'));
+  const traceId = isSpanContextValid(own) ? own.traceId : (trace.getSpanContext(parent)?.traceId ?? randomHex(16));
   const started: RequestTrace = { traceId, spanId: span.isRecording() ? own.spanId : undefined, span, context: trace.setSpan(parent, span) };
   traces.set(raw, started);
   return started;

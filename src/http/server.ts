@@ -28,6 +28,8 @@ export interface ServerOptions {
   readonly routes: readonly FastifyPluginAsync[];
   /** Counts every request and serves GET /metrics; omitted in tests that build a bare server. */
   readonly metrics?: ServiceMetrics;
+  /** What GET /metrics answers, when not this process's registry alone (a cluster worker answers for the whole group). */
+  readonly scrapeMetrics?: () => Promise<string>;
   /** HTTP_BODY_LIMIT_BYTES; Fastify's own 1 MiB when omitted. */
   readonly bodyLimitBytes?: number;
   /** Timeouts and connection limits (docs/operations.md#http-server-limits); omitted in tests that only inject. */
@@ -65,7 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerErrorCodeCapture(app);
   registerRequestTracing(app);
   registerErrorHandling(app, { routes: registry, render });
-  if (options.metrics) registerMetrics(app, options.metrics);
+  if (options.metrics) registerMetrics(app, options.metrics, options.scrapeMetrics);
 
   // @fastify/swagger only hands the document to Swagger UI: it skips every route (`hide`), and
   // the document is built from the registered routes by src/http/openapi/document.ts.

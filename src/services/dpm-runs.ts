@@ -19,7 +19,8 @@ export type SimulateOutcome =
   | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
   /** The key was used for another request, or (`samePolicyFreeRequest`) for this request under another policy pack. */
   | { readonly outcome: 'conflict'; readonly samePolicyFreeRequest: boolean }
-  | { readonly outcome: 'ok'; readonly replayed: boolean; readonly result: unknown };
+  /** `resultText` is the JSON text to answer: the recorded run's, so a replay repeats the first answer byte for byte. */
+  | { readonly outcome: 'ok'; readonly replayed: boolean; readonly result: unknown; readonly resultText: string };
 
 export interface SimulateCommand {
   readonly body: unknown;
@@ -78,6 +79,8 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       };
       const recorded = await deps.store.recordRun({
         run,
+        // Serialised once: the store writes this text and the response is the same text.
+        resultText: JSON.stringify(result),
         replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
         inputs: {
           request_canonical: canonical.text,
@@ -95,7 +98,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       if (recorded.outcome === 'conflict') {
         return { outcome: 'conflict', samePolicyFreeRequest: requestHashOfFingerprint(recorded.existingRequestHash) === requestHash };
       }
-      return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json };
+      return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json, resultText: recorded.resultText };
     },
   };
 }

@@ -108,7 +108,7 @@ describe('npm run migrate', () => {
       ['proposals', 'failed', 'POSTGRES_MIGRATION_CONNECTION_FAILED:proposals'],
       ['policy_packs', 'not_run', undefined],
     ]);
-    expect(report.namespaces[0]?.applied).toEqual(['0001', '0002', '0003']);
+    expect(report.namespaces[0]?.applied).toEqual(['0001', '0002', '0003', '0004']);
 
     // The catalog falls back to the DPM DSN; with every DSN valid the rest is applied.
     const complete = await runCli(['migrate'], { ...env, PROPOSAL_POSTGRES_DSN: shared.dsn });
@@ -118,6 +118,7 @@ describe('npm run migrate', () => {
       { version: 'dpm:0001' },
       { version: 'dpm:0002' },
       { version: 'dpm:0003' },
+      { version: 'dpm:0004' },
       { version: 'policy_packs:0001' },
       { version: 'proposals:0001' },
       { version: 'proposals:0002' },

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/config/settings.ts';
 
@@ -154,5 +155,39 @@ describe('loadSettings: several problems at once', () => {
       'DPM_SUPPORTABILITY_STORE_BACKEND_INVALID',
       'PROPOSAL_STORE_BACKEND_INVALID',
     ]);
+  });
+});
+
+describe('loadSettings: WEB_CONCURRENCY and what it shares out', () => {
+  const shared = { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: 'postgres://u@db/app', PROPOSAL_STORE_BACKEND: 'SQLITE' };
+  const cores = availableParallelism();
+
+  it('defaults to one process per core once every store is shared between processes', () => {
+    const { settings } = loadSettings(shared);
+    expect(settings.webConcurrency).toBe(cores);
+    // POSTGRES_POOL_MAX (10) and the cores are the instance's, shared out among its processes.
+    expect(settings.postgres.poolMax).toBe(Math.max(1, Math.floor(10 / cores)));
+    expect(settings.engine.threads).toBe(1);
+  });
+
+  it('defaults to one process while a store is IN_MEMORY (it lives in one process)', () => {
+    expect(loadSettings({}).settings.webConcurrency).toBe(1);
+    expect(loadSettings({ ...shared, PROPOSAL_STORE_BACKEND: 'IN_MEMORY' }).settings.webConcurrency).toBe(1);
+    expect(loadSettings({}).settings.engine.threads).toBe(cores);
+  });
+
+  it('shares POSTGRES_POOL_MAX out among the processes, at least one connection each; explicit engine threads are per process', () => {
+    const { settings } = loadSettings({ ...shared, WEB_CONCURRENCY: '4', POSTGRES_POOL_MAX: '30', ENGINE_WORKER_THREADS: '3' });
+    expect([settings.webConcurrency, settings.postgres.poolMax, settings.engine.threads]).toEqual([4, 7, 3]);
+    expect(loadSettings({ ...shared, WEB_CONCURRENCY: '4', POSTGRES_POOL_MAX: '2' }).settings.postgres.poolMax).toBe(1);
+    expect(loadSettings({ ...shared, WEB_CONCURRENCY: '1' }).settings.postgres.poolMax).toBe(10);
+  });
+
+  it('refuses WEB_CONCURRENCY above 1 with an IN_MEMORY store, naming it', () => {
+    const result = loadSettings({ ...shared, PROPOSAL_STORE_BACKEND: 'IN_MEMORY', WEB_CONCURRENCY: '2' });
+    expect(result.violations).toEqual([expect.objectContaining({ code: 'WEB_CONCURRENCY_REQUIRES_SHARED_STORES', variable: 'WEB_CONCURRENCY' })]);
+    expect(result.violations[0]?.message).toContain('PROPOSAL_STORE_BACKEND is IN_MEMORY');
+    expect(codesOf({ WEB_CONCURRENCY: '1' })).toEqual([]);
+    expect(codesOf({ ...shared, WEB_CONCURRENCY: '0' })).toEqual(['CONFIG_INTEGER_INVALID']);
   });
 });

@@ -33,6 +33,9 @@ function run(id: string, overrides: Partial<RunRecord> = {}): RunRecord {
   };
 }
 
+/** What `recordRun` answers for a run it wrote or replayed: the run and its result's stored text. */
+const answered = (outcome: 'recorded' | 'replayed', recorded: RunRecord) => ({ outcome, run: recorded, resultText: JSON.stringify(recorded.result_json) });
+
 function edge(id: string, source: string, target: string, createdAt = at(0), type = 'RUN_TO_CORRELATION'): LineageEdge {
   return { edge_id: id, source_entity_id: source, edge_type: type, target_entity_id: target, created_at: createdAt, metadata_json: { n: id } };
 }
@@ -82,7 +85,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
 
     it('records a run with its lineage and finds it by id, correlation and request hash', async () => {
       const outcome = await store.recordRun({ run: run('rr_1'), lineage: [edge('e1', 'rr_1', 'corr_rr_1')], replay: true });
-      expect(outcome).toEqual({ outcome: 'recorded', run: run('rr_1') });
+      expect(outcome).toEqual(answered('recorded', run('rr_1')));
       expect(await store.getRun('rr_1')).toEqual(run('rr_1'));
       expect(await store.getRunByCorrelation('corr_rr_1')).toEqual(run('rr_1'));
       expect(await store.getRunByRequestHash('sha256:rr_1')).toEqual(run('rr_1'));
@@ -103,7 +106,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       const first = run('rr_1', { idempotency_key: 'key-1' });
       expect((await store.recordRun({ run: first, lineage: [], replay: true })).outcome).toBe('recorded');
       const retry = await store.recordRun({ run: run('rr_2', { idempotency_key: 'key-1', request_hash: first.request_hash, created_at: at(5), correlation_id: 'corr_retry' }), lineage: [], replay: true });
-      expect(retry).toEqual({ outcome: 'replayed', run: first });
+      expect(retry).toEqual(answered('replayed', first));
       const conflict = await store.recordRun({ run: run('rr_3', { idempotency_key: 'key-1', request_hash: 'sha256:other' }), lineage: [], replay: true });
       expect(conflict).toEqual({ outcome: 'conflict', existingRequestHash: first.request_hash, existingRunId: 'rr_1' });
       expect(await store.getRun('rr_2')).toBeNull();
@@ -115,6 +118,18 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
         ['rr_1', 'corr_retry'],
       ]);
       expect(await store.listIdempotencyHistory('none')).toEqual([]);
+    });
+
+    it('a replay answers the result text the first call stored, byte for byte (key order as written, no re-serialisation)', async () => {
+      // Keys out of sorted order and a nested object: a store that reordered keys (jsonb) or re-serialised would differ.
+      const result = { z_last_key_first: 1, a: { y: '0.10', b: [1, 'two'] }, status: 'READY' };
+      const text = JSON.stringify(result);
+      const first = run('rr_text', { idempotency_key: 'key-text', result_json: result });
+      expect(await store.recordRun({ run: first, lineage: [], replay: true, resultText: text })).toEqual({ outcome: 'recorded', run: first, resultText: text });
+      const replay = await store.recordRun({ run: run('rr_text_2', { idempotency_key: 'key-text', request_hash: first.request_hash, created_at: at(9) }), lineage: [], replay: true });
+      expect(replay.outcome === 'replayed' ? replay.resultText : replay.outcome).toBe(text);
+      expect(replay.outcome === 'replayed' ? replay.run : replay.outcome).toEqual(first);
+      expect(await store.getRun('rr_text')).toEqual(first);
     });
 
     it('idempotencyHash: the key compares and stores it instead of the request hash, the run keeps its request hash', async () => {
@@ -135,7 +150,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       const second = await store.recordRun({ run: run('rr_2', { idempotency_key: 'k', request_hash: 'sha256:rr_1', created_at: at(3) }), lineage: [], replay: false });
       expect(second.outcome).toBe('recorded');
       const third = await store.recordRun({ run: run('rr_3', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(4) }), lineage: [], replay: false });
-      expect(third).toEqual({ outcome: 'recorded', run: run('rr_3', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(4) }) });
+      expect(third).toEqual(answered('recorded', run('rr_3', { idempotency_key: 'k', request_hash: 'sha256:changed', created_at: at(4) })));
       expect(await store.getIdempotencyMapping('k')).toEqual({ idempotency_key: 'k', request_hash: 'sha256:changed', rebalance_run_id: 'rr_3', created_at: at(4) });
       expect((await store.listIdempotencyHistory('k')).map((h) => h.rebalance_run_id)).toEqual(['rr_1', 'rr_2', 'rr_3']);
       // Turning replay back on replays the latest mapping.

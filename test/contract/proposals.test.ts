@@ -6,7 +6,7 @@ import { migratePostgres } from '../../src/stores/postgres/migrator.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { openProposalStore } from '../../src/stores/proposals/open.ts';
 import { createSqlProposalStore } from '../../src/stores/proposals/sql-store.ts';
-import type { SqlExecutor } from '../../src/stores/sql/executor.ts';
+import { sqlText, type Sql, type SqlExecutor } from '../../src/stores/sql/executor.ts';
 import { postgresExecutor } from '../../src/stores/sql/postgres-executor.ts';
 import { sqliteExecutor } from '../../src/stores/sql/sqlite-executor.ts';
 import { migrateSqlite } from '../../src/stores/sqlite/migrator.ts';
@@ -16,7 +16,7 @@ import { proposalStoreContract, type ProposalStoreHandle } from './proposals.con
 
 /** Wraps an executor so that the statement matching `pattern` fails, as a crash between steps would. */
 function failingOn(executor: SqlExecutor, pattern: RegExp): SqlExecutor {
-  const guard = <T>(sql: string, run: () => Promise<T>): Promise<T> => (pattern.test(sql) ? Promise.reject(new Error('injected failure')) : run());
+  const guard = <T>(sql: Sql, run: () => Promise<T>): Promise<T> => (pattern.test(sqlText(sql)) ? Promise.reject(new Error('injected failure')) : run());
   return {
     ...executor,
     query: (sql, params) => guard(sql, () => executor.query(sql, params)),

@@ -62,8 +62,13 @@ export async function killLeftoverProcesses(): Promise<number> {
 
 export type TestEnv = Record<string, string | undefined>;
 
+/**
+ * One server process unless a test asks for more (WEB_CONCURRENCY's default is one per core once
+ * the stores are shared): most tests observe one process's logs and state, and a two-core machine
+ * running many test files should not carry a cluster per test. test/e2e/cluster.test.ts runs several.
+ */
 function childEnv(env: TestEnv): NodeJS.ProcessEnv {
-  return { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', ...env };
+  return { PATH: process.env['PATH'], HOME: process.env['HOME'], LOG_LEVEL: 'info', WEB_CONCURRENCY: '1', ...env };
 }
 
 export interface ExitResult {

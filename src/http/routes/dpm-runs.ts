@@ -100,7 +100,8 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         markReplay(reply, outcome.replayed);
         if (outcome.replayed) deps.metrics.dpmIdempotentReplays.inc();
         else deps.metrics.dpmSimulations.inc({ status: String((outcome.result as { status?: unknown }).status) });
-        return reply.send(outcome.result);
+        // Already JSON text (the stored run's): sent as is, never serialised again.
+        return reply.type('application/json; charset=utf-8').send(outcome.resultText);
       },
     );
 

@@ -82,10 +82,12 @@ export interface WorkflowDecision {
  * What `recordRun` did. With an idempotency key: the first writer records; a later call with
  * the same request hash gets the stored run back (`replayed`); with another hash it gets
  * `conflict` and nothing is written. Racing writers can never create two mappings.
+ * `resultText` is the run's result as the JSON text the store keeps — what was written, or what a
+ * replay read back — so a replay answers the first answer's bytes without serialising it again.
  */
 export type RecordRunOutcome =
-  | { readonly outcome: 'recorded'; readonly run: RunRecord }
-  | { readonly outcome: 'replayed'; readonly run: RunRecord }
+  | { readonly outcome: 'recorded'; readonly run: RunRecord; readonly resultText: string }
+  | { readonly outcome: 'replayed'; readonly run: RunRecord; readonly resultText: string }
   | { readonly outcome: 'conflict'; readonly existingRequestHash: string; readonly existingRunId: string };
 
 export interface RecordRunInput {
@@ -106,6 +108,8 @@ export interface RecordRunInput {
   readonly idempotencyHash?: string;
   /** Written into the run's row; absent, the run is recorded without them (as older releases did). */
   readonly inputs?: RunInputs;
+  /** `JSON.stringify(run.result_json)` when the caller already made it (simulate answers with the same text); the store writes it as given. */
+  readonly resultText?: string;
 }
 
 export interface ListPage {

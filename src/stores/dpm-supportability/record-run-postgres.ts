@@ -1,61 +1,107 @@
 /**
- * PostgreSQL's one-round-trip path for the common case of `recordRun`: a new Idempotency-Key.
- * The key claim, the run, its history entry and its lineage edges are written by one statement
- * of data-modifying CTEs — atomic like a transaction, but one round trip instead of six (BEGIN,
- * four inserts, COMMIT), which is most of a persisted simulate's cost.
+ * PostgreSQL's one-round-trip path for `recordRun` under an Idempotency-Key: one prepared
+ * statement of data-modifying CTEs decides the common cases and writes what each needs —
  *
- * Every later CTE feeds on the claim's RETURNING, so when the key is already taken (a replay, a
- * conflict, a race lost, or replay turned off) the statement writes nothing and the caller takes
- * the transactional path, which decides those cases. `ON CONFLICT DO NOTHING` waits for a
- * concurrent claimer to commit, exactly as in that path.
+ * - a new key: the key claim, the run, its history entry and its lineage edges (atomic like a
+ *   transaction, but one round trip instead of six: BEGIN, four inserts, COMMIT);
+ * - a key already mapped to the same request: the history entry, and the stored run comes back
+ *   (`replayed`), its result as the JSON text it was stored as;
+ * - a key mapped to another request: nothing is written (`conflict`).
+ *
+ * Every write feeds on the claim's RETURNING or on the mapping read at the statement's start, so
+ * the statement never writes anything the transactional path would not. When it cannot decide, it
+ * writes nothing and returns undefined, and the caller's transaction decides: replay is off (the
+ * transaction moves the mapping), or another writer claimed the key after this statement's
+ * snapshot was taken. The claim is a plain INSERT: the key's primary key makes such a racing claim
+ * wait for the other writer and then fail as a duplicate, which rolls the whole statement back.
+ * (`ON CONFLICT DO NOTHING` would decide the same, at the price of a speculative insertion — an
+ * extra WAL record and a second index probe — on every run, for a race that is rare.)
  */
-import type { SqlQueryable, SqlValue } from '../sql/executor.ts';
+import { named, SqlConstraintError, type NamedSql, type Row, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { isoTimestamp } from '../sql/where.ts';
 import type { RecordRunInput, RecordRunOutcome } from './port.ts';
-import { RUN_INPUT_COLUMNS, runInputValues } from './rows.ts';
+import { RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns } from './rows.ts';
 
-const json = (value: unknown): string => JSON.stringify(value ?? null);
+const EDGE_COLUMNS = 6;
+/** Parameters before the edges' (see `params` below). */
+const FIXED_PARAMS = 15;
 
-export async function recordNewKeyInOneStatement(db: SqlQueryable, input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
-  const { run, lineage } = input;
-  const createdAt = isoTimestamp(run.created_at);
-  const params: SqlValue[] = [
-    key,
-    input.idempotencyHash ?? run.request_hash,
-    run.rebalance_run_id,
-    createdAt,
-    run.correlation_id,
-    run.request_hash,
-    run.portfolio_id,
-    run.status,
-    json(run.result_json),
-    ...runInputValues(input.inputs),
-  ];
-  const edgeRows = lineage.map((edge) => {
-    const at = params.length;
-    params.push(edge.edge_id, edge.source_entity_id, edge.edge_type, edge.target_entity_id, isoTimestamp(edge.created_at), json(edge.metadata_json));
+/** The statement for `edgeCount` lineage edges (simulate always writes two), prepared once per text. */
+const statements = new Map<number, NamedSql>();
+
+function statementFor(edgeCount: number): NamedSql {
+  let statement = statements.get(edgeCount);
+  if (statement) return statement;
+  const rows = Array.from({ length: edgeCount }, (_, i) => {
+    const at = FIXED_PARAMS + i * EDGE_COLUMNS;
     return `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}::timestamptz, $${at + 6}::jsonb)`;
   });
   const edges =
-    edgeRows.length === 0
+    edgeCount === 0
       ? ''
       : `, edges AS (
           INSERT INTO dpm_lineage_edges (edge_id, source_entity_id, edge_type, target_entity_id, created_at, metadata_json)
-          SELECT e.* FROM (VALUES ${edgeRows.join(', ')}) AS e (edge_id, source_entity_id, edge_type, target_entity_id, created_at, metadata_json)
+          SELECT e.* FROM (VALUES ${rows.join(', ')}) AS e (edge_id, source_entity_id, edge_type, target_entity_id, created_at, metadata_json)
           WHERE EXISTS (SELECT 1 FROM run))`;
-  const [row] = await db.query(
-    `WITH claimed AS (
+  statement = named(
+    `dpm_record_run_${edgeCount}`,
+    `WITH existing AS (
+       SELECT request_hash AS mapped_hash, rebalance_run_id AS mapped_run_id FROM dpm_run_idempotency WHERE idempotency_key = $1
+     ), claimed AS (
        INSERT INTO dpm_run_idempotency (idempotency_key, request_hash, rebalance_run_id, created_at)
-       VALUES ($1, $2, $3, $4::timestamptz) ON CONFLICT (idempotency_key) DO NOTHING RETURNING rebalance_run_id
+       SELECT $1, $2, $3, $4::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
+       RETURNING rebalance_run_id
      ), run AS (
        INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS})
        SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14 FROM claimed RETURNING rebalance_run_id
      ), history AS (
        INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at)
        SELECT $1, rebalance_run_id, $5, $6, $4::timestamptz FROM run
+       UNION ALL
+       SELECT $1, mapped_run_id, $5, $6, $4::timestamptz FROM existing WHERE mapped_hash = $2 AND $15::boolean
      )${edges}
-     SELECT count(*)::int AS recorded FROM run`,
-    params,
+     SELECT (SELECT count(*) FROM run)::int AS recorded, e.mapped_hash, e.mapped_run_id, ${storedRunColumns('r')}
+     FROM (SELECT 1) AS one
+     LEFT JOIN existing e ON true
+     LEFT JOIN dpm_runs r ON r.rebalance_run_id = e.mapped_run_id AND e.mapped_hash = $2 AND $15::boolean`,
   );
-  return Number(row?.['recorded']) === 1 ? { outcome: 'recorded', run: { ...run, created_at: createdAt } } : undefined;
+  statements.set(edgeCount, statement);
+  return statement;
+}
+
+export async function recordInOneStatement(db: SqlQueryable, input: RecordRunInput, key: string, resultText: string): Promise<RecordRunOutcome | undefined> {
+  const { run, lineage } = input;
+  const createdAt = isoTimestamp(run.created_at);
+  const hash = input.idempotencyHash ?? run.request_hash;
+  const params: SqlValue[] = [
+    key,
+    hash,
+    run.rebalance_run_id,
+    createdAt,
+    run.correlation_id,
+    run.request_hash,
+    run.portfolio_id,
+    run.status,
+    resultText,
+    ...runInputValues(input.inputs),
+    input.replay,
+  ];
+  for (const edge of lineage) {
+    params.push(edge.edge_id, edge.source_entity_id, edge.edge_type, edge.target_entity_id, isoTimestamp(edge.created_at), JSON.stringify(edge.metadata_json ?? null));
+  }
+  let row: Row | undefined;
+  try {
+    [row] = await db.query(statementFor(lineage.length), params);
+  } catch (error) {
+    // A writer claimed the key after this statement's snapshot: the transaction decides (replay or
+    // conflict). Any other duplicate (a run id that exists) is refused there again.
+    if (error instanceof SqlConstraintError && error.kind === 'unique') return undefined;
+    throw error;
+  }
+  if (!row) return undefined;
+  if (row['recorded'] === 1) return { outcome: 'recorded', run: { ...run, created_at: createdAt }, resultText };
+  const mappedHash = row['mapped_hash'];
+  if (typeof mappedHash !== 'string' || !input.replay) return undefined;
+  if (mappedHash !== hash) return { outcome: 'conflict', existingRequestHash: mappedHash, existingRunId: String(row['mapped_run_id']) };
+  return { outcome: 'replayed', ...runFromStoredText(row) };
 }

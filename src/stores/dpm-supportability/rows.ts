@@ -5,7 +5,24 @@ import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { text, textOrNull } from '../sql/row-values.ts';
 
 
-export const RUN_COLUMNS = 'rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json';
+const RUN_FIELD_COLUMNS = ['rebalance_run_id', 'correlation_id', 'request_hash', 'idempotency_key', 'portfolio_id', 'status', 'created_at'];
+
+export const RUN_COLUMNS = [...RUN_FIELD_COLUMNS, 'result_json'].join(', ');
+
+/**
+ * A run's columns (prefixed `<alias>.`) with its result as the JSON text it was stored as, in
+ * `result_text`: a replay answers that text byte for byte instead of parsing and serialising it
+ * again. The cast is a no-op on both engines (PostgreSQL's `json` keeps its input text).
+ */
+export function storedRunColumns(alias: string): string {
+  return [...RUN_FIELD_COLUMNS.map((column) => `${alias}.${column}`), `CAST(${alias}.result_json AS TEXT) AS result_text`].join(', ');
+}
+
+/** A row read with `storedRunColumns`: the run, and its result's stored text. */
+export function runFromStoredText(row: Row): { run: RunRecord; resultText: string } {
+  const resultText = text(row['result_text']);
+  return { run: toRun({ ...row, result_json: JSON.parse(resultText) as unknown }), resultText };
+}
 
 export function toRun(row: Row): RunRecord {
   return {

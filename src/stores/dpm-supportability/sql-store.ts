@@ -7,7 +7,7 @@
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { pageOf, type Page } from '../sql/keyset-cursor.ts';
 import { operationLeases } from '../sql/operation-leases.ts';
-import { SqlConstraintError, type Row, type SqlExecutor, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
+import { named, SqlConstraintError, type Row, type Sql, type SqlExecutor, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type {
   AppendDecisionOutcome,
@@ -26,8 +26,22 @@ import type {
   SupportabilitySummary,
   WorkflowDecision,
 } from './port.ts';
-import { countsOf, RUN_COLUMNS, RUN_INPUT_COLUMNS, runInputValues, toDecision, toEdge, toHistory, toMapping, toOperation, toRun, toRunInputs } from './rows.ts';
-import { recordNewKeyInOneStatement } from './record-run-postgres.ts';
+import {
+  countsOf,
+  RUN_COLUMNS,
+  RUN_INPUT_COLUMNS,
+  runFromStoredText,
+  runInputValues,
+  storedRunColumns,
+  toDecision,
+  toEdge,
+  toHistory,
+  toMapping,
+  toOperation,
+  toRun,
+  toRunInputs,
+} from './rows.ts';
+import { recordInOneStatement } from './record-run-postgres.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
 const APPEND_ATTEMPTS = 5;
@@ -35,10 +49,33 @@ const EDGE_DELETE_CHUNK = 500;
 const EDGE_INSERT_CHUNK = 100;
 /** The run's columns as `r.<column>`, for queries joining `dpm_runs r`. */
 const JOINED_RUN_COLUMNS = RUN_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
+const LATEST = 'ORDER BY created_at DESC, rebalance_run_id DESC LIMIT 1';
+
+// The lookups and the statements of recording a run are prepared: each is parsed and planned once per connection.
+const GET_RUN = named('dpm_get_run', `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`);
+const GET_RUN_BY_CORRELATION = named('dpm_get_run_by_correlation', `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE correlation_id = $1 ${LATEST}`);
+const GET_RUN_BY_REQUEST_HASH = named('dpm_get_run_by_request_hash', `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE request_hash = $1 ${LATEST}`);
+const GET_RUN_BY_IDEMPOTENCY_KEY = named(
+  'dpm_get_run_by_idempotency_key',
+  `SELECT ${JOINED_RUN_COLUMNS} FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
+);
+const GET_RUN_INPUTS = named('dpm_get_run_inputs', `SELECT ${RUN_INPUT_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`);
+const GET_MAPPING = named('dpm_get_mapping', 'SELECT idempotency_key, request_hash, rebalance_run_id, created_at FROM dpm_run_idempotency WHERE idempotency_key = $1');
+const GET_STORED_RUN = named('dpm_get_stored_run', `SELECT ${storedRunColumns('r')} FROM dpm_runs r WHERE r.rebalance_run_id = $1`);
+const GET_MAPPED_RUN = named(
+  'dpm_get_mapped_run',
+  `SELECT i.request_hash AS mapped_hash, ${storedRunColumns('r')}
+   FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
+);
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
-async function insertRun(tx: SqlQueryable, run: RunRecord, inputs: RunInputs | undefined): Promise<void> {
-  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+const INSERT_RUN = named(
+  'dpm_insert_run',
+  `INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+);
+
+async function insertRun(tx: SqlQueryable, run: RunRecord, resultText: string, inputs: RunInputs | undefined): Promise<void> {
+  await tx.execute(INSERT_RUN, [
     run.rebalance_run_id,
     run.correlation_id,
     run.request_hash,
@@ -46,7 +83,7 @@ async function insertRun(tx: SqlQueryable, run: RunRecord, inputs: RunInputs | u
     run.portfolio_id,
     run.status,
     isoTimestamp(run.created_at),
-    json(run.result_json),
+    resultText,
     ...runInputValues(inputs),
   ]);
 }
@@ -63,11 +100,13 @@ async function insertEdges(tx: SqlQueryable, edges: readonly LineageEdge[]): Pro
   }
 }
 
+const INSERT_HISTORY = named(
+  'dpm_insert_history',
+  'INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+);
+
 async function insertHistory(tx: SqlQueryable, entry: IdempotencyHistoryEntry): Promise<void> {
-  await tx.execute(
-    'INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
-    [entry.idempotency_key, entry.rebalance_run_id, entry.correlation_id, entry.request_hash, isoTimestamp(entry.created_at)],
-  );
+  await tx.execute(INSERT_HISTORY, [entry.idempotency_key, entry.rebalance_run_id, entry.correlation_id, entry.request_hash, isoTimestamp(entry.created_at)]);
 }
 
 /** Edges whose source or target is one of `ids`, in chunks that stay under both engines' parameter limits. */
@@ -86,7 +125,7 @@ async function latestDecision(queryable: SqlQueryable, runId: string): Promise<{
   }));
 }
 
-async function one<T>(queryable: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
+async function one<T>(queryable: SqlQueryable, sql: Sql, params: readonly SqlValue[], map: (row: Record<string, unknown>) => T): Promise<T | null> {
   const [row] = await queryable.query(sql, params);
   return row ? map(row) : null;
 }
@@ -118,7 +157,7 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     );
     if (claimed.length > 0) return undefined;
     // Another writer holds the key; ON CONFLICT waited for it to commit, so its mapping is visible.
-    const existing = await one(tx, 'SELECT * FROM dpm_run_idempotency WHERE idempotency_key = $1', [key], toMapping);
+    const existing = await one(tx, GET_MAPPING, [key], toMapping);
     if (!existing) throw new Error(`Idempotency key ${key} vanished while it was being claimed.`);
     if (!input.replay) {
       // Replay disabled: the key is only recorded — the mapping follows the newest run.
@@ -133,12 +172,10 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     if (existing.request_hash !== hash) {
       return { outcome: 'conflict', existingRequestHash: existing.request_hash, existingRunId: existing.rebalance_run_id };
     }
-    {
-      const stored = await one(tx, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [existing.rebalance_run_id], toRun);
-      if (!stored) throw new Error(`Run ${existing.rebalance_run_id} of key ${key} is missing.`);
-      await insertHistory(tx, { ...run, idempotency_key: key, rebalance_run_id: stored.rebalance_run_id });
-      return { outcome: 'replayed', run: stored };
-    }
+    const stored = await one(tx, GET_STORED_RUN, [existing.rebalance_run_id], runFromStoredText);
+    if (!stored) throw new Error(`Run ${existing.rebalance_run_id} of key ${key} is missing.`);
+    await insertHistory(tx, { ...run, idempotency_key: key, rebalance_run_id: stored.run.rebalance_run_id });
+    return { outcome: 'replayed', ...stored };
   }
 
   /**
@@ -146,61 +183,55 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
    * the history entry is one autocommitted insert — no transaction, no engine-side locking.
    * Anything else (a new key, replay off) goes through the transaction, which settles races.
    */
-  async function replayWithoutTransaction(input: RecordRunInput): Promise<RecordRunOutcome | undefined> {
-    const key = input.run.idempotency_key;
-    if (key === null || !input.replay) return undefined;
-    const [row] = await db.query(
-      `SELECT i.request_hash AS mapped_hash, ${JOINED_RUN_COLUMNS}
-       FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
-      [key],
-    );
+  async function replayWithoutTransaction(input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
+    const [row] = await db.query(GET_MAPPED_RUN, [key]);
     if (!row) return undefined;
-    const stored = toRun(row);
+    const stored = runFromStoredText(row);
     if (row['mapped_hash'] !== (input.idempotencyHash ?? input.run.request_hash)) {
-      return { outcome: 'conflict', existingRequestHash: String(row['mapped_hash']), existingRunId: stored.rebalance_run_id };
+      return { outcome: 'conflict', existingRequestHash: String(row['mapped_hash']), existingRunId: stored.run.rebalance_run_id };
     }
-    await insertHistory(db, { ...input.run, idempotency_key: key, rebalance_run_id: stored.rebalance_run_id });
-    return { outcome: 'replayed', run: stored };
+    await insertHistory(db, { ...input.run, idempotency_key: key, rebalance_run_id: stored.run.rebalance_run_id });
+    return { outcome: 'replayed', ...stored };
+  }
+
+  /**
+   * The common cases without a transaction: on PostgreSQL one statement records a new key or
+   * replays a mapped one (record-run-postgres.ts); on SQLite, where a statement costs no round
+   * trip, a mapped key is answered by one joined read plus the history insert. Anything either
+   * cannot decide (a key taken meanwhile, replay off) goes through the transaction, which settles
+   * races.
+   */
+  async function shortcut(input: RecordRunInput, resultText: string): Promise<RecordRunOutcome | undefined> {
+    const key = input.run.idempotency_key;
+    if (key === null) return undefined;
+    if (db.dialect === 'postgres') return recordInOneStatement(db, input, key, resultText);
+    return input.replay ? replayWithoutTransaction(input, key) : undefined;
   }
 
   return {
     async recordRun(input) {
-      const replayed = await replayWithoutTransaction(input);
-      if (replayed) return replayed;
-      const key = input.run.idempotency_key;
-      if (db.dialect === 'postgres' && key !== null) {
-        const recorded = await recordNewKeyInOneStatement(db, input, key);
-        if (recorded) return recorded;
-      }
+      const resultText = input.resultText ?? JSON.stringify(input.run.result_json ?? null);
+      const decided = await shortcut(input, resultText);
+      if (decided) return decided;
       return db.transaction(async (tx) => {
         const key = input.run.idempotency_key;
         if (key !== null) {
-          const decided = await claimKey(tx, input, key);
-          if (decided) return decided;
+          const claimed = await claimKey(tx, input, key);
+          if (claimed) return claimed;
         }
-        await insertRun(tx, input.run, input.inputs);
+        await insertRun(tx, input.run, resultText, input.inputs);
         if (key !== null) await insertHistory(tx, { ...input.run, idempotency_key: key });
         await insertEdges(tx, input.lineage);
         // Answered from what was written (timestamps in their stored, normalised form), saving a read-back.
-        return { outcome: 'recorded', run: { ...input.run, created_at: isoTimestamp(input.run.created_at) } };
+        return { outcome: 'recorded', run: { ...input.run, created_at: isoTimestamp(input.run.created_at) }, resultText };
       });
     },
 
-    getRun: (runId) => one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [runId], toRun),
-    getRunByCorrelation: (correlationId) =>
-      one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE correlation_id = $1 ORDER BY created_at DESC, rebalance_run_id DESC LIMIT 1`, [correlationId], toRun),
-    getRunByRequestHash: (requestHash) =>
-      one(db, `SELECT ${RUN_COLUMNS} FROM dpm_runs WHERE request_hash = $1 ORDER BY created_at DESC, rebalance_run_id DESC LIMIT 1`, [requestHash], toRun),
-    getRunByIdempotencyKey: (key) =>
-      one(
-        db,
-        `SELECT ${JOINED_RUN_COLUMNS} FROM dpm_run_idempotency i JOIN dpm_runs r ON r.rebalance_run_id = i.rebalance_run_id WHERE i.idempotency_key = $1`,
-        [key],
-        toRun,
-      ),
-
-    getRunInputs: (runId) =>
-      one(db, `SELECT ${RUN_INPUT_COLUMNS} FROM dpm_runs WHERE rebalance_run_id = $1`, [runId], toRunInputs),
+    getRun: (runId) => one(db, GET_RUN, [runId], toRun),
+    getRunByCorrelation: (correlationId) => one(db, GET_RUN_BY_CORRELATION, [correlationId], toRun),
+    getRunByRequestHash: (requestHash) => one(db, GET_RUN_BY_REQUEST_HASH, [requestHash], toRun),
+    getRunByIdempotencyKey: (key) => one(db, GET_RUN_BY_IDEMPOTENCY_KEY, [key], toRun),
+    getRunInputs: (runId) => one(db, GET_RUN_INPUTS, [runId], toRunInputs),
 
     async listRuns(filter: RunFilter) {
       const where = new Where()
@@ -227,7 +258,7 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     },
     getArtifact: (runId) => one(db, 'SELECT artifact_json FROM dpm_run_artifacts WHERE rebalance_run_id = $1', [runId], (row) => row['artifact_json']),
 
-    getIdempotencyMapping: (key) => one(db, 'SELECT * FROM dpm_run_idempotency WHERE idempotency_key = $1', [key], toMapping),
+    getIdempotencyMapping: (key) => one(db, GET_MAPPING, [key], toMapping),
     async listIdempotencyHistory(key) {
       const rows = await db.query('SELECT * FROM dpm_run_idempotency_history WHERE idempotency_key = $1 ORDER BY created_at, history_id', [key]);
       return rows.map(toHistory);

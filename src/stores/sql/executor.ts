@@ -12,11 +12,33 @@ export type SqlValue = string | number | boolean | null | Date | Buffer;
 
 export type Row = Record<string, unknown>;
 
+/**
+ * A statement of fixed text that PostgreSQL parses and plans once per connection (a named
+ * prepared statement) instead of on every call. For the hot paths only: each name becomes a
+ * prepared statement on every pooled connection, so text built per call (lists with optional
+ * filters, IN lists) stays a plain string. SQLite prepares every statement once anyway.
+ */
+export interface NamedSql {
+  readonly name: string;
+  readonly text: string;
+}
+
+export type Sql = string | NamedSql;
+
+/** `named('dpm_get_run', 'SELECT …')`: the name must be unique per text within the process. */
+export function named(name: string, text: string): NamedSql {
+  return { name, text };
+}
+
+export function sqlText(sql: Sql): string {
+  return typeof sql === 'string' ? sql : sql.text;
+}
+
 export interface SqlQueryable {
   /** Rows of a SELECT (or of a statement with RETURNING). */
-  query<T extends Row = Row>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  query<T extends Row = Row>(sql: Sql, params?: readonly SqlValue[]): Promise<T[]>;
   /** Number of rows a statement changed. */
-  execute(sql: string, params?: readonly SqlValue[]): Promise<number>;
+  execute(sql: Sql, params?: readonly SqlValue[]): Promise<number>;
 }
 
 export interface SqlExecutor extends SqlQueryable {

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from '../postgres/transaction.ts';
-import { normaliseRow, SqlConstraintError, type Row, type SqlExecutor, type SqlQueryable, type SqlValue } from './executor.ts';
+import { normaliseRow, SqlConstraintError, type Row, type Sql, type SqlExecutor, type SqlQueryable, type SqlValue } from './executor.ts';
 
 const CONSTRAINT_KINDS: Readonly<Record<string, SqlConstraintError['kind']>> = {
   '23505': 'unique',
@@ -15,19 +15,23 @@ function translate(error: unknown): unknown {
   return kind ? new SqlConstraintError(kind, (error as Error).message, { cause: error }) : error;
 }
 
+/** A named statement is prepared on each connection the first time it runs there, then only bound and executed. */
+const config = (sql: Sql, params: readonly SqlValue[]): pg.QueryConfig =>
+  typeof sql === 'string' ? { text: sql, values: params as unknown[] } : { name: sql.name, text: sql.text, values: params as unknown[] };
+
 function queryableOf(client: pg.Pool | pg.PoolClient): SqlQueryable {
   return {
-    async query<T extends Row>(sql: string, params: readonly SqlValue[] = []) {
+    async query<T extends Row>(sql: Sql, params: readonly SqlValue[] = []) {
       try {
-        const result = await client.query(sql, params as unknown[]);
+        const result = await client.query(config(sql, params));
         return result.rows.map((row: Row) => normaliseRow<T>(row));
       } catch (error) {
         throw translate(error);
       }
     },
-    async execute(sql: string, params: readonly SqlValue[] = []) {
+    async execute(sql: Sql, params: readonly SqlValue[] = []) {
       try {
-        return (await client.query(sql, params as unknown[])).rowCount ?? 0;
+        return (await client.query(config(sql, params))).rowCount ?? 0;
       } catch (error) {
         throw translate(error);
       }

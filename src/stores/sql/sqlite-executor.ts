@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { normaliseRow, SqlConstraintError, type Row, type SqlExecutor, type SqlQueryable, type SqlValue } from './executor.ts';
+import { normaliseRow, SqlConstraintError, sqlText, type Row, type Sql, type SqlExecutor, type SqlQueryable, type SqlValue } from './executor.ts';
 
 /** `$1` → `@p1`: better-sqlite3 binds named parameters, and the same `$n` may appear twice. */
 function toSqlite(sql: string): string {
@@ -33,18 +33,20 @@ function translate(error: unknown): unknown {
  * A promise queue keeps another caller's statements from landing inside an open transaction.
  */
 export function sqliteExecutor(db: Database.Database): SqlExecutor {
+  // Every statement is prepared once, BEGIN and COMMIT included (`exec` would parse them on every transaction).
   const statements = new Map<string, Database.Statement>();
-  const prepared = (sql: string): Database.Statement => {
-    let statement = statements.get(sql);
+  const prepared = (sql: Sql): Database.Statement => {
+    const text = sqlText(sql);
+    let statement = statements.get(text);
     if (!statement) {
-      statement = db.prepare(toSqlite(sql));
-      statements.set(sql, statement);
+      statement = db.prepare(toSqlite(text));
+      statements.set(text, statement);
     }
     return statement;
   };
 
   const direct: SqlQueryable = {
-    async query<T extends Row>(sql: string, params: readonly SqlValue[] = []) {
+    async query<T extends Row>(sql: Sql, params: readonly SqlValue[] = []) {
       try {
         const statement = prepared(sql);
         if (!statement.reader) {
@@ -56,7 +58,7 @@ export function sqliteExecutor(db: Database.Database): SqlExecutor {
         throw translate(error);
       }
     },
-    async execute(sql: string, params: readonly SqlValue[] = []) {
+    async execute(sql: Sql, params: readonly SqlValue[] = []) {
       try {
         const statement = prepared(sql);
         if (statement.reader) return statement.all(bind(params)).length;
@@ -80,13 +82,13 @@ export function sqliteExecutor(db: Database.Database): SqlExecutor {
     execute: (sql, params) => exclusive(() => direct.execute(sql, params)),
     transaction(work) {
       return exclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
+        prepared('BEGIN IMMEDIATE').run();
         try {
           const result = await work(direct);
-          db.exec('COMMIT');
+          prepared('COMMIT').run();
           return result;
         } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
+          if (db.inTransaction) prepared('ROLLBACK').run();
           throw error;
         }
       });

@@ -1,7 +1,8 @@
 /** Canonical JSON and the request hash (docs/engine.md#request-hash). */
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../../src/domain/canonical-json.ts';
+import { canonicalJson, compareCodePoints } from '../../../src/domain/canonical-json.ts';
 import { rebalanceRequestHash, validateRebalanceRequest } from '../../../src/domain/dpm/index.ts';
 import { REPO_ROOT } from '../../support/paths.ts';
 
@@ -61,5 +62,31 @@ describe('canonical JSON', () => {
   it('escapes like Python ensure_ascii and prints floats like Python repr', () => {
     expect(canonicalJson('é"\\\n\t\u0001\u007f')).toBe('"\\u00e9\\"\\\\\\n\\t\\u0001\\u007f"');
     expect(canonicalJson([1, -0.5, 1e-7, 0.0001, 123.25])).toBe('[1,-0.5,1e-07,0.0001,123.25]');
+  });
+  it('equals the plain definition on any JSON value: keys by code point, ASCII-only text, undefined members left out', () => {
+    // The definition, written for clarity: JSON.stringify's text with every non-ASCII unit escaped.
+    const plain = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(plain).join(',')}]`;
+      if (value !== null && typeof value === 'object') {
+        const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => compareCodePoints(a, b));
+        return `{${entries.map(([k, v]) => `${plain(k)}:${plain(v)}`).join(',')}}`;
+      }
+      if (typeof value === 'number') return canonicalJson(value);
+      return JSON.stringify(value).replace(/[\u007f-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    };
+    const key = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('a', 'B', '\uffff', '\u{1F600}', '10', '2', 'é'));
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string({ unit: 'binary' }),
+        fc.integer(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.boolean(),
+        fc.constant(null),
+        fc.array(tie('value'), { maxLength: 5 }),
+        fc.dictionary(key, fc.oneof(tie('value'), fc.constant(undefined)), { maxKeys: 6 }),
+      ),
+    })).value;
+    fc.assert(fc.property(json, (value) => canonicalJson(value) === plain(value)), { numRuns: 2_000 });
   });
 });

@@ -16,6 +16,7 @@ const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>
       '0001': 'a6b8df1d95a34ede1cafa8c51fdc9c180833084a756210065b6254c63ac8d201',
       '0002': 'd223695b2577f019516b3a82560216ef66a1a8cb1421f42a14e071317edba573',
       '0003': '87c26475adc905996fd3a096391996a45230bdb53ec4234e80cb577710ef6e0d',
+      '0004': 'e15473c806a57a44be9e7780a1a6f8d930f1d0fb610c655a9395f478443bf4c6',
     },
     proposals: {
       '0001': '1d869ed54f1d6ee92ce04172e50b1550442b5c418c76a6905ef73f53423f283f',
