@@ -20,6 +20,7 @@ import {
   type Violation,
 } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
+import { DPM_FEATURE_VARIABLES, dpmFeatureFlags, type DpmFeatureFlags } from './feature-flags.ts';
 import { HTTP_LIMIT_VARIABLES, httpLimits, httpLimitViolations, type HttpLimits } from './http-limits.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
@@ -29,19 +30,6 @@ export type ProposalStoreBackend = 'IN_MEMORY' | 'SQLITE' | 'POSTGRES';
 export type PolicyPackCatalogBackend = 'ENV_JSON' | 'SQLITE' | 'POSTGRES';
 export type DpmAsyncExecutionMode = 'INLINE' | 'ACCEPT_ONLY';
 export type DpmArtifactStoreMode = 'DERIVED' | 'PERSISTED';
-
-/** The DPM API's feature gates: a route whose gate is off answers 404 `<FEATURE>_DISABLED` before touching a store. */
-export interface DpmFeatureFlags {
-  readonly supportApis: boolean;
-  readonly asyncOperations: boolean;
-  readonly manualExecution: boolean;
-  readonly artifacts: boolean;
-  readonly workflow: boolean;
-  readonly lineageApis: boolean;
-  readonly idempotencyHistoryApis: boolean;
-  readonly summaryApis: boolean;
-  readonly supportBundleApis: boolean;
-}
 
 export interface Settings {
   readonly profile: PersistenceProfile;
@@ -299,23 +287,13 @@ export const VARIABLES = {
     description: 'Same Idempotency-Key + same request replays the stored run; off, every simulate records a new run. A policy pack may override it.',
     defaultValue: true,
   }),
-  dpmSupportApis: flagVariable({ name: 'DPM_SUPPORT_APIS_ENABLED', description: 'Run lookups, listing and every other supportability route (off: 404 DPM_SUPPORT_APIS_DISABLED).', defaultValue: true }),
-  dpmAsyncOperations: flagVariable({
-    name: 'DPM_ASYNC_OPERATIONS_ENABLED',
-    description: 'POST /rebalance/analyze/async and the operation routes (off: 404 DPM_ASYNC_OPERATIONS_DISABLED).',
-    defaultValue: true,
-  }),
+  ...DPM_FEATURE_VARIABLES,
   dpmAsyncExecutionMode: enumVariable({
     name: 'DPM_ASYNC_EXECUTION_MODE',
     description: 'INLINE: the accepting request runs the operation before answering 202 (a worker finishes it elsewhere if that process dies). ACCEPT_ONLY: operations wait for POST /rebalance/operations/{id}/execute.',
     values: ['INLINE', 'ACCEPT_ONLY'],
     defaultValue: 'INLINE',
     invalidCode: 'CONFIG_ENUM_INVALID',
-  }),
-  dpmManualExecution: flagVariable({
-    name: 'DPM_ASYNC_MANUAL_EXECUTION_ENABLED',
-    description: 'POST /rebalance/operations/{id}/execute (off: 404 DPM_ASYNC_MANUAL_EXECUTION_DISABLED).',
-    defaultValue: true,
   }),
   dpmAsyncTtlSeconds: integerVariable({
     name: 'DPM_ASYNC_OPERATIONS_TTL_SECONDS',
@@ -338,7 +316,6 @@ export const VARIABLES = {
     min: 10,
     max: 600_000,
   }),
-  dpmArtifacts: flagVariable({ name: 'DPM_ARTIFACTS_ENABLED', description: 'GET /rebalance/runs/{id}/artifact (off: 404 DPM_ARTIFACTS_DISABLED).', defaultValue: true }),
   dpmArtifactStoreMode: enumVariable({
     name: 'DPM_ARTIFACT_STORE_MODE',
     description: 'DERIVED: build the artifact from the stored run on each read. PERSISTED: store it with the run (backfilled on first read).',
@@ -346,28 +323,11 @@ export const VARIABLES = {
     defaultValue: 'DERIVED',
     invalidCode: 'CONFIG_ENUM_INVALID',
   }),
-  dpmWorkflow: flagVariable({ name: 'DPM_WORKFLOW_ENABLED', description: 'The run review workflow routes (off: 404 DPM_WORKFLOW_DISABLED).', defaultValue: false }),
   dpmWorkflowReviewStatuses: textVariable({
     name: 'DPM_WORKFLOW_REQUIRES_REVIEW_FOR_STATUSES',
     description: 'Comma-separated run statuses that need a review decision (case-sensitive; empty items are dropped).',
     defaultValue: 'PENDING_REVIEW',
     allowed: 'CSV of run statuses',
-  }),
-  dpmLineageApis: flagVariable({ name: 'DPM_LINEAGE_APIS_ENABLED', description: 'GET /rebalance/lineage/{entity_id} (off: 404 DPM_LINEAGE_APIS_DISABLED).', defaultValue: false }),
-  dpmIdempotencyHistoryApis: flagVariable({
-    name: 'DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED',
-    description: 'GET /rebalance/idempotency/{key}/history (off: 404 DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED).',
-    defaultValue: false,
-  }),
-  dpmSummaryApis: flagVariable({
-    name: 'DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED',
-    description: 'GET /rebalance/supportability/summary (off: 404 DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED).',
-    defaultValue: true,
-  }),
-  dpmSupportBundleApis: flagVariable({
-    name: 'DPM_SUPPORT_BUNDLE_APIS_ENABLED',
-    description: 'The four support-bundle routes (off: 404 DPM_SUPPORT_BUNDLE_APIS_DISABLED).',
-    defaultValue: true,
   }),
   dpmRetentionDays: integerVariable({
     name: 'DPM_SUPPORTABILITY_RETENTION_DAYS',
@@ -644,17 +604,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       postgresDsn: v.dpmDsn,
       sqlitePath: v.dpmSqlPath || v.dpmSqliteLegacyPath || '.data/dpm_supportability.db',
       replayEnabled: v.dpmReplayEnabled,
-      features: {
-        supportApis: v.dpmSupportApis,
-        asyncOperations: v.dpmAsyncOperations,
-        manualExecution: v.dpmManualExecution,
-        artifacts: v.dpmArtifacts,
-        workflow: v.dpmWorkflow,
-        lineageApis: v.dpmLineageApis,
-        idempotencyHistoryApis: v.dpmIdempotencyHistoryApis,
-        summaryApis: v.dpmSummaryApis,
-        supportBundleApis: v.dpmSupportBundleApis,
-      },
+      features: dpmFeatureFlags(v),
       asyncOperations: {
         executionMode: v.dpmAsyncExecutionMode,
         ttlSeconds: v.dpmAsyncTtlSeconds,

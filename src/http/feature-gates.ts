@@ -6,7 +6,7 @@
  */
 import type { preHandlerAsyncHookHandler } from 'fastify';
 import { ReasonError, type ReasonCode } from '../config/reason-codes.ts';
-import type { DpmFeatureFlags } from '../config/settings.ts';
+import { DPM_FEATURES, type DpmFeature, type DpmFeatureFlags } from '../config/feature-flags.ts';
 
 export interface FeatureGate {
   readonly enabled: boolean;
@@ -23,32 +23,11 @@ export function requireFeatures(...gates: readonly FeatureGate[]): preHandlerAsy
   };
 }
 
-export interface DpmGates {
-  readonly support: FeatureGate;
-  readonly asyncOperations: FeatureGate;
-  readonly manualExecution: FeatureGate;
-  readonly artifacts: FeatureGate;
-  readonly workflow: FeatureGate;
-  readonly lineage: FeatureGate;
-  readonly idempotencyHistory: FeatureGate;
-  readonly summary: FeatureGate;
-  readonly supportBundle: FeatureGate;
-}
+/** One gate per DPM switch, named as in the table (src/config/feature-flags.ts). */
+export type DpmGates = { readonly [K in DpmFeature]: FeatureGate };
 
 export function dpmGates(flags: DpmFeatureFlags): DpmGates {
-  return {
-    support: { enabled: flags.supportApis, code: 'DPM_SUPPORT_APIS_DISABLED', variable: 'DPM_SUPPORT_APIS_ENABLED' },
-    asyncOperations: { enabled: flags.asyncOperations, code: 'DPM_ASYNC_OPERATIONS_DISABLED', variable: 'DPM_ASYNC_OPERATIONS_ENABLED' },
-    manualExecution: { enabled: flags.manualExecution, code: 'DPM_ASYNC_MANUAL_EXECUTION_DISABLED', variable: 'DPM_ASYNC_MANUAL_EXECUTION_ENABLED' },
-    artifacts: { enabled: flags.artifacts, code: 'DPM_ARTIFACTS_DISABLED', variable: 'DPM_ARTIFACTS_ENABLED' },
-    workflow: { enabled: flags.workflow, code: 'DPM_WORKFLOW_DISABLED', variable: 'DPM_WORKFLOW_ENABLED' },
-    lineage: { enabled: flags.lineageApis, code: 'DPM_LINEAGE_APIS_DISABLED', variable: 'DPM_LINEAGE_APIS_ENABLED' },
-    idempotencyHistory: {
-      enabled: flags.idempotencyHistoryApis,
-      code: 'DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED',
-      variable: 'DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED',
-    },
-    summary: { enabled: flags.summaryApis, code: 'DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED', variable: 'DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED' },
-    supportBundle: { enabled: flags.supportBundleApis, code: 'DPM_SUPPORT_BUNDLE_APIS_DISABLED', variable: 'DPM_SUPPORT_BUNDLE_APIS_ENABLED' },
-  };
+  return Object.fromEntries(
+    Object.entries(DPM_FEATURES).map(([key, flag]) => [key, { enabled: flags[key as DpmFeature], code: flag.code, variable: flag.variable }]),
+  ) as DpmGates;
 }

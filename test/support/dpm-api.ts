@@ -5,7 +5,7 @@
  * services around.
  */
 import { mkdtempSync } from 'node:fs';
-import type { DpmFeatureFlags } from '../../src/config/settings.ts';
+import { DPM_FEATURES, type DpmFeatureFlags } from '../../src/config/feature-flags.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -89,14 +89,4 @@ export function dpmVector(name: string): DpmVector {
 export const WHAT_IF_BATCH = dpmVector('scenario_13_what_if_analysis').batch_request as Record<string, unknown>;
 
 /** Every DPM feature gate open. */
-export const ALL_ON: DpmFeatureFlags = {
-  supportApis: true,
-  asyncOperations: true,
-  manualExecution: true,
-  artifacts: true,
-  workflow: true,
-  lineageApis: true,
-  idempotencyHistoryApis: true,
-  summaryApis: true,
-  supportBundleApis: true,
-};
+export const ALL_ON = Object.fromEntries(Object.keys(DPM_FEATURES).map((key) => [key, true])) as DpmFeatureFlags;

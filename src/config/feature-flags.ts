@@ -1,0 +1,79 @@
+/**
+ * The route switches, declared once. Each row is everything about one switch: the variable that
+ * turns it (read with the other settings, listed in docs/configuration.md), its default, what it
+ * serves, and the 404 code a switched-off route answers. The HTTP gates (src/http/feature-gates.ts)
+ * are built from the same rows, so a switch cannot be read under one name and refused under another.
+ */
+import type { ReasonCode } from './reason-codes.ts';
+import { flagVariable, type Variable } from './variables.ts';
+
+export interface FeatureFlag {
+  readonly variable: string;
+  /** What a switched-off route answers (404). */
+  readonly code: ReasonCode;
+  /** What the switch serves, for the configuration reference. */
+  readonly serves: string;
+  readonly defaultValue: boolean;
+}
+
+export const DPM_FEATURES = {
+  support: {
+    variable: 'DPM_SUPPORT_APIS_ENABLED',
+    code: 'DPM_SUPPORT_APIS_DISABLED',
+    serves: 'Run lookups, listing and every other supportability route',
+    defaultValue: true,
+  },
+  asyncOperations: {
+    variable: 'DPM_ASYNC_OPERATIONS_ENABLED',
+    code: 'DPM_ASYNC_OPERATIONS_DISABLED',
+    serves: 'POST /rebalance/analyze/async and the operation routes',
+    defaultValue: true,
+  },
+  manualExecution: {
+    variable: 'DPM_ASYNC_MANUAL_EXECUTION_ENABLED',
+    code: 'DPM_ASYNC_MANUAL_EXECUTION_DISABLED',
+    serves: 'POST /rebalance/operations/{id}/execute',
+    defaultValue: true,
+  },
+  artifacts: { variable: 'DPM_ARTIFACTS_ENABLED', code: 'DPM_ARTIFACTS_DISABLED', serves: 'GET /rebalance/runs/{id}/artifact', defaultValue: true },
+  workflow: { variable: 'DPM_WORKFLOW_ENABLED', code: 'DPM_WORKFLOW_DISABLED', serves: 'The run review workflow routes', defaultValue: false },
+  lineage: { variable: 'DPM_LINEAGE_APIS_ENABLED', code: 'DPM_LINEAGE_APIS_DISABLED', serves: 'GET /rebalance/lineage/{entity_id}', defaultValue: false },
+  idempotencyHistory: {
+    variable: 'DPM_IDEMPOTENCY_HISTORY_APIS_ENABLED',
+    code: 'DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED',
+    serves: 'GET /rebalance/idempotency/{key}/history',
+    defaultValue: false,
+  },
+  summary: {
+    variable: 'DPM_SUPPORTABILITY_SUMMARY_APIS_ENABLED',
+    code: 'DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED',
+    serves: 'GET /rebalance/supportability/summary',
+    defaultValue: true,
+  },
+  supportBundle: {
+    variable: 'DPM_SUPPORT_BUNDLE_APIS_ENABLED',
+    code: 'DPM_SUPPORT_BUNDLE_APIS_DISABLED',
+    serves: 'The four support-bundle routes',
+    defaultValue: true,
+  },
+} as const satisfies Record<string, FeatureFlag>;
+
+export type DpmFeature = keyof typeof DPM_FEATURES;
+
+/** Which DPM routes are switched on, fixed at startup. */
+export type DpmFeatureFlags = { readonly [K in DpmFeature]: boolean };
+
+/** The settings keys of the switches' variables: `dpmFeature.support` and so on. */
+type FeatureVariables = { readonly [K in DpmFeature as `dpmFeature.${K}`]: Variable<boolean> };
+
+export const DPM_FEATURE_VARIABLES = Object.fromEntries(
+  Object.entries(DPM_FEATURES).map(([key, flag]) => [
+    `dpmFeature.${key}`,
+    flagVariable({ name: flag.variable, description: `${flag.serves} (off: 404 ${flag.code}).`, defaultValue: flag.defaultValue }),
+  ]),
+) as FeatureVariables;
+
+/** The switches' values out of the settings values read from the environment. */
+export function dpmFeatureFlags(values: { readonly [K in keyof FeatureVariables]: boolean }): DpmFeatureFlags {
+  return Object.fromEntries(Object.keys(DPM_FEATURES).map((key) => [key, values[`dpmFeature.${key as DpmFeature}`]])) as DpmFeatureFlags;
+}
