@@ -24,10 +24,13 @@ export async function serve(): Promise<void> {
     refuse(assessment.violations, 'Startup refused: configuration violates the persistence profile');
     return;
   }
-  if (assessment.shadowViolations.length > 0) {
+  const warningCodes = assessment.productionWarnings.map((v) => v.code);
+  if (settings.profile === 'PRODUCTION' && warningCodes.length > 0) {
+    logger.warn({ warning_codes: warningCodes, warnings: assessment.productionWarnings }, 'PRODUCTION starts with warnings');
+  } else if (assessment.shadowViolations.length > 0 || warningCodes.length > 0) {
     logger.warn(
-      { codes: assessment.shadowViolations.map((v) => v.code) },
-      'Shadow validation: PRODUCTION would refuse this configuration',
+      { codes: assessment.shadowViolations.map((v) => v.code), warning_codes: warningCodes },
+      assessment.shadowViolations.length > 0 ? 'Shadow validation: PRODUCTION would refuse this configuration' : 'Shadow validation: PRODUCTION would start with warnings',
     );
   }
 

@@ -20,6 +20,7 @@ import {
   type Violation,
 } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
+import { AUTH_VARIABLES, authSettings, type AuthSettings } from './auth.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
 export type PersistenceProfile = (typeof PROFILES)[number];
@@ -54,6 +55,8 @@ export interface Settings {
   };
   /** OpenTelemetry tracing (the standard OTEL_* variables; off unless they ask for it). */
   readonly tracing: TracingSettings;
+  /** Who may call what (API_AUTH_*; docs/security.md). */
+  readonly auth: AuthSettings;
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
@@ -153,6 +156,7 @@ export const VARIABLES = {
     invalidCode: 'CONFIG_ENUM_INVALID',
   }),
   ...TRACING_VARIABLES,
+  ...AUTH_VARIABLES,
   shutdownGraceMs: integerVariable({
     name: 'APP_SHUTDOWN_GRACE_MS',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway.',
@@ -566,11 +570,14 @@ export function loadSettings(env: Env = process.env): SettingsResult {
   const migrateOnStartupSet = env[VARIABLES.migrateOnStartup.name]?.trim();
   // The runtime fallback applies only when the variable is absent, as in the reference.
   const catalogDsnUnset = env[VARIABLES.catalogDsn.name] === undefined;
+  const auth = authSettings(v);
+  violations.push(...auth.violations);
 
   const settings: Settings = {
     profile: v.profile,
     http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes },
     tracing: tracingSettings(env, v),
+    auth: auth.settings,
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {

@@ -21,6 +21,7 @@ export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics): 
       schema: {
         tags: [TAGS.health],
         operationId: 'metrics_metrics_get',
+        permission: 'monitoring.read',
         summary: 'Prometheus metrics: requests, simulations, idempotent replays and conflicts, async operations, store errors.',
         produces: ['text/plain; version=0.0.4; charset=utf-8'],
       },

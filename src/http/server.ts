@@ -18,6 +18,8 @@ import { buildOpenApiDocument } from './openapi/document.ts';
 import { API_INFO, API_TAGS } from './openapi/tags.ts';
 import { CORRELATION_ID_LOG_KEY, registerErrorCodeCapture, RequestLogController } from './request-log.ts';
 import { beginRequestTrace, registerRequestTracing, traceLogFields } from './request-trace.ts';
+import { NO_ACCESS_CONTROL, type AccessControl } from './auth/access-control.ts';
+import { registerAccessControl } from './auth/guard.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
@@ -26,6 +28,11 @@ export interface ServerOptions {
   readonly metrics?: ServiceMetrics;
   /** HTTP_BODY_LIMIT_BYTES; Fastify's own 1 MiB when omitted. */
   readonly bodyLimitBytes?: number;
+  /**
+   * Who may call what (API_AUTH_*). The app always passes it, and then every documented route must
+   * declare its permission; bare servers of tests omit it (no authentication, no such check).
+   */
+  readonly access?: AccessControl;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -51,6 +58,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerErrorCodeCapture(app);
   registerRequestTracing(app);
   registerErrorHandling(app, { routes: registry, onStoreUnavailable: (code) => options.metrics?.storeErrors.inc({ code }) });
+  const access = options.access ?? NO_ACCESS_CONTROL;
+  registerAccessControl(app, access, { requireDeclarations: options.access !== undefined });
   if (options.metrics) registerMetrics(app, options.metrics);
 
   // @fastify/swagger only hands the document to Swagger UI: it skips every route (`hide`), and
@@ -58,7 +67,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {},
     transform: ({ url }) => ({ schema: { hide: true }, url }),
-    transformObject: () => buildOpenApiDocument(registry.routes, { info: API_INFO, tags: API_TAGS }) as never,
+    transformObject: () => buildOpenApiDocument(registry.routes, { info: API_INFO, tags: API_TAGS, access }) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

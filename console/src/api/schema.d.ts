@@ -1052,8 +1052,15 @@ export interface components {
                 };
             };
             production_readiness: {
+                /** @description PRODUCTION would start with this configuration (warnings do not count). */
                 ready: boolean;
+                /** @description What PRODUCTION would refuse. */
                 violations: {
+                    code: string;
+                    message: string;
+                }[];
+                /** @description What PRODUCTION reports but allows, e.g. PRODUCTION_AUTHENTICATION_DISABLED. */
+                warnings: {
                     code: string;
                     message: string;
                 }[];
@@ -4830,7 +4837,7 @@ export interface components {
         IdempotentReplay: "true";
         /** @description Seconds to wait before retrying (the dependency is expected back by itself). */
         RetryAfter: number;
-        /** @description The Bearer challenge of the policy-pack admin API. */
+        /** @description The Bearer challenge (RFC 6750): `error="invalid_token"` for a missing, invalid or expired token, `error="insufficient_scope"` for a missing permission. */
         WwwAuthenticate: string;
     };
     pathItems: never;

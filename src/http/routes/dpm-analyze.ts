@@ -123,6 +123,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAGS.whatIf],
           operationId: 'analyze_scenarios_rebalance_analyze_post',
+          permission: 'simulate',
           summary: 'Run one set of snapshots under several option scenarios; each successful scenario is recorded as a run.',
           description:
             'Scenario runs carry request_hash `<batch_run_id>:<scenario>` and correlation `<X-Correlation-Id or batch_run_id>:<scenario>`. Invalid scenario options or a failing scenario land in failed_scenarios (warning PARTIAL_BATCH_FAILURE); the batch still answers 200.',
@@ -147,6 +148,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAGS.whatIf],
           operationId: 'analyze_scenarios_async_rebalance_analyze_async_post',
+          permission: 'simulate',
           summary: 'Accept an analyze batch as a durable async operation (202).',
           description:
             'The operation is stored before the answer. INLINE mode runs it before answering, so the 202 shows SUCCEEDED or FAILED; ACCEPT_ONLY leaves it PENDING for POST /rebalance/operations/{id}/execute. If the process dies meanwhile, a worker of any replica takes it over once its lease expires. The X-Correlation-Id response header carries the operation correlation id (generated `corr_…` when not sent).',

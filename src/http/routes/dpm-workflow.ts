@@ -131,6 +131,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('get_dpm_run_workflow', '/workflow', 'get'),
+            permission: 'runs.read',
             summary: `Workflow status of ${address.describe}.`,
             params: address.params,
             response: { 200: WorkflowSchema },
@@ -150,6 +151,9 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('apply_dpm_run_workflow_action', '/workflow/actions', 'post'),
+            permission: 'runs.review',
+            actor: { body: 'actor_id' },
+            authErrors: ['SEGREGATION_OF_DUTIES_VIOLATION'],
             summary: `APPROVE, REJECT or REQUEST_CHANGES on ${address.describe}.`,
             description:
               'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 412 DPM_WORKFLOW_STATE_STALE.',
@@ -183,6 +187,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('get_dpm_run_workflow_history', '/workflow/history', 'get'),
+            permission: 'runs.read',
             summary: `Workflow decisions of ${address.describe}, in order.`,
             params: address.params,
             response: { 200: WorkflowHistorySchema },
@@ -200,6 +205,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         schema: {
           tags: [TAG],
           operationId: 'list_dpm_workflow_decisions_rebalance_workflow_decisions_get',
+          permission: 'runs.read',
           summary: 'Workflow decisions across runs, newest first, with filters and a cursor.',
           querystring: DecisionListQuery,
           response: { 200: DecisionListSchema },
@@ -227,6 +233,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_workflow_decisions_by_correlation_rebalance_workflow_decisions_by_correlation__correlation_id__get',
+          permission: 'runs.read',
           summary: 'Workflow decisions of the latest run of a correlation id.',
           params: CorrelationParams,
           response: { 200: WorkflowHistorySchema },

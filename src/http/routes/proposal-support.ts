@@ -47,6 +47,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
     const read = (operationId: string, summary: string, ok: TSchema, errors: readonly ReasonCode[]): FastifySchema => ({
       tags: [PROPOSAL_TAG],
       operationId,
+      permission: 'proposals.read',
       summary,
       response: { 200: ok },
       errors: [...errors, STORE_DOWN],
@@ -60,6 +61,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'get_proposal_supportability_config_rebalance_proposals_supportability_config_get',
+          permission: 'proposals.read',
           summary: 'The lifecycle configuration and store readiness (never gated).',
           response: { 200: SupportabilityConfigSchema },
         },
