@@ -108,22 +108,24 @@ describe('npm run migrate', () => {
       ['proposals', 'failed', 'POSTGRES_MIGRATION_CONNECTION_FAILED:proposals'],
       ['policy_packs', 'not_run', undefined],
     ]);
-    expect(report.namespaces[0]?.applied).toEqual(['0001', '0002', '0003']);
+    expect(report.namespaces[0]?.applied).toEqual(['0001', '0002', '0003', '0004']);
 
     // The catalog falls back to the DPM DSN; with every DSN valid the rest is applied.
     const complete = await runCli(['migrate'], { ...env, PROPOSAL_POSTGRES_DSN: shared.dsn });
     expect(complete.code).toBe(0);
-    expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001, 0002, 0003, 0004, 0005)', 'policy_packs: applied (0001)']);
+    expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001, 0002, 0003, 0004, 0005, 0006)', 'policy_packs: applied (0001)']);
     expect(await query(shared.dsn, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
       { version: 'dpm:0001' },
       { version: 'dpm:0002' },
       { version: 'dpm:0003' },
+      { version: 'dpm:0004' },
       { version: 'policy_packs:0001' },
       { version: 'proposals:0001' },
       { version: 'proposals:0002' },
       { version: 'proposals:0003' },
       { version: 'proposals:0004' },
       { version: 'proposals:0005' },
+      { version: 'proposals:0006' },
     ]);
   });
 

@@ -52,7 +52,8 @@ describe('the run-inputs migration on a database of the previous release', () =>
     cleanups.push(() => database.drop(), () => pool.end());
     expect(await migratePostgres(pool, 'dpm', { migrationsRoot: previousRelease(POSTGRES_MIGRATIONS_ROOT, '0002') })).toMatchObject({ applied: ['0001', '0002'] });
     await pool.query(OLD_INSERT, ['rr_before']);
-    expect(await migratePostgres(pool, 'dpm')).toMatchObject({ applied: ['0003'] });
+    // The inputs migration, and the later additive ones (the requester of a run).
+    expect(await migratePostgres(pool, 'dpm')).toMatchObject({ applied: ['0003', '0004'] });
     await pool.query(OLD_INSERT, ['rr_during_rollout']);
 
     const pools = new PostgresPools({ poolMax: 2, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
@@ -69,7 +70,7 @@ describe('the run-inputs migration on a database of the previous release', () =>
     expect(migrateSqlite(db, 'dpm', { migrationsRoot: previousRelease(SQLITE_MIGRATIONS_ROOT, '0001') })).toMatchObject({ applied: ['0001'] });
     const insert = db.prepare(OLD_INSERT.replace('$1', '?'));
     insert.run('rr_before');
-    expect(migrateSqlite(db, 'dpm')).toMatchObject({ applied: ['0002'] });
+    expect(migrateSqlite(db, 'dpm')).toMatchObject({ applied: ['0002', '0003'] });
     insert.run('rr_during_rollout');
     db.close();
 

@@ -136,7 +136,12 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         validatorCompiler: engineValidatedBody,
       },
       async (request) => {
-        const outcome = await deps.analyze.analyze({ body: request.body, correlationHeader: correlationHeader(request), policy: policyHeaders(request) });
+        const outcome = await deps.analyze.analyze({
+          body: request.body,
+          correlationHeader: correlationHeader(request),
+          policy: policyHeaders(request),
+          requestedBy: request.actor.subject,
+        });
         if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         return outcome.result;
       },
@@ -164,7 +169,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
       async (request, reply) => {
         const batch = validatedBatches.get(request);
         if (!batch) throw new Error('The batch body was not validated before the handler.');
-        const operation = await deps.operations.submit({ request: batch, correlationId: request.correlationId, policy: policyHeaders(request) });
+        const operation = await deps.operations.submit({ request: batch, correlationId: request.correlationId, policy: policyHeaders(request), requestedBy: request.actor.subject });
         return reply.code(202).send(operationAccepted(operation));
       },
     );

@@ -91,6 +91,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.correlationId,
           policy: policyHeaders(request),
+          requestedBy: request.actor.subject,
         });
         if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         if (outcome.outcome === 'conflict') {

@@ -14,6 +14,7 @@ import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '..
 import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
+import { RunRefusedAttemptsSchema } from './refused-attempt-schemas.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import { instantOf } from '../query-instants.ts';
 import {
@@ -175,6 +176,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             actor_id,
             correlationId: request.correlationId,
             expectedLatestDecisionId: expectedFrom(request.headers['if-match']),
+            actor: request.actor,
           });
           const view = applied(outcome);
           void reply.header('ETag', etagOf(view));
@@ -196,6 +198,22 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           preHandler: gate,
         },
         async (request) => workflow.history(await run(request)),
+      );
+      app.get(
+        `${address.prefix}/workflow/refused-attempts`,
+        {
+          schema: {
+            tags: [TAG],
+            operationId: opId('get_dpm_run_workflow_refused_attempts', '/workflow/refused-attempts', 'get'),
+            permission: 'runs.read',
+            summary: `Review actions refused on ${address.describe} (four-eyes: its requester tried to approve it), oldest first.`,
+            params: address.params,
+            response: { 200: RunRefusedAttemptsSchema },
+            errors: errors(),
+          },
+          preHandler: gate,
+        },
+        async (request) => workflow.refusedAttempts(await run(request)),
       );
     }
 

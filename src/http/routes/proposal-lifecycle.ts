@@ -284,7 +284,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           errors: [...MOVE, 'INVALID_TRANSITION', 'PROPOSAL_GATE_BLOCKED'],
         },
       },
-      async (request) => lifecycle.transition(request.params.proposal_id, request.body),
+      async (request) => lifecycle.transition(request.params.proposal_id, request.body, { actor: request.actor, correlationId: request.correlationId }),
     );
 
     app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof ApprovalBodySchema> }>(
@@ -307,7 +307,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           errors: [...MOVE, 'INVALID_APPROVAL_STATE'],
         },
       },
-      async (request) => lifecycle.approve(request.params.proposal_id, request.body),
+      async (request) => lifecycle.approve(request.params.proposal_id, request.body, { actor: request.actor, correlationId: request.correlationId }),
     );
   };
 }

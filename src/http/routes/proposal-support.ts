@@ -16,6 +16,7 @@ import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../conf
 import type { ProposalOperations } from '../../services/proposal-operations.ts';
 import type { ProposalQueries } from '../../services/proposal-queries.ts';
 import { gateCodes, gated } from './proposal-http.ts';
+import { ProposalRefusedAttemptsSchema } from './refused-attempt-schemas.ts';
 import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
 import {
   ApprovalsResponseSchema,
@@ -87,6 +88,18 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
     );
     app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: byProposal('get_proposal_approvals_rebalance_proposals__proposal_id__approvals_get', 'The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
       queries.approvals(request.params.proposal_id),
+    );
+    app.get<ById>(
+      '/rebalance/proposals/:proposal_id/refused-attempts',
+      {
+        onRequest: support,
+        schema: byProposal(
+          'get_proposal_refused_attempts_rebalance_proposals__proposal_id__refused_attempts_get',
+          'Decisions refused on the proposal (four-eyes: an author tried to approve it), oldest first.',
+          ProposalRefusedAttemptsSchema,
+        ),
+      },
+      async (request) => queries.refusedAttempts(request.params.proposal_id),
     );
     app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: byProposal('get_proposal_lineage_rebalance_proposals__proposal_id__lineage_get', 'The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
       queries.lineage(request.params.proposal_id),

@@ -30,6 +30,7 @@ export async function recordNewKeyInOneStatement(db: SqlQueryable, input: Record
     run.status,
     json(run.result_json),
     ...runInputValues(input.inputs),
+    run.requested_by ?? null,
   ];
   const edgeRows = lineage.map((edge) => {
     const at = params.length;
@@ -48,8 +49,8 @@ export async function recordNewKeyInOneStatement(db: SqlQueryable, input: Record
        INSERT INTO dpm_run_idempotency (idempotency_key, request_hash, rebalance_run_id, created_at)
        VALUES ($1, $2, $3, $4::timestamptz) ON CONFLICT (idempotency_key) DO NOTHING RETURNING rebalance_run_id
      ), run AS (
-       INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS})
-       SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14 FROM claimed RETURNING rebalance_run_id
+       INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS}, requested_by)
+       SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14, $15 FROM claimed RETURNING rebalance_run_id
      ), history AS (
        INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at)
        SELECT $1, rebalance_run_id, $5, $6, $4::timestamptz FROM run

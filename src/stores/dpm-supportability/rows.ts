@@ -5,7 +5,7 @@ import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { text, textOrNull } from '../sql/row-values.ts';
 
 
-export const RUN_COLUMNS = 'rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json';
+export const RUN_COLUMNS = 'rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, requested_by';
 
 export function toRun(row: Row): RunRecord {
   return {
@@ -17,6 +17,7 @@ export function toRun(row: Row): RunRecord {
     status: text(row['status']),
     created_at: text(row['created_at']),
     result_json: row['result_json'],
+    ...(row['requested_by'] === null || row['requested_by'] === undefined ? {} : { requested_by: text(row['requested_by']) }),
   };
 }
 

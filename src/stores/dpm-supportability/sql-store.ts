@@ -28,8 +28,10 @@ import type {
 } from './port.ts';
 import { countsOf, RUN_COLUMNS, RUN_INPUT_COLUMNS, runInputValues, toDecision, toEdge, toHistory, toMapping, toOperation, toRun, toRunInputs } from './rows.ts';
 import { recordNewKeyInOneStatement } from './record-run-postgres.ts';
+import { insertRefusedAttempt, listRefusedAttempts, type RefusedAttemptTable } from '../sql/refused-attempts.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
+const REFUSED_ATTEMPTS: RefusedAttemptTable = { table: 'dpm_run_refused_attempts', entityColumn: 'run_id' };
 const APPEND_ATTEMPTS = 5;
 const EDGE_DELETE_CHUNK = 500;
 const EDGE_INSERT_CHUNK = 100;
@@ -38,7 +40,7 @@ const JOINED_RUN_COLUMNS = RUN_COLUMNS.split(', ').map((column) => `r.${column}`
 const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 async function insertRun(tx: SqlQueryable, run: RunRecord, inputs: RunInputs | undefined): Promise<void> {
-  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`, [
+  await tx.execute(`INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`, [
     run.rebalance_run_id,
     run.correlation_id,
     run.request_hash,
@@ -47,6 +49,7 @@ async function insertRun(tx: SqlQueryable, run: RunRecord, inputs: RunInputs | u
     run.status,
     isoTimestamp(run.created_at),
     json(run.result_json),
+    run.requested_by ?? null,
     ...runInputValues(inputs),
   ]);
 }
@@ -333,6 +336,8 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     async listWorkflowDecisions(runId) {
       return (await db.query('SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decision_seq', [runId])).map(toDecision);
     },
+    recordRefusedAttempt: (attempt) => insertRefusedAttempt(db, REFUSED_ATTEMPTS, attempt),
+    listRefusedAttempts: (runId) => listRefusedAttempts(db, REFUSED_ATTEMPTS, runId),
     async listWorkflowDecisionsFiltered(filter: DecisionFilter) {
       const where = new Where()
         .when(filter.rebalance_run_id, 'run_id = ?')
