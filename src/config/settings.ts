@@ -571,7 +571,8 @@ export function loadSettings(env: Env = process.env): SettingsResult {
   // The runtime fallback applies only when the variable is absent, as in the reference.
   const catalogDsnUnset = env[VARIABLES.catalogDsn.name] === undefined;
   const auth = authSettings(v);
-  violations.push(...auth.violations);
+  // A variable whose value was already refused (and defaulted) is not reported again as missing.
+  violations.push(...auth.violations.filter((violation) => !violations.some((reported) => reported.variable === violation.variable)));
 
   const settings: Settings = {
     profile: v.profile,
