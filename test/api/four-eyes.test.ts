@@ -60,7 +60,7 @@ for (const backend of ['IN_MEMORY', 'POSTGRES'] as const) {
     beforeAll(async () => {
       idp = await startIdentityProvider();
       database = backend === 'POSTGRES' ? await freshDatabase() : undefined;
-      const stores = database
+      const stores: Record<string, string> = database
         ? { DPM_SUPPORTABILITY_STORE_BACKEND: 'POSTGRES', DPM_SUPPORTABILITY_POSTGRES_DSN: database.dsn, PROPOSAL_STORE_BACKEND: 'POSTGRES', PROPOSAL_POSTGRES_DSN: database.dsn }
         : {};
       app = await startApp({
