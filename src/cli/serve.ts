@@ -36,7 +36,7 @@ export async function serve(): Promise<void> {
 
   const created = await createApp(assessment, logger);
   if (!created.ok) {
-    refuse(created.violations, 'Startup refused: a store is not ready');
+    refuse(created.violations, 'Startup refused: a JSON setting is invalid or a store is not ready');
     return;
   }
   const { app } = created;
