@@ -1,4 +1,5 @@
 export * from './actor.ts';
 export * from './claims.ts';
+export * from './console-config.ts';
 export * from './decisions.ts';
 export * from './permissions.ts';

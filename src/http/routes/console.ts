@@ -23,6 +23,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../config/auth.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import type { ConsoleConfig } from '../../domain/access/console-config.ts';
 import type { RolePermissions } from '../../domain/access/permissions.ts';
 import { errorBody } from '../errors.ts';
 
@@ -50,18 +51,6 @@ function contentSecurityPolicy(signInOrigin: string | null): string {
     "base-uri 'none'",
     "form-action 'self'",
   ].join('; ');
-}
-
-/** What /console/config.json answers. */
-export interface ConsoleConfig {
-  readonly auth: {
-    readonly mode: 'NONE' | 'JWT';
-    /** Set when the console signs users in itself (authorization code + PKCE). */
-    readonly oidc: { readonly issuer: string; readonly client_id: string; readonly scopes: string } | null;
-    readonly subject_claim: string;
-    readonly roles_claims: readonly string[];
-    readonly role_permissions: RolePermissions;
-  };
 }
 
 export function consoleConfig(auth: AuthSettings, table: RolePermissions): ConsoleConfig {
