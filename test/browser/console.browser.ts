@@ -8,7 +8,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext } from './support/browser.ts';
 import { CONSOLE_BACKENDS, POLICY_PACKS, startConsoleService, TENANT_WITH_PACK, type ConsoleService } from './support/console-service.ts';
-import { screenshot, seriousViolations } from './support/pages.ts';
+import { checkPage, openPage } from './support/pages.ts';
 import { apiAt, seed, type Api, type Seeded } from './support/seed.ts';
 
 describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
@@ -31,18 +31,9 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     await running?.stop();
   });
 
-  async function open(path: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${running.service.baseUrl}${path}`);
-    return page;
-  }
+  const open = (address: string): Promise<Page> => openPage(context, running.service.baseUrl, address);
 
-  /** Screenshot and accessibility scan of the page as the user now sees it. */
-  async function check(page: Page, name: string): Promise<void> {
-    await screenshot(page, backend, name);
-    const violations = await seriousViolations(page);
-    expect(violations, `serious or critical accessibility violations on ${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-  }
+  const check = (page: Page, name: string): Promise<void> => checkPage(page, backend, name);
 
   const rowsOf = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"] tbody tr`);
   const barsOf = (page: Page, series: string) => page.locator(`[data-testid="allocation-chart"] g.bar-${series} rect`);

@@ -51,7 +51,7 @@ async function runsPerDay(): Promise<{ counts: Count[]; days: string[]; total: n
 async function proposalsByState(): Promise<{ state: string; count: number; more: boolean }[]> {
   return Promise.all(
     PROPOSAL_STATES.map(async (state) => {
-      const page = await body(api.GET('/rebalance/proposals', { params: { query: { state, limit: String(PER_STATE) } } }));
+      const page = await body(api.GET('/rebalance/proposals', { params: { query: { state, limit: PER_STATE } } }));
       return { state, count: page.items.length, more: page.next_cursor !== null };
     }),
   );
@@ -97,6 +97,18 @@ function Health() {
                 {resource.data.ready.production_readiness.violations.map((v) => (
                   <li key={v.code}>
                     <Mono>{v.code}</Mono>: {v.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {(resource.data.ready.production_readiness.warnings ?? []).length > 0 && (
+            <>
+              <p>PRODUCTION would start, with these warnings:</p>
+              <ul class="warnings" data-testid="readiness-warnings">
+                {(resource.data.ready.production_readiness.warnings ?? []).map((w) => (
+                  <li key={w.code}>
+                    <Mono>{w.code}</Mono>: {w.message}
                   </li>
                 ))}
               </ul>

@@ -22,9 +22,9 @@ const TESTER: readonly FilterField[] = [
 function headersOf(query: Record<string, string>) {
   const q = pick(query, TESTER.map((f) => f.name));
   return {
-    ...(q['policy_pack_id'] ? { 'x-policy-pack-id': q['policy_pack_id'] } : {}),
-    ...(q['tenant_policy_pack_id'] ? { 'x-tenant-policy-pack-id': q['tenant_policy_pack_id'] } : {}),
-    ...(q['tenant_id'] ? { 'x-tenant-id': q['tenant_id'] } : {}),
+    ...(q['policy_pack_id'] ? { 'X-Policy-Pack-Id': q['policy_pack_id'] } : {}),
+    ...(q['tenant_policy_pack_id'] ? { 'X-Tenant-Policy-Pack-Id': q['tenant_policy_pack_id'] } : {}),
+    ...(q['tenant_id'] ? { 'X-Tenant-Id': q['tenant_id'] } : {}),
   };
 }
 

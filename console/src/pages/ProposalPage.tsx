@@ -1,6 +1,7 @@
 /**
- * One proposal: where it stands in the lifecycle, the moves it allows, its versions and every
- * event and approval with who made it, the drift before and after, and its artifact.
+ * One proposal: where it stands in the lifecycle, the moves it allows (and the caller's roles
+ * permit), its versions and every event, approval and refused attempt with who made it, the drift
+ * before and after, and its artifact.
  */
 import { api, body } from '../api/client.ts';
 import type { ProposalResult } from '../api/results.ts';
@@ -14,6 +15,7 @@ import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../comp
 import { DriftSection } from '../components/result/ProposalResultView.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useResource } from '../lib/use-resource.ts';
+import { RefusedAttempts, type RefusedAttempt } from '../components/RefusedAttempts.tsx';
 import { NewVersion } from './proposal/NewVersion.tsx';
 import { ProposalActions } from './proposal/ProposalActions.tsx';
 import { Time } from '../components/Time.tsx';
@@ -21,7 +23,7 @@ import { Time } from '../components/Time.tsx';
 interface ProposalView {
   readonly detail: ProposalDetail;
   /** Null when the support APIs (events, approvals, lineage) are switched off. */
-  readonly history: { events: ProposalEvent[]; approvals: ProposalApproval[]; versions: VersionRow[] } | { switchedOff: unknown };
+  readonly history: { events: ProposalEvent[]; approvals: ProposalApproval[]; versions: VersionRow[]; refused: RefusedAttempt[] } | { switchedOff: unknown };
 }
 
 type VersionRow = { version_no: number; created_at: string; status_at_creation: string; request_hash: string; artifact_hash: string };
@@ -30,12 +32,13 @@ async function loadProposal(proposalId: string): Promise<ProposalView> {
   const path = { params: { path: { proposal_id: proposalId } } };
   const detail = await body(api.GET('/rebalance/proposals/{proposal_id}', { params: { path: { proposal_id: proposalId }, query: { include_evidence: true } } }));
   try {
-    const [events, approvals, lineage] = await Promise.all([
+    const [events, approvals, lineage, refused] = await Promise.all([
       body(api.GET('/rebalance/proposals/{proposal_id}/workflow-events', path)),
       body(api.GET('/rebalance/proposals/{proposal_id}/approvals', path)),
       body(api.GET('/rebalance/proposals/{proposal_id}/lineage', path)),
+      body(api.GET('/rebalance/proposals/{proposal_id}/refused-attempts', path)),
     ]);
-    return { detail, history: { events: events.events, approvals: approvals.approvals, versions: lineage.versions } };
+    return { detail, history: { events: events.events, approvals: approvals.approvals, versions: lineage.versions, refused: refused.refused_attempts } };
   } catch (error) {
     if (isSwitchedOff(error)) return { detail, history: { switchedOff: error } };
     throw error;
@@ -58,6 +61,13 @@ function Timeline({ events }: { events: readonly ProposalEvent[] }) {
       ))}
     </ol>
   );
+}
+
+/** Who created the proposal and who wrote its current version (four-eyes: they may not approve it). */
+function authorsOf(detail: ProposalDetail, events: readonly ProposalEvent[]): string[] {
+  const current = detail.proposal.current_version_no;
+  const wrote = events.filter((e) => (e.event_type === 'CREATED' || e.event_type === 'NEW_VERSION_CREATED') && e.related_version_no === current).map((e) => e.actor_id);
+  return [detail.proposal.created_by, ...wrote];
 }
 
 export function ProposalPage({ proposalId }: { proposalId: string }) {
@@ -88,7 +98,13 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
       </Section>
       <Section id="lifecycle" title="Lifecycle">
         <LifecycleDiagram current={state} visited={visited} />
-        <ProposalActions proposalId={proposal.proposal_id} state={state} gateBlocked={gateBlocks(version.gate_decision, version.status_at_creation)} onDone={reload} />
+        <ProposalActions
+          proposalId={proposal.proposal_id}
+          state={state}
+          gateBlocked={gateBlocks(version.gate_decision, version.status_at_creation)}
+          authors={authorsOf(detail, 'events' in history ? history.events : [])}
+          onDone={reload}
+        />
         <NewVersion proposalId={proposal.proposal_id} inputs={inputs} onDone={reload} />
       </Section>
       <DriftSection result={result} />
@@ -119,6 +135,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
                 ]}
               />
             )}
+            <RefusedAttempts attempts={history.refused} />
           </Section>
           <Section id="versions" title="Versions">
             <DataTable

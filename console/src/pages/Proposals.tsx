@@ -46,7 +46,7 @@ const COLUMNS: readonly Column<ProposalSummary>[] = [
 export function Proposals() {
   const { query } = useLocation();
   const { resource } = useResource(
-    () => body(api.GET('/rebalance/proposals', { params: { query: { ...pick(query, [...FIELDS.map((f) => f.name), 'cursor']), limit: String(PAGE_SIZE) } } })),
+    () => body(api.GET('/rebalance/proposals', { params: { query: { ...pick(query, [...FIELDS.map((f) => f.name), 'cursor']), limit: PAGE_SIZE } } })),
     [JSON.stringify(query)],
   );
   return (
