@@ -1,12 +1,14 @@
 /**
  * The console's pure logic, checked against the service's real document and real results: what
  * it detects in the OpenAPI document, how it reads error bodies and explains refusals, who a token
- * says the user is and what their roles permit, and the rows of the allocation chart.
+ * says the user is and what their roles permit, the rows of the allocation chart, and a reproduce
+ * report's part-by-part verdict.
  */
 import { describe, expect, it } from 'vitest';
 import { readCapabilities } from '../../console/src/api/capabilities.ts';
 import { apiErrorFrom, refusalHint } from '../../console/src/api/errors.ts';
 import { identityOf } from '../../console/src/api/permissions.ts';
+import { compareParts } from '../../console/src/lib/reproduce-parts.ts';
 import type { ConsoleAccessConfig } from '../../src/domain/access/console-config.ts';
 import { DEFAULT_ROLE_PERMISSIONS, PERMISSION_NAMES } from '../../src/domain/access/permissions.ts';
 import type { RebalanceResult } from '../../console/src/api/results.ts';
@@ -109,5 +111,26 @@ describe('who the token says the user is', () => {
     const open = identityOf({ ...config, mode: 'NONE' }, '', now);
     expect(open.required).toBe(false);
     expect([...open.permissions]).toEqual(PERMISSION_NAMES);
+  });
+});
+
+describe("a reproduce report's parts", () => {
+  const parts = ['intents', 'diagnostics', 'status'];
+
+  it('puts each difference under the part its path starts with, and matches the others', () => {
+    expect(compareParts(parts, ['intents[0].quantity', 'intents[2].side', 'diagnostics.warnings[1]'], false)).toEqual([
+      { part: 'intents', verdict: 'MISMATCH', differences: 2 },
+      { part: 'diagnostics', verdict: 'MISMATCH', differences: 1 },
+      { part: 'status', verdict: 'MATCH', differences: 0 },
+    ]);
+  });
+
+  it('never claims a match from a cut-short list, and shows a difference no part holds under its own name', () => {
+    expect(compareParts(['intents', 'intents_summary'], ['intents_summary.count', 'lineage.request_hash', '$'], true)).toEqual([
+      { part: 'intents', verdict: 'NOT_LISTED', differences: 0 },
+      { part: 'intents_summary', verdict: 'MISMATCH', differences: 1 },
+      { part: 'lineage', verdict: 'MISMATCH', differences: 1 },
+      { part: '$', verdict: 'MISMATCH', differences: 1 },
+    ]);
   });
 });

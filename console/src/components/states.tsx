@@ -1,6 +1,6 @@
 /** The states every page shows the same way: loading, empty, failed. */
 import type { ComponentChildren } from 'preact';
-import { refusalHint, type ApiError } from '../api/errors.ts';
+import { refusalHint, type ApiError, type FieldProblem } from '../api/errors.ts';
 import { asApiError } from '../lib/use-resource.ts';
 
 export function Loading({ what }: { what: string }) {
@@ -42,16 +42,22 @@ export function ErrorNotice({ error, title = 'The service refused the request' }
           </>
         )}
       </dl>
-      {e.fields.length > 0 && (
-        <ul class="field-errors">
-          {e.fields.map((f) => (
-            <li key={`${f.field}:${f.code}`}>
-              <code>{f.field}</code>: {f.message} <span class="muted">({f.code})</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <FieldProblems problems={e.fields} />
     </div>
+  );
+}
+
+/** Field-level problems (a validation failure's, or a recorded request's that today's validation refuses); nothing when there are none. */
+export function FieldProblems({ problems, testId }: { problems: readonly FieldProblem[]; testId?: string }) {
+  if (problems.length === 0) return null;
+  return (
+    <ul class="field-errors" data-testid={testId}>
+      {problems.map((f) => (
+        <li key={`${f.field}:${f.code}`}>
+          <code>{f.field}</code>: {f.message} <span class="muted">({f.code})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,8 +1,9 @@
 /**
  * One proposal: where it stands in the lifecycle, the moves it allows (and the caller's roles
  * permit), its versions and every event, approval and refused attempt with who made it, the drift
- * before and after, and its artifact.
+ * before and after, its artifact, and whether today's engine reproduces its current version.
  */
+import { useState } from 'preact/hooks';
 import { api, body } from '../api/client.ts';
 import type { ProposalResult } from '../api/results.ts';
 import { gateBlocks, type ProposalState } from '../api/rules.ts';
@@ -15,7 +16,9 @@ import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../comp
 import { DriftSection } from '../components/result/ProposalResultView.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useResource } from '../lib/use-resource.ts';
+import { useAction } from '../lib/use-action.ts';
 import { RefusedAttempts, type RefusedAttempt } from '../components/RefusedAttempts.tsx';
+import { ReproduceReport, type VersionReproduction } from '../components/ReproduceReport.tsx';
 import { NewVersion } from './proposal/NewVersion.tsx';
 import { ProposalActions } from './proposal/ProposalActions.tsx';
 import { Time } from '../components/Time.tsx';
@@ -70,6 +73,28 @@ function authorsOf(detail: ProposalDetail, events: readonly ProposalEvent[]): st
   return [detail.proposal.created_by, ...wrote];
 }
 
+/** What a version's reproduce check compares, part by part: each part of the proposal result, and the artifact. */
+const reproducedParts = (proposalResult: object | undefined): string[] => [...Object.keys(proposalResult ?? {}).map((key) => `proposal_result.${key}`), 'artifact'];
+
+function ReproduceVersion({ proposalId, versionNo, parts }: { proposalId: string; versionNo: number; parts: readonly string[] }) {
+  const [report, setReport] = useState<VersionReproduction | null>(null);
+  const action = useAction();
+  const check = () =>
+    action.run(async () => {
+      setReport(null);
+      setReport(await body(api.POST('/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce', { params: { path: { proposal_id: proposalId, version_no: String(versionNo) } } })));
+    });
+  return (
+    <div class="reproduce">
+      <button type="button" onClick={check} disabled={action.busy}>
+        {action.busy ? 'Reproducing…' : `Check that today's engine reproduces version ${versionNo}`}
+      </button>
+      {report && <ReproduceReport report={report} parts={parts} />}
+      {action.error && <ErrorNotice error={action.error} title="The reproduce check failed" />}
+    </div>
+  );
+}
+
 export function ProposalPage({ proposalId }: { proposalId: string }) {
   const { resource, reload } = useResource(() => loadProposal(proposalId), [proposalId]);
   if (resource.state === 'loading') return <Page title={`Proposal ${proposalId}`}><Loading what="the proposal" /></Page>;
@@ -95,6 +120,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
           ]}
         />
         <DownloadButton label="Download artifact (JSON)" fileName={`${proposal.proposal_id}-v${version.version_no}-artifact.json`} load={async () => version.artifact} testId="download-proposal-artifact" />
+        <ReproduceVersion proposalId={proposal.proposal_id} versionNo={version.version_no} parts={reproducedParts(result)} />
       </Section>
       <Section id="lifecycle" title="Lifecycle">
         <LifecycleDiagram current={state} visited={visited} />
