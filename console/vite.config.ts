@@ -62,6 +62,6 @@ export default defineConfig({
   },
   server: {
     // `npm run console:dev`: the app with hot reload, the API from a service on port 8000.
-    proxy: Object.fromEntries(['/rebalance', '/health', '/openapi.json'].map((p) => [p, 'http://127.0.0.1:8000'])),
+    proxy: Object.fromEntries(['/rebalance', '/health', '/openapi.json', '/console/config.json'].map((p) => [p, 'http://127.0.0.1:8000'])),
   },
 });

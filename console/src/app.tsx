@@ -5,6 +5,7 @@ import { NotFound } from './pages/NotFound.tsx';
 import { Operations } from './pages/Operations.tsx';
 import { Proposals } from './pages/Proposals.tsx';
 import { Runs } from './pages/Runs.tsx';
+import { SignInCallback } from './pages/SignInCallback.tsx';
 
 const Overview = lazy(() => import('./pages/Overview.tsx').then((m) => m.Overview));
 const RunPage = lazy(() => import('./pages/RunPage.tsx').then((m) => m.RunPage));
@@ -27,6 +28,7 @@ export function App() {
             <Route path="/console/operations" component={Operations} />
             <Route path="/console/policy-packs" component={PolicyPacks} />
             <Route path="/console/simulate" component={Simulate} />
+            <Route path="/console/auth/callback" component={SignInCallback} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { StartupAssessment } from '../config/startup-assessment.ts';
 import { parseTenantPolicyPackMap } from '../domain/policy-packs/index.ts';
 import { healthRoutes } from '../http/routes/health.ts';
-import { consoleRoutes } from '../http/routes/console.ts';
+import { consoleConfig, consoleRoutes } from '../http/routes/console.ts';
+import { createAccessControl } from '../http/auth/access-control.ts';
 import { dpmRunRoutes } from '../http/routes/dpm-runs.ts';
 import { dpmSupportRoutes } from '../http/routes/dpm-support.ts';
 import { dpmWorkflowRoutes } from '../http/routes/dpm-workflow.ts';
@@ -60,13 +61,17 @@ export interface CreateAppOptions {
 
 export async function createApp(assessment: StartupAssessment, logger: Logger, options: CreateAppOptions = {}): Promise<CreateAppResult> {
   const { settings } = assessment;
+  // The JSON settings parsed against the domain's vocabulary; every problem is reported at once.
   const tenantMap = parseTenantPolicyPackMap(settings.policyPacks.tenantMapJson);
-  if (tenantMap.problems.length > 0) {
-    return {
-      ok: false,
-      violations: [{ code: 'DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID', variable: 'DPM_TENANT_POLICY_PACK_MAP_JSON', message: `DPM_TENANT_POLICY_PACK_MAP_JSON: ${tenantMap.problems.join('; ')}.` }],
-    };
-  }
+  const accessControl = createAccessControl(settings.auth);
+  const jsonViolations: Violation[] = [
+    ...(tenantMap.problems.length > 0
+      ? [{ code: 'DPM_TENANT_POLICY_PACK_MAP_JSON_INVALID', variable: 'DPM_TENANT_POLICY_PACK_MAP_JSON', message: `DPM_TENANT_POLICY_PACK_MAP_JSON: ${tenantMap.problems.join('; ')}.` }]
+      : []),
+    ...(accessControl.ok ? [] : accessControl.violations),
+  ];
+  if (!accessControl.ok || jsonViolations.length > 0) return { ok: false, violations: jsonViolations };
+  const { access } = accessControl;
   const opened = await openStores(settings, logger);
   if (!opened.ok) return opened;
   const tracing = startTracing(settings.tracing, logger);
@@ -80,6 +85,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger, o
     },
     probes: () => stores.probes,
     shadowViolations: assessment.shadowViolations,
+    productionWarnings: assessment.productionWarnings,
   });
 
   const { policyPacks, dpm } = settings;
@@ -133,6 +139,7 @@ export async function createApp(assessment: StartupAssessment, logger: Logger, o
     ...(groupMetrics ? { scrapeMetrics: groupMetrics.scrape } : {}),
     bodyLimitBytes: settings.http.bodyLimitBytes,
     limits: settings.http.limits,
+    access,
     routes: [
       healthRoutes(readiness),
       dpmRunRoutes({
@@ -149,10 +156,15 @@ export async function createApp(assessment: StartupAssessment, logger: Logger, o
       dpmWorkflowRoutes({ support, gates, workflow: createDpmWorkflowService({ store: dpmStore, reviewStatuses: dpm.workflowReviewStatuses }) }),
       policyPackRoutes({
         catalog: stores.policyPacks,
-        settings: { ...packResolution, adminApisEnabled: policyPacks.adminApisEnabled, adminToken: policyPacks.adminToken },
+        settings: {
+          ...packResolution,
+          adminApisEnabled: policyPacks.adminApisEnabled,
+          adminToken: policyPacks.adminToken,
+          adminAuthorisation: access.mode === 'JWT' ? 'ROLES' : 'TOKEN',
+        },
       }),
       ...proposals.routes,
-      consoleRoutes(),
+      consoleRoutes({ config: consoleConfig(settings.auth, access.table) }),
     ],
   });
   const drain = trackResponses(server.server);

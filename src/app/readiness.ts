@@ -30,6 +30,8 @@ export interface ReadinessReport {
   readonly production_readiness: {
     readonly ready: boolean;
     readonly violations: readonly { readonly code: string; readonly message: string }[];
+    /** What PRODUCTION reports but allows (e.g. no authentication); `ready` ignores them. */
+    readonly warnings: readonly { readonly code: string; readonly message: string }[];
   };
 }
 
@@ -42,10 +44,12 @@ export function createReadinessSource(options: {
   backends: Readonly<Record<StoreName, string>>;
   probes: () => readonly StoreProbe[];
   shadowViolations: readonly Violation[];
+  productionWarnings: readonly Violation[];
 }): ReadinessSource {
   const production_readiness = {
     ready: options.shadowViolations.length === 0,
     violations: options.shadowViolations.map(({ code, message }) => ({ code, message })),
+    warnings: options.productionWarnings.map(({ code, message }) => ({ code, message })),
   };
   return {
     async report() {

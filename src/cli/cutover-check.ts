@@ -5,10 +5,11 @@
  * the profile, every configuration value, every guardrail and — with --check-migrations —
  * each namespace's database: reachable, migrated, every file applied in order with its
  * checksum, no unknown version, no invalid index. Versions a later release applied pass, marked
- * as notices (⚠). Exit 0 only when everything passes.
+ * as notices (⚠), and so do PRODUCTION warnings (e.g. no authentication) unless `--strict` makes
+ * them failures. Exit 0 only when everything passes.
  */
 import { Command } from 'commander';
-import { evaluateGuardrails, GUARDRAIL_RULES } from '../config/profile.ts';
+import { evaluateGuardrails, evaluateWarnings, GUARDRAIL_RULES, WARNING_RULES } from '../config/profile.ts';
 import { REASON_CODES } from '../config/reason-codes.ts';
 import { loadSettings, type Settings } from '../config/settings.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
@@ -20,6 +21,7 @@ interface CutoverOptions {
   checkMigrations?: boolean;
   asProduction?: boolean;
   json?: boolean;
+  strict?: boolean;
 }
 
 export interface CutoverReport {
@@ -30,9 +32,11 @@ export interface CutoverReport {
   readonly checks: readonly Check[];
 }
 
-function configurationChecks(settings: Settings, violations: readonly { code: string; message: string }[], asProduction: boolean): Check[] {
+function configurationChecks(settings: Settings, violations: readonly { code: string; message: string }[], options: CutoverOptions): Check[] {
+  const asProduction = options.asProduction ?? false;
   const isProduction = settings.profile === 'PRODUCTION';
   const broken = new Set(evaluateGuardrails(settings, 'PRODUCTION').map((v) => v.code));
+  const warned = new Set(evaluateWarnings(settings, 'PRODUCTION').map((v) => v.code));
   return [
     {
       code: 'CUTOVER_PROFILE_NOT_PRODUCTION',
@@ -43,6 +47,11 @@ function configurationChecks(settings: Settings, violations: readonly { code: st
     },
     ...violations.map((v) => ({ code: v.code, ok: false, detail: v.message })),
     ...GUARDRAIL_RULES.map(({ code }) => ({ code, ok: !broken.has(code), detail: REASON_CODES[code].meaning })),
+    ...WARNING_RULES.map(({ code }): Check => {
+      const detail = REASON_CODES[code].meaning;
+      if (!warned.has(code)) return { code, ok: true, detail };
+      return options.strict ? { code, ok: false, detail } : { code, ok: true, notice: true, detail };
+    }),
   ];
 }
 
@@ -76,7 +85,7 @@ async function databaseChecks(settings: Settings): Promise<Check[]> {
 
 export async function runCutoverCheck(options: CutoverOptions): Promise<CutoverReport> {
   const loaded = loadSettings();
-  const checks = configurationChecks(loaded.settings, loaded.violations, options.asProduction ?? false);
+  const checks = configurationChecks(loaded.settings, loaded.violations, options);
   if (options.checkMigrations) checks.push(...(await databaseChecks(loaded.settings)));
   return {
     ok: checks.every((c) => c.ok),
@@ -108,6 +117,7 @@ export function cutoverCheckCommand(): Command {
     .option('--check-migrations', 'also connect to every namespace database and verify its migrations')
     .option('--as-production', 'evaluate a LOCAL environment as if it were PRODUCTION (shadow gate)')
     .option('--json', 'print one JSON document on stdout')
+    .option('--strict', 'fail on PRODUCTION warnings too (e.g. PRODUCTION_AUTHENTICATION_DISABLED)')
     .action(async (options: CutoverOptions) => {
       const report = await runCutoverCheck(options);
       if (options.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -32,10 +32,14 @@ export async function serve(): Promise<void> {
     refuse(assessment.violations, 'Startup refused: configuration violates the persistence profile');
     return;
   }
-  if (assessment.shadowViolations.length > 0 && !worker) {
+  const warningCodes = assessment.productionWarnings.map((v) => v.code);
+  // A group's primary speaks for its workers, once.
+  if (!worker && settings.profile === 'PRODUCTION' && warningCodes.length > 0) {
+    logger.warn({ warning_codes: warningCodes, warnings: assessment.productionWarnings }, 'PRODUCTION starts with warnings');
+  } else if (!worker && (assessment.shadowViolations.length > 0 || warningCodes.length > 0)) {
     logger.warn(
-      { codes: assessment.shadowViolations.map((v) => v.code) },
-      'Shadow validation: PRODUCTION would refuse this configuration',
+      { codes: assessment.shadowViolations.map((v) => v.code), warning_codes: warningCodes },
+      assessment.shadowViolations.length > 0 ? 'Shadow validation: PRODUCTION would refuse this configuration' : 'Shadow validation: PRODUCTION would start with warnings',
     );
   }
 
@@ -51,7 +55,7 @@ export async function serve(): Promise<void> {
 
   const created = await createApp(assessment, logger, { clusterWorker: worker });
   if (!created.ok) {
-    refuse(created.violations, 'Startup refused: a store is not ready');
+    refuse(created.violations, 'Startup refused: a JSON setting is invalid or a store is not ready');
     return;
   }
   const { app } = created;

@@ -7,6 +7,10 @@
  * did. `evaluateGuardrails(settings, 'PRODUCTION')` is also how LOCAL runs its shadow validation
  * (docs/runbook-cutover.md#the-four-rollout-gates) and how the cutover check evaluates with
  * `--as-production`.
+ *
+ * Warnings are a second table of the same shape: what PRODUCTION allows (the RFC promises no API
+ * change, so a service without authentication still starts) but reports — in the startup log,
+ * `/health/ready` `production_readiness.warnings` and `cutover-check`, whose `--strict` fails on them.
  */
 import type { ReasonCode } from './reason-codes.ts';
 import { REASON_CODES } from './reason-codes.ts';
@@ -54,9 +58,18 @@ const GUARDRAILS: readonly Guardrail[] = [
     violated: (s) => s.policyPacks.catalogRequired && s.policyPacks.explicitPostgresDsn === '',
   },
   {
+    // With JWT the admin calls are authorised by the policy_packs.admin permission, not this token.
     code: 'PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_ADMIN_TOKEN',
     variable: 'DPM_POLICY_PACK_ADMIN_TOKEN',
-    violated: (s) => s.policyPacks.adminApisEnabled && s.policyPacks.adminToken === '',
+    violated: (s) => s.auth.mode === 'NONE' && s.policyPacks.adminApisEnabled && s.policyPacks.adminToken === '',
+  },
+];
+
+const WARNINGS: readonly Guardrail[] = [
+  {
+    code: 'PRODUCTION_AUTHENTICATION_DISABLED',
+    variable: 'API_AUTH_MODE',
+    violated: (s) => s.auth.mode === 'NONE',
   },
 ];
 
@@ -65,16 +78,21 @@ export const GUARDRAIL_RULES: readonly { readonly code: ReasonCode; readonly var
   ({ code, variable }) => ({ code, variable }),
 );
 export const GUARDRAIL_CODES: readonly ReasonCode[] = GUARDRAILS.map((g) => g.code);
+export const WARNING_RULES: readonly { readonly code: ReasonCode; readonly variable: string }[] = WARNINGS.map(({ code, variable }) => ({ code, variable }));
+
+function broken(rules: readonly Guardrail[], settings: Settings): Violation[] {
+  return rules.filter((g) => g.violated(settings)).map((g) => ({ code: g.code, variable: g.variable, message: REASON_CODES[g.code].meaning }));
+}
 
 /**
  * Evaluates the guardrails of `asProfile` (default: the configured profile) against the settings.
  * LOCAL has no guardrails, so it returns nothing.
  */
 export function evaluateGuardrails(settings: Settings, asProfile: PersistenceProfile = settings.profile): Violation[] {
-  if (asProfile !== 'PRODUCTION') return [];
-  return GUARDRAILS.filter((g) => g.violated(settings)).map((g) => ({
-    code: g.code,
-    variable: g.variable,
-    message: REASON_CODES[g.code].meaning,
-  }));
+  return asProfile === 'PRODUCTION' ? broken(GUARDRAILS, settings) : [];
+}
+
+/** The warnings PRODUCTION would report for these settings (LOCAL has none of its own). */
+export function evaluateWarnings(settings: Settings, asProfile: PersistenceProfile = settings.profile): Violation[] {
+  return asProfile === 'PRODUCTION' ? broken(WARNINGS, settings) : [];
 }

@@ -18,6 +18,8 @@ export type ReasonArea =
   | 'store'
   | 'engine'
   | 'request'
+  | 'auth'
+  | 'warning'
   | 'http';
 
 export interface ReasonCodeEntry {
@@ -33,6 +35,8 @@ export interface ReasonCodeEntry {
   readonly detail?: readonly [string, ...string[]];
   /** Seconds sent as `Retry-After` (the condition is expected to pass by itself). */
   readonly retryAfter?: number;
+  /** The `WWW-Authenticate` challenge sent with it (RFC 6750 for bearer tokens). */
+  readonly challenge?: string;
 }
 
 /** Seconds a client should wait before retrying while a database is unavailable. */
@@ -40,6 +44,8 @@ const STORE_RETRY_AFTER_SECONDS = 5;
 const STORE_OUTAGE = { status: 503, retryAfter: STORE_RETRY_AFTER_SECONDS } as const;
 /** A busy engine pool drains within a second or so (docs/operations.md#engine-worker-pool). */
 const ENGINE_BUSY = { status: 503, retryAfter: 1 } as const;
+/** RFC 6750: a bearer token that is missing, malformed, expired or not ours. */
+const INVALID_TOKEN = { status: 401, challenge: 'Bearer realm="dpm-rebalance", error="invalid_token"' } as const;
 
 const entries = {
   // ── Configuration values (settings.ts) ────────────────────────────────────────────────
@@ -107,6 +113,19 @@ const entries = {
     area: 'configuration',
     meaning: 'OTEL_EXPORTER_OTLP_HEADERS is not a comma-separated list of key=value pairs (values are never echoed).',
   },
+  API_AUTH_ISSUER_REQUIRED: { area: 'configuration', meaning: 'API_AUTH_MODE=JWT without API_AUTH_ISSUER: tokens of any issuer would be accepted.' },
+  API_AUTH_AUDIENCE_REQUIRED: {
+    area: 'configuration',
+    meaning: 'API_AUTH_MODE=JWT without API_AUTH_AUDIENCE: tokens the identity provider issued for other applications would be accepted.',
+  },
+  API_AUTH_KEY_SOURCE_INVALID: { area: 'configuration', meaning: 'API_AUTH_MODE=JWT needs exactly one of API_AUTH_JWKS_URL and API_AUTH_PUBLIC_KEY.' },
+  API_AUTH_PUBLIC_KEY_INVALID: { area: 'configuration', meaning: 'API_AUTH_PUBLIC_KEY is neither a PEM public key (BEGIN PUBLIC KEY) nor a public JWK.' },
+  API_AUTH_ALGORITHMS_INVALID: { area: 'configuration', meaning: 'API_AUTH_ALGORITHMS names an algorithm that is not an asymmetric JWS algorithm (HS* and none are never accepted).' },
+  API_AUTH_OPEN_PATHS_INVALID: { area: 'configuration', meaning: 'An entry of API_AUTH_OPEN_PATHS is not a route path starting with / (use `none` to open nothing).' },
+  API_AUTH_ROLE_MAP_INVALID: {
+    area: 'configuration',
+    meaning: 'API_AUTH_ROLE_MAP is not a JSON object {"<role>": ["<permission>", …]} of known permissions; every problem is listed.',
+  },
 
   // ── RFC-0025 persistence-profile guardrails (profile.ts), in the RFC's order ─────────────
   PERSISTENCE_PROFILE_REQUIRES_DPM_POSTGRES: {
@@ -138,6 +157,13 @@ const entries = {
   PERSISTENCE_PROFILE_REQUIRES_POLICY_PACK_ADMIN_TOKEN: {
     area: 'guardrail',
     meaning: 'PRODUCTION with DPM_POLICY_PACK_ADMIN_APIS_ENABLED requires DPM_POLICY_PACK_ADMIN_TOKEN.',
+  },
+
+  // ── PRODUCTION warnings (profile.ts): reported, never refused at startup ──────────────────
+  PRODUCTION_AUTHENTICATION_DISABLED: {
+    area: 'warning',
+    meaning:
+      'PRODUCTION with API_AUTH_MODE=NONE: anyone who reaches the service can read client data, approve proposals and record any actor name. Set API_AUTH_MODE=JWT (docs/security.md).',
   },
 
   // ── Migrations (stores/postgres, stores/sqlite) ────────────────────────────────────────
@@ -351,7 +377,39 @@ const entries = {
   DPM_POLICY_PACK_ADMIN_UNAUTHORIZED: {
     area: 'http',
     status: 401,
-    meaning: 'A policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong.',
+    challenge: 'Bearer realm="dpm-policy-packs"',
+    meaning: 'With API_AUTH_MODE=NONE, a policy-pack admin call lacks "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>" or the token is wrong (with JWT the policy_packs.admin permission decides).',
+  },
+
+  // ── Authentication and authorization (docs/security.md) ───────────────────────────────
+  AUTH_TOKEN_MISSING: { area: 'auth', ...INVALID_TOKEN, meaning: 'The request carries no "Authorization: Bearer <access token>".' },
+  AUTH_TOKEN_INVALID: {
+    area: 'auth',
+    ...INVALID_TOKEN,
+    meaning: 'The bearer token is not valid here: malformed, signed by an unknown key or with an algorithm not allowed, another issuer or audience, not yet valid, or without a subject (the message says which).',
+  },
+  AUTH_TOKEN_EXPIRED: { area: 'auth', ...INVALID_TOKEN, meaning: 'The bearer token has expired (exp, with API_AUTH_CLOCK_SKEW_SECONDS of tolerance): obtain a new one.' },
+  AUTH_JWKS_UNAVAILABLE: {
+    area: 'auth',
+    status: 503,
+    retryAfter: 5,
+    meaning: "The identity provider's signing keys (API_AUTH_JWKS_URL) cannot be fetched, so the token cannot be checked; retry later.",
+  },
+  AUTH_PERMISSION_DENIED: {
+    area: 'auth',
+    status: 403,
+    challenge: 'Bearer realm="dpm-rebalance", error="insufficient_scope"',
+    meaning: "The token is valid but its roles do not grant the permission this call needs; `detail` names it (`AUTH_PERMISSION_DENIED:<permission>`).",
+  },
+  AUTH_ACTOR_MISMATCH: {
+    area: 'auth',
+    status: 403,
+    meaning: "The actor named in the request (actor_id, created_by or X-Actor, named in `detail`) is not the token's subject; nothing was written. Send the subject, or leave the actor out where it is optional.",
+  },
+  SEGREGATION_OF_DUTIES_VIOLATION: {
+    area: 'auth',
+    status: 403,
+    meaning: 'Four-eyes: the subject who created or last versioned the proposal cannot give its RISK or COMPLIANCE approval, and who requested a run cannot approve it; the attempt is recorded as refused.',
   },
 
   // ── Engine worker pool (docs/operations.md#engine-worker-pool) ────────────────────────

@@ -3,7 +3,7 @@
  * when the committed file differs, so the reference cannot drift from the code
  * (`npm run docs:config` rewrites it).
  */
-import { GUARDRAIL_CODES, GUARDRAIL_RULES } from './profile.ts';
+import { GUARDRAIL_CODES, GUARDRAIL_RULES, WARNING_RULES } from './profile.ts';
 import { REASON_CODES, type ReasonArea, type ReasonCode } from './reason-codes.ts';
 import { VARIABLE_DOCS } from './settings.ts';
 
@@ -11,7 +11,8 @@ const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
 function variablesTable(): string[] {
   const rows = VARIABLE_DOCS.map((v) => {
-    const codes = [...v.codes, ...GUARDRAIL_RULES.filter((rule) => rule.variable === v.name).map((rule) => rule.code)];
+    const rules = [...GUARDRAIL_RULES, ...WARNING_RULES].filter((rule) => rule.variable === v.name);
+    const codes = [...v.codes, ...rules.map((rule) => rule.code)];
     const codeText = codes.map((c) => `\`${c}\``).join(', ') || '—';
     return `| \`${v.name}\` | ${cell(v.allowed)} | ${cell(v.defaultText)} | ${codeText} | ${cell(v.description)} |`;
   });
@@ -38,11 +39,13 @@ function codesTable(area: ReasonArea): string[] {
 const AREA_TITLES: Readonly<Record<ReasonArea, string>> = {
   configuration: 'Invalid values (exit 78 at startup)',
   guardrail: 'PRODUCTION guardrails (exit 78 at startup), in the RFC order',
+  warning: 'PRODUCTION warnings (reported, never refused; `cutover-check --strict` fails on them)',
   migration: 'Migrations',
   cutover: 'Cutover check',
   store: 'Stores at run time',
   engine: 'Engine worker pool at run time',
   request: 'Requests (HTTP API and simulate CLI)',
+  auth: 'Authentication and authorization at run time',
   http: 'HTTP errors',
 };
 
@@ -86,6 +89,14 @@ export function renderConfigurationReference(): string {
     'as a warning and shown by `GET /health/ready` under `production_readiness`, without stopping anything.',
     '',
     ...GUARDRAIL_CODES.map((code, i) => `${i + 1}. \`${code}\` — ${REASON_CODES[code].meaning}`),
+    '',
+    '## PRODUCTION warnings',
+    '',
+    'What PRODUCTION allows but an operator should know: the service starts, logs each warning once, and reports them',
+    'under `production_readiness.warnings` in `GET /health/ready` (LOCAL too, as part of its shadow check) and as',
+    'passing notices (⚠) in `cutover-check`; `cutover-check --strict` fails on them.',
+    '',
+    ...WARNING_RULES.map(({ code }) => `- \`${code}\` — ${REASON_CODES[code].meaning}`),
     '',
     '## Reason codes',
     '',

@@ -20,6 +20,7 @@ import {
   type Violation,
 } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
+import { AUTH_VARIABLES, authSettings, type AuthSettings } from './auth.ts';
 import { DPM_FEATURE_VARIABLES, dpmFeatureFlags, type DpmFeatureFlags } from './feature-flags.ts';
 import { HTTP_LIMIT_VARIABLES, httpLimits, httpLimitViolations, type HttpLimits } from './http-limits.ts';
 
@@ -50,6 +51,8 @@ export interface Settings {
   };
   /** OpenTelemetry tracing (the standard OTEL_* variables; off unless they ask for it). */
   readonly tracing: TracingSettings;
+  /** Who may call what (API_AUTH_*; docs/security.md). */
+  readonly auth: AuthSettings;
   /** LOCAL migrates its own stores on start; PRODUCTION only verifies unless APP_MIGRATE_ON_STARTUP=true. */
   readonly migrateOnStartup: boolean;
   readonly postgres: {
@@ -151,6 +154,7 @@ export const VARIABLES = {
     invalidCode: 'CONFIG_ENUM_INVALID',
   }),
   ...TRACING_VARIABLES,
+  ...AUTH_VARIABLES,
   shutdownGraceMs: integerVariable({
     name: 'APP_SHUTDOWN_GRACE_MS',
     description: 'On SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway.',
@@ -577,6 +581,9 @@ export function loadSettings(env: Env = process.env): SettingsResult {
   const migrateOnStartupSet = env[VARIABLES.migrateOnStartup.name]?.trim();
   // The runtime fallback applies only when the variable is absent, as in the reference.
   const catalogDsnUnset = env[VARIABLES.catalogDsn.name] === undefined;
+  const auth = authSettings(v);
+  // A variable whose value was already refused (and defaulted) is not reported again as missing.
+  violations.push(...auth.violations.filter((violation) => !violations.some((reported) => reported.variable === violation.variable)));
 
   const processes = webConcurrencyOf(env, v, violations);
 
@@ -585,6 +592,7 @@ export function loadSettings(env: Env = process.env): SettingsResult {
     webConcurrency: processes,
     http: { host: v.host, port: v.port, logLevel: v.logLevel.toLowerCase(), shutdownGraceMs: v.shutdownGraceMs, bodyLimitBytes: v.bodyLimitBytes, limits: httpLimits(v) },
     tracing: tracingSettings(env, v),
+    auth: auth.settings,
     // The default depends on the profile: LOCAL owns its schema, PRODUCTION leaves DDL to `npm run migrate`.
     migrateOnStartup: migrateOnStartupSet ? v.migrateOnStartup : v.profile === 'LOCAL',
     postgres: {

@@ -3,7 +3,7 @@
  * every violation that must stop it (invalid values first, then guardrails in the RFC's
  * order), and — in LOCAL — the shadow violations a switch to PRODUCTION would raise.
  */
-import { evaluateGuardrails } from './profile.ts';
+import { evaluateGuardrails, evaluateWarnings } from './profile.ts';
 import { loadSettings, missingDsnViolations, type Settings } from './settings.ts';
 import type { Env, Violation } from './variables.ts';
 
@@ -16,6 +16,8 @@ export interface StartupAssessment {
    * (docs/runbook-cutover.md#the-four-rollout-gates).
    */
   readonly shadowViolations: readonly Violation[];
+  /** What PRODUCTION reports but allows (docs/configuration.md#production-warnings), in either profile. */
+  readonly productionWarnings: readonly Violation[];
 }
 
 export function assessStartup(env?: Env): StartupAssessment {
@@ -29,6 +31,7 @@ export function assessStartup(env?: Env): StartupAssessment {
     settings,
     violations: [...loaded.violations, ...guardrails, ...missingDsns],
     shadowViolations: settings.profile === 'PRODUCTION' ? [] : evaluateGuardrails(settings, 'PRODUCTION'),
+    productionWarnings: evaluateWarnings(settings, 'PRODUCTION'),
   };
 }
 

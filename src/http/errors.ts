@@ -106,7 +106,7 @@ function renderReasonError(error: ReasonError, request: FastifyRequest, reply: F
     }
   }
   if (entry.retryAfter !== undefined) void reply.header('Retry-After', String(entry.retryAfter));
-  if (status === 401) void reply.header('WWW-Authenticate', 'Bearer realm="dpm-policy-packs"');
+  if (entry.challenge !== undefined) void reply.header('WWW-Authenticate', entry.challenge);
   send(reply, status, errorBody(error));
 }
 

@@ -21,6 +21,7 @@ export function registerMetrics(app: FastifyInstance, metrics: ServiceMetrics, s
       schema: {
         tags: [TAGS.health],
         operationId: 'metrics_metrics_get',
+        permission: 'monitoring.read',
         summary: 'Prometheus metrics (every name prefixed dpm_rebalance_): build, requests, DPM simulations, proposal lifecycle, async workers and queue, engine pool, PostgreSQL pools and outages, process runtime.',
         produces: ['text/plain; version=0.0.4; charset=utf-8'],
       },

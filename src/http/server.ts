@@ -22,6 +22,8 @@ import { API_INFO, API_TAGS } from './openapi/tags.ts';
 import { CORRELATION_ID_LOG_KEY, registerErrorCodeCapture, RequestLogController } from './request-log.ts';
 import { beginRequestTrace, registerRequestTracing, traceLogFields } from './request-trace.ts';
 import { applyConnectionLimit, serverLimitOptions } from './server-limits.ts';
+import { NO_ACCESS_CONTROL, type AccessControl } from './auth/access-control.ts';
+import { registerAccessControl } from './auth/guard.ts';
 
 export interface ServerOptions {
   readonly logger: Logger;
@@ -34,6 +36,11 @@ export interface ServerOptions {
   readonly bodyLimitBytes?: number;
   /** Timeouts and connection limits (docs/operations.md#http-server-limits); omitted in tests that only inject. */
   readonly limits?: HttpLimits;
+  /**
+   * Who may call what (API_AUTH_*). The app always passes it, and then every documented route must
+   * declare its permission; bare servers of tests omit it (no authentication, no such check).
+   */
+  readonly access?: AccessControl;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -67,6 +74,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerErrorCodeCapture(app);
   registerRequestTracing(app);
   registerErrorHandling(app, { routes: registry, render });
+  const access = options.access ?? NO_ACCESS_CONTROL;
+  registerAccessControl(app, access, { requireDeclarations: options.access !== undefined });
   if (options.metrics) registerMetrics(app, options.metrics, options.scrapeMetrics);
 
   // @fastify/swagger only hands the document to Swagger UI: it skips every route (`hide`), and
@@ -74,7 +83,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swagger, {
     openapi: {},
     transform: ({ url }) => ({ schema: { hide: true }, url }),
-    transformObject: () => buildOpenApiDocument(registry.routes, { info: API_INFO, tags: API_TAGS }) as never,
+    transformObject: () => buildOpenApiDocument(registry.routes, { info: API_INFO, tags: API_TAGS, access }) as never,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -49,6 +49,8 @@ export interface BatchRunContext {
   readonly operationId?: string;
   /** Aborted when the caller lost the right to record (its lease went to another worker). */
   readonly signal?: AbortSignal;
+  /** The verified subject who asked for the batch (null without authentication), recorded with each run. */
+  readonly requestedBy?: string | null;
 }
 
 export type AnalyzeOutcome =
@@ -60,6 +62,8 @@ export interface AnalyzeCommand {
   /** X-Correlation-Id as sent, or null. */
   readonly correlationHeader: string | null;
   readonly policy?: PolicyHeaders;
+  /** The verified subject asking (null without authentication). */
+  readonly requestedBy?: string | null;
 }
 
 export interface DpmAnalyzeService {
@@ -80,7 +84,7 @@ export interface DpmAnalyzeServiceDeps {
   readonly engineVersion?: string;
 }
 
-function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string): RunRecord {
+function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: string, requestedBy: string | null): RunRecord {
   return {
     rebalance_run_id: result.rebalance_run_id,
     correlation_id: result.correlation_id,
@@ -90,6 +94,7 @@ function scenarioRun(result: RebalanceResult, portfolioId: string, createdAt: st
     status: result.status,
     created_at: createdAt,
     result_json: result,
+    ...(requestedBy === null ? {} : { requested_by: requestedBy }),
   };
 }
 
@@ -171,7 +176,7 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
         continue;
       }
       context.signal?.throwIfAborted();
-      const run = scenarioRun(scenarioResult, portfolioId, now().toISOString());
+      const run = scenarioRun(scenarioResult, portfolioId, now().toISOString(), context.requestedBy ?? null);
       await deps.store.recordRun({
         run,
         replay: false,
@@ -187,10 +192,10 @@ export function createDpmAnalyzeService(deps: DpmAnalyzeServiceDeps): DpmAnalyze
 
   return {
     runBatch,
-    async analyze({ body, correlationHeader, policy = NO_POLICY_HEADERS }) {
+    async analyze({ body, correlationHeader, policy = NO_POLICY_HEADERS, requestedBy = null }) {
       const validated = validateBatchRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
-      const result = await runBatch(validated.value, { batchRunId: newId('batch'), correlationRoot: correlationHeader, policy });
+      const result = await runBatch(validated.value, { batchRunId: newId('batch'), correlationRoot: correlationHeader, policy, requestedBy });
       return { outcome: 'ok', result };
     },
   };

@@ -36,10 +36,12 @@ export interface DpmOperationSettings {
 }
 
 /**
- * The stored request: the parsed batch plus the raw policy headers, resolved again at execution.
+ * The stored request: the parsed batch plus the raw policy headers, resolved again at execution,
+ * and the verified subject who submitted it (the requester of its runs, whoever executes it).
  */
 interface StoredRequest {
   readonly batch_request: unknown;
+  readonly requested_by?: string;
   readonly policy_context?: {
     readonly request_policy_pack_id: string | null;
     readonly tenant_default_policy_pack_id: null;
@@ -54,7 +56,13 @@ export type ExecuteOutcome =
 
 export interface DpmOperationService {
   /** Stores a validated batch as a PENDING operation (and runs it in INLINE mode); returns it as it is now. */
-  submit(command: { readonly request: BatchRebalanceRequest; readonly correlationId: string; readonly policy?: PolicyHeaders }): Promise<AsyncOperation>;
+  submit(command: {
+    readonly request: BatchRebalanceRequest;
+    readonly correlationId: string;
+    readonly policy?: PolicyHeaders;
+    /** The verified subject submitting (null without authentication). */
+    readonly requestedBy?: string | null;
+  }): Promise<AsyncOperation>;
   get(operationId: string): Promise<AsyncOperation | null>;
   getByCorrelation(correlationId: string): Promise<AsyncOperation | null>;
   list(filter: OperationFilter): Promise<Page<AsyncOperation>>;
@@ -101,6 +109,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     const isWrapped = typeof stored === 'object' && stored !== null && 'batch_request' in stored;
     const body = isWrapped ? (stored as StoredRequest).batch_request : stored;
     const context = isWrapped ? (stored as StoredRequest).policy_context : undefined;
+    const requestedBy = isWrapped ? ((stored as StoredRequest).requested_by ?? null) : null;
     const validated = validateBatchRebalanceRequest(body);
     if (!validated.ok) {
       const error = new Error(validated.problems.map((p) => `${p.field}: ${p.message}`).join('; '));
@@ -113,6 +122,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
       policy: context ? { requestPolicyPackId: context.request_policy_pack_id, tenantId: context.tenant_id } : NO_POLICY_HEADERS,
       operationId: operation.operation_id,
       signal,
+      requestedBy,
     });
   }
 
@@ -141,12 +151,13 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
   const lease = (workerId: string) => ({ workerId, now: now().toISOString(), leaseMs: settings.leaseMs });
 
   return {
-    async submit({ request: batch, correlationId, policy = NO_POLICY_HEADERS }) {
+    async submit({ request: batch, correlationId, policy = NO_POLICY_HEADERS, requestedBy = null }) {
       const createdAt = now().toISOString();
       const operationId = newId('dop');
       const request: StoredRequest = {
         batch_request: batch,
         policy_context: { request_policy_pack_id: policy.requestPolicyPackId, tenant_default_policy_pack_id: null, tenant_id: policy.tenantId },
+        ...(requestedBy === null ? {} : { requested_by: requestedBy }),
       };
       // INLINE: the operation is born RUNNING under this request's lease, so no worker can take it
       // between its creation and its run; if this process dies, the lease runs out and one does.

@@ -27,6 +27,8 @@ export interface SimulateCommand {
   readonly idempotencyKey: string;
   readonly correlationId: string;
   readonly policy?: PolicyHeaders;
+  /** The verified subject asking (null without authentication), recorded with the run for four-eyes. */
+  readonly requestedBy?: string | null;
 }
 
 export interface DpmRunService {
@@ -52,7 +54,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const engine = deps.engine ?? INLINE_ENGINE;
   const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
   return {
-    async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS }) {
+    async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS, requestedBy = null }) {
       const validated = validateRebalanceRequest(body);
       if (!validated.ok) return { outcome: 'invalid', problems: validated.problems };
       const request = validated.value;
@@ -76,6 +78,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
         status: String((result as { status?: unknown }).status ?? ''),
         created_at: createdAt,
         result_json: result,
+        ...(requestedBy === null ? {} : { requested_by: requestedBy }),
       };
       const recorded = await deps.store.recordRun({
         run,

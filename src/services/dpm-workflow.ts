@@ -8,6 +8,10 @@
  * PENDING_REVIEW). A reviewer who sends the state they saw (the workflow ETag as If-Match) gets
  * `stale` (412 DPM_WORKFLOW_STATE_STALE) if anyone decided since: of reviewers acting on the same
  * state, exactly one wins.
+ *
+ * With authentication the decision records the verified subject, and the subject who requested
+ * the run cannot APPROVE it (four-eyes, docs/security.md#four-eyes): the attempt is recorded as
+ * refused with the run and answered 403 SEGREGATION_OF_DUTIES_VIOLATION.
  */
 import {
   nextWorkflowStatus,
@@ -17,6 +21,9 @@ import {
   type WorkflowStatus,
 } from '../domain/workflow/run-review.ts';
 import type { DecisionFilter, DpmSupportabilityStore, RunRecord, WorkflowDecision } from '../stores/dpm-supportability/port.ts';
+import { UNAUTHENTICATED, type Actor } from '../domain/access/actor.ts';
+import { runActionNeedsSecondPerson } from '../domain/access/decisions.ts';
+import { recordedActor, refusedAttemptView, refuseOwnApproval } from './access.ts';
 import { newId } from './ids.ts';
 
 export interface WorkflowView {
@@ -33,6 +40,8 @@ export interface WorkflowActionCommand {
   readonly comment: string | null;
   readonly actor_id: string;
   readonly correlationId: string;
+  /** Who acts (default: no authentication, `actor_id` recorded as sent). */
+  readonly actor?: Actor;
   /**
    * The latest decision the reviewer saw (null: none), from the workflow ETag. When given, the
    * action applies only to that state; without it, to whatever state the server reads.
@@ -54,6 +63,8 @@ export interface DpmWorkflowService {
   act(run: RunRecord, command: WorkflowActionCommand): Promise<WorkflowActionOutcome>;
   /** Decisions across runs, newest first (the run need not exist: no match is an empty page). */
   decisions(filter: DecisionFilter): Promise<{ items: readonly WorkflowDecision[]; next_cursor: string | null }>;
+  /** The actions refused on the run (four-eyes), oldest first. */
+  refusedAttempts(run: RunRecord): Promise<{ run_id: string; refused_attempts: Record<string, unknown>[] }>;
 }
 
 export function createDpmWorkflowService(deps: {
@@ -81,6 +92,7 @@ export function createDpmWorkflowService(deps: {
   return {
     view: async (run) => viewOf(run, await latestOf(run.rebalance_run_id)),
     history: async (run) => ({ run_id: run.rebalance_run_id, decisions: await deps.store.listWorkflowDecisions(run.rebalance_run_id) }),
+    refusedAttempts: async (run) => ({ run_id: run.rebalance_run_id, refused_attempts: (await deps.store.listRefusedAttempts(run.rebalance_run_id)).map(refusedAttemptView) }),
 
     async decisions(filter) {
       const page = await deps.store.listWorkflowDecisionsFiltered(filter);
@@ -95,13 +107,25 @@ export function createDpmWorkflowService(deps: {
       if (named && command.expectedLatestDecisionId !== seen) return { outcome: 'stale', from: current.workflow_status };
       const next = nextWorkflowStatus(current.workflow_status, command.action);
       if (next === null) return { outcome: 'invalid_transition', from: current.workflow_status, lostRace: false };
+      const actor = command.actor ?? UNAUTHENTICATED;
+      if (runActionNeedsSecondPerson(command.action) && run.requested_by !== undefined) {
+        await refuseOwnApproval({
+          context: { actor, correlationId: command.correlationId },
+          authors: [run.requested_by],
+          entityId: run.rebalance_run_id,
+          action: `WORKFLOW:${command.action}`,
+          details: { workflow_status: current.workflow_status },
+          now,
+          record: (attempt) => deps.store.recordRefusedAttempt(attempt),
+        });
+      }
       const decision: WorkflowDecision = {
         decision_id: newId('dwd'),
         run_id: run.rebalance_run_id,
         action: command.action,
         reason_code: command.reason_code,
         comment: command.comment,
-        actor_id: command.actor_id,
+        actor_id: recordedActor(actor, command.actor_id),
         decided_at: now().toISOString(),
         correlation_id: command.correlationId,
       };

@@ -8,6 +8,13 @@
  *
  * A replay answers the current proposal summary with the version and event that the original
  * request created (the reference answered the latest event; docs/advisory.md#idempotency).
+ *
+ * Who acts (docs/security.md): with authentication, a transition or approval needs the
+ * permission of that particular move (known once the proposal's state is read), records the
+ * verified subject as its actor, and a RISK or COMPLIANCE approval by the proposal's creator or
+ * the author of its current version is refused (four-eyes) and recorded as a refused attempt.
+ * A new version between that check and the write changes the row version, so the write fails
+ * with a conflict: the check cannot be raced.
  */
 import {
   decideApproval,
@@ -28,6 +35,9 @@ import type {
   WorkflowEvent,
 } from '../stores/proposals/port.ts';
 import { ReasonError } from '../config/reason-codes.ts';
+import { APPROVAL_PERMISSION, needsSecondPerson, transitionPermission } from '../domain/access/decisions.ts';
+import type { ImpliedApproval } from '../domain/workflow/proposal-state-machine.ts';
+import { recordedActor, refuseOwnApproval, requirePermission, type ActingContext } from './access.ts';
 import { INLINE_ENGINE, type Engine } from './engine/engine-pool.ts';
 import { UNKNOWN_ENGINE_VERSION } from './engine-version.ts';
 import {
@@ -90,8 +100,8 @@ export interface VersionCommand {
 export interface ProposalLifecycleService {
   create(command: CreateCommand): Promise<WriteResult>;
   createVersion(command: VersionCommand): Promise<WriteResult>;
-  transition(proposalId: string, body: TransitionBody): Promise<Record<string, unknown>>;
-  approve(proposalId: string, body: ApprovalBody): Promise<Record<string, unknown>>;
+  transition(proposalId: string, body: TransitionBody, context: ActingContext): Promise<Record<string, unknown>>;
+  approve(proposalId: string, body: ApprovalBody, context: ActingContext): Promise<Record<string, unknown>>;
 }
 
 export interface LifecycleDeps {
@@ -180,6 +190,28 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       throw new ReasonError('PROPOSAL_RELATED_VERSION_INVALID', `related_version_no ${given} is not a version of this proposal (1..${proposal.current_version_no}).`);
     }
     return given;
+  }
+
+  /** The proposal's creator and the author of its current version: who may not approve it. */
+  async function authorsOf(proposal: ProposalRecord): Promise<string[]> {
+    const authored = (await store.listEvents(proposal.proposal_id)).filter(
+      (e) => (e.event_type === 'CREATED' || e.event_type === 'NEW_VERSION_CREATED') && e.related_version_no === proposal.current_version_no,
+    );
+    return [proposal.created_by, ...authored.map((e) => e.actor_id)];
+  }
+
+  /** Four-eyes on a decision about `proposal` (checked only when a verified subject decides). */
+  async function checkFourEyes(proposal: ProposalRecord, decision: ImpliedApproval, action: string, relatedVersionNo: number, context: ActingContext): Promise<void> {
+    if (context.actor.subject === null || !needsSecondPerson(decision)) return;
+    await refuseOwnApproval({
+      context,
+      authors: await authorsOf(proposal),
+      entityId: proposal.proposal_id,
+      action,
+      details: { approval_type: decision.approval_type, related_version_no: relatedVersionNo, current_version_no: proposal.current_version_no },
+      now,
+      record: (attempt) => store.recordRefusedAttempt(attempt),
+    });
   }
 
   async function applyMove(proposal: ProposalRecord, event: TransitionEvent, approval: Approval | undefined): Promise<Record<string, unknown>> {
@@ -286,8 +318,9 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       }));
     },
 
-    async transition(proposalId, body) {
+    async transition(proposalId, body, context) {
       const proposal = await existing(proposalId);
+      requirePermission(context.actor, transitionPermission(proposal.current_state, body.event_type));
       checkExpectedState(proposal, body.expected_state);
       const current = await store.getVersion(proposalId, proposal.current_version_no);
       const blocked = current !== null && gateBlocks(current.gate_decision_json, current.status_at_creation);
@@ -301,6 +334,8 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         );
       }
       const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
+      if (decision.approval) await checkFourEyes(proposal, decision.approval, `TRANSITION:${body.event_type}`, relatedVersionNo, context);
+      const actorId = recordedActor(context.actor, body.actor_id);
       const occurredAt = now().toISOString();
       const event: TransitionEvent = {
         event_id: newId('pwe'),
@@ -308,7 +343,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         event_type: body.event_type,
         from_state: proposal.current_state,
         to_state: decision.to,
-        actor_id: body.actor_id,
+        actor_id: actorId,
         occurred_at: occurredAt,
         reason_json: body.reason ?? {},
         related_version_no: relatedVersionNo,
@@ -318,7 +353,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
             approval_id: newId('pap'),
             proposal_id: proposalId,
             ...decision.approval,
-            actor_id: body.actor_id,
+            actor_id: actorId,
             occurred_at: occurredAt,
             details_json: body.reason ?? {},
             related_version_no: relatedVersionNo,
@@ -327,14 +362,18 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
       return applyMove(proposal, event, approval);
     },
 
-    async approve(proposalId, body) {
+    async approve(proposalId, body, context) {
       const proposal = await existing(proposalId);
+      requirePermission(context.actor, APPROVAL_PERMISSION[body.approval_type]);
       checkExpectedState(proposal, body.expected_state);
       const decision = decideApproval(proposal.current_state, body.approval_type, body.approved);
       if (!decision.ok) {
         throw new ReasonError(decision.code, `A ${body.approval_type} decision is not due in ${proposal.current_state}.`);
       }
       const relatedVersionNo = relatedVersion(proposal, body.related_version_no);
+      const approved = { approval_type: body.approval_type, approved: body.approved };
+      await checkFourEyes(proposal, approved, `APPROVAL:${body.approval_type}`, relatedVersionNo, context);
+      const actorId = recordedActor(context.actor, body.actor_id);
       const occurredAt = now().toISOString();
       const details = body.details ?? {};
       const event: TransitionEvent = {
@@ -343,7 +382,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         event_type: decision.event,
         from_state: proposal.current_state,
         to_state: decision.to,
-        actor_id: body.actor_id,
+        actor_id: actorId,
         occurred_at: occurredAt,
         reason_json: details,
         related_version_no: relatedVersionNo,
@@ -353,7 +392,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
         proposal_id: proposalId,
         approval_type: body.approval_type,
         approved: body.approved,
-        actor_id: body.actor_id,
+        actor_id: actorId,
         occurred_at: occurredAt,
         details_json: details,
         related_version_no: relatedVersionNo,

@@ -1,7 +1,8 @@
-/** Advisory proposal reads: detail, versions, list, audit trail, lineage, idempotency lookup. */
+/** Advisory proposal reads: detail, versions, list, audit trail (with refused attempts), lineage, idempotency lookup. */
 import type { ProposalFilter, ProposalRecord, ProposalStore } from '../stores/proposals/port.ts';
 import { ReasonError } from '../config/reason-codes.ts';
 import { approvalRecord, proposalSummary, versionDetail, workflowEvent } from './proposal-wire.ts';
+import { refusedAttemptView } from './access.ts';
 
 export type ListQuery = Omit<ProposalFilter, 'limit'> & { readonly limit: number };
 
@@ -11,6 +12,7 @@ export interface ProposalQueries {
   list(query: ListQuery): Promise<Record<string, unknown>>;
   events(proposalId: string): Promise<Record<string, unknown>>;
   approvals(proposalId: string): Promise<Record<string, unknown>>;
+  refusedAttempts(proposalId: string): Promise<Record<string, unknown>>;
   lineage(proposalId: string): Promise<Record<string, unknown>>;
   idempotency(key: string): Promise<Record<string, unknown>>;
 }
@@ -51,6 +53,11 @@ export function createProposalQueries(store: ProposalStore): ProposalQueries {
     async approvals(proposalId) {
       await existing(proposalId);
       return { proposal_id: proposalId, approvals: (await store.listApprovals(proposalId)).map(approvalRecord) };
+    },
+
+    async refusedAttempts(proposalId) {
+      await existing(proposalId);
+      return { proposal_id: proposalId, refused_attempts: (await store.listRefusedAttempts(proposalId)).map(refusedAttemptView) };
     },
 
     async lineage(proposalId) {

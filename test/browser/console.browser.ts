@@ -4,12 +4,14 @@
  * filtered, paged and deep-linked, screenshotted (test-results/console/) and scanned with axe.
  */
 import { readFileSync } from 'node:fs';
+import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext } from './support/browser.ts';
 import { CONSOLE_BACKENDS, POLICY_PACKS, startConsoleService, TENANT_WITH_PACK, type ConsoleService } from './support/console-service.ts';
-import { screenshot, seriousViolations } from './support/pages.ts';
+import { checkPage, openPage } from './support/pages.ts';
 import { apiAt, seed, type Api, type Seeded } from './support/seed.ts';
+import { conformanceVector } from '../support/conformance.ts';
 
 describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
   let running: ConsoleService;
@@ -31,18 +33,9 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     await running?.stop();
   });
 
-  async function open(path: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${running.service.baseUrl}${path}`);
-    return page;
-  }
+  const open = (address: string): Promise<Page> => openPage(context, running.service.baseUrl, address);
 
-  /** Screenshot and accessibility scan of the page as the user now sees it. */
-  async function check(page: Page, name: string): Promise<void> {
-    await screenshot(page, backend, name);
-    const violations = await seriousViolations(page);
-    expect(violations, `serious or critical accessibility violations on ${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
-  }
+  const check = (page: Page, name: string): Promise<void> => checkPage(page, backend, name);
 
   const rowsOf = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"] tbody tr`);
   const barsOf = (page: Page, series: string) => page.locator(`[data-testid="allocation-chart"] g.bar-${series} rect`);
@@ -141,6 +134,39 @@ describe.each(CONSOLE_BACKENDS)('the console on %s', (backend) => {
     expect(await page.locator('#lineage table tbody tr').count()).toBeGreaterThanOrEqual(2);
     expect(await rowsOf(page, 'idempotency-table').count()).toBeGreaterThanOrEqual(1);
     await check(page, 'run-review');
+  });
+
+  it('the reproduce check is a report: every part matches for an untouched run; on PostgreSQL, a stored result altered behind the service shows the part and the difference', async () => {
+    const page = await open(`/console/runs/${data.twoInstrumentRun.runId}`);
+    await page.getByRole('button', { name: "Check that today's engine reproduces this run" }).click();
+    await page.locator('[data-testid="reproduce-report"][data-verdict="IDENTICAL"]').waitFor();
+    const verdicts = await page.locator('[data-testid="reproduce-parts"] tbody [data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    expect(verdicts.length).toBeGreaterThan(5);
+    expect(new Set(verdicts)).toEqual(new Set(['MATCH']));
+    expect(await page.getByTestId('reproduce-differences').count()).toBe(0);
+    await check(page, 'run-reproduced');
+    if (!running.dsn) return;
+
+    const request = conformanceVector<{ request: unknown }>('dpm', 'scenario_02_constraint_cap').request;
+    const runId = (await api.call('POST', '/rebalance/simulate', request, { 'idempotency-key': 'console-reproduce-altered' }))['rebalance_run_id'] as string;
+    const client = new pg.Client({ connectionString: running.dsn });
+    await client.connect();
+    try {
+      const altered = await client.query(`UPDATE dpm_runs SET result_json = jsonb_set(result_json::jsonb, '{intents,0,quantity}', '"49"')::json WHERE rebalance_run_id = $1`, [runId]);
+      expect(altered.rowCount).toBe(1);
+    } finally {
+      await client.end();
+    }
+    await page.goto(`${running.service.baseUrl}/console/runs/${runId}`);
+    await page.getByRole('button', { name: "Check that today's engine reproduces this run" }).click();
+    await page.locator('[data-testid="reproduce-report"][data-verdict="DIFFERENT"]').waitFor();
+    expect(await page.locator('[data-testid="reproduce-parts"] tr:has([data-status="MISMATCH"]) td:first-child').allTextContents()).toEqual(['intents']);
+    const difference = await rowsOf(page, 'reproduce-differences').allTextContents();
+    expect(difference).toHaveLength(1);
+    expect(difference[0]).toContain('intents[0].quantity');
+    expect(difference[0]).toContain('CHANGED');
+    expect(difference[0]).toMatch(/49.*50/);
+    await check(page, 'run-reproduce-different');
   });
 
   it('the 1,000-position run draws one row of three bars per instrument it holds or targets', async () => {

@@ -52,7 +52,7 @@ describe('npm run cutover-check', () => {
     expect(code).toBe(1);
     expect(report).toMatchObject({ ok: false, profile: 'PRODUCTION', databases_checked: false });
     expect(failedCodes(report)).toEqual(['PROPOSAL_STORE_BACKEND_INVALID', ...GUARDRAIL_CODES]);
-    for (const entry of report.checks) expect(entry).toEqual({ code: expect.any(String), ok: expect.any(Boolean), detail: expect.any(String) });
+    for (const entry of report.checks) expect(entry).toEqual({ code: expect.any(String), ok: expect.any(Boolean), detail: expect.any(String), ...(entry.notice ? { notice: true } : {}) });
   });
 
   it('with --check-migrations: an unmigrated database fails per namespace, a migrated one passes', async () => {
@@ -78,6 +78,7 @@ describe('npm run cutover-check', () => {
     const future = await check(['--check-migrations'], production);
     expect(future.code).toBe(0);
     expect(future.report.checks.filter((c) => c.notice)).toEqual([
+      { code: 'PRODUCTION_AUTHENTICATION_DISABLED', ok: true, notice: true, detail: expect.stringContaining('API_AUTH_MODE=NONE') },
       { code: 'POSTGRES_MIGRATION_FUTURE_VERSION:dpm:9999', ok: true, notice: true, detail: expect.stringContaining('later release') },
     ]);
     await client.query("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 'proposals:0001'");
@@ -86,6 +87,21 @@ describe('npm run cutover-check', () => {
     const drifted = await check(['--check-migrations'], production);
     // Namespaces are checked in order: dpm first, then proposals.
     expect(failedCodes(drifted.report)).toEqual(['POSTGRES_MIGRATION_UNKNOWN_VERSION:dpm:0000', 'POSTGRES_MIGRATION_CHECKSUM_MISMATCH:proposals:0001']);
+  });
+
+  it('a PRODUCTION warning passes as a notice, and fails with --strict until authentication is on', async () => {
+    const lenient = await check([], production);
+    expect(lenient.code).toBe(0);
+    expect(lenient.report.checks.find((c) => c.code === 'PRODUCTION_AUTHENTICATION_DISABLED')).toEqual({ code: 'PRODUCTION_AUTHENTICATION_DISABLED', ok: true, notice: true, detail: expect.any(String) });
+    const strict = await check(['--strict'], production);
+    expect(strict.code).toBe(1);
+    expect(failedCodes(strict.report)).toEqual(['PRODUCTION_AUTHENTICATION_DISABLED']);
+    const human = await runCli(['cutover-check'], production);
+    expect(human.stdout).toMatch(/^⚠ PRODUCTION_AUTHENTICATION_DISABLED — /m);
+    const jwt = { API_AUTH_MODE: 'JWT', API_AUTH_ISSUER: 'https://idp.example', API_AUTH_AUDIENCE: 'dpm', API_AUTH_JWKS_URL: 'https://idp.example/jwks' };
+    const secured = await check(['--strict'], { ...production, ...jwt });
+    expect(secured.code).toBe(0);
+    expect(secured.report.checks.find((c) => c.code === 'PRODUCTION_AUTHENTICATION_DISABLED')).toEqual({ code: 'PRODUCTION_AUTHENTICATION_DISABLED', ok: true, detail: expect.any(String) });
   });
 
   it('an unreachable database is named per namespace, password redacted, in human output too', async () => {

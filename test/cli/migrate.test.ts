@@ -113,7 +113,7 @@ describe('npm run migrate', () => {
     // The catalog falls back to the DPM DSN; with every DSN valid the rest is applied.
     const complete = await runCli(['migrate'], { ...env, PROPOSAL_POSTGRES_DSN: shared.dsn });
     expect(complete.code).toBe(0);
-    expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001, 0002, 0003, 0004, 0005)', 'policy_packs: applied (0001)']);
+    expect(complete.stdout.trim().split('\n')).toEqual(['dpm: up to date', 'proposals: applied (0001, 0002, 0003, 0004, 0005, 0006)', 'policy_packs: applied (0001)']);
     expect(await query(shared.dsn, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
       { version: 'dpm:0001' },
       { version: 'dpm:0002' },
@@ -125,6 +125,7 @@ describe('npm run migrate', () => {
       { version: 'proposals:0003' },
       { version: 'proposals:0004' },
       { version: 'proposals:0005' },
+      { version: 'proposals:0006' },
     ]);
   });
 

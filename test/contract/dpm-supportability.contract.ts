@@ -181,6 +181,41 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.getRun('rr_2')).toEqual(run('rr_2', { idempotency_key: 'k_inputs' }));
     });
 
+    it('keeps who requested a run on every write path and in every lookup; a run recorded without one has none', async () => {
+      await store.recordRun({ run: run('rr_tx', { requested_by: 'alice' }), lineage: [], replay: true });
+      await store.recordRun({ run: run('rr_key', { idempotency_key: 'k_requester', requested_by: 'bob' }), lineage: [], replay: true });
+      await store.recordRun({ run: run('rr_anonymous'), lineage: [], replay: true });
+      expect(await store.getRun('rr_tx')).toEqual(run('rr_tx', { requested_by: 'alice' }));
+      expect(await store.getRunByIdempotencyKey('k_requester')).toEqual(run('rr_key', { idempotency_key: 'k_requester', requested_by: 'bob' }));
+      expect(await store.getRunByCorrelation('corr_rr_key')).toMatchObject({ requested_by: 'bob' });
+      expect((await store.listRuns({ limit: 10 })).items.find((r) => r.rebalance_run_id === 'rr_tx')?.requested_by).toBe('alice');
+      expect(await store.getRun('rr_anonymous')).toEqual(run('rr_anonymous'));
+      expect(await store.getRun('rr_anonymous')).not.toHaveProperty('requested_by');
+    });
+
+    it('refused attempts: kept per run oldest first, purged with their run', async () => {
+      await store.recordRun({ run: run('rr_refused', { requested_by: 'alice' }), lineage: [], replay: true });
+      await store.recordRun({ run: run('rr_other'), lineage: [], replay: true });
+      const attempt = (id: string, seconds: number, entity = 'rr_refused') => ({
+        attempt_id: id,
+        entity_id: entity,
+        action: 'WORKFLOW:APPROVE',
+        actor_id: 'alice',
+        reason_code: 'SEGREGATION_OF_DUTIES_VIOLATION',
+        attempted_at: at(seconds),
+        correlation_id: `corr_${id}`,
+        details_json: { authors: ['alice'], workflow_status: 'PENDING_REVIEW' },
+      });
+      await store.recordRefusedAttempt(attempt('rfa_2', 2));
+      await store.recordRefusedAttempt(attempt('rfa_1', 1));
+      await store.recordRefusedAttempt(attempt('rfa_x', 1, 'rr_other'));
+      expect(await store.listRefusedAttempts('rr_refused')).toEqual([attempt('rfa_1', 1), attempt('rfa_2', 2)]);
+      expect(await store.listRefusedAttempts('rr_missing')).toEqual([]);
+      await expect(store.recordRefusedAttempt(attempt('rfa_orphan', 3, 'rr_missing'))).rejects.toThrow();
+      expect(await store.purgeRunsBefore(at(1))).toBe(2);
+      expect(await store.listRefusedAttempts('rr_refused')).toEqual([]);
+    });
+
     it('lists runs newest first with every filter, paging through ties in created_at', async () => {
       for (let i = 0; i < 7; i += 1) {
         await store.recordRun({

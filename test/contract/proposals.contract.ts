@@ -401,6 +401,35 @@ export function proposalStoreContract(backend: string, open: () => Promise<Propo
       expect((await store.listApprovals('pp_1'))[0]?.approved).toBe(false);
     });
 
+    it('refused attempts: kept per proposal oldest first, append-only in the database, only for a proposal that exists', async () => {
+      await create('pp_1');
+      await create('pp_2');
+      const attempt = (id: string, seconds: number, proposalId = 'pp_1') => ({
+        attempt_id: id,
+        entity_id: proposalId,
+        action: 'APPROVAL:RISK',
+        actor_id: 'adviser_1',
+        reason_code: 'SEGREGATION_OF_DUTIES_VIOLATION',
+        attempted_at: at(seconds),
+        correlation_id: `corr_${id}`,
+        details_json: { authors: ['adviser_1'], related_version_no: 1 },
+      });
+      await store.recordRefusedAttempt(attempt('rfa_2', 2));
+      await store.recordRefusedAttempt(attempt('rfa_1', 1));
+      await store.recordRefusedAttempt(attempt('rfa_x', 1, 'pp_2'));
+      expect(await store.listRefusedAttempts('pp_1')).toEqual([attempt('rfa_1', 1), attempt('rfa_2', 2)]);
+      expect(await store.listRefusedAttempts('pp_missing')).toEqual([]);
+      await expect(store.recordRefusedAttempt(attempt('rfa_orphan', 3, 'pp_missing'))).rejects.toThrow();
+      for (const sql of [
+        "UPDATE proposal_refused_attempts SET actor_id = 'someone else'",
+        'DELETE FROM proposal_refused_attempts',
+        ...(handle.executor.dialect === 'postgres' ? ['TRUNCATE proposal_refused_attempts'] : []),
+      ]) {
+        await expect(handle.executor.execute(sql), sql).rejects.toThrow(/PROPOSAL_RECORD_IMMUTABLE/);
+      }
+      expect(await store.listRefusedAttempts('pp_1')).toHaveLength(2);
+    });
+
     it('the database refuses states and event types outside the vocabulary, and the whole transition with them', async () => {
       await create('pp_1');
       await expect(store.transition({ expectedRowVersion: 1, event: step('pwe_2', 'pp_1', 'CANCELLED', 'DRAFT', 'LIMBO') })).rejects.toThrow();

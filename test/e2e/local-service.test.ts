@@ -32,6 +32,7 @@ describe('LOCAL service', () => {
         expect.objectContaining({ code: 'PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES' }),
         expect.objectContaining({ code: 'PERSISTENCE_PROFILE_REQUIRES_ADVISORY_POSTGRES_DSN' }),
       ],
+      warnings: [expect.objectContaining({ code: 'PRODUCTION_AUTHENTICATION_DISABLED' })],
     });
   });
 

@@ -73,10 +73,14 @@ describe('rolling back to the previous release after the next one migrated', () 
     expect(check.code, check.stdout).toBe(0);
     const report = JSON.parse(check.stdout) as CutoverReport;
     expect(report.ok).toBe(true);
-    expect(report.checks.filter((c) => c.notice)).toEqual([expect.objectContaining({ code: futureCode, ok: true, notice: true })]);
+    // PRODUCTION without authentication is a passing notice of its own (docs/security.md).
+    expect(report.checks.filter((c) => c.notice)).toEqual([
+      expect.objectContaining({ code: 'PRODUCTION_AUTHENTICATION_DISABLED', ok: true, notice: true }),
+      expect.objectContaining({ code: futureCode, ok: true, notice: true }),
+    ]);
     const human = await runCli(['cutover-check', '--check-migrations'], env);
     expect(human.stdout).toMatch(new RegExp(`^⚠ ${futureCode} — `, 'm'));
-    expect(human.stdout).toMatch(new RegExp(`^PASSED: .*Notices \\(passing\\): ${futureCode}\\.$`, 'm'));
+    expect(human.stdout).toMatch(new RegExp(`^PASSED: .*Notices \\(passing\\): PRODUCTION_AUTHENTICATION_DISABLED, ${futureCode}\\.$`, 'm'));
 
     // Step 2: the previous release starts, warns about the future version, and serves reads and writes.
     const service = await startService(env);

@@ -172,7 +172,7 @@ const APPROVE = { action: 'APPROVE', reason_code: 'REVIEW_APPROVED', actor_id: '
 const DPM_WORKFLOW: Row[] = [
   ...RUN_ADDRESSES.flatMap((a) => {
     const rows: Row[] = [];
-    for (const suffix of ['/workflow', '/workflow/history']) {
+    for (const suffix of ['/workflow', '/workflow/history', '/workflow/refused-attempts']) {
       const op = `GET ${a.path}${suffix}`;
       rows.push(...a.notFound.map((code): Row => ({ op, code, config: 'A', request: () => get(`${a.missing}${suffix}`) })));
       rows.push(...dpmGated(op, get(`${a.missing}${suffix}`), 'DPM_WORKFLOW_DISABLED'));
@@ -341,7 +341,7 @@ function dpmBlockedProposal(): unknown {
 }
 
 const PROPOSAL_SUPPORT: Row[] = [
-  ...['workflow-events', 'approvals', 'lineage'].flatMap((route): Row[] => [
+  ...['workflow-events', 'approvals', 'refused-attempts', 'lineage'].flatMap((route): Row[] => [
     { op: `GET /rebalance/proposals/{proposal_id}/${route}`, code: 'PROPOSAL_NOT_FOUND', config: 'A', request: () => get(`/rebalance/proposals/pp_missing/${route}`) },
     ...lifecycleGated(`GET /rebalance/proposals/{proposal_id}/${route}`, get(`/rebalance/proposals/pp_missing/${route}`), 'PROPOSAL_SUPPORT_APIS_DISABLED'),
   ]),

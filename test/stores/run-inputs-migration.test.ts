@@ -70,7 +70,7 @@ describe('the run-inputs migration on a database of the previous release', () =>
     expect(migrateSqlite(db, 'dpm', { migrationsRoot: previousRelease(SQLITE_MIGRATIONS_ROOT, '0001') })).toMatchObject({ applied: ['0001'] });
     const insert = db.prepare(OLD_INSERT.replace('$1', '?'));
     insert.run('rr_before');
-    expect(migrateSqlite(db, 'dpm')).toMatchObject({ applied: ['0002'] });
+    expect(migrateSqlite(db, 'dpm')).toMatchObject({ applied: ['0002', '0003'] });
     insert.run('rr_during_rollout');
     db.close();
 

@@ -16,3 +16,4 @@ export {
   type ProposalEventType,
   type ProposalState,
 } from '../../../src/domain/workflow/proposal-state-machine.ts';
+export { needsSecondPerson, runActionNeedsSecondPerson, transitionPermission } from '../../../src/domain/access/decisions.ts';

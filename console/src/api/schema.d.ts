@@ -529,6 +529,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rebalance/runs/by-correlation/{correlation_id}/workflow/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review actions refused on the latest run of a correlation id (four-eyes: its requester tried to approve it), oldest first. */
+        get: operations["get_dpm_run_workflow_refused_attempts_by_correlation_rebalance_runs_by_correlation__correlation_id__workflow_refused_attempts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rebalance/runs/idempotency/{idempotency_key}/workflow": {
         parameters: {
             query?: never;
@@ -583,6 +600,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rebalance/runs/idempotency/{idempotency_key}/workflow/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review actions refused on the run an idempotency key maps to (four-eyes: its requester tried to approve it), oldest first. */
+        get: operations["get_dpm_run_workflow_refused_attempts_by_idempotency_rebalance_runs_idempotency__idempotency_key__workflow_refused_attempts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rebalance/runs/{rebalance_run_id}/workflow": {
         parameters: {
             query?: never;
@@ -629,6 +663,23 @@ export interface paths {
         };
         /** Workflow decisions of a run, in order. */
         get: operations["get_dpm_run_workflow_history_rebalance_runs__rebalance_run_id__workflow_history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rebalance/runs/{rebalance_run_id}/workflow/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Review actions refused on a run (four-eyes: its requester tried to approve it), oldest first. */
+        get: operations["get_dpm_run_workflow_refused_attempts_rebalance_runs__rebalance_run_id__workflow_refused_attempts_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -896,6 +947,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rebalance/proposals/{proposal_id}/refused-attempts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Decisions refused on the proposal (four-eyes: an author tried to approve it), oldest first. */
+        get: operations["get_proposal_refused_attempts_rebalance_proposals__proposal_id__refused_attempts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/rebalance/proposals/{proposal_id}/lineage": {
         parameters: {
             query?: never;
@@ -1052,8 +1120,15 @@ export interface components {
                 };
             };
             production_readiness: {
+                /** @description PRODUCTION would start with this configuration (warnings do not count). */
                 ready: boolean;
+                /** @description What PRODUCTION would refuse. */
                 violations: {
+                    code: string;
+                    message: string;
+                }[];
+                /** @description What PRODUCTION reports but allows, e.g. PRODUCTION_AUTHENTICATION_DISABLED. */
+                warnings: {
                     code: string;
                     message: string;
                 }[];
@@ -3877,6 +3952,49 @@ export interface components {
             /** @description Who decides (may be empty). */
             actor_id: string;
         };
+        /** RefusedAttempt */
+        RefusedAttempt: {
+            attempt_id: string;
+            /** @description What was attempted: APPROVAL:<type>, TRANSITION:<event> or WORKFLOW:<action>. */
+            action: string;
+            /** @description The verified subject who attempted it. */
+            actor_id: string;
+            /** @description Why it was refused, e.g. SEGREGATION_OF_DUTIES_VIOLATION. */
+            reason_code: string;
+            attempted_at: string;
+            correlation_id: string;
+            /** @description What the refusal was based on, e.g. the authors. */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * DpmRunRefusedAttemptsResponse
+         * @example {
+         *       "run_id": "rr_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *       "refused_attempts": [
+         *         {
+         *           "attempt_id": "rfa_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "action": "WORKFLOW:APPROVE",
+         *           "actor_id": "alice@example.com",
+         *           "reason_code": "SEGREGATION_OF_DUTIES_VIOLATION",
+         *           "attempted_at": "2026-11-25T09:30:00.000Z",
+         *           "correlation_id": "corr_3f2a9c1b7d4e",
+         *           "details": {
+         *             "related_version_no": 1,
+         *             "authors": [
+         *               "alice@example.com"
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        DpmRunRefusedAttemptsResponse: {
+            run_id: string;
+            /** @description Oldest first. */
+            refused_attempts: components["schemas"]["RefusedAttempt"][];
+        };
         /**
          * DpmWorkflowDecisionListResponse
          * @example {
@@ -4637,6 +4755,33 @@ export interface components {
             approvals: components["schemas"]["ProposalApprovalRecord"][];
         };
         /**
+         * ProposalRefusedAttemptsResponse
+         * @example {
+         *       "proposal_id": "pp_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *       "refused_attempts": [
+         *         {
+         *           "attempt_id": "rfa_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "action": "APPROVAL:RISK",
+         *           "actor_id": "alice@example.com",
+         *           "reason_code": "SEGREGATION_OF_DUTIES_VIOLATION",
+         *           "attempted_at": "2026-11-25T09:30:00.000Z",
+         *           "correlation_id": "corr_3f2a9c1b7d4e",
+         *           "details": {
+         *             "related_version_no": 1,
+         *             "authors": [
+         *               "alice@example.com"
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        ProposalRefusedAttemptsResponse: {
+            proposal_id: string;
+            /** @description Oldest first. */
+            refused_attempts: components["schemas"]["RefusedAttempt"][];
+        };
+        /**
          * ProposalLineageResponse
          * @example {
          *       "proposal": {
@@ -4830,7 +4975,7 @@ export interface components {
         IdempotentReplay: "true";
         /** @description Seconds to wait before retrying (the dependency is expected back by itself). */
         RetryAfter: number;
-        /** @description The Bearer challenge of the policy-pack admin API. */
+        /** @description The Bearer challenge (RFC 6750): `error="invalid_token"` for a missing, invalid or expired token, `error="insufficient_scope"` for a missing permission. */
         WwwAuthenticate: string;
     };
     pathItems: never;
@@ -7236,6 +7381,82 @@ export interface operations {
             };
         };
     };
+    get_dpm_run_workflow_refused_attempts_by_correlation_rebalance_runs_by_correlation__correlation_id__workflow_refused_attempts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example corr-7f3a */
+                correlation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DpmRunRefusedAttemptsResponse"];
+                };
+            };
+            /** @description DPM_SUPPORT_APIS_DISABLED, DPM_WORKFLOW_DISABLED, DPM_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/runs/by-correlation/{correlation_id}/workflow/refused-attempts",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_dpm_run_workflow_by_idempotency_rebalance_runs_idempotency__idempotency_key__workflow_get: {
         parameters: {
             query?: never;
@@ -7506,6 +7727,82 @@ export interface operations {
             };
         };
     };
+    get_dpm_run_workflow_refused_attempts_by_idempotency_rebalance_runs_idempotency__idempotency_key__workflow_refused_attempts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example order-2026-02-21-001 */
+                idempotency_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DpmRunRefusedAttemptsResponse"];
+                };
+            };
+            /** @description DPM_SUPPORT_APIS_DISABLED, DPM_WORKFLOW_DISABLED, DPM_IDEMPOTENCY_KEY_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/runs/idempotency/{idempotency_key}/workflow/refused-attempts",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
     get_dpm_run_workflow_rebalance_runs__rebalance_run_id__workflow_get: {
         parameters: {
             query?: never;
@@ -7756,6 +8053,82 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "An unexpected error occurred.",
                      *       "instance": "/rebalance/runs/{rebalance_run_id}/workflow/history",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_dpm_run_workflow_refused_attempts_rebalance_runs__rebalance_run_id__workflow_refused_attempts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example rr_1a2b3c4d5e6f7a8b9c0d1e2f */
+                rebalance_run_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DpmRunRefusedAttemptsResponse"];
+                };
+            };
+            /** @description DPM_SUPPORT_APIS_DISABLED, DPM_WORKFLOW_DISABLED, DPM_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/runs/{rebalance_run_id}/workflow/refused-attempts",
                      *       "code": "INTERNAL_ERROR",
                      *       "message": "An unexpected error; the log line with the same correlation id has the details."
                      *     }
@@ -9438,6 +9811,81 @@ export interface operations {
                      *       "status": 500,
                      *       "detail": "An unexpected error occurred.",
                      *       "instance": "/rebalance/proposals/{proposal_id}/workflow-events",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    get_proposal_refused_attempts_rebalance_proposals__proposal_id__refused_attempts_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proposal_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalRefusedAttemptsResponse"];
+                };
+            };
+            /** @description PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED, PROPOSAL_SUPPORT_APIS_DISABLED, PROPOSAL_NOT_FOUND */
+            404: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/proposals/{proposal_id}/refused-attempts",
                      *       "code": "INTERNAL_ERROR",
                      *       "message": "An unexpected error; the log line with the same correlation id has the details."
                      *     }

@@ -1,9 +1,8 @@
 /**
  * Who is using the console, kept for this browser tab only (sessionStorage): a bearer token to
- * send with every request, and the actor id that decisions are recorded under.
- *
- * Authentication does not exist in the API yet; when it does, the token comes from here (pasted,
- * or later from an OIDC sign-in) and the actor is the token's subject. See docs/console.md.
+ * send with every request (pasted, or from the OIDC sign-in), and — without authentication — the
+ * actor id that decisions are recorded under. With authentication the actor is the token's
+ * subject (./permissions.ts). See docs/console.md#signing-in.
  */
 import { signal } from './signal.ts';
 
@@ -29,11 +28,24 @@ function store(key: string, value: string): void {
 
 export const bearerToken = signal(stored(TOKEN_KEY));
 export const actorId = signal(stored(ACTOR_KEY));
+/** The code of the 401 that ended the last session (e.g. AUTH_TOKEN_EXPIRED); null while none did. */
+export const sessionEndedBy = signal<string | null>(null);
 
 export function setBearerToken(token: string): void {
   const value = token.trim().replace(/^Bearer\s+/i, '');
   store(TOKEN_KEY, value);
   bearerToken.set(value);
+  sessionEndedBy.set(null);
+}
+
+/**
+ * The service refused `token` (401): forget it, so every page asks to sign in again and says why.
+ * A token replaced meanwhile (signed in again while the refused request was under way) is kept.
+ */
+export function endSession(token: string, code: string): void {
+  if (token === '' || bearerToken.get() !== token) return;
+  setBearerToken('');
+  sessionEndedBy.set(code);
 }
 
 export function setActorId(actor: string): void {

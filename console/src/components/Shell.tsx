@@ -1,11 +1,14 @@
 /**
  * The frame of every page: a skip link, the navigation, a box that opens any id a client or a
- * colleague quoted, and the session panel (token and actor id).
+ * colleague quoted, and the session panel — without authentication the token and actor id, with
+ * it who is signed in, signing in with the identity provider, or pasting a token.
  */
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
-import { actorId, bearerToken, setActorId, setBearerToken } from '../api/session.ts';
+import { signIn } from '../api/oidc.ts';
+import { accessConfig, useAccess } from '../api/permissions.ts';
+import { actorId, bearerToken, sessionEndedBy, setActorId, setBearerToken } from '../api/session.ts';
 import { useSignal } from '../api/signal.ts';
 import { links } from '../links.ts';
 import { toQueryString } from '../lib/query.ts';
@@ -46,10 +49,109 @@ function FindBox() {
   );
 }
 
+/** Leaves for the identity provider and comes back to the page the user is on. */
+function SignInButton({ label = 'Sign in' }: { label?: string }) {
+  const config = useSignal(accessConfig);
+  const [error, setError] = useState('');
+  const oidc = config.oidc;
+  if (!oidc) return null;
+  const go = () => signIn(oidc, `${location.pathname}${location.search}`).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  return (
+    <>
+      <button type="button" class="primary" onClick={go} data-testid="sign-in">
+        {label}
+      </button>
+      {error && (
+        <p role="alert" class="error-title">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+function PasteToken({ label }: { label: string }) {
+  const submit = (event: Event) => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    setBearerToken(String(new FormData(form).get('token') ?? ''));
+    // Done: the panel closes and forgets the text, so the token is not left on the screen.
+    form.reset();
+    form.closest('details')?.removeAttribute('open');
+  };
+  return (
+    <form onSubmit={submit} class="paste-token">
+      <div class="field">
+        <label for="session-token">{label}</label>
+        <input id="session-token" name="token" type="password" autoComplete="off" />
+      </div>
+      <button type="submit">Use this token</button>
+    </form>
+  );
+}
+
+/** With authentication: who the token says is signed in, and how to sign in or out. */
+function SignedInPanel() {
+  const { identity } = useAccess();
+  const name = identity.subject;
+  const summary = name === null ? 'Not signed in' : identity.expired ? `Session expired (${name})` : `Signed in as ${name}`;
+  return (
+    <details class="session">
+      <summary data-testid="session-summary">{summary}</summary>
+      <div class="session-form">
+        {name !== null && (
+          <p>
+            Roles: {identity.roles.length > 0 ? identity.roles.join(', ') : 'none'}. The service checks the token on every request; the console only reads it to know what to offer.
+          </p>
+        )}
+        <div class="button-row">
+          <SignInButton label={name === null ? 'Sign in' : 'Sign in again'} />
+          {name !== null && (
+            <button type="button" onClick={() => setBearerToken('')}>
+              Sign out
+            </button>
+          )}
+        </div>
+        <PasteToken label="Or paste an access token (kept for this tab only)" />
+      </div>
+    </details>
+  );
+}
+
+function signInReason(expired: boolean, endedBy: string | null) {
+  if (endedBy !== null) {
+    return (
+      <>
+        The service refused your token (<code data-testid="session-ended-code">{endedBy}</code>): sign in again.
+      </>
+    );
+  }
+  return expired ? 'Your session has expired.' : 'This service needs you to sign in.';
+}
+
+/** Said once above every page while the service wants a token and the console has none (or one it refused). */
+function SignInNotice() {
+  const { identity } = useAccess();
+  const endedBy = useSignal(sessionEndedBy);
+  const config = useSignal(accessConfig);
+  if (!identity.required || (identity.subject !== null && !identity.expired)) return null;
+  return (
+    <div class="note sign-in-notice" role="status">
+      <p>
+        {signInReason(identity.expired, endedBy)} Until then it refuses every request (401).
+      </p>
+      <SignInButton />
+      {!config.oidc && <p>Paste an access token in the panel at the top right.</p>}
+    </div>
+  );
+}
+
 function SessionPanel() {
+  const { identity } = useAccess();
   const token = useSignal(bearerToken);
   const actor = useSignal(actorId);
   const [saved, setSaved] = useState(false);
+  if (identity.required) return <SignedInPanel />;
   const submit = (event: Event) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
@@ -113,6 +215,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
         <SessionPanel />
       </header>
       <main id="content" tabIndex={-1}>
+        <SignInNotice />
         {children}
       </main>
     </>

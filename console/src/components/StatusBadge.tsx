@@ -26,6 +26,13 @@ const TONE: Readonly<Record<string, 'good' | 'warn' | 'bad' | 'neutral'>> = {
   CANCELLED: 'neutral',
   EXPIRED: 'neutral',
   not_ready: 'bad',
+  // Reproduce reports: the verdict and each part's.
+  IDENTICAL: 'good',
+  MATCH: 'good',
+  DIFFERENT: 'bad',
+  MISMATCH: 'bad',
+  REQUEST_REJECTED: 'bad',
+  NOT_LISTED: 'neutral',
 };
 
 const MARK = { good: '✓', warn: '!', bad: '✕', neutral: '○' } as const;

@@ -1,6 +1,6 @@
 /** The states every page shows the same way: loading, empty, failed. */
 import type { ComponentChildren } from 'preact';
-import type { ApiError } from '../api/errors.ts';
+import { refusalHint, type ApiError, type FieldProblem } from '../api/errors.ts';
 import { asApiError } from '../lib/use-resource.ts';
 
 export function Loading({ what }: { what: string }) {
@@ -18,12 +18,14 @@ export function Empty({ children }: { children: ComponentChildren }) {
 /** An API refusal or failure: its code first (what support searches for), then the message and the correlation id. */
 export function ErrorNotice({ error, title = 'The service refused the request' }: { error: ApiError | Error; title?: string }) {
   const e = asApiError(error);
+  const hint = refusalHint(e);
   return (
     <div class="error-notice" role="alert">
       <p class="error-title">
         <strong>{title}</strong>
         {e.status > 0 ? ` (HTTP ${e.status})` : ''}
       </p>
+      {hint && <p data-testid="error-hint">{hint}</p>}
       <dl class="kv">
         <dt>Code</dt>
         <dd>
@@ -40,16 +42,22 @@ export function ErrorNotice({ error, title = 'The service refused the request' }
           </>
         )}
       </dl>
-      {e.fields.length > 0 && (
-        <ul class="field-errors">
-          {e.fields.map((f) => (
-            <li key={`${f.field}:${f.code}`}>
-              <code>{f.field}</code>: {f.message} <span class="muted">({f.code})</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <FieldProblems problems={e.fields} />
     </div>
+  );
+}
+
+/** Field-level problems (a validation failure's, or a recorded request's that today's validation refuses); nothing when there are none. */
+export function FieldProblems({ problems, testId }: { problems: readonly FieldProblem[]; testId?: string }) {
+  if (problems.length === 0) return null;
+  return (
+    <ul class="field-errors" data-testid={testId}>
+      {problems.map((f) => (
+        <li key={`${f.field}:${f.code}`}>
+          <code>{f.field}</code>: {f.message} <span class="muted">({f.code})</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,9 +1,13 @@
 /**
  * Loads something for a page and tracks its state, so every page shows the same loading, error
  * and loaded states. A newer load replaces an older one still in flight (its answer is dropped).
+ * What a page shows depends on who asks, so a new session (signed in, token pasted, session
+ * ended by a 401) loads it again.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiError } from '../api/errors.ts';
+import { bearerToken } from '../api/session.ts';
+import { useSignal } from '../api/signal.ts';
 
 export type Resource<T> =
   | { readonly state: 'loading'; readonly data?: undefined; readonly error?: undefined }
@@ -19,11 +23,12 @@ export interface LoadedResource<T> {
 export function useResource<T>(load: () => Promise<T>, deps: readonly unknown[]): LoadedResource<T> {
   // What was loaded, and for which inputs: data loaded for other inputs (the previous page, say)
   // is never shown as the answer to the current ones.
-  const inputs = useMemo(() => ({}), deps);
+  const token = useSignal(bearerToken);
+  const inputs = useMemo(() => ({}), [...deps, token]);
   const [loaded, setLoaded] = useState<{ inputs: object; resource: Resource<T> } | null>(null);
   const generation = useRef(0);
-  // `deps` lists what `load` reads, as in useEffect.
-  const run = useCallback(load, deps);
+  // `deps` lists what `load` reads, as in useEffect; the token is read by every call.
+  const run = useCallback(load, [...deps, token]);
   const start = useCallback(() => {
     const mine = ++generation.current;
     // A reload keeps what is shown until the new answer arrives.

@@ -6,7 +6,7 @@
 import { useLocation } from 'preact-iso';
 import { capabilities } from '../api/capabilities.ts';
 import { api, body } from '../api/client.ts';
-import { can } from '../api/permissions.ts';
+import { useAccess } from '../api/permissions.ts';
 import { OPERATION_STATUSES, type OperationListItem } from '../api/types.ts';
 import { DataTable, type Column } from '../components/DataTable.tsx';
 import { DownloadButton } from '../components/DownloadButton.tsx';
@@ -51,7 +51,7 @@ function extraColumn(field: string): Column<OperationListItem> {
 
 function ExecuteButton({ operationId, onDone }: { operationId: string; onDone: () => void }) {
   const action = useAction();
-  if (!can('operation.execute')) return null;
+  if (!useAccess().can('operations.execute')) return null;
   const run = () =>
     action.run(async () => {
       await body(api.POST('/rebalance/operations/{operation_id}/execute', { params: { path: { operation_id: operationId } } }));

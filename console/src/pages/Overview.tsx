@@ -102,6 +102,18 @@ function Health() {
               </ul>
             </>
           )}
+          {(resource.data.ready.production_readiness.warnings ?? []).length > 0 && (
+            <>
+              <p>PRODUCTION would start, with these warnings:</p>
+              <ul class="warnings" data-testid="readiness-warnings">
+                {(resource.data.ready.production_readiness.warnings ?? []).map((w) => (
+                  <li key={w.code}>
+                    <Mono>{w.code}</Mono>: {w.message}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
         </>
       )}
     </Section>

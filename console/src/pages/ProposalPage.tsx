@@ -1,7 +1,9 @@
 /**
- * One proposal: where it stands in the lifecycle, the moves it allows, its versions and every
- * event and approval with who made it, the drift before and after, and its artifact.
+ * One proposal: where it stands in the lifecycle, the moves it allows (and the caller's roles
+ * permit), its versions and every event, approval and refused attempt with who made it, the drift
+ * before and after, its artifact, and whether today's engine reproduces its current version.
  */
+import { useState } from 'preact/hooks';
 import { api, body } from '../api/client.ts';
 import type { ProposalResult } from '../api/results.ts';
 import { gateBlocks, type ProposalState } from '../api/rules.ts';
@@ -14,6 +16,9 @@ import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../comp
 import { DriftSection } from '../components/result/ProposalResultView.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { useResource } from '../lib/use-resource.ts';
+import { useAction } from '../lib/use-action.ts';
+import { RefusedAttempts, type RefusedAttempt } from '../components/RefusedAttempts.tsx';
+import { ReproduceReport, type VersionReproduction } from '../components/ReproduceReport.tsx';
 import { NewVersion } from './proposal/NewVersion.tsx';
 import { ProposalActions } from './proposal/ProposalActions.tsx';
 import { Time } from '../components/Time.tsx';
@@ -21,7 +26,7 @@ import { Time } from '../components/Time.tsx';
 interface ProposalView {
   readonly detail: ProposalDetail;
   /** Null when the support APIs (events, approvals, lineage) are switched off. */
-  readonly history: { events: ProposalEvent[]; approvals: ProposalApproval[]; versions: VersionRow[] } | { switchedOff: unknown };
+  readonly history: { events: ProposalEvent[]; approvals: ProposalApproval[]; versions: VersionRow[]; refused: RefusedAttempt[] } | { switchedOff: unknown };
 }
 
 type VersionRow = { version_no: number; created_at: string; status_at_creation: string; request_hash: string; artifact_hash: string };
@@ -30,12 +35,13 @@ async function loadProposal(proposalId: string): Promise<ProposalView> {
   const path = { params: { path: { proposal_id: proposalId } } };
   const detail = await body(api.GET('/rebalance/proposals/{proposal_id}', { params: { path: { proposal_id: proposalId }, query: { include_evidence: true } } }));
   try {
-    const [events, approvals, lineage] = await Promise.all([
+    const [events, approvals, lineage, refused] = await Promise.all([
       body(api.GET('/rebalance/proposals/{proposal_id}/workflow-events', path)),
       body(api.GET('/rebalance/proposals/{proposal_id}/approvals', path)),
       body(api.GET('/rebalance/proposals/{proposal_id}/lineage', path)),
+      body(api.GET('/rebalance/proposals/{proposal_id}/refused-attempts', path)),
     ]);
-    return { detail, history: { events: events.events, approvals: approvals.approvals, versions: lineage.versions } };
+    return { detail, history: { events: events.events, approvals: approvals.approvals, versions: lineage.versions, refused: refused.refused_attempts } };
   } catch (error) {
     if (isSwitchedOff(error)) return { detail, history: { switchedOff: error } };
     throw error;
@@ -57,6 +63,35 @@ function Timeline({ events }: { events: readonly ProposalEvent[] }) {
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Who created the proposal and who wrote its current version (four-eyes: they may not approve it). */
+function authorsOf(detail: ProposalDetail, events: readonly ProposalEvent[]): string[] {
+  const current = detail.proposal.current_version_no;
+  const wrote = events.filter((e) => (e.event_type === 'CREATED' || e.event_type === 'NEW_VERSION_CREATED') && e.related_version_no === current).map((e) => e.actor_id);
+  return [detail.proposal.created_by, ...wrote];
+}
+
+/** What a version's reproduce check compares, part by part: each part of the proposal result, and the artifact. */
+const reproducedParts = (proposalResult: object | undefined): string[] => [...Object.keys(proposalResult ?? {}).map((key) => `proposal_result.${key}`), 'artifact'];
+
+function ReproduceVersion({ proposalId, versionNo, parts }: { proposalId: string; versionNo: number; parts: readonly string[] }) {
+  const [report, setReport] = useState<VersionReproduction | null>(null);
+  const action = useAction();
+  const check = () =>
+    action.run(async () => {
+      setReport(null);
+      setReport(await body(api.POST('/rebalance/proposals/{proposal_id}/versions/{version_no}/reproduce', { params: { path: { proposal_id: proposalId, version_no: String(versionNo) } } })));
+    });
+  return (
+    <div class="reproduce">
+      <button type="button" onClick={check} disabled={action.busy}>
+        {action.busy ? 'Reproducing…' : `Check that today's engine reproduces version ${versionNo}`}
+      </button>
+      {report && <ReproduceReport report={report} parts={parts} />}
+      {action.error && <ErrorNotice error={action.error} title="The reproduce check failed" />}
+    </div>
   );
 }
 
@@ -85,10 +120,17 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
           ]}
         />
         <DownloadButton label="Download artifact (JSON)" fileName={`${proposal.proposal_id}-v${version.version_no}-artifact.json`} load={async () => version.artifact} testId="download-proposal-artifact" />
+        <ReproduceVersion proposalId={proposal.proposal_id} versionNo={version.version_no} parts={reproducedParts(result)} />
       </Section>
       <Section id="lifecycle" title="Lifecycle">
         <LifecycleDiagram current={state} visited={visited} />
-        <ProposalActions proposalId={proposal.proposal_id} state={state} gateBlocked={gateBlocks(version.gate_decision, version.status_at_creation)} onDone={reload} />
+        <ProposalActions
+          proposalId={proposal.proposal_id}
+          state={state}
+          gateBlocked={gateBlocks(version.gate_decision, version.status_at_creation)}
+          authors={authorsOf(detail, 'events' in history ? history.events : [])}
+          onDone={reload}
+        />
         <NewVersion proposalId={proposal.proposal_id} inputs={inputs} onDone={reload} />
       </Section>
       <DriftSection result={result} />
@@ -119,6 +161,7 @@ export function ProposalPage({ proposalId }: { proposalId: string }) {
                 ]}
               />
             )}
+            <RefusedAttempts attempts={history.refused} />
           </Section>
           <Section id="versions" title="Versions">
             <DataTable

@@ -19,6 +19,8 @@ import { StatusBadge } from '../components/StatusBadge.tsx';
 import { links } from '../links.ts';
 import { toQueryString } from '../lib/query.ts';
 import { asApiError, useResource } from '../lib/use-resource.ts';
+import { useAction } from '../lib/use-action.ts';
+import { ReproduceReport, type RunReproduction } from '../components/ReproduceReport.tsx';
 import { WorkflowSection } from './run/WorkflowSection.tsx';
 import { Time } from '../components/Time.tsx';
 
@@ -82,32 +84,27 @@ function LineageSection({ runId }: { runId: string }) {
   );
 }
 
-function ReproduceCheck({ runId }: { runId: string }) {
+/** `parts`: the recorded result's top-level fields, which the check compares one by one. */
+function ReproduceCheck({ runId, parts }: { runId: string; parts: readonly string[] }) {
   const { resource } = useResource(() => capabilities(), []);
-  const [outcome, setOutcome] = useState<{ ok: boolean; body: unknown } | null>(null);
-  const [error, setError] = useState<Error | null>(null);
+  const [report, setReport] = useState<RunReproduction | null>(null);
+  const action = useAction();
   if (resource.state !== 'ok') return null;
-  const reproduce = resource.data.reproduceRun;
-  if (!reproduce) {
+  if (!resource.data.reproduceRun) {
     return <p class="muted">This service does not offer a reproduce check for runs yet.</p>;
   }
-  const check = async () => {
-    setError(null);
-    try {
-      const path = reproduce.path.replace(/\{[^}]+\}/, encodeURIComponent(runId));
-      // The route is found in the OpenAPI document at run time, so it is called through the same client untyped.
-      setOutcome({ ok: true, body: await body(api.POST(path as never, {} as never)) });
-    } catch (e) {
-      setError(asApiError(e));
-    }
-  };
+  const check = () =>
+    action.run(async () => {
+      setReport(null);
+      setReport(await body(api.POST('/rebalance/runs/{rebalance_run_id}/reproduce', runPath(runId))));
+    });
   return (
     <div class="reproduce">
-      <button type="button" onClick={check}>
-        Check that today's engine reproduces this run
+      <button type="button" onClick={check} disabled={action.busy}>
+        {action.busy ? 'Reproducing…' : "Check that today's engine reproduces this run"}
       </button>
-      {outcome && <pre class="json" data-testid="reproduce-result">{JSON.stringify(outcome.body, null, 2)}</pre>}
-      {error && <ErrorNotice error={error} title="The reproduce check failed" />}
+      {report && <ReproduceReport report={report} parts={parts} />}
+      {action.error && <ErrorNotice error={action.error} title="The reproduce check failed" />}
     </div>
   );
 }
@@ -139,7 +136,7 @@ export function RunPage({ runId }: { runId: string }) {
             testId="download-support-bundle"
           />
         </div>
-        <ReproduceCheck runId={run.rebalance_run_id} />
+        <ReproduceCheck runId={run.rebalance_run_id} parts={Object.keys(run.result)} />
       </Section>
       <RebalanceResultView result={run.result} />
       <WorkflowSection runId={run.rebalance_run_id} />

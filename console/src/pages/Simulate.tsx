@@ -7,7 +7,7 @@
 import { useState } from 'preact/hooks';
 import { capabilities, type Capabilities, type RequestExample } from '../api/capabilities.ts';
 import { api, unwrap } from '../api/client.ts';
-import { can } from '../api/permissions.ts';
+import { useAccess } from '../api/permissions.ts';
 import type { ProposalResult, RebalanceResult } from '../api/results.ts';
 import { KeyValues, Mono, Page, Section } from '../components/layout.tsx';
 import { newIdempotencyKey, RequestEditor, requestJson } from '../components/RequestEditor.tsx';
@@ -45,6 +45,7 @@ export function Simulate() {
   const [key, setKey] = useState(newIdempotencyKey);
   const [dryRun, setDryRun] = useState(false);
   const action = useAction();
+  const access = useAccess();
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   if (resource.state === 'loading') return <Page title="Simulate"><Loading what="what this service offers" /></Page>;
   if (resource.state === 'error') return <Page title="Simulate"><ErrorNotice error={resource.error} title="The service's OpenAPI document could not be read" /></Page>;
@@ -99,7 +100,7 @@ export function Simulate() {
               with the generated Idempotency-Key <Mono>{key}</Mono>. Sending the same request again with this key replays it.
             </p>
           )}
-          <button type="submit" class="primary" disabled={action.busy || !can('run.simulate')}>
+          <button type="submit" class="primary" disabled={action.busy || !access.can('simulate')}>
             {action.busy ? 'Simulating…' : 'Simulate'}
           </button>
         </form>

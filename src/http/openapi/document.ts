@@ -14,6 +14,8 @@ import type { FastifySchema } from 'fastify';
 import { REASON_CODES, ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { errorBody, PROBLEM_JSON, problemBody, validationBody } from '../errors.ts';
 import type { RegisteredRoute } from '../route-registry.ts';
+import { requiredPermissions } from '../../domain/access/permissions.ts';
+import type { AccessControl } from '../auth/access-control.ts';
 import { headerName, type Location, type ValidationItem } from '../validation-errors.ts';
 import { ERROR_SCHEMAS } from './error-schemas.ts';
 import './route-docs.ts';
@@ -32,6 +34,7 @@ export interface TagDoc {
 }
 
 export const ADMIN_SECURITY_SCHEME = 'policyPackAdminToken';
+export const BEARER_SECURITY_SCHEME = 'bearerAuth';
 const COMPONENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const JSON_MEDIA = 'application/json';
 
@@ -269,7 +272,7 @@ function errorResponses(schema: FastifySchema, url: string, sharedExamples: Reco
     }
     const headers: Json = { ...CORRELATION };
     if (codes.some((code) => REASON_CODES[code].retryAfter !== undefined)) headers['Retry-After'] = headerRef('RetryAfter');
-    if (status === 401) headers['WWW-Authenticate'] = headerRef('WwwAuthenticate');
+    if (codes.some((code) => REASON_CODES[code].challenge !== undefined)) headers['WWW-Authenticate'] = headerRef('WwwAuthenticate');
     responses[String(status)] = { description: codes.join(', '), headers, content: { [JSON_MEDIA]: { schema: ref('ErrorResponse'), examples } } };
   }
   // A route documents the validation 422 when something it takes can be refused (each way with an example).
@@ -297,11 +300,24 @@ function mergeValidation(catalogued: Json | undefined, examples: Json): Json {
   };
 }
 
-function operation(components: Components, route: RegisteredRoute, schema: FastifySchema, sharedExamples: Record<string, Json>): Json {
+/** What authentication adds to a route it protects: the codes it can then answer and the permission it needs. */
+function protectedBy(access: AccessControl | undefined, route: RegisteredRoute, schema: FastifySchema): { codes: ReasonCode[]; permissions: readonly string[] } | null {
+  if (!access || access.mode === 'NONE' || schema.permission === undefined || access.isOpen(route.url)) return null;
+  const codes: ReasonCode[] = ['AUTH_TOKEN_MISSING', 'AUTH_TOKEN_INVALID', 'AUTH_TOKEN_EXPIRED', 'AUTH_PERMISSION_DENIED'];
+  if (access.remoteKeys) codes.push('AUTH_JWKS_UNAVAILABLE');
+  if (schema.actor) codes.push('AUTH_ACTOR_MISMATCH');
+  return { codes: [...codes, ...(schema.authErrors ?? [])], permissions: requiredPermissions(schema.permission) };
+}
+
+function operation(components: Components, route: RegisteredRoute, schema: FastifySchema, sharedExamples: Record<string, Json>, access: AccessControl | undefined): Json {
+  const auth = protectedBy(access, route, schema);
   const op: Json = {};
   if (schema.tags) op['tags'] = [...schema.tags];
   if (schema.summary) op['summary'] = schema.summary;
-  if (schema.description) op['description'] = schema.description;
+  const permissionNote = auth ? `Requires the permission ${auth.permissions.map((p) => `\`${p}\``).join(' or ')} (docs/security.md).` : undefined;
+  const description = [schema.description, permissionNote].filter(Boolean).join('\n\n');
+  if (description !== '') op['description'] = description;
+  if (auth) op['x-permissions'] = [...auth.permissions];
   if (!schema.operationId) throw new Error(`${route.method} ${route.url} has no operationId.`);
   op['operationId'] = schema.operationId;
   const params = parameters(components, schema);
@@ -313,13 +329,34 @@ function operation(components: Components, route: RegisteredRoute, schema: Fasti
     op['requestBody'] = { required: true, ...(typeof description === 'string' ? { description } : {}), content: { [JSON_MEDIA]: media } };
   }
   // A status the route declares itself (e.g. readiness 503) is documented as declared.
-  op['responses'] = { ...errorResponses(schema, route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}'), sharedExamples), ...successResponses(components, schema) };
-  // Explicitly none where no credential is needed (only the policy-pack admin calls need one).
-  op['security'] = (schema.security ?? []).map((requirement) => ({ ...requirement }));
+  const errors = { ...schema, errors: [...(schema.errors ?? []), ...(auth?.codes ?? [])] };
+  op['responses'] = { ...errorResponses(errors, route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}'), sharedExamples), ...successResponses(components, schema) };
+  // Explicitly none where no credential is needed (without authentication, only the policy-pack admin calls need one).
+  op['security'] = auth ? [{ [BEARER_SECURITY_SCHEME]: [] }] : (schema.security ?? []).map((requirement) => ({ ...requirement }));
   return op;
 }
 
-export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options: { info: DocumentInfo; tags: readonly TagDoc[] }): Json {
+function securitySchemes(access: AccessControl | undefined): Json {
+  if (access && access.mode === 'JWT') {
+    return {
+      [BEARER_SECURITY_SCHEME]: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: "An OAuth2/OIDC access token from the configured identity provider; its roles must grant the route's permission (docs/security.md).",
+      },
+    };
+  }
+  return {
+    [ADMIN_SECURITY_SCHEME]: {
+      type: 'http',
+      scheme: 'bearer',
+      description: 'DPM_POLICY_PACK_ADMIN_TOKEN, required by PUT and DELETE on the policy-pack catalog.',
+    },
+  };
+}
+
+export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options: { info: DocumentInfo; tags: readonly TagDoc[]; access?: AccessControl }): Json {
   const components = new Components();
   const sharedExamples: Record<string, Json> = {};
   const paths: Record<string, Json> = {};
@@ -327,7 +364,7 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options
     const schema = route.schema;
     if (!schema || schema.hide) continue;
     const path = route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(components, route, schema, sharedExamples) };
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(components, route, schema, sharedExamples, options.access) };
   }
   return {
     openapi: '3.1.0',
@@ -342,15 +379,12 @@ export function buildOpenApiDocument(routes: readonly RegisteredRoute[], options
         XCorrelationId: { description: "The caller's X-Correlation-Id, or a generated `corr_<hex>`; every response carries it.", schema: { type: 'string' } },
         IdempotentReplay: { description: '`true` when the response is a stored one answered again for the same Idempotency-Key and request.', schema: { type: 'string', enum: ['true'] } },
         RetryAfter: { description: 'Seconds to wait before retrying (the dependency is expected back by itself).', schema: { type: 'integer' } },
-        WwwAuthenticate: { description: 'The Bearer challenge of the policy-pack admin API.', schema: { type: 'string' } },
-      },
-      securitySchemes: {
-        [ADMIN_SECURITY_SCHEME]: {
-          type: 'http',
-          scheme: 'bearer',
-          description: 'DPM_POLICY_PACK_ADMIN_TOKEN, required by PUT and DELETE on the policy-pack catalog.',
+        WwwAuthenticate: {
+          description: 'The Bearer challenge (RFC 6750): `error="invalid_token"` for a missing, invalid or expired token, `error="insufficient_scope"` for a missing permission.',
+          schema: { type: 'string' },
         },
       },
+      securitySchemes: securitySchemes(options.access),
     },
   };
 }

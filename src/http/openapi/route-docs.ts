@@ -4,6 +4,7 @@
  * (document.ts) reads these; Fastify ignores them.
  */
 import type { ReasonCode } from '../../config/reason-codes.ts';
+import type { PermissionRequirement } from '../../domain/access/permissions.ts';
 
 export interface NamedExample {
   readonly summary: string;
@@ -11,6 +12,9 @@ export interface NamedExample {
 }
 
 export type NamedExamples = Readonly<Record<string, NamedExample>>;
+
+/** A body field or a header naming the actor (`actor_id`, `created_by`, `X-Actor`). */
+export type ActorSource = { readonly body: string } | { readonly header: string };
 
 declare module 'fastify' {
   interface FastifySchema {
@@ -26,5 +30,15 @@ declare module 'fastify' {
     responseExamples?: NamedExamples;
     /** Security requirement names (components.securitySchemes). */
     security?: ReadonlyArray<{ [scheme: string]: readonly string[] }>;
+    /**
+     * What the caller's roles must grant when API_AUTH_MODE=JWT (docs/security.md#permissions):
+     * one permission, or any one of several when the request decides which (a workflow move).
+     * Every documented route declares one; src/http/auth/guard.ts enforces it.
+     */
+    permission?: PermissionRequirement;
+    /** Where the request names who acts; with authentication a name other than the token's subject is refused. */
+    actor?: ActorSource;
+    /** Codes the route answers only when authentication is on, besides the token and permission codes (e.g. four-eyes). */
+    authErrors?: readonly ReasonCode[];
   }
 }

@@ -10,13 +10,21 @@
  *
  * Without a build the routes answer 503 CONSOLE_ASSETS_MISSING saying how to build it; the API
  * itself is unaffected.
+ *
+ * `/console/config.json` tells the app how to sign users in (docs/console.md#signing-in): the
+ * authentication mode, the OIDC issuer and public client id, which claims hold the subject and the
+ * roles, and the role → permission table in force, so the app offers exactly the actions the
+ * token's roles permit. None of it is secret; it is open like the app's files.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthSettings } from '../../config/auth.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import type { ConsoleConfig } from '../../domain/access/console-config.ts';
+import type { RolePermissions } from '../../domain/access/permissions.ts';
 import { errorBody } from '../errors.ts';
 
 export const CONSOLE_PREFIX = '/console';
@@ -28,19 +36,47 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 const REVALIDATE = 'no-cache';
 
 /**
- * The app loads only its own scripts and styles and talks only to this origin. Inline styles are
+ * The app loads only its own scripts and styles and talks only to this origin — and to the
+ * identity provider when it signs users in (discovery and the token exchange). Inline styles are
  * allowed because the chart library writes style attributes on the SVG it draws.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "connect-src 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-].join('; ');
+function contentSecurityPolicy(signInOrigin: string | null): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    signInOrigin ? `connect-src 'self' ${signInOrigin}` : "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+export function consoleConfig(auth: AuthSettings, table: RolePermissions): ConsoleConfig {
+  const signIn = auth.mode === 'JWT' && auth.issuer !== '' && auth.console.clientId !== '';
+  return {
+    auth: {
+      mode: auth.mode,
+      oidc: signIn ? { issuer: auth.issuer, client_id: auth.console.clientId, scopes: auth.console.scopes } : null,
+      subject_claim: auth.subjectClaim,
+      roles_claims: auth.rolesClaims,
+      role_permissions: table,
+    },
+  };
+}
+
+/** The identity provider's origin, when the console talks to it. */
+function signInOrigin(config: ConsoleConfig): string | null {
+  if (!config.auth.oidc) return null;
+  try {
+    return new URL(config.auth.oidc.issuer).origin;
+  } catch {
+    return null;
+  }
+}
+
+const NO_AUTH_CONFIG: ConsoleConfig = { auth: { mode: 'NONE', oidc: null, subject_claim: 'sub', roles_claims: [], role_permissions: {} } };
 
 const isHashedAsset = (relativePath: string): boolean => relativePath.split(/[\\/]/).includes('assets');
 
@@ -65,12 +101,17 @@ function assetsMissing(request: FastifyRequest, reply: FastifyReply): FastifyRep
 export interface ConsoleRouteOptions {
   /** The built console; tests point it elsewhere to check the missing-build page. */
   readonly assetsDir?: string;
+  /** How the console signs users in (no authentication when omitted). */
+  readonly config?: ConsoleConfig;
 }
 
 export function consoleRoutes(options: ConsoleRouteOptions = {}): FastifyPluginAsync {
   const root = options.assetsDir ?? CONSOLE_ASSETS_DIR;
+  const config = options.config ?? NO_AUTH_CONFIG;
+  const csp = contentSecurityPolicy(signInOrigin(config));
   return async function register(app: FastifyInstance): Promise<void> {
     const hidden = { schema: { hide: true } };
+    app.get(`${CONSOLE_PREFIX}/config.json`, hidden, async (_request, reply) => reply.header('cache-control', REVALIDATE).send(config));
     if (!existsSync(path.join(root, 'index.html'))) {
       app.get(CONSOLE_PREFIX, hidden, assetsMissing);
       app.get(`${CONSOLE_PREFIX}/*`, hidden, assetsMissing);
@@ -94,7 +135,7 @@ export function consoleRoutes(options: ConsoleRouteOptions = {}): FastifyPluginA
         }
         res.setHeader('cache-control', REVALIDATE);
         if (relative.endsWith('.html')) {
-          res.setHeader('content-security-policy', CONTENT_SECURITY_POLICY);
+          res.setHeader('content-security-policy', csp);
           res.setHeader('x-content-type-options', 'nosniff');
           res.setHeader('referrer-policy', 'same-origin');
         }

@@ -124,6 +124,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAGS.whatIf],
           operationId: 'analyze_scenarios_rebalance_analyze_post',
+          permission: 'simulate',
           summary: 'Run one set of snapshots under several option scenarios; each successful scenario is recorded as a run.',
           description:
             'Scenario runs carry request_hash `<batch_run_id>:<scenario>` and correlation `<X-Correlation-Id or batch_run_id>:<scenario>`. Invalid scenario options or a failing scenario land in failed_scenarios (warning PARTIAL_BATCH_FAILURE); the batch still answers 200.',
@@ -136,7 +137,12 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         validatorCompiler: engineValidatedBody,
       },
       async (request) => {
-        const outcome = await deps.analyze.analyze({ body: request.body, correlationHeader: correlationHeader(request), policy: policyHeaders(request) });
+        const outcome = await deps.analyze.analyze({
+          body: request.body,
+          correlationHeader: correlationHeader(request),
+          policy: policyHeaders(request),
+          requestedBy: request.actor.subject,
+        });
         if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         return outcome.result;
       },
@@ -148,6 +154,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAGS.whatIf],
           operationId: 'analyze_scenarios_async_rebalance_analyze_async_post',
+          permission: 'simulate',
           summary: 'Accept an analyze batch as a durable async operation (202).',
           description:
             'The operation is stored before the answer. INLINE mode runs it before answering, so the 202 shows SUCCEEDED or FAILED; ACCEPT_ONLY leaves it PENDING for POST /rebalance/operations/{id}/execute. If the process dies meanwhile, a worker of any replica takes it over once its lease expires. The X-Correlation-Id response header carries the operation correlation id (generated `corr_…` when not sent).',
@@ -163,7 +170,7 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
       async (request, reply) => {
         const batch = validatedBatches.get(request);
         if (!batch) throw new Error('The batch body was not validated before the handler.');
-        const operation = await deps.operations.submit({ request: batch, correlationId: request.correlationId, policy: policyHeaders(request) });
+        const operation = await deps.operations.submit({ request: batch, correlationId: request.correlationId, policy: policyHeaders(request), requestedBy: request.actor.subject });
         return reply.code(202).send(operationAccepted(operation));
       },
     );

@@ -107,6 +107,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
         schema: {
           tags: [TAGS.support],
           operationId: 'list_dpm_async_operations_rebalance_operations_get',
+          permission: 'runs.read',
           summary: 'List async operations, newest first, with filters and an opaque cursor.',
           querystring: ListQuery,
           response: { 200: OperationListSchema },
@@ -135,6 +136,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
         schema: {
           tags: [TAGS.support],
           operationId: 'get_dpm_async_operation_by_correlation_rebalance_operations_by_correlation__correlation_id__get',
+          permission: 'runs.read',
           summary: 'The latest async operation of a correlation id.',
           params: CorrelationParams,
           response: { 200: OperationStatusSchema },
@@ -151,6 +153,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
         schema: {
           tags: [TAGS.support],
           operationId: 'get_dpm_async_operation_rebalance_operations__operation_id__get',
+          permission: 'runs.read',
           summary: 'An async operation by id, with its result or error once finished.',
           params: OperationParams,
           response: { 200: OperationStatusSchema },
@@ -167,6 +170,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
         schema: {
           tags: [TAGS.support],
           operationId: 'execute_dpm_async_operation_rebalance_operations__operation_id__execute_post',
+          permission: 'operations.execute',
           summary: 'Run a PENDING operation now and answer with its terminal status.',
           description:
             'The PENDING → RUNNING move is an atomic claim: of concurrent executes exactly one runs the operation, the others get 409 DPM_ASYNC_OPERATION_NOT_EXECUTABLE, as does an operation that is already running or finished.',

@@ -20,6 +20,7 @@ export function dpmReproduceRoutes(deps: { readonly reproduce: DpmReproduceServi
         schema: {
           tags: [TAGS.support],
           operationId: 'reproduce_run_rebalance_runs__rebalance_run_id__reproduce_post',
+          permission: 'runs.read',
           summary: "Run a recorded run's request through today's engine: is the result identical?",
           description:
             'Re-runs the recorded request with the options it ran under (after its policy pack) and its own run id, correlation id and request hash, and compares the result with the recorded one field by field (`lineage.engine_version` aside: both builds are reported). Nothing is written. 409 DPM_RUN_REQUEST_NOT_STORED for a run recorded before runs kept their request.',

@@ -67,6 +67,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         schema: {
           tags: [TAGS.simulation],
           operationId: 'simulate_rebalance_rebalance_simulate_post',
+          permission: 'simulate',
           summary: 'Simulate a Portfolio Rebalance',
           description:
             'Runs one deterministic rebalance simulation; the run is recorded before it is returned. Domain outcomes (READY, PENDING_REVIEW, BLOCKED) are in the body `status`. The same Idempotency-Key with the same request replays the stored run (same rebalance_run_id, header `Idempotent-Replay: true`); with another request — or the same request under another policy pack — it is 409 IDEMPOTENCY_KEY_CONFLICT. Without X-Correlation-Id a `corr_<hex>` id is generated.',
@@ -91,6 +92,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
           idempotencyKey: idempotencyKeyOf(request),
           correlationId: request.correlationId,
           policy: policyHeaders(request),
+          requestedBy: request.actor.subject,
         });
         if (outcome.outcome === 'invalid') throw invalidBody(outcome.problems);
         if (outcome.outcome === 'conflict') {
@@ -108,6 +110,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
     const lookup = (operationId: string, summary: string, params: typeof RunIdParams | typeof CorrelationParams | typeof RequestHashParams) => ({
       tags: [TAGS.support],
       operationId,
+      permission: 'runs.read' as const,
       summary,
       params,
       response: { 200: RunLookupSchema },
@@ -135,6 +138,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         schema: {
           tags: [TAGS.support],
           operationId: 'get_run_idempotency_lookup_rebalance_runs_idempotency__idempotency_key__get',
+          permission: 'runs.read',
           summary: 'The current mapping of an idempotency key.',
           params: IdempotencyKeyParams,
           response: { 200: IdempotencyMappingSchema },

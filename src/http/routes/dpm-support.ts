@@ -78,6 +78,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'list_runs_rebalance_runs_get',
+          permission: 'runs.read',
           summary: 'List runs, newest first, with filters and a cursor.',
           querystring: RunListQuery,
           response: { 200: RunListSchema },
@@ -105,6 +106,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_run_artifact_by_run_id_rebalance_runs__rebalance_run_id__artifact_get',
+          permission: 'runs.read',
           summary: 'The run artifact: the recorded run packaged with a deterministic artifact_hash.',
           params: RunIdParams,
           response: { 200: ArtifactSchema },
@@ -121,6 +123,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_lineage_rebalance_lineage__entity_id__get',
+          permission: 'runs.read',
           summary: 'Direct lineage edges of an entity (run, correlation id, idempotency key, operation), oldest first.',
           params: EntityParams,
           querystring: LineageQuery,
@@ -147,6 +150,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_run_idempotency_history_rebalance_idempotency__idempotency_key__history_get',
+          permission: 'runs.read',
           summary: 'Every simulate attempt recorded under an idempotency key, oldest first.',
           params: IdempotencyKeyParams,
           response: { 200: IdempotencyHistorySchema },
@@ -163,6 +167,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_supportability_summary_rebalance_supportability_summary_get',
+          permission: 'runs.read',
           summary: 'Counts and time ranges of everything in the supportability store.',
           response: { 200: SummarySchema },
           errors: gatedErrors('DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED'),
@@ -176,6 +181,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
     const bundleSchema = (operationId: string, summary: string, params: TObject, notFound: readonly ReasonCode[]) => ({
       tags: [TAG],
       operationId,
+      permission: 'runs.read' as const,
       summary,
       params,
       querystring: BundleQuery,

@@ -14,6 +14,7 @@ import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '..
 import type { RunRecord } from '../../stores/dpm-supportability/port.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
 import { TAGS } from '../openapi/tags.ts';
+import { RunRefusedAttemptsSchema } from './refused-attempt-schemas.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
 import { instantOf } from '../instants.ts';
 import {
@@ -132,6 +133,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('get_dpm_run_workflow', '/workflow', 'get'),
+            permission: 'runs.read',
             summary: `Workflow status of ${address.describe}.`,
             params: address.params,
             response: { 200: WorkflowSchema },
@@ -151,6 +153,9 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('apply_dpm_run_workflow_action', '/workflow/actions', 'post'),
+            permission: 'runs.review',
+            actor: { body: 'actor_id' },
+            authErrors: ['SEGREGATION_OF_DUTIES_VIOLATION'],
             summary: `APPROVE, REJECT or REQUEST_CHANGES on ${address.describe}.`,
             description:
               'Each decision is appended only if the state it was checked against is still current. Send the ETag of GET …/workflow as If-Match: of reviewers acting on the same state exactly one wins, the others get 412 DPM_WORKFLOW_STATE_STALE.',
@@ -172,6 +177,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             actor_id,
             correlationId: request.correlationId,
             expectedLatestDecisionId: expectedFrom(request.headers['if-match']),
+            actor: request.actor,
           });
           const view = applied(outcome);
           void reply.header('ETag', etagOf(view));
@@ -184,6 +190,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           schema: {
             tags: [TAG],
             operationId: opId('get_dpm_run_workflow_history', '/workflow/history', 'get'),
+            permission: 'runs.read',
             summary: `Workflow decisions of ${address.describe}, in order.`,
             params: address.params,
             response: { 200: WorkflowHistorySchema },
@@ -193,6 +200,22 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         },
         async (request) => workflow.history(await run(request)),
       );
+      app.get(
+        `${address.prefix}/workflow/refused-attempts`,
+        {
+          schema: {
+            tags: [TAG],
+            operationId: opId('get_dpm_run_workflow_refused_attempts', '/workflow/refused-attempts', 'get'),
+            permission: 'runs.read',
+            summary: `Review actions refused on ${address.describe} (four-eyes: its requester tried to approve it), oldest first.`,
+            params: address.params,
+            response: { 200: RunRefusedAttemptsSchema },
+            errors: errors(),
+          },
+          preHandler: gate,
+        },
+        async (request) => workflow.refusedAttempts(await run(request)),
+      );
     }
 
     app.get<{ Querystring: Static<typeof DecisionListQuery> }>(
@@ -201,6 +224,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         schema: {
           tags: [TAG],
           operationId: 'list_dpm_workflow_decisions_rebalance_workflow_decisions_get',
+          permission: 'runs.read',
           summary: 'Workflow decisions across runs, newest first, with filters and a cursor.',
           querystring: DecisionListQuery,
           response: { 200: DecisionListSchema },
@@ -228,6 +252,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_workflow_decisions_by_correlation_rebalance_workflow_decisions_by_correlation__correlation_id__get',
+          permission: 'runs.read',
           summary: 'Workflow decisions of the latest run of a correlation id.',
           params: CorrelationParams,
           response: { 200: WorkflowHistorySchema },

@@ -15,8 +15,9 @@ const ReadinessBody = Type.Object(
   profile: Type.Union([Type.Literal('LOCAL'), Type.Literal('PRODUCTION')]),
   stores: Type.Record(Type.String(), StoreStatus),
   production_readiness: Type.Object({
-    ready: Type.Boolean(),
-    violations: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+    ready: Type.Boolean({ description: 'PRODUCTION would start with this configuration (warnings do not count).' }),
+    violations: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }), { description: 'What PRODUCTION would refuse.' }),
+    warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }), { description: 'What PRODUCTION reports but allows, e.g. PRODUCTION_AUTHENTICATION_DISABLED.' }),
   }),
   },
   { title: 'ReadinessReport' },
@@ -30,6 +31,7 @@ export function healthRoutes(readiness: ReadinessSource) {
         schema: {
           tags: [TAGS.health],
           operationId: 'health_live_health_live_get',
+          permission: 'monitoring.read',
           summary: 'The process is up and serving HTTP.',
           response: { 200: Type.Object({ status: Type.Literal('ok') }) },
         },
@@ -43,6 +45,7 @@ export function healthRoutes(readiness: ReadinessSource) {
         schema: {
           tags: [TAGS.health],
           operationId: 'health_ready_health_ready_get',
+          permission: 'monitoring.read',
           summary: 'Every store is reachable; also reports what PRODUCTION would refuse (shadow validation).',
           response: { 200: ReadinessBody, 503: { ...ReadinessBody, description: 'A store is unreachable (the same body, status not_ready).' } },
         },

@@ -10,7 +10,9 @@
  * Admin check order (in `onRequest`, before the body is even parsed, so nothing reaches the
  * store and an unauthenticated caller learns nothing about the schema):
  * DPM_POLICY_PACK_ADMIN_APIS_ENABLED off → 404 DPM_POLICY_PACK_ADMIN_APIS_DISABLED;
- * bearer token missing or wrong → 401 DPM_POLICY_PACK_ADMIN_UNAUTHORIZED;
+ * with API_AUTH_MODE=NONE, bearer token missing or not DPM_POLICY_PACK_ADMIN_TOKEN → 401
+ * DPM_POLICY_PACK_ADMIN_UNAUTHORIZED (with JWT the access guard has already required the
+ * policy_packs.admin permission, and the audit records the token's subject);
  * ENV_JSON catalog → 409 DPM_POLICY_PACK_CATALOG_READ_ONLY; then body validation → 422. Store
  * outages reach the common error handler like every other route's (503, counted in
  * dpm_rebalance_store_errors_total).
@@ -25,6 +27,7 @@ import { redactUrl } from '../../config/redact.ts';
 import { parsePolicyPackDefinition, POLICY_PACK_ID_PATTERN, type PolicyPackDefinition } from '../../domain/policy-packs/model.ts';
 import { POLICY_PACK_SOURCES, resolvePolicyPack, type PolicyPackResolutionConfig } from '../../domain/policy-packs/resolution.ts';
 import type { PolicyPackCatalog } from '../../stores/policy-pack-catalog/port.ts';
+import { bearerToken } from '../auth/guard.ts';
 import { ADMIN_SECURITY_SCHEME } from '../openapi/document.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { Identifier, Nullable, Text } from '../schema-kit.ts';
@@ -37,6 +40,8 @@ export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
   readonly adminApisEnabled: boolean;
   /** DPM_POLICY_PACK_ADMIN_TOKEN; empty means no admin call can authenticate. */
   readonly adminToken: string;
+  /** TOKEN (default): admin calls present DPM_POLICY_PACK_ADMIN_TOKEN (API_AUTH_MODE=NONE); ROLES: the policy_packs.admin permission decides. */
+  readonly adminAuthorisation?: 'TOKEN' | 'ROLES';
   /** DPM_DEFAULT_POLICY_PACK_ID ('' = none) */
   readonly defaultPolicyPackId: string;
   /** DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED */
@@ -55,7 +60,10 @@ export interface PolicyPackRouteDeps {
 const TAG = TAGS.support;
 const STORE_DOWN = 'DPM_POLICY_PACK_POSTGRES_UNAVAILABLE';
 /** What an admin call can be refused with before its own work (the gate, in order). */
-const ADMIN_REFUSALS: readonly ReasonCode[] = ['DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'DPM_POLICY_PACK_CATALOG_READ_ONLY'];
+const adminRefusals = (authorisation: 'TOKEN' | 'ROLES'): readonly ReasonCode[] =>
+  authorisation === 'TOKEN'
+    ? ['DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'DPM_POLICY_PACK_CATALOG_READ_ONLY']
+    : ['DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'DPM_POLICY_PACK_CATALOG_READ_ONLY'];
 const DecimalOut = (description: string) => Nullable(Type.String({ description: `${description} Decimal as a string.` }));
 const DecimalIn = (description: string) => Type.Optional(Nullable(Type.Union([Type.String(), Type.Number()], { description })));
 const BoolIn = (description: string) => Type.Optional(Nullable(Type.Boolean({ description })));
@@ -189,13 +197,6 @@ const REVISION_HEADER = 'x-policy-pack-revision';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
 
-/** `Bearer <token>` → token; anything else → null. */
-function bearerToken(header: string | undefined): string | null {
-  if (!header) return null;
-  const match = /^Bearer[ \t]+(.+)$/i.exec(header.trim());
-  return match?.[1]?.trim() || null;
-}
-
 function notFound(id: string): ReasonError {
   return new ReasonError('DPM_POLICY_PACK_NOT_FOUND', `Policy pack ${JSON.stringify(id)} is not in the catalog.`);
 }
@@ -209,9 +210,16 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync {
   const { catalog, settings } = deps;
+  const byToken = (settings.adminAuthorisation ?? 'TOKEN') === 'TOKEN';
   const configuredDigest = settings.adminToken === '' ? null : sha256(settings.adminToken);
   // A non-secret fingerprint of the configured token, so the audit log can tell tokens apart after a rotation.
-  const tokenFingerprint = configuredDigest ? configuredDigest.toString('hex').slice(0, 8) : null;
+  const tokenFingerprint = byToken && configuredDigest ? configuredDigest.toString('hex').slice(0, 8) : null;
+  const adminRefusalCodes = adminRefusals(byToken ? 'TOKEN' : 'ROLES');
+  const adminAccess = {
+    permission: 'policy_packs.admin',
+    actor: { header: 'x-actor' },
+    ...(byToken ? { security: [{ [ADMIN_SECURITY_SCHEME]: [] }] } : {}),
+  } as const;
 
   const resolve = (request: FastifyRequest) =>
     resolvePolicyPack(settings, {
@@ -220,17 +228,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
       tenantId: header(request, 'x-tenant-id') ?? null,
     });
 
-  /** The admin gate, run in onRequest: before body parsing, validation and any store access. */
-  const adminGate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (!settings.adminApisEnabled) {
-      throw new ReasonError('DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
-    }
-    const token = bearerToken(header(request, 'authorization'));
-    const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
-    if (!authorised) {
-      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: redactUrl(request.url) }, 'Policy-pack admin call refused');
-      throw new ReasonError('DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".');
-    }
+  const catalogWritable = (): void => {
     if (!catalog.writable) {
       throw new ReasonError(
         'DPM_POLICY_PACK_CATALOG_READ_ONLY',
@@ -239,11 +237,29 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     }
   };
 
+  /** The admin gate, run in onRequest: before body parsing, validation and any store access. */
+  const adminGate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
+    if (!settings.adminApisEnabled) {
+      throw new ReasonError('DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
+    }
+    if (!byToken) return catalogWritable();
+    const token = bearerToken(header(request, 'authorization'));
+    const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
+    if (!authorised) {
+      request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: redactUrl(request.url) }, 'Policy-pack admin call refused');
+      throw new ReasonError('DPM_POLICY_PACK_ADMIN_UNAUTHORIZED', 'Send "Authorization: Bearer <DPM_POLICY_PACK_ADMIN_TOKEN>".');
+    }
+    catalogWritable();
+  };
+
   const audit = (request: FastifyRequest, fields: Record<string, unknown>): void => {
-    const actor = header(request, 'x-actor')
-      ?.replace(/[^\x20-\x7e]/g, '')
-      .trim()
-      .slice(0, 128);
+    // With authentication the verified subject (the guard refused a disagreeing X-Actor).
+    const actor =
+      request.actor.subject ??
+      header(request, 'x-actor')
+        ?.replace(/[^\x20-\x7e]/g, '')
+        .trim()
+        .slice(0, 128);
     request.log.info(
       { event: 'policy_pack_catalog_changed', backend: catalog.backend, actor: actor || null, token_sha256_prefix: tokenFingerprint, ...fields },
       'Policy-pack catalog changed',
@@ -259,6 +275,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_effective_dpm_policy_pack_rebalance_policies_effective_get',
+          permission: 'policy_packs.read',
           summary: 'Resolve the effective policy pack for the request headers (no catalog access).',
           headers: SelectionHeaders,
           response: { 200: EffectiveSchema },
@@ -273,6 +290,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_policy_pack_catalog_rebalance_policies_catalog_get',
+          permission: 'policy_packs.read',
           summary: 'The policy-pack catalog with the selection context of the request headers.',
           headers: SelectionHeaders,
           response: { 200: CatalogSchema },
@@ -300,6 +318,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'get_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__get',
+          permission: 'policy_packs.read',
           summary: 'One policy pack. The x-policy-pack-revision header carries the catalog row revision.',
           params: IdParams,
           response: { 200: DefinitionSchema },
@@ -322,14 +341,14 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'upsert_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__put',
+          ...adminAccess,
           summary: 'Create or replace a policy pack (admin). Always 200; the revision is bumped on every call.',
           params: IdParams,
           headers: AdminHeaders,
           body: UpsertBodySchema,
           bodyExamples: { standard: { summary: 'A pack capping turnover and enabling tax awareness', value: EXAMPLE_UPSERT } },
           response: { 200: MutationSchema },
-          errors: [...ADMIN_REFUSALS, STORE_DOWN],
-          security: [{ [ADMIN_SECURITY_SCHEME]: [] }],
+          errors: [...adminRefusalCodes, STORE_DOWN],
         },
       },
       async (request, reply) => {
@@ -351,12 +370,12 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
         schema: {
           tags: [TAG],
           operationId: 'delete_dpm_policy_pack_rebalance_policies_catalog__policy_pack_id__delete',
+          ...adminAccess,
           summary: 'Delete a policy pack (admin). 204, or 404 when it does not exist.',
           params: IdParams,
           headers: AdminHeaders,
           response: { 204: Type.Null({ description: 'Deleted; empty body.' }) },
-          errors: [...ADMIN_REFUSALS, 'DPM_POLICY_PACK_NOT_FOUND', STORE_DOWN],
-          security: [{ [ADMIN_SECURITY_SCHEME]: [] }],
+          errors: [...adminRefusalCodes, 'DPM_POLICY_PACK_NOT_FOUND', STORE_DOWN],
         },
       },
       async (request, reply) => {

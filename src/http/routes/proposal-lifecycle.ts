@@ -17,6 +17,7 @@ import type { ProposalQueries } from '../../services/proposal-queries.ts';
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { IdempotencyKeyHeader, idempotencyKeyOf } from '../idempotency.ts';
 import { TAGS } from '../openapi/tags.ts';
+import { APPROVAL_PERMISSIONS, TRANSITION_PERMISSIONS } from '../../domain/access/decisions.ts';
 import { gateCodes, gated, headerValue, type ProposalRouteFlags } from './proposal-http.ts';
 import { PROPOSAL_REQUEST_EXAMPLE } from './proposal-simulation.ts';
 import {
@@ -57,6 +58,8 @@ const versionHeaders = Type.Object({
 });
 
 const STORE_DOWN = 'PROPOSAL_POSTGRES_UNAVAILABLE';
+const CREATED_BY = { body: 'created_by' } as const;
+const ACTOR_ID = { body: 'actor_id' } as const;
 const LIFECYCLE = gateCodes();
 const ASYNC = gateCodes('async');
 /** Compare-and-set refusals of transitions and approvals. */
@@ -88,6 +91,8 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'create_proposal_rebalance_proposals_post',
+          permission: 'proposals.write',
+          actor: CREATED_BY,
           summary: 'Create a proposal: version 1 simulated, in DRAFT. Idempotency-Key required; a retry replays the original.',
           headers: createHeaders,
           body: CreateProposalBodySchema,
@@ -109,6 +114,8 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'create_proposal_async_rebalance_proposals_async_post',
+          permission: 'proposals.write',
+          actor: CREATED_BY,
           summary:
             'Accept a proposal create; it runs in the background (202, poll status_url). A repeat with the same Idempotency-Key (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
           headers: createHeaders,
@@ -132,6 +139,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'list_proposals_rebalance_proposals_get',
+          permission: 'proposals.read',
           summary: 'List proposals, newest first, keyset-paged.',
           querystring: ListQuerySchema,
           response: { 200: ListResponseSchema },
@@ -159,6 +167,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'get_proposal_rebalance_proposals__proposal_id__get',
+          permission: 'proposals.read',
           summary: 'A proposal with its current version.',
           params: ProposalIdParams,
           querystring: IncludeEvidenceQuery,
@@ -176,6 +185,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'get_proposal_version_rebalance_proposals__proposal_id__versions__version_no__get',
+          permission: 'proposals.read',
           summary: 'One version of a proposal.',
           params: VersionParams,
           querystring: IncludeEvidenceQuery,
@@ -193,6 +203,8 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'create_proposal_version_rebalance_proposals__proposal_id__versions_post',
+          permission: 'proposals.write',
+          actor: CREATED_BY,
           summary: 'Add a version. With an Idempotency-Key a retry replays the original version instead of adding another.',
           headers: versionHeaders,
           params: ProposalIdParams,
@@ -230,6 +242,8 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'create_proposal_version_async_rebalance_proposals__proposal_id__versions_async_post',
+          permission: 'proposals.write',
+          actor: CREATED_BY,
           summary:
             'Accept a new version; it runs in the background (202). With an Idempotency-Key a repeat (even a concurrent one) answers the first 202 with `Idempotent-Replay: true`.',
           headers: versionHeaders,
@@ -258,6 +272,10 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'transition_proposal_state_rebalance_proposals__proposal_id__transitions_post',
+          // Any move's permission lets the call in; the service checks the one this move needs.
+          permission: TRANSITION_PERMISSIONS,
+          actor: ACTOR_ID,
+          authErrors: ['SEGREGATION_OF_DUTIES_VIOLATION'],
           summary: 'Move the proposal through the workflow (compare-and-set on expected_state).',
           params: ProposalIdParams,
           body: TransitionBodySchema,
@@ -268,7 +286,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           errors: [...MOVE, 'INVALID_TRANSITION', 'PROPOSAL_GATE_BLOCKED'],
         },
       },
-      async (request) => lifecycle.transition(request.params.proposal_id, request.body),
+      async (request) => lifecycle.transition(request.params.proposal_id, request.body, { actor: request.actor, correlationId: request.correlationId }),
     );
 
     app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof ApprovalBodySchema> }>(
@@ -278,6 +296,9 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'record_proposal_approval_rebalance_proposals__proposal_id__approvals_post',
+          permission: APPROVAL_PERMISSIONS,
+          actor: ACTOR_ID,
+          authErrors: ['SEGREGATION_OF_DUTIES_VIOLATION'],
           summary: 'Record a risk, compliance or client-consent decision and move the proposal.',
           params: ProposalIdParams,
           body: ApprovalBodySchema,
@@ -288,7 +309,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
           errors: [...MOVE, 'INVALID_APPROVAL_STATE'],
         },
       },
-      async (request) => lifecycle.approve(request.params.proposal_id, request.body),
+      async (request) => lifecycle.approve(request.params.proposal_id, request.body, { actor: request.actor, correlationId: request.correlationId }),
     );
   };
 }

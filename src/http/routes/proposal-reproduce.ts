@@ -21,6 +21,7 @@ export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalRepr
         schema: {
           tags: [TAGS.lifecycle],
           operationId: 'reproduce_proposal_version_rebalance_proposals__proposal_id__versions__version_no__reproduce_post',
+          permission: 'proposals.read',
           summary: "Simulate a version's recorded request with today's engine: are result and artifact identical?",
           description:
             'Validates the recorded simulate request again, simulates it under the version’s own request hash, correlation id and idempotency key, rebuilds the artifact at the version’s creation time (without the evidence bundle when the version was stored without it) and compares both with the stored ones field by field. Nothing is written.',

@@ -73,6 +73,7 @@ function schemaFor(operationId: string, summary: string, description: string, ok
   return {
     tags: [TAGS.advisorySimulation],
     operationId,
+    permission: 'simulate',
     summary,
     description: `${description}\n\n${GATE_RULE}\n\n${IDEMPOTENCY_RULE}`,
     headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'x-correlation-id': CorrelationIdHeader('Recorded in the result.') }),

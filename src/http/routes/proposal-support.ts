@@ -16,6 +16,7 @@ import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../conf
 import type { ProposalOperations } from '../../services/proposal-operations.ts';
 import type { ProposalQueries } from '../../services/proposal-queries.ts';
 import { gateCodes, gated } from './proposal-http.ts';
+import { ProposalRefusedAttemptsSchema } from './refused-attempt-schemas.ts';
 import { PROPOSAL_TAG } from './proposal-lifecycle.ts';
 import {
   ApprovalsResponseSchema,
@@ -48,6 +49,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
     const read = (operationId: string, summary: string, ok: TSchema, errors: readonly ReasonCode[]): FastifySchema => ({
       tags: [PROPOSAL_TAG],
       operationId,
+      permission: 'proposals.read',
       summary,
       response: { 200: ok },
       errors: [...errors, STORE_DOWN],
@@ -61,6 +63,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
         schema: {
           tags: [PROPOSAL_TAG],
           operationId: 'get_proposal_supportability_config_rebalance_proposals_supportability_config_get',
+          permission: 'proposals.read',
           summary: 'The lifecycle configuration and store readiness (never gated).',
           response: { 200: SupportabilityConfigSchema },
         },
@@ -86,6 +89,18 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
     );
     app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: byProposal('get_proposal_approvals_rebalance_proposals__proposal_id__approvals_get', 'The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
       queries.approvals(request.params.proposal_id),
+    );
+    app.get<ById>(
+      '/rebalance/proposals/:proposal_id/refused-attempts',
+      {
+        onRequest: support,
+        schema: byProposal(
+          'get_proposal_refused_attempts_rebalance_proposals__proposal_id__refused_attempts_get',
+          'Decisions refused on the proposal (four-eyes: an author tried to approve it), oldest first.',
+          ProposalRefusedAttemptsSchema,
+        ),
+      },
+      async (request) => queries.refusedAttempts(request.params.proposal_id),
     );
     app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: byProposal('get_proposal_lineage_rebalance_proposals__proposal_id__lineage_get', 'The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
       queries.lineage(request.params.proposal_id),

@@ -6,8 +6,10 @@
  */
 import type { LeasedOperation, LeaseRequest, RunnableCount } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
+import type { RefusedAttempt } from '../sql/refused-attempts.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
+export type { RefusedAttempt } from '../sql/refused-attempts.ts';
 export type { LeaseRequest } from '../sql/operation-leases.ts';
 
 export interface RunRecord {
@@ -20,6 +22,11 @@ export interface RunRecord {
   readonly status: string;
   readonly created_at: string;
   readonly result_json: unknown;
+  /**
+   * The verified subject who asked for the run (docs/security.md#four-eyes); absent when it was
+   * recorded without authentication.
+   */
+  readonly requested_by?: string;
 }
 
 /**
@@ -245,6 +252,10 @@ export interface DpmSupportabilityStore {
   appendWorkflowDecision(decision: WorkflowDecision, guard?: { readonly expectedLatestDecisionId: string | null }): Promise<AppendDecisionOutcome>;
   /** The run's decisions in the order they were appended (the last one is the latest). */
   listWorkflowDecisions(runId: string): Promise<WorkflowDecision[]>;
+  /** Records a refused workflow action on a run (`entity_id`); the run must exist, and the attempt is purged with it. */
+  recordRefusedAttempt(attempt: RefusedAttempt): Promise<void>;
+  /** The run's refused attempts, oldest first. */
+  listRefusedAttempts(runId: string): Promise<RefusedAttempt[]>;
   /** Newest first: `decided_at DESC, decision_id DESC`. */
   listWorkflowDecisionsFiltered(filter: DecisionFilter): Promise<Page<WorkflowDecision>>;
 

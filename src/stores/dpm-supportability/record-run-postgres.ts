@@ -24,7 +24,7 @@ import { RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns 
 
 const EDGE_COLUMNS = 6;
 /** Parameters before the edges' (see `params` below). */
-const FIXED_PARAMS = 15;
+const FIXED_PARAMS = 16;
 
 /** The statement for `edgeCount` lineage edges (simulate always writes two), prepared once per text. */
 const statements = new Map<number, NamedSql>();
@@ -52,8 +52,8 @@ function statementFor(edgeCount: number): NamedSql {
        SELECT $1, $2, $3, $4::timestamptz WHERE NOT EXISTS (SELECT 1 FROM existing)
        RETURNING rebalance_run_id
      ), run AS (
-       INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS})
-       SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14 FROM claimed RETURNING rebalance_run_id
+       INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json, ${RUN_INPUT_COLUMNS}, requested_by)
+       SELECT rebalance_run_id, $5, $6, $1, $7, $8, $4::timestamptz, $9::json, $10, $11::json, $12, $13, $14, $16 FROM claimed RETURNING rebalance_run_id
      ), history AS (
        INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at)
        SELECT $1, rebalance_run_id, $5, $6, $4::timestamptz FROM run
@@ -85,6 +85,7 @@ export async function recordInOneStatement(db: SqlQueryable, input: RecordRunInp
     resultText,
     ...runInputValues(input.inputs),
     input.replay,
+    run.requested_by ?? null,
   ];
   for (const edge of lineage) {
     params.push(edge.edge_id, edge.source_entity_id, edge.edge_type, edge.target_entity_id, isoTimestamp(edge.created_at), JSON.stringify(edge.metadata_json ?? null));

@@ -5,7 +5,7 @@ import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { text, textOrNull } from '../sql/row-values.ts';
 
 
-const RUN_FIELD_COLUMNS = ['rebalance_run_id', 'correlation_id', 'request_hash', 'idempotency_key', 'portfolio_id', 'status', 'created_at'];
+const RUN_FIELD_COLUMNS = ['rebalance_run_id', 'correlation_id', 'request_hash', 'idempotency_key', 'portfolio_id', 'status', 'created_at', 'requested_by'];
 
 export const RUN_COLUMNS = [...RUN_FIELD_COLUMNS, 'result_json'].join(', ');
 
@@ -34,6 +34,7 @@ export function toRun(row: Row): RunRecord {
     status: text(row['status']),
     created_at: text(row['created_at']),
     result_json: row['result_json'],
+    ...(row['requested_by'] === null || row['requested_by'] === undefined ? {} : { requested_by: text(row['requested_by']) }),
   };
 }
 

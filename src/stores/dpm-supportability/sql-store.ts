@@ -42,8 +42,10 @@ import {
   toRunInputs,
 } from './rows.ts';
 import { recordInOneStatement } from './record-run-postgres.ts';
+import { insertRefusedAttempt, listRefusedAttempts, type RefusedAttemptTable } from '../sql/refused-attempts.ts';
 
 const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
+const REFUSED_ATTEMPTS: RefusedAttemptTable = { table: 'dpm_run_refused_attempts', entityColumn: 'run_id' };
 const APPEND_ATTEMPTS = 5;
 const EDGE_DELETE_CHUNK = 500;
 const EDGE_INSERT_CHUNK = 100;
@@ -71,7 +73,7 @@ const json = (value: unknown): string | null => (value === null || value === und
 
 const INSERT_RUN = named(
   'dpm_insert_run',
-  `INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+  `INSERT INTO dpm_runs (${RUN_COLUMNS}, ${RUN_INPUT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 );
 
 async function insertRun(tx: SqlQueryable, run: RunRecord, resultText: string, inputs: RunInputs | undefined): Promise<void> {
@@ -83,6 +85,7 @@ async function insertRun(tx: SqlQueryable, run: RunRecord, resultText: string, i
     run.portfolio_id,
     run.status,
     isoTimestamp(run.created_at),
+    run.requested_by ?? null,
     resultText,
     ...runInputValues(inputs),
   ]);
@@ -365,6 +368,8 @@ export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabil
     async listWorkflowDecisions(runId) {
       return (await db.query('SELECT * FROM dpm_workflow_decisions WHERE run_id = $1 ORDER BY decision_seq', [runId])).map(toDecision);
     },
+    recordRefusedAttempt: (attempt) => insertRefusedAttempt(db, REFUSED_ATTEMPTS, attempt),
+    listRefusedAttempts: (runId) => listRefusedAttempts(db, REFUSED_ATTEMPTS, runId),
     async listWorkflowDecisionsFiltered(filter: DecisionFilter) {
       const where = new Where()
         .when(filter.rebalance_run_id, 'run_id = ?')

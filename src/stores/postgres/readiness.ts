@@ -17,7 +17,7 @@ export interface Check {
   readonly code: string;
   readonly ok: boolean;
   readonly detail: string;
-  /** Passing, but to be said out loud: a version a later release applied (printed with ⚠, logged as a warning at startup). */
+  /** Passing, but to be said out loud (printed with ⚠): a version a later release applied (also logged at startup), or a PRODUCTION warning. */
   readonly notice?: boolean;
 }
 

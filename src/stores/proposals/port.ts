@@ -16,8 +16,10 @@
  */
 import type { LeasedOperation, LeaseRequest, RunnableCount } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
+import type { RefusedAttempt } from '../sql/refused-attempts.ts';
 
 export type { Page } from '../sql/keyset-cursor.ts';
+export type { RefusedAttempt } from '../sql/refused-attempts.ts';
 export type { LeaseRequest } from '../sql/operation-leases.ts';
 
 export interface ProposalRecord {
@@ -295,6 +297,10 @@ export interface ProposalStore {
   listEvents(proposalId: string): Promise<WorkflowEvent[]>;
   /** In the order they were written (approvals are only created by `transition({ approval })`). */
   listApprovals(proposalId: string): Promise<Approval[]>;
+  /** Appends a refused decision on a proposal (`entity_id`, which must exist); append-only like the events. */
+  recordRefusedAttempt(attempt: RefusedAttempt): Promise<void>;
+  /** The proposal's refused attempts, oldest first. */
+  listRefusedAttempts(proposalId: string): Promise<RefusedAttempt[]>;
   getIdempotency(key: string): Promise<IdempotencyRecord | null>;
 
   /**

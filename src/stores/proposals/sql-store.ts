@@ -28,9 +28,11 @@ import type {
 } from './port.ts';
 import { toApproval, toEvent, toIdempotency, toLineage, toOperation, toProposal, toVersion } from './rows.ts';
 import { getSimulationResponse, recordSimulationResponse } from './simulation-responses.ts';
+import { insertRefusedAttempt, listRefusedAttempts, type RefusedAttemptTable } from '../sql/refused-attempts.ts';
 
 const INVALID_CURSOR: ReasonCode = 'PROPOSAL_INVALID_CURSOR';
 const OPERATIONS = 'proposal_async_operations';
+const REFUSED_ATTEMPTS: RefusedAttemptTable = { table: 'proposal_refused_attempts', entityColumn: 'proposal_id' };
 
 const PROPOSAL_CHANGE_COLUMNS = ['title', 'advisor_notes', 'mandate_id', 'jurisdiction'] as const;
 const OPERATION_TIME_COLUMNS = new Set(['started_at', 'finished_at']);
@@ -258,6 +260,8 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
     async listApprovals(proposalId) {
       return (await db.query('SELECT * FROM proposal_approvals WHERE proposal_id = $1 ORDER BY sequence_no', [proposalId])).map(toApproval);
     },
+    recordRefusedAttempt: (attempt) => insertRefusedAttempt(db, REFUSED_ATTEMPTS, attempt),
+    listRefusedAttempts: (proposalId) => listRefusedAttempts(db, REFUSED_ATTEMPTS, proposalId),
     getIdempotency: (key) => one(db, 'SELECT * FROM proposal_idempotency WHERE idempotency_key = $1', [key], toIdempotency),
 
     createOperation: (op, idempotency) =>

@@ -27,12 +27,15 @@ const FEATURES: TestEnv = {
 
 export interface ConsoleService {
   readonly service: RunningService;
+  /** The database of the POSTGRES backend (tests that reach into it, e.g. to alter a recorded result). */
+  readonly dsn: string | null;
   stop(): Promise<void>;
 }
 
-export async function startConsoleService(backend: ConsoleBackend): Promise<ConsoleService> {
+/** `extra`: more settings, e.g. authentication. */
+export async function startConsoleService(backend: ConsoleBackend, extra: TestEnv = {}): Promise<ConsoleService> {
   let database: TestDatabase | undefined;
-  let env: TestEnv = { ...FEATURES };
+  let env: TestEnv = { ...FEATURES, ...extra };
   if (backend === 'POSTGRES') {
     database = await freshDatabase();
     env = {
@@ -46,6 +49,7 @@ export async function startConsoleService(backend: ConsoleBackend): Promise<Cons
   const service = await startService(env, 60_000);
   return {
     service,
+    dsn: database?.dsn ?? null,
     async stop() {
       await service.stop();
       await database?.drop();

@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { REPO_ROOT } from '../../support/paths.ts';
 
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, 'test-results', 'console');
@@ -18,6 +19,20 @@ export interface AxeFinding {
   readonly impact: string | null | undefined;
   readonly help: string;
   readonly targets: string[];
+}
+
+/** A console address opened in a new tab of `context`. */
+export async function openPage(context: BrowserContext, baseUrl: string, address: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${baseUrl}${address}`);
+  return page;
+}
+
+/** Screenshot (under `folder`) and accessibility scan of the page as the user now sees it. */
+export async function checkPage(page: Page, folder: string, name: string): Promise<void> {
+  await screenshot(page, folder, name);
+  const violations = await seriousViolations(page);
+  expect(violations, `serious or critical accessibility violations on ${name}: ${JSON.stringify(violations, null, 1)}`).toEqual([]);
 }
 
 /** Serious and critical WCAG 2.x A/AA violations on the page as it is now. */

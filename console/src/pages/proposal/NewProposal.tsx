@@ -7,10 +7,9 @@ import { useLocation } from 'preact-iso';
 import { useState } from 'preact/hooks';
 import { capabilities } from '../../api/capabilities.ts';
 import { api, body } from '../../api/client.ts';
-import { can } from '../../api/permissions.ts';
-import { actorId } from '../../api/session.ts';
-import { useSignal } from '../../api/signal.ts';
+import { useAccess } from '../../api/permissions.ts';
 import type { ProposalCreateBody } from '../../api/types.ts';
+import { ActorField } from '../../components/ActorField.tsx';
 import { Section } from '../../components/layout.tsx';
 import { newIdempotencyKey, RequestEditor, requestJson } from '../../components/RequestEditor.tsx';
 import { ErrorNotice } from '../../components/states.tsx';
@@ -21,12 +20,12 @@ import { useResource } from '../../lib/use-resource.ts';
 
 export function NewProposal() {
   const { route } = useLocation();
-  const actor = useSignal(actorId);
+  const access = useAccess();
   const { resource } = useResource(() => capabilities(), []);
   const [text, setText] = useState('');
   const action = useAction();
   const [key] = useState(newIdempotencyKey);
-  if (!can('proposal.create')) return null;
+  if (!access.can('proposals.write')) return null;
   const examples = resource.state === 'ok' ? resource.data.examplesFor('post', '/rebalance/proposals/simulate') : [];
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -52,10 +51,7 @@ export function NewProposal() {
         <summary>Create a proposal from a simulate request</summary>
         <form onSubmit={submit} aria-label="New proposal">
           <div class="field-row">
-            <div class="field">
-              <label for="np-created-by">Adviser (created by)</label>
-              <input id="np-created-by" name="created_by" defaultValue={actor} required />
-            </div>
+            <ActorField id="np-created-by" name="created_by" label="Adviser (created by)" />
             <div class="field grow">
               <label for="np-title">Title</label>
               <input id="np-title" name="title" />

@@ -1,21 +1,20 @@
 /** A new version of a proposal from an edited simulate request (prefilled with the current version's inputs). */
 import { useState } from 'preact/hooks';
 import { api, unwrap } from '../../api/client.ts';
-import { can } from '../../api/permissions.ts';
-import { actorId } from '../../api/session.ts';
-import { useSignal } from '../../api/signal.ts';
+import { useAccess } from '../../api/permissions.ts';
 import type { ProposalCreateBody } from '../../api/types.ts';
+import { ActorField } from '../../components/ActorField.tsx';
 import { newIdempotencyKey, RequestEditor, requestJson } from '../../components/RequestEditor.tsx';
 import { ErrorNotice } from '../../components/states.tsx';
 import { field } from '../../lib/form.ts';
 import { useAction } from '../../lib/use-action.ts';
 
 export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string; inputs: unknown; onDone: () => void }) {
-  const actor = useSignal(actorId);
+  const access = useAccess();
   const [text, setText] = useState(() => (inputs === undefined ? '' : JSON.stringify(inputs, null, 2)));
   const action = useAction();
   const [key, setKey] = useState(newIdempotencyKey);
-  if (!can('proposal.create')) return null;
+  if (!access.can('proposals.write')) return null;
   const submit = async (event: Event) => {
     event.preventDefault();
     const createdBy = field(new FormData(event.currentTarget as HTMLFormElement), 'created_by');
@@ -35,10 +34,7 @@ export function NewVersion({ proposalId, inputs, onDone }: { proposalId: string;
     <details>
       <summary>Create a new version</summary>
       <form onSubmit={submit} aria-label="New version">
-        <div class="field">
-          <label for="nv-created-by">Adviser (created by)</label>
-          <input id="nv-created-by" name="created_by" defaultValue={actor} required />
-        </div>
+        <ActorField id="nv-created-by" name="created_by" label="Adviser (created by)" />
         <RequestEditor id="nv" label="Proposal simulate request (JSON)" examples={[]} text={text} onText={setText} />
         <button type="submit" class="primary" disabled={action.busy}>
           {action.busy ? 'Creating…' : 'Create version'}

@@ -1,13 +1,13 @@
 /**
- * The lifecycle moves the workflow allows from the proposal's current state, as buttons. Each is
- * sent with the state the adviser saw (expected_state), so a move made meanwhile by someone else
- * is refused rather than overridden.
+ * The lifecycle moves the workflow allows from the proposal's current state and the caller's roles
+ * permit, as buttons. Each is sent with the state the adviser saw (expected_state), so a move made
+ * meanwhile by someone else is refused rather than overridden. An approval the caller may not give
+ * because they authored the proposal (four-eyes) is shown disabled, with the reason.
  */
 import { api, unwrap } from '../../api/client.ts';
-import { can } from '../../api/permissions.ts';
-import { decideTransition, type ProposalEventType, type ProposalState } from '../../api/rules.ts';
-import { actorId } from '../../api/session.ts';
-import { useSignal } from '../../api/signal.ts';
+import { useAccess } from '../../api/permissions.ts';
+import { decideTransition, needsSecondPerson, transitionPermission, type ProposalEventType, type ProposalState } from '../../api/rules.ts';
+import { ActorField } from '../../components/ActorField.tsx';
 import { ErrorNotice } from '../../components/states.tsx';
 import { field, submitterValue } from '../../lib/form.ts';
 import { useAction } from '../../lib/use-action.ts';
@@ -26,14 +26,34 @@ const OFFERED: readonly (readonly [ProposalEventType, string])[] = [
 
 const NEGATIVE = new Set<ProposalEventType>(['REJECTED', 'CANCELLED', 'EXPIRED']);
 
-export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { proposalId: string; state: ProposalState; gateBlocked: boolean; onDone: () => void }) {
-  const actor = useSignal(actorId);
+interface Props {
+  readonly proposalId: string;
+  readonly state: ProposalState;
+  readonly gateBlocked: boolean;
+  /** Who created the proposal and wrote its current version: they may not approve it. */
+  readonly authors: readonly string[];
+  readonly onDone: () => void;
+}
+
+export function ProposalActions({ proposalId, state, gateBlocked, authors, onDone }: Props) {
+  const access = useAccess();
   const action = useAction();
-  if (!can('proposal.transition')) return null;
-  const decisions = OFFERED.map(([event, text]) => ({ event, text, decision: decideTransition(state, event, gateBlocked) }));
-  const allowed = decisions.filter((d) => d.decision.ok);
+  const decisions = OFFERED.map(([event, text]) => {
+    const decision = decideTransition(state, event, gateBlocked);
+    const ownWork = decision.ok && decision.approval !== null && needsSecondPerson(decision.approval) && authors.includes(access.identity.subject ?? '');
+    return { event, text, decision, permitted: access.can(transitionPermission(state, event)), ownWork };
+  });
+  const possible = decisions.filter((d) => d.decision.ok);
+  const allowed = possible.filter((d) => d.permitted);
   const gated = decisions.filter((d) => !d.decision.ok && d.decision.code === 'PROPOSAL_GATE_BLOCKED');
-  if (allowed.length === 0 && gated.length === 0) return <p class="muted">No move is possible: the proposal is {state.toLowerCase().replace(/_/g, ' ')}.</p>;
+  if (possible.length === 0 && gated.length === 0) return <p class="muted">No move is possible: the proposal is {state.toLowerCase().replace(/_/g, ' ')}.</p>;
+  if (allowed.length === 0) {
+    return (
+      <p class="muted" data-testid="no-permitted-move">
+        Your roles permit none of the moves from {state.toLowerCase().replace(/_/g, ' ')}.
+      </p>
+    );
+  }
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
@@ -51,22 +71,32 @@ export function ProposalActions({ proposalId, state, gateBlocked, onDone }: { pr
   return (
     <form class="action-form" onSubmit={submit} aria-label="Move the proposal">
       <div class="field-row">
-        <div class="field">
-          <label for="pa-actor">Actor id</label>
-          <input id="pa-actor" name="actor_id" defaultValue={actor} required />
-        </div>
+        <ActorField id="pa-actor" name="actor_id" label="Actor id" />
         <div class="field grow">
           <label for="pa-comment">Comment (recorded with the event)</label>
           <input id="pa-comment" name="comment" />
         </div>
       </div>
       <div class="button-row">
-        {allowed.map(({ event, text }) => (
-          <button key={event} type="submit" value={event} disabled={action.busy} class={NEGATIVE.has(event) ? 'danger' : 'primary'} data-event={event}>
+        {allowed.map(({ event, text, ownWork }) => (
+          <button
+            key={event}
+            type="submit"
+            value={event}
+            disabled={action.busy || ownWork}
+            class={NEGATIVE.has(event) ? 'danger' : 'primary'}
+            data-event={event}
+            aria-describedby={ownWork ? 'four-eyes-note' : undefined}
+          >
             {text}
           </button>
         ))}
       </div>
+      {allowed.some((d) => d.ownWork) && (
+        <p class="note" id="four-eyes-note" data-testid="four-eyes-note">
+          Four-eyes: you created this proposal or wrote its current version, so someone else must give its approval.
+        </p>
+      )}
       {gated.length > 0 && <p class="note">Execution is refused while the current version's gate is BLOCKED: create a new version that passes.</p>}
       {action.error && <ErrorNotice error={action.error} title="The move was refused" />}
     </form>

@@ -4,11 +4,11 @@
  * state the reviewer saw (If-Match), so it fails rather than overrides a colleague's decision.
  */
 import { api, body, unwrap } from '../../api/client.ts';
-import { can } from '../../api/permissions.ts';
+import { useAccess } from '../../api/permissions.ts';
 import { nextWorkflowStatus, WORKFLOW_ACTIONS, type WorkflowAction } from '../../api/rules.ts';
-import { actorId } from '../../api/session.ts';
-import { useSignal } from '../../api/signal.ts';
+import { ActorField } from '../../components/ActorField.tsx';
 import type { RunWorkflow, WorkflowDecision } from '../../api/types.ts';
+import { RefusedAttempts, type RefusedAttempt } from '../../components/RefusedAttempts.tsx';
 import { DataTable } from '../../components/DataTable.tsx';
 import { KeyValues, Mono, Section } from '../../components/layout.tsx';
 import { Empty, ErrorNotice, isSwitchedOff, Loading, SwitchedOff } from '../../components/states.tsx';
@@ -22,24 +22,26 @@ interface WorkflowState {
   readonly view: RunWorkflow;
   readonly etag: string | null;
   readonly decisions: readonly WorkflowDecision[];
+  readonly refused: readonly RefusedAttempt[];
 }
 
 async function loadWorkflow(runId: string): Promise<WorkflowState> {
   const path = { rebalance_run_id: runId };
-  const [view, history] = await Promise.all([
+  const [view, history, refused] = await Promise.all([
     unwrap(api.GET('/rebalance/runs/{rebalance_run_id}/workflow', { params: { path } })),
     body(api.GET('/rebalance/runs/{rebalance_run_id}/workflow/history', { params: { path } })),
+    body(api.GET('/rebalance/runs/{rebalance_run_id}/workflow/refused-attempts', { params: { path } })),
   ]);
-  return { view: view.data, etag: view.response.headers.get('etag'), decisions: history.decisions };
+  return { view: view.data, etag: view.response.headers.get('etag'), decisions: history.decisions, refused: refused.refused_attempts };
 }
 
 const ACTION_LABEL: Readonly<Record<WorkflowAction, string>> = { APPROVE: 'Approve', REJECT: 'Reject', REQUEST_CHANGES: 'Request changes' };
 
 function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowState; onDone: () => void }) {
-  const actor = useSignal(actorId);
+  const access = useAccess();
   const action = useAction();
   const allowed = WORKFLOW_ACTIONS.filter((a) => nextWorkflowStatus(state.view.workflow_status, a) !== null);
-  if (!state.view.requires_review || allowed.length === 0 || !can('run.review')) return null;
+  if (!state.view.requires_review || allowed.length === 0 || !access.can('runs.review')) return null;
   const submit = async (event: SubmitEvent) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -60,10 +62,7 @@ function ActionForm({ runId, state, onDone }: { runId: string; state: WorkflowSt
     <form class="action-form" onSubmit={submit} aria-label="Review this run">
       <h3>Decide</h3>
       <div class="field-row">
-        <div class="field">
-          <label for="wf-actor">Actor id</label>
-          <input id="wf-actor" name="actor_id" defaultValue={actor} required />
-        </div>
+        <ActorField id="wf-actor" name="actor_id" label="Actor id" />
         <div class="field">
           <label for="wf-reason">Reason code</label>
           <input id="wf-reason" name="reason_code" required pattern="[A-Z][A-Z0-9_]*" placeholder="REVIEW_APPROVED" title="Upper case, digits and underscores" />
@@ -118,6 +117,7 @@ export function WorkflowSection({ runId }: { runId: string }) {
               ]}
             />
           )}
+          <RefusedAttempts attempts={resource.data.refused} />
           <ActionForm runId={runId} state={resource.data} onDone={reload} />
         </>
       )}
