@@ -62,6 +62,8 @@ beforeAll(async () => {
     DPM_POLICY_PACK_POSTGRES_DSN: database.dsn,
     PROPOSAL_STORE_BACKEND: 'POSTGRES',
     PROPOSAL_POSTGRES_DSN: proxy.url,
+    // One process serves this app, so each pool gets the whole POSTGRES_POOL_MAX (10) on any machine.
+    WEB_CONCURRENCY: '1',
     // DPM operations wait for their execute; the worker only takes over abandoned ones.
     DPM_ASYNC_EXECUTION_MODE: 'ACCEPT_ONLY',
     DPM_ASYNC_WORKER_POLL_MS: '20',
