@@ -58,22 +58,49 @@ export const DPM_FEATURES = {
   },
 } as const satisfies Record<string, FeatureFlag>;
 
+export const PROPOSAL_FEATURES = {
+  lifecycle: {
+    variable: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED',
+    code: 'PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED',
+    serves: 'The advisory proposal lifecycle routes, except supportability/config',
+    defaultValue: true,
+  },
+  support: {
+    variable: 'PROPOSAL_SUPPORT_APIS_ENABLED',
+    code: 'PROPOSAL_SUPPORT_APIS_DISABLED',
+    serves: 'The proposal workflow-events, approvals (GET), lineage and idempotency lookups',
+    defaultValue: true,
+  },
+  async: {
+    variable: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED',
+    code: 'PROPOSAL_ASYNC_OPERATIONS_DISABLED',
+    serves: 'The async proposal create/version routes and operation lookups',
+    defaultValue: true,
+  },
+} as const satisfies Record<string, FeatureFlag>;
+
 export type DpmFeature = keyof typeof DPM_FEATURES;
+export type ProposalFeature = keyof typeof PROPOSAL_FEATURES;
 
 /** Which DPM routes are switched on, fixed at startup. */
 export type DpmFeatureFlags = { readonly [K in DpmFeature]: boolean };
 
-/** The settings keys of the switches' variables: `dpmFeature.support` and so on. */
-type FeatureVariables = { readonly [K in DpmFeature as `dpmFeature.${K}`]: Variable<boolean> };
+/** The settings keys of a table's variables: `dpmFeature.support` and so on. */
+type SwitchVariables<P extends string, K extends string> = { readonly [Key in K as `${P}.${Key}`]: Variable<boolean> };
 
-export const DPM_FEATURE_VARIABLES = Object.fromEntries(
-  Object.entries(DPM_FEATURES).map(([key, flag]) => [
-    `dpmFeature.${key}`,
-    flagVariable({ name: flag.variable, description: `${flag.serves} (off: 404 ${flag.code}).`, defaultValue: flag.defaultValue }),
-  ]),
-) as FeatureVariables;
+function switchVariables<P extends string, K extends string>(prefix: P, table: Readonly<Record<K, FeatureFlag>>): SwitchVariables<P, K> {
+  return Object.fromEntries(
+    Object.entries<FeatureFlag>(table).map(([key, flag]) => [
+      `${prefix}.${key}`,
+      flagVariable({ name: flag.variable, description: `${flag.serves} (off: 404 ${flag.code}).`, defaultValue: flag.defaultValue }),
+    ]),
+  ) as SwitchVariables<P, K>;
+}
 
-/** The switches' values out of the settings values read from the environment. */
-export function dpmFeatureFlags(values: { readonly [K in keyof FeatureVariables]: boolean }): DpmFeatureFlags {
+export const DPM_FEATURE_VARIABLES = switchVariables('dpmFeature', DPM_FEATURES);
+export const PROPOSAL_FEATURE_VARIABLES = switchVariables('proposalFeature', PROPOSAL_FEATURES);
+
+/** The DPM switches' values out of the settings values read from the environment. */
+export function dpmFeatureFlags(values: { readonly [K in DpmFeature as `dpmFeature.${K}`]: boolean }): DpmFeatureFlags {
   return Object.fromEntries(Object.keys(DPM_FEATURES).map((key) => [key, values[`dpmFeature.${key as DpmFeature}`]])) as DpmFeatureFlags;
 }

@@ -21,7 +21,7 @@ import {
 } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
 import { AUTH_VARIABLES, authSettings, type AuthSettings } from './auth.ts';
-import { DPM_FEATURE_VARIABLES, dpmFeatureFlags, type DpmFeatureFlags } from './feature-flags.ts';
+import { DPM_FEATURE_VARIABLES, dpmFeatureFlags, PROPOSAL_FEATURE_VARIABLES, type DpmFeatureFlags } from './feature-flags.ts';
 import { HTTP_LIMIT_VARIABLES, httpLimits, httpLimitViolations, type HttpLimits } from './http-limits.ts';
 
 export const PROFILES = ['LOCAL', 'PRODUCTION'] as const;
@@ -397,21 +397,7 @@ export const VARIABLES = {
     defaultValue: '.data/proposals.db',
     allowed: 'file path (parent folder is created)',
   }),
-  proposalLifecycleEnabled: flagVariable({
-    name: 'PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED',
-    description: 'Serve the advisory proposal lifecycle routes (off: 404 PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED, except supportability/config).',
-    defaultValue: true,
-  }),
-  proposalSupportApisEnabled: flagVariable({
-    name: 'PROPOSAL_SUPPORT_APIS_ENABLED',
-    description: 'Serve the proposal workflow-events, approvals (GET), lineage and idempotency lookups (off: 404 PROPOSAL_SUPPORT_APIS_DISABLED).',
-    defaultValue: true,
-  }),
-  proposalAsyncEnabled: flagVariable({
-    name: 'PROPOSAL_ASYNC_OPERATIONS_ENABLED',
-    description: 'Serve the async proposal create/version routes and operation lookups (off: 404 PROPOSAL_ASYNC_OPERATIONS_DISABLED).',
-    defaultValue: true,
-  }),
+  ...PROPOSAL_FEATURE_VARIABLES,
   proposalStoreEvidence: flagVariable({
     name: 'PROPOSAL_STORE_EVIDENCE_BUNDLE',
     description: 'Keep the artifact evidence bundle (inputs and engine outputs) with each proposal version; off stores `{}` and an artifact without it.',
@@ -632,9 +618,9 @@ export function loadSettings(env: Env = process.env): SettingsResult {
       inlineMaxRows: v.engineInlineMaxRows,
     },
     proposalLifecycle: {
-      lifecycleEnabled: v.proposalLifecycleEnabled,
-      supportApisEnabled: v.proposalSupportApisEnabled,
-      asyncOperationsEnabled: v.proposalAsyncEnabled,
+      lifecycleEnabled: v['proposalFeature.lifecycle'],
+      supportApisEnabled: v['proposalFeature.support'],
+      asyncOperationsEnabled: v['proposalFeature.async'],
       storeEvidenceBundle: v.proposalStoreEvidence,
       requireExpectedState: v.proposalRequireExpectedState,
       allowPortfolioChangeOnNewVersion: v.proposalAllowPortfolioChange,

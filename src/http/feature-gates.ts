@@ -1,10 +1,12 @@
 /**
- * Feature gates. A gated route answers 404 `<FEATURE>_DISABLED` when its flag is off — after
- * request validation (so a malformed request is still a 422) but before the handler, so a
- * disabled route never touches a store (unlike the reference, where a store outage showed
- * through disabled routes as 503).
+ * Feature gates (docs/architecture.md#a-route). A switched-off route answers 404
+ * `<FEATURE>_DISABLED`, and every gate of every route group runs at one point: `onRequest`, after
+ * authentication and before the body is read, validated or any store is touched. A switched-off
+ * route so behaves as if it did not exist: a malformed body to it is a 404 too, it costs nothing,
+ * and a store outage never shows through it (the reference validated first and opened its store,
+ * so a disabled route could answer 422 or 503).
  */
-import type { preHandlerAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { ReasonError, type ReasonCode } from '../config/reason-codes.ts';
 import { DPM_FEATURES, type DpmFeature, type DpmFeatureFlags } from '../config/feature-flags.ts';
 
@@ -15,8 +17,8 @@ export interface FeatureGate {
   readonly variable: string;
 }
 
-/** A preHandler checking the gates in order; the first closed one answers. */
-export function requireFeatures(...gates: readonly FeatureGate[]): preHandlerAsyncHookHandler {
+/** An onRequest hook checking the gates in order; the first closed one answers. */
+export function requireFeatures(...gates: readonly FeatureGate[]): onRequestAsyncHookHandler {
   return async () => {
     const closed = gates.find((gate) => !gate.enabled);
     if (closed) throw new ReasonError(closed.code, `This route is disabled; set ${closed.variable}=true to enable it.`);

@@ -165,7 +165,8 @@ export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync 
           errors: ['DPM_ASYNC_OPERATIONS_DISABLED', 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE'],
         },
         validatorCompiler: engineValidatedBody,
-        preHandler: [validateBatchBody, requireFeatures(deps.gates.asyncOperations)],
+        onRequest: requireFeatures(deps.gates.asyncOperations),
+        preHandler: validateBatchBody,
       },
       async (request, reply) => {
         const batch = validatedBatches.get(request);

@@ -1,7 +1,7 @@
 /**
  * DPM async operation routes (docs/dpm-api.md#async-operations): list, lookup by id and by
- * correlation id, and manual execute. Gates come first (after request validation, before any store
- * access): SUPPORT then ASYNC for the reads, ASYNC then MANUAL for execute.
+ * correlation id, and manual execute. Gates come first (src/http/feature-gates.ts): SUPPORT then
+ * ASYNC for the reads, ASYNC then MANUAL for execute.
  */
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -113,7 +113,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
           response: { 200: OperationListSchema },
           errors: ['DPM_SUPPORTABILITY_INVALID_CURSOR', ...READ_GATES, STORE_DOWN],
         },
-        preHandler: readGate,
+        onRequest: readGate,
       },
       async (request) => {
         const q = request.query;
@@ -142,7 +142,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
           response: { 200: OperationStatusSchema },
           errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', ...READ_GATES, STORE_DOWN],
         },
-        preHandler: readGate,
+        onRequest: readGate,
       },
       async (request) => found(await operations.getByCorrelation(request.params.correlation_id)),
     );
@@ -159,7 +159,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
           response: { 200: OperationStatusSchema },
           errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', ...READ_GATES, STORE_DOWN],
         },
-        preHandler: readGate,
+        onRequest: readGate,
       },
       async (request) => found(await operations.get(request.params.operation_id)),
     );
@@ -178,7 +178,7 @@ export function dpmOperationRoutes(deps: DpmOperationRouteDeps): FastifyPluginAs
           response: { 200: OperationStatusSchema },
           errors: ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_ASYNC_OPERATION_NOT_EXECUTABLE', 'DPM_ASYNC_OPERATIONS_DISABLED', 'DPM_ASYNC_MANUAL_EXECUTION_DISABLED', STORE_DOWN],
         },
-        preHandler: requireFeatures(gates.asyncOperations, gates.manualExecution),
+        onRequest: requireFeatures(gates.asyncOperations, gates.manualExecution),
       },
       async (request) => {
         const outcome = await operations.execute(request.params.operation_id);

@@ -29,7 +29,7 @@ export function dpmReproduceRoutes(deps: { readonly reproduce: DpmReproduceServi
           responseExamples: { different: { summary: "A run today's engine computes differently", value: RunReproductionSchema.examples[0] } },
           errors: ['DPM_RUN_NOT_FOUND', 'DPM_RUN_REQUEST_NOT_STORED', 'DPM_SUPPORT_APIS_DISABLED', 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE'],
         },
-        preHandler: requireFeatures(deps.gates.support),
+        onRequest: requireFeatures(deps.gates.support),
       },
       async (request) => {
         const outcome = await deps.reproduce.reproduce(request.params.rebalance_run_id);

@@ -119,17 +119,17 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
     const supportGate = requireFeatures(deps.gates.support);
     app.get<{ Params: { rebalance_run_id: string } }>(
       '/rebalance/runs/:rebalance_run_id',
-      { schema: lookup('get_run_by_run_id_rebalance_runs__rebalance_run_id__get', 'A run by id.', RunIdParams), preHandler: supportGate },
+      { schema: lookup('get_run_by_run_id_rebalance_runs__rebalance_run_id__get', 'A run by id.', RunIdParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRun(request.params.rebalance_run_id)),
     );
     app.get<{ Params: { correlation_id: string } }>(
       '/rebalance/runs/by-correlation/:correlation_id',
-      { schema: lookup('get_run_by_correlation_rebalance_runs_by_correlation__correlation_id__get', 'The latest run of a correlation id.', CorrelationParams), preHandler: supportGate },
+      { schema: lookup('get_run_by_correlation_rebalance_runs_by_correlation__correlation_id__get', 'The latest run of a correlation id.', CorrelationParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRunByCorrelation(request.params.correlation_id)),
     );
     app.get<{ Params: { request_hash: string } }>(
       '/rebalance/runs/by-request-hash/:request_hash',
-      { schema: lookup('get_run_by_request_hash_rebalance_runs_by_request_hash__request_hash__get', 'The latest run of a request hash.', RequestHashParams), preHandler: supportGate },
+      { schema: lookup('get_run_by_request_hash_rebalance_runs_by_request_hash__request_hash__get', 'The latest run of a request hash.', RequestHashParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRunByRequestHash(request.params.request_hash)),
     );
     app.get<{ Params: { idempotency_key: string } }>(
@@ -144,7 +144,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
           response: { 200: IdempotencyMappingSchema },
           errors: ['DPM_IDEMPOTENCY_KEY_NOT_FOUND', 'DPM_SUPPORT_APIS_DISABLED', STORE_DOWN],
         },
-        preHandler: supportGate,
+        onRequest: supportGate,
       },
       async (request) => {
         const mapping = await deps.store.getIdempotencyMapping(request.params.idempotency_key);

@@ -3,9 +3,8 @@
  * history, the summary and the four support-bundle routes. (The single-run lookups live with
  * simulate in dpm-runs.ts.)
  *
- * Every route is gated by DPM_SUPPORT_APIS_ENABLED and then its own feature flag, checked in a
- * preHandler: after validation (a malformed request is still a 422) and before any store access
- * (a disabled route answers 404 even while the database is down). Fixed path segments
+ * Every route is gated by DPM_SUPPORT_APIS_ENABLED and then its own feature flag, checked before
+ * anything else of the request (src/http/feature-gates.ts). Fixed path segments
  * (`by-correlation`, `idempotency`, `by-operation`) win over `{rebalance_run_id}` by the router's
  * static-first matching, so `/rebalance/runs/by-correlation/x/support-bundle` is a correlation
  * bundle whatever the order of registration.
@@ -84,7 +83,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
           response: { 200: RunListSchema },
           errors: gatedErrors('DPM_SUPPORTABILITY_INVALID_CURSOR'),
         },
-        preHandler: gated.support,
+        onRequest: gated.support,
       },
       async (request) => {
         const q = request.query;
@@ -112,7 +111,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
           response: { 200: ArtifactSchema },
           errors: gatedErrors('DPM_ARTIFACTS_DISABLED', 'DPM_RUN_NOT_FOUND'),
         },
-        preHandler: gated.artifacts,
+        onRequest: gated.artifacts,
       },
       async (request) => deps.artifacts.artifactOf(await support.runById(request.params.rebalance_run_id)),
     );
@@ -130,7 +129,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
           response: { 200: LineageSchema },
           errors: gatedErrors('DPM_LINEAGE_APIS_DISABLED', 'DPM_SUPPORTABILITY_INVALID_CURSOR'),
         },
-        preHandler: gated.lineage,
+        onRequest: gated.lineage,
       },
       async (request) => {
         const q = request.query;
@@ -156,7 +155,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
           response: { 200: IdempotencyHistorySchema },
           errors: gatedErrors('DPM_IDEMPOTENCY_HISTORY_APIS_DISABLED', 'DPM_IDEMPOTENCY_KEY_NOT_FOUND'),
         },
-        preHandler: gated.history,
+        onRequest: gated.history,
       },
       async (request) => support.idempotencyHistory(request.params.idempotency_key),
     );
@@ -172,7 +171,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
           response: { 200: SummarySchema },
           errors: gatedErrors('DPM_SUPPORTABILITY_SUMMARY_APIS_DISABLED'),
         },
-        preHandler: gated.summary,
+        onRequest: gated.summary,
       },
       async () => support.summary(),
     );
@@ -190,22 +189,22 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
     });
     app.get<Bundle<typeof CorrelationParams>>(
       '/rebalance/runs/by-correlation/:correlation_id/support-bundle',
-      { schema: bundleSchema('get_dpm_run_support_bundle_by_correlation_rebalance_runs_by_correlation__correlation_id__support_bundle_get', 'Support bundle of the latest run of a correlation id.', CorrelationParams, ['DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_correlation_rebalance_runs_by_correlation__correlation_id__support_bundle_get', 'Support bundle of the latest run of a correlation id.', CorrelationParams, ['DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byCorrelation(request.params.correlation_id, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof IdempotencyKeyParams>>(
       '/rebalance/runs/idempotency/:idempotency_key/support-bundle',
-      { schema: bundleSchema('get_dpm_run_support_bundle_by_idempotency_rebalance_runs_idempotency__idempotency_key__support_bundle_get', 'Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams, ['DPM_IDEMPOTENCY_KEY_NOT_FOUND']), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_idempotency_rebalance_runs_idempotency__idempotency_key__support_bundle_get', 'Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams, ['DPM_IDEMPOTENCY_KEY_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byIdempotencyKey(request.params.idempotency_key, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof OperationParams>>(
       '/rebalance/runs/by-operation/:operation_id/support-bundle',
-      { schema: bundleSchema('get_dpm_run_support_bundle_by_operation_rebalance_runs_by_operation__operation_id__support_bundle_get', 'Support bundle of the newest run an async operation recorded.', OperationParams, ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_by_operation_rebalance_runs_by_operation__operation_id__support_bundle_get', 'Support bundle of the newest run an async operation recorded.', OperationParams, ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byOperation(request.params.operation_id, bundleOptions(request.query)),
     );
     app.get<Bundle<typeof RunIdParams>>(
       '/rebalance/runs/:rebalance_run_id/support-bundle',
-      { schema: bundleSchema('get_dpm_run_support_bundle_rebalance_runs__rebalance_run_id__support_bundle_get', 'Support bundle of a run.', RunIdParams, ['DPM_RUN_NOT_FOUND']), preHandler: gated.bundle },
+      { schema: bundleSchema('get_dpm_run_support_bundle_rebalance_runs__rebalance_run_id__support_bundle_get', 'Support bundle of a run.', RunIdParams, ['DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byRunId(request.params.rebalance_run_id, bundleOptions(request.query)),
     );
   };

@@ -139,7 +139,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             response: { 200: WorkflowSchema },
             errors: errors(),
           },
-          preHandler: gate,
+          onRequest: gate,
         },
         async (request, reply) => {
           const view = await workflow.view(await run(request));
@@ -166,7 +166,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             response: { 200: WorkflowSchema },
             errors: errors('DPM_WORKFLOW_NOT_REQUIRED_FOR_RUN_STATUS', 'DPM_WORKFLOW_INVALID_TRANSITION', 'DPM_WORKFLOW_STATE_STALE'),
           },
-          preHandler: gate,
+          onRequest: gate,
         },
         async (request, reply) => {
           const { action, reason_code, comment, actor_id } = request.body;
@@ -196,7 +196,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             response: { 200: WorkflowHistorySchema },
             errors: errors(),
           },
-          preHandler: gate,
+          onRequest: gate,
         },
         async (request) => workflow.history(await run(request)),
       );
@@ -212,7 +212,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
             response: { 200: RunRefusedAttemptsSchema },
             errors: errors(),
           },
-          preHandler: gate,
+          onRequest: gate,
         },
         async (request) => workflow.refusedAttempts(await run(request)),
       );
@@ -230,7 +230,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           response: { 200: DecisionListSchema },
           errors: [...GATES, 'DPM_SUPPORTABILITY_INVALID_CURSOR', STORE_DOWN],
         },
-        preHandler: gate,
+        onRequest: gate,
       },
       async (request) => {
         const q = request.query;
@@ -258,7 +258,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           response: { 200: WorkflowHistorySchema },
           errors: [...GATES, 'DPM_RUN_NOT_FOUND', STORE_DOWN],
         },
-        preHandler: gate,
+        onRequest: gate,
       },
       async (request) => workflow.history(await support.runByCorrelation(request.params.correlation_id)),
     );

@@ -1,12 +1,13 @@
 /**
  * What the proposal lifecycle routes share: the feature gates and header reading.
  *
- * Gates run in `onRequest`, before the body is parsed and before any store access, so a
- * switched-off API reveals nothing and costs nothing (the reference validated the body first
- * and opened its repository even for a disabled route).
+ * Gates are the same as every route group's (src/http/feature-gates.ts), declared with the
+ * switches in src/config/feature-flags.ts.
  */
-import type { FastifyRequest, onRequestHookHandler } from 'fastify';
-import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { PROPOSAL_FEATURES, type ProposalFeature } from '../../config/feature-flags.ts';
+import type { ReasonCode } from '../../config/reason-codes.ts';
+import { requireFeatures } from '../feature-gates.ts';
 
 /** The PROPOSAL_* switches the routes honour (fixed at startup, reported by supportability/config). */
 export interface ProposalRouteFlags {
@@ -15,27 +16,24 @@ export interface ProposalRouteFlags {
   readonly asyncOperationsEnabled: boolean;
 }
 
-export type Gate = 'support' | 'async';
+export type Gate = Exclude<ProposalFeature, 'lifecycle'>;
 
-const GATE: Readonly<Record<Gate, { flag: keyof ProposalRouteFlags; code: ReasonCode }>> = {
-  support: { flag: 'supportApisEnabled', code: 'PROPOSAL_SUPPORT_APIS_DISABLED' },
-  async: { flag: 'asyncOperationsEnabled', code: 'PROPOSAL_ASYNC_OPERATIONS_DISABLED' },
+const FLAG_OF: Readonly<Record<ProposalFeature, keyof ProposalRouteFlags>> = {
+  lifecycle: 'lifecycleEnabled',
+  support: 'supportApisEnabled',
+  async: 'asyncOperationsEnabled',
 };
 
 /** The codes a route behind these gates can be refused with, in the order they are checked. */
 export function gateCodes(...gates: Gate[]): ReasonCode[] {
-  return ['PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED', ...gates.map((gate) => GATE[gate].code)];
+  return (['lifecycle', ...gates] as const).map((feature) => PROPOSAL_FEATURES[feature].code);
 }
 
 /** The lifecycle switch first, then the route's own (as the reference orders them). */
-export function gated(flags: ProposalRouteFlags, ...gates: Gate[]): onRequestHookHandler {
-  return async () => {
-    if (!flags.lifecycleEnabled) throw new ReasonError('PROPOSAL_WORKFLOW_LIFECYCLE_DISABLED', 'The proposal lifecycle API is switched off.');
-    for (const gate of gates) {
-      const { flag, code } = GATE[gate];
-      if (!flags[flag]) throw new ReasonError(code, `${code}: switched off by configuration.`);
-    }
-  };
+export function gated(flags: ProposalRouteFlags, ...gates: Gate[]): onRequestAsyncHookHandler {
+  return requireFeatures(
+    ...(['lifecycle', ...gates] as const).map((feature) => ({ ...PROPOSAL_FEATURES[feature], enabled: flags[FLAG_OF[feature]] })),
+  );
 }
 
 export function headerValue(request: FastifyRequest, name: string): string | undefined {
