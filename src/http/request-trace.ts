@@ -51,7 +51,7 @@ declare module 'fastify' {
 }
 
 /** Span attributes of this service, next to the semantic conventions'. */
-export const ATTR_CORRELATION_ID = 'dpm.correlation_id';
+const ATTR_CORRELATION_ID = 'dpm.correlation_id';
 export const ATTR_ERROR_CODE = 'dpm.error_code';
 
 // Used directly rather than through the global propagator, so `traceparent` is honoured for the

@@ -5,4 +5,4 @@
  * publishes them as components, they come from ./schema like every other type.
  */
 export type { RebalanceResult, IntentOut } from '../../../src/domain/dpm/model/result-schema.ts';
-export type { ProposalResult, DriftDimensionOut } from '../../../src/domain/advisory/model/result-schema.ts';
+export type { ProposalResult } from '../../../src/domain/advisory/model/result-schema.ts';

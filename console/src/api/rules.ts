@@ -3,17 +3,12 @@
  * modules (bundled at build time), so a button is shown exactly when the API would accept the
  * move and the two can never disagree. The API still decides: a refusal is shown with its code.
  */
-export { WORKFLOW_ACTIONS, nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../../src/domain/workflow/run-review.ts';
+export { WORKFLOW_ACTIONS, nextWorkflowStatus, type WorkflowAction } from '../../../src/domain/workflow/run-review.ts';
 export {
-  APPROVAL_TYPES,
   PROPOSAL_STATES,
-  TERMINAL_STATES,
-  decideApproval,
-  decideNewVersion,
   decideTransition,
   gateBlocks,
-  type ApprovalType,
   type ProposalEventType,
   type ProposalState,
 } from '../../../src/domain/workflow/proposal-state-machine.ts';
-export { needsSecondPerson, runActionNeedsSecondPerson, transitionPermission } from '../../../src/domain/access/decisions.ts';
+export { needsSecondPerson, transitionPermission } from '../../../src/domain/access/decisions.ts';

@@ -17,12 +17,10 @@ export type OperationListItem = Answer<'/rebalance/operations', 'get'>['items'][
 export type OperationStatus = OperationListItem['status'];
 export type ProposalSummary = Answer<'/rebalance/proposals', 'get'>['items'][number];
 export type ProposalDetail = Answer<'/rebalance/proposals/{proposal_id}', 'get'>;
-export type ProposalVersion = Answer<'/rebalance/proposals/{proposal_id}/versions/{version_no}', 'get'>;
 export type ProposalEvent = Answer<'/rebalance/proposals/{proposal_id}/workflow-events', 'get'>['events'][number];
 export type ProposalApproval = Answer<'/rebalance/proposals/{proposal_id}/approvals', 'get'>['approvals'][number];
 export type PolicyCatalog = Answer<'/rebalance/policies/catalog', 'get'>;
 export type PolicyPack = PolicyCatalog['items'][number];
-export type Summary = Answer<'/rebalance/supportability/summary', 'get'>;
 export type Readiness = Answer<'/health/ready', 'get'>;
 export type ProposalCreateBody = RequestBody<'/rebalance/proposals', 'post'>;
 

@@ -14,13 +14,6 @@ export function present(values: QueryValues): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== ''));
 }
 
-/** A `datetime-local` value (no offset) as an instant in UTC, which the API requires; "" stays "". */
-export function localInputToInstant(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? value : date.toISOString();
-}
-
 /** The named values of a query, without empty ones (for a list's API parameters). */
 export function pick(query: QueryValues, names: readonly string[]): Record<string, string> {
   return present(Object.fromEntries(names.map((name) => [name, query[name]])));

@@ -10,9 +10,9 @@
  *
  * The TypeBox schemas are exported for OpenAPI.
  */
-export type { ValidationProblem, ValidationResult } from '../portfolio/validation/problems.ts';
+export type { ValidationProblem } from '../portfolio/validation/problems.ts';
 export { validateProposalSimulateRequest } from './validation.ts';
 export { proposalRequestHash, proposalRunIdFor, simulateProposal, type ProposalContext } from './simulate.ts';
-export { buildProposalArtifact, proposalArtifactHash, type ArtifactContext } from './artifact.ts';
+export { buildProposalArtifact, proposalArtifactHash } from './artifact.ts';
 export * from './model/request-schema.ts';
 export * from './model/result-schema.ts';

@@ -12,7 +12,7 @@
  */
 export { analyzeBatch, analyzeBatchSteps, type BatchContext } from './analyze.ts';
 export type { EngineContext } from './outcomes.ts';
-export { STAGE_GROUPS, type StageGroup, type StageObserver } from './stage-observer.ts';
+export type { StageGroup, StageObserver } from './stage-observer.ts';
 export { canonicalRebalanceRequest, rebalanceRequestHash, simulateRebalance } from './simulate.ts';
 export type { ValidationProblem, ValidationResult } from '../portfolio/validation/problems.ts';
 export { validateBatchRebalanceRequest, validateRebalanceRequest } from './validation/validate-request.ts';

@@ -218,7 +218,6 @@ export const EngineOptionsSchema = Type.Object({
 
 /** Wire forms after validation: defaults filled in, decimals as normalised text. */
 export type Money = Normalised<Static<typeof MoneySchema>>;
-export type TaxLot = Normalised<Static<typeof TaxLotSchema>>;
 export type Position = Normalised<Static<typeof PositionSchema>>;
 export type CashBalance = Normalised<Static<typeof CashBalanceSchema>>;
 export type PortfolioSnapshot = Normalised<Static<typeof PortfolioSnapshotSchema>>;

@@ -34,7 +34,7 @@ export interface TagDoc {
 }
 
 export const ADMIN_SECURITY_SCHEME = 'policyPackAdminToken';
-export const BEARER_SECURITY_SCHEME = 'bearerAuth';
+const BEARER_SECURITY_SCHEME = 'bearerAuth';
 const COMPONENT_NAME = /^[A-Z][A-Za-z0-9]*$/;
 const JSON_MEDIA = 'application/json';
 

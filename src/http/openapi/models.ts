@@ -4,12 +4,11 @@
  * validators judge these bodies; the schemas only document them.
  */
 import { ProposalArtifactSchema, ProposalResultSchema, ProposalSimulateRequestSchema } from '../../domain/advisory/index.ts';
-import { BatchRebalanceRequestSchema, BatchRebalanceResultSchema, RebalanceRequestSchema, RebalanceResultSchema } from '../../domain/dpm/index.ts';
+import { BatchRebalanceRequestSchema, RebalanceRequestSchema, RebalanceResultSchema } from '../../domain/dpm/index.ts';
 
 export const RebalanceRequest = { ...RebalanceRequestSchema, title: 'RebalanceRequest' };
 export const RebalanceResult = { ...RebalanceResultSchema, title: 'RebalanceResult' };
 export const BatchRebalanceRequest = { ...BatchRebalanceRequestSchema, title: 'BatchRebalanceRequest' };
-export const BatchRebalanceResult = { ...BatchRebalanceResultSchema, title: 'BatchRebalanceResult' };
 export const ProposalSimulateRequest = { ...ProposalSimulateRequestSchema, title: 'ProposalSimulateRequest' };
 export const ProposalResult = { ...ProposalResultSchema, title: 'ProposalResult' };
 export const ProposalArtifact = { ...ProposalArtifactSchema, title: 'ProposalArtifact' };

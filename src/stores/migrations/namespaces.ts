@@ -2,9 +2,5 @@
 export const NAMESPACES = ['dpm', 'proposals', 'policy_packs'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
-export function isNamespace(value: string): value is Namespace {
-  return (NAMESPACES as readonly string[]).includes(value);
-}
-
 /** The two engines share file handling and planning; their codes carry the engine's prefix. */
 export type MigrationEngine = 'POSTGRES' | 'SQLITE';

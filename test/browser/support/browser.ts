@@ -4,7 +4,7 @@
  * needs; CONSOLE_TEST_CHROMIUM points at another binary (e.g. Debian's /usr/bin/chromium).
  * No browser is a failure, never a skip.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sparticuz from '@sparticuz/chromium';
@@ -58,6 +58,3 @@ export function newContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-GB', timezoneId: 'UTC' });
 }
 
-export function scratchDir(prefix: string): string {
-  return mkdtempSync(path.join(tmpdir(), prefix));
-}

@@ -84,7 +84,6 @@ export const ProposalSimulateRequestSchema = Type.Object({
   reference_model: WithDefault(Nullable(ReferenceModelSchema), null),
 });
 
-export type ProposedCashFlow = Normalised<Static<typeof ProposedCashFlowSchema>>;
 export type ProposedTrade = Normalised<Static<typeof ProposedTradeSchema>>;
 export type ReferenceModel = Normalised<Static<typeof ReferenceModelSchema>>;
 /** The validated request: defaults filled in, decimals as normalised text. */

@@ -269,7 +269,6 @@ export const ProposalArtifactSchema = Type.Object({
 });
 
 export type ProposalIntentOut = Static<typeof ProposalIntentSchema>;
-export type ProposalDiagnosticsOut = Static<typeof ProposalDiagnosticsSchema>;
 export type DriftBucketOut = Static<typeof DriftBucketSchema>;
 export type DriftDimensionOut = Static<typeof DriftDimensionSchema>;
 export type DriftAnalysis = Static<typeof DriftAnalysisSchema>;
