@@ -1,9 +1,12 @@
 /** Row → record mappers: the one place where engine differences in returned types are smoothed. */
+import type { ReasonCode } from '../../config/reason-codes.ts';
 import type { AsyncOperation, IdempotencyHistoryEntry, IdempotencyMapping, LineageEdge, RunInputs, RunRecord, WorkflowDecision } from './port.ts';
 import type { Row } from '../sql/executor.ts';
 import { leasedOperationFields } from '../sql/operation-leases.ts';
 import { text, textOrNull } from '../sql/row-values.ts';
 
+/** What a list answers to a cursor that is not one it issued. */
+export const INVALID_CURSOR: ReasonCode = 'DPM_SUPPORTABILITY_INVALID_CURSOR';
 
 const RUN_FIELD_COLUMNS = ['rebalance_run_id', 'correlation_id', 'request_hash', 'idempotency_key', 'portfolio_id', 'status', 'created_at', 'requested_by'];
 

@@ -6,8 +6,8 @@ import type { SqlQueryable } from '../sql/executor.ts';
 import { isoTimestamp } from '../sql/where.ts';
 import type { Approval, IdempotencyClaim, IdempotentWrite, ProposalVersion, WorkflowEvent } from './port.ts';
 import { toIdempotency, toProposal } from './rows.ts';
+import { jsonParam } from '../sql/queries.ts';
 
-export const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 
 export async function insertVersion(tx: SqlQueryable, v: ProposalVersion): Promise<void> {
   await tx.execute(
@@ -24,10 +24,10 @@ export async function insertVersion(tx: SqlQueryable, v: ProposalVersion): Promi
       v.artifact_hash,
       v.simulation_hash,
       v.status_at_creation,
-      json(v.proposal_result_json),
-      json(v.artifact_json),
-      json(v.evidence_bundle_json ?? {}),
-      json(v.gate_decision_json),
+      jsonParam(v.proposal_result_json),
+      jsonParam(v.artifact_json),
+      jsonParam(v.evidence_bundle_json ?? {}),
+      jsonParam(v.gate_decision_json),
       v.inputs?.request_canonical ?? null,
       v.inputs?.correlation_id ?? null,
       v.inputs?.idempotency_key ?? null,
@@ -45,7 +45,7 @@ export async function insertEvent(tx: SqlQueryable, e: WorkflowEvent): Promise<v
   await tx.execute(
     `INSERT INTO proposal_workflow_events (event_id, proposal_id, event_type, from_state, to_state, actor_id, occurred_at, reason_json, related_version_no, sequence_no)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, (SELECT COALESCE(MAX(sequence_no), 0) + 1 FROM proposal_workflow_events WHERE proposal_id = $2))`,
-    [e.event_id, e.proposal_id, e.event_type, e.from_state, e.to_state, e.actor_id, isoTimestamp(e.occurred_at), json(e.reason_json ?? {}), e.related_version_no],
+    [e.event_id, e.proposal_id, e.event_type, e.from_state, e.to_state, e.actor_id, isoTimestamp(e.occurred_at), jsonParam(e.reason_json ?? {}), e.related_version_no],
   );
 }
 
@@ -53,7 +53,7 @@ export async function insertApproval(tx: SqlQueryable, a: Approval): Promise<voi
   await tx.execute(
     `INSERT INTO proposal_approvals (approval_id, proposal_id, approval_type, approved, actor_id, occurred_at, details_json, related_version_no, sequence_no)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, (SELECT COALESCE(MAX(sequence_no), 0) + 1 FROM proposal_approvals WHERE proposal_id = $2))`,
-    [a.approval_id, a.proposal_id, a.approval_type, a.approved, a.actor_id, isoTimestamp(a.occurred_at), json(a.details_json ?? {}), a.related_version_no],
+    [a.approval_id, a.proposal_id, a.approval_type, a.approved, a.actor_id, isoTimestamp(a.occurred_at), jsonParam(a.details_json ?? {}), a.related_version_no],
   );
 }
 

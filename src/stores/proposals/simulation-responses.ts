@@ -6,7 +6,7 @@
  */
 import type { Row, SqlExecutor, SqlQueryable } from '../sql/executor.ts';
 import { isoTimestamp } from '../sql/where.ts';
-import { json } from './appends.ts';
+import { jsonParam } from '../sql/queries.ts';
 import type { SimulationEndpoint, SimulationRecordOutcome, SimulationResponseRecord } from './port.ts';
 
 const SELECT = 'SELECT * FROM proposal_simulation_idempotency WHERE endpoint = $1 AND idempotency_key = $2';
@@ -31,7 +31,7 @@ export function recordSimulationResponse(db: SqlExecutor, record: SimulationResp
     const [inserted] = await tx.query(
       `INSERT INTO proposal_simulation_idempotency (endpoint, idempotency_key, request_hash, response_json, created_at)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT (endpoint, idempotency_key) DO NOTHING RETURNING *`,
-      [record.endpoint, record.idempotency_key, record.request_hash, json(record.response_json), isoTimestamp(record.created_at)],
+      [record.endpoint, record.idempotency_key, record.request_hash, jsonParam(record.response_json), isoTimestamp(record.created_at)],
     );
     if (inserted) return { outcome: 'recorded', record: toRecord(inserted) };
     // Rows are never deleted by the service, so the key that refused the insert is there to read.

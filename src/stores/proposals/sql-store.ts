@@ -14,7 +14,8 @@ import type { Row, SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.t
 import { pageOf } from '../sql/keyset-cursor.ts';
 import { operationLeases } from '../sql/operation-leases.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
-import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion, json } from './appends.ts';
+import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion } from './appends.ts';
+import { jsonParam, one } from '../sql/queries.ts';
 import type {
   GuardFailure,
   IdempotentWrite,
@@ -42,7 +43,7 @@ const OPERATION_CHANGE_COLUMNS = ['status', 'proposal_id', 'started_at', 'finish
 function operationValue(column: string, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (OPERATION_TIME_COLUMNS.has(column)) return isoTimestamp(String(value));
-  if (OPERATION_JSON_COLUMNS.has(column)) return json(value);
+  if (OPERATION_JSON_COLUMNS.has(column)) return jsonParam(value);
   return String(value);
 }
 
@@ -124,11 +125,6 @@ async function claimOperationKey(tx: SqlQueryable, claim: OperationIdempotency, 
   return row['claimed_request_hash'] === claim.request_hash
     ? { outcome: 'existing', operation }
     : { outcome: 'idempotency_conflict', code: 'PROPOSAL_IDEMPOTENCY_KEY_CONFLICT', operation };
-}
-
-async function one<T>(db: SqlQueryable, sql: string, params: readonly SqlValue[], map: (row: Row) => T): Promise<T | null> {
-  const [row] = await db.query(sql, params);
-  return row ? map(row) : null;
 }
 
 export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
@@ -285,9 +281,9 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
             isoTimestamp(op.created_at),
             isoOrNull(op.started_at),
             isoOrNull(op.finished_at),
-            json(op.result_json),
-            json(op.error_json),
-            json(op.request_json),
+            jsonParam(op.result_json),
+            jsonParam(op.error_json),
+            jsonParam(op.request_json),
             op.lease_owner,
             isoOrNull(op.lease_expires_at),
           ],

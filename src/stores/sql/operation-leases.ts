@@ -8,6 +8,7 @@
 import type { Row, SqlQueryable, SqlValue } from './executor.ts';
 import { jsonOrNull, text, textOrNull } from './row-values.ts';
 import { isoTimestamp } from './where.ts';
+import { jsonParam } from './queries.ts';
 
 /** A worker asking for a lease: the caller's clock, and how long the lease runs from it. */
 export interface LeaseRequest {
@@ -95,7 +96,6 @@ export interface OperationLeases {
 const CLAIM_ATTEMPTS = 5;
 const ABANDONED = `(status = 'RUNNING' AND lease_expires_at < $1)`;
 
-const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
 const leaseUntil = (request: LeaseRequest): string => new Date(Date.parse(request.now) + request.leaseMs).toISOString();
 
 export function operationLeases(db: SqlQueryable, table: string): OperationLeases {
@@ -144,8 +144,8 @@ export function operationLeases(db: SqlQueryable, table: string): OperationLease
         workerId,
         completion.status,
         isoTimestamp(completion.finished_at),
-        json(completion.result_json),
-        json(completion.error_json),
+        jsonParam(completion.result_json),
+        jsonParam(completion.error_json),
       ];
       const extraSet = extra ? `, ${extra.column} = $7` : '';
       if (extra) params.push(extra.value);
