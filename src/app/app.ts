@@ -37,7 +37,7 @@ import { startTracing } from './tracing.ts';
 import { createProposalSimulationService } from '../services/proposal-simulation.ts';
 import { buildServer } from '../http/server.ts';
 import type { Violation } from '../config/variables.ts';
-import { wireProposalLifecycle } from './proposal-lifecycle.ts';
+import { wireProposalLifecycle } from './proposals.ts';
 import type { DpmSupportabilityStore } from '../stores/dpm-supportability/port.ts';
 import { clusterWorkerMetrics } from './cluster-metrics.ts';
 import { trackResponses } from './connection-drain.ts';

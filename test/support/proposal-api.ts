@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { wireProposalLifecycle } from '../../src/app/proposal-lifecycle.ts';
+import { wireProposalLifecycle } from '../../src/app/proposals.ts';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../src/config/settings.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
