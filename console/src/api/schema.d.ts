@@ -143,54 +143,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/rebalance/proposals/simulate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Simulate an advisory proposal (cash flows and manual trades, auto-funded, checked).
-         * @description Answers 200 with a ProposalResult for every domain outcome (READY, PENDING_REVIEW, BLOCKED). `proposal_run_id` is `pr_` + 8 hex derived from the request hash.
-         *
-         *     A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.
-         *
-         *     Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.
-         */
-        post: operations["simulate_proposal_rebalance_proposals_simulate_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/rebalance/proposals/artifact": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Simulate an advisory proposal and package it as a client-ready artifact with a sealed evidence bundle.
-         * @description `evidence_bundle.hashes.artifact_hash` covers the proposal's inputs and outputs only (not its run id, correlation id, idempotency key or created_at), so the same proposal has the same hash on every call; see docs/advisory.md.
-         *
-         *     A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.
-         *
-         *     Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.
-         */
-        post: operations["build_proposal_artifact_endpoint_rebalance_proposals_artifact_post"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/rebalance/runs/{rebalance_run_id}/reproduce": {
         parameters: {
             query?: never;
@@ -716,6 +668,54 @@ export interface paths {
         get: operations["get_dpm_workflow_decisions_by_correlation_rebalance_workflow_decisions_by_correlation__correlation_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rebalance/proposals/simulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an advisory proposal (cash flows and manual trades, auto-funded, checked).
+         * @description Answers 200 with a ProposalResult for every domain outcome (READY, PENDING_REVIEW, BLOCKED). `proposal_run_id` is `pr_` + 8 hex derived from the request hash.
+         *
+         *     A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.
+         *
+         *     Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.
+         */
+        post: operations["simulate_proposal_rebalance_proposals_simulate_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rebalance/proposals/artifact": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Simulate an advisory proposal and package it as a client-ready artifact with a sealed evidence bundle.
+         * @description `evidence_bundle.hashes.artifact_hash` covers the proposal's inputs and outputs only (not its run id, correlation id, idempotency key or created_at), so the same proposal has the same hash on every call; see docs/advisory.md.
+         *
+         *     A valid body without `options.enable_proposal_simulation: true` is 422 PROPOSAL_SIMULATION_DISABLED; nothing is simulated or stored.
+         *
+         *     Idempotency-Key is required and scoped to this endpoint. The same key with the same request (canonical hash of the validated body, defaults filled in) replays the stored response verbatim with header `Idempotent-Replay: true`; with another request it is 409 IDEMPOTENCY_KEY_CONFLICT. Stored responses are shared by every replica and kept until an operator deletes them. Without X-Correlation-Id a `corr_<hex>` id is generated.
+         */
+        post: operations["build_proposal_artifact_endpoint_rebalance_proposals_artifact_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1813,6 +1813,611 @@ export interface components {
             request_hash: string;
             rebalance_run_id: string;
             created_at: string;
+        };
+        /** BatchRebalanceRequest */
+        BatchRebalanceRequest: {
+            portfolio_snapshot: {
+                /** @default null */
+                snapshot_id: string | null;
+                portfolio_id: string;
+                base_currency: string;
+                /** @default [] */
+                positions: {
+                    instrument_id: string;
+                    /** @description May be 0 or negative. */
+                    quantity: string | number;
+                    /** @default null */
+                    market_value: {
+                        amount: string | number;
+                        /** @description Currency code; not validated. */
+                        currency: string;
+                    } | null;
+                    /**
+                     * @description Must sum to quantity within 0.0001.
+                     * @default []
+                     */
+                    lots: {
+                        lot_id: string;
+                        quantity: string | number;
+                        unit_cost: {
+                            amount: string | number;
+                            /** @description Currency code; not validated. */
+                            currency: string;
+                        };
+                        /** @description ISO date; compared as text (HIFO tie-break). */
+                        purchase_date: string;
+                    }[];
+                }[];
+                /** @default [] */
+                cash_balances: {
+                    currency: string;
+                    amount: string | number;
+                    /** @default null */
+                    settled: (string | number) | null;
+                    /** @default null */
+                    pending: (string | number) | null;
+                }[];
+            };
+            market_data_snapshot: {
+                /** @default null */
+                snapshot_id: string | null;
+                /** @default [] */
+                prices: {
+                    instrument_id: string;
+                    /** @description Must be positive (tightened: the reference divides by it and fails on 0). */
+                    price: string | number;
+                    currency: string;
+                }[];
+                /** @default [] */
+                fx_rates: {
+                    /** @description "BASE/QUOTE": 1 unit of BASE = rate units of QUOTE. */
+                    pair: string;
+                    /** @description A rate of 0 counts as missing. */
+                    rate: string | number;
+                }[];
+            };
+            model_portfolio: {
+                targets: {
+                    instrument_id: string;
+                    /** @description Non-negative (tightened); no sum check. */
+                    weight: string | number;
+                }[];
+            };
+            shelf_entries: {
+                instrument_id: string;
+                status: "APPROVED" | "RESTRICTED" | "BANNED" | "SUSPENDED" | "SELL_ONLY";
+                /** @default UNKNOWN */
+                asset_class: string;
+                /** @default null */
+                issuer_id: string | null;
+                /** @default null */
+                liquidity_tier: ("L1" | "L2" | "L3" | "L4" | "L5") | null;
+                /** @default 2 */
+                settlement_days: number;
+                /** @default null */
+                min_notional: {
+                    amount: string | number;
+                    /** @description Currency code; not validated. */
+                    currency: string;
+                } | null;
+                /** @default {} */
+                attributes: {
+                    [key: string]: string;
+                };
+            }[];
+            scenarios: {
+                [key: string]: {
+                    /** @default null */
+                    description: string | null;
+                    /**
+                     * @description EngineOptions, validated per scenario when the batch runs (INVALID_OPTIONS).
+                     * @default {}
+                     */
+                    options: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        /**
+         * BatchRebalanceResult
+         * @example {
+         *       "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
+         *       "run_at_utc": "2026-03-01T09:00:00.123000+00:00",
+         *       "base_snapshot_ids": {
+         *         "portfolio_snapshot_id": "pf_13",
+         *         "market_data_snapshot_id": "md"
+         *       },
+         *       "results": {},
+         *       "comparison_metrics": {
+         *         "baseline": {
+         *           "status": "READY",
+         *           "security_intent_count": 2,
+         *           "gross_turnover_notional_base": {
+         *             "amount": "20000.0",
+         *             "currency": "USD"
+         *           }
+         *         }
+         *       },
+         *       "failed_scenarios": {},
+         *       "warnings": []
+         *     }
+         */
+        BatchRebalanceResult: {
+            batch_run_id: string;
+            run_at_utc: string;
+            base_snapshot_ids: {
+                portfolio_snapshot_id: string;
+                market_data_snapshot_id: string;
+            };
+            /** @description RebalanceResult of each successful scenario (each recorded as a run). */
+            results: {
+                [key: string]: unknown;
+            };
+            comparison_metrics: {
+                [key: string]: unknown;
+            };
+            failed_scenarios: {
+                [key: string]: string;
+            };
+            warnings: string[];
+        };
+        /**
+         * DpmAsyncAcceptedResponse
+         * @example {
+         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
+         *       "operation_type": "ANALYZE_SCENARIOS",
+         *       "status": "SUCCEEDED",
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "created_at": "2026-03-01T09:00:00.000Z",
+         *       "status_url": "/rebalance/operations/dop_3f2a9c1b7d4ea0b1c2d3e4f5",
+         *       "execute_url": "/rebalance/operations/dop_3f2a9c1b7d4e/execute"
+         *     }
+         */
+        DpmAsyncAcceptedResponse: {
+            operation_id: string;
+            operation_type: string;
+            /** @description The real status: SUCCEEDED or FAILED after an INLINE run, PENDING in ACCEPT_ONLY mode. */
+            status: string;
+            correlation_id: string;
+            created_at: string;
+            status_url: string;
+            execute_url: string;
+        };
+        /**
+         * DpmAsyncOperationListResponse
+         * @example {
+         *       "items": [
+         *         {
+         *           "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
+         *           "operation_type": "ANALYZE_SCENARIOS",
+         *           "status": "SUCCEEDED",
+         *           "is_executable": false,
+         *           "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "created_at": "2026-03-01T09:00:00.000Z",
+         *           "started_at": "2026-03-01T09:00:00.004Z",
+         *           "finished_at": "2026-03-01T09:00:00.120Z"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        DpmAsyncOperationListResponse: {
+            items: {
+                operation_id: string;
+                operation_type: string;
+                /** @description PENDING → RUNNING → SUCCEEDED | FAILED. */
+                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
+                correlation_id: string;
+                is_executable: boolean;
+                created_at: string;
+                started_at: string | null;
+                finished_at: string | null;
+            }[];
+            next_cursor: string | null;
+        };
+        /**
+         * DpmAsyncOperationStatusResponse
+         * @example {
+         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
+         *       "operation_type": "ANALYZE_SCENARIOS",
+         *       "status": "SUCCEEDED",
+         *       "is_executable": false,
+         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "created_at": "2026-03-01T09:00:00.000Z",
+         *       "started_at": "2026-03-01T09:00:00.004Z",
+         *       "finished_at": "2026-03-01T09:00:00.120Z",
+         *       "result": {
+         *         "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
+         *         "results": {},
+         *         "comparison_metrics": {},
+         *         "failed_scenarios": {},
+         *         "warnings": []
+         *       },
+         *       "error": null
+         *     }
+         */
+        DpmAsyncOperationStatusResponse: {
+            operation_id: string;
+            /** @description ANALYZE_SCENARIOS */
+            operation_type: string;
+            /** @description PENDING → RUNNING → SUCCEEDED | FAILED. */
+            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
+            /** @description PENDING with a stored request: POST .../execute would run it. */
+            is_executable: boolean;
+            correlation_id: string;
+            created_at: string;
+            started_at: string | null;
+            finished_at: string | null;
+            /** @description The BatchRebalanceResult once SUCCEEDED, else null. */
+            result: unknown;
+            error: {
+                code: string;
+                message: string;
+            } | null;
+        };
+        /**
+         * DpmRunListResponse
+         * @example {
+         *       "items": [
+         *         {
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "correlation_id": "corr-7f3a",
+         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+         *           "idempotency_key": "order-2026-02-21-001",
+         *           "portfolio_id": "pf_001",
+         *           "status": "READY",
+         *           "created_at": "2026-02-21T09:30:00.000Z"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        DpmRunListResponse: {
+            /** @description Newest first: created_at desc, rebalance_run_id desc. */
+            items: {
+                rebalance_run_id: string;
+                correlation_id: string;
+                request_hash: string;
+                idempotency_key: string | null;
+                portfolio_id: string;
+                status: string;
+                created_at: string;
+            }[];
+            next_cursor: string | null;
+        };
+        /**
+         * DpmRunArtifactResponse
+         * @example {
+         *       "artifact_id": "dra_1a2b3c4d",
+         *       "artifact_version": "1.0",
+         *       "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "correlation_id": "corr-7f3a",
+         *       "idempotency_key": "order-2026-02-21-001",
+         *       "portfolio_id": "pf_001",
+         *       "status": "READY",
+         *       "request_snapshot": {
+         *         "portfolio_id": "pf_001",
+         *         "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b"
+         *       },
+         *       "before_summary": {},
+         *       "after_summary": {},
+         *       "order_intents": [],
+         *       "rule_outcomes": [],
+         *       "diagnostics": {},
+         *       "result": {},
+         *       "evidence": {
+         *         "engine_version": "0.1.0+4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39",
+         *         "run_created_at": "2026-02-21T09:30:00.000Z",
+         *         "hashes": {
+         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+         *           "artifact_hash": "sha256:…"
+         *         }
+         *       }
+         *     }
+         */
+        DpmRunArtifactResponse: unknown;
+        /**
+         * DpmLineageResponse
+         * @example {
+         *       "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "edges": [
+         *         {
+         *           "source_entity_id": "corr-7f3a",
+         *           "edge_type": "CORRELATION_TO_RUN",
+         *           "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "created_at": "2026-02-21T09:30:00.000Z",
+         *           "metadata": {}
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        DpmLineageResponse: {
+            entity_id: string;
+            /** @description Oldest first. */
+            edges: {
+                source_entity_id: string;
+                edge_type: string;
+                target_entity_id: string;
+                created_at: string;
+                metadata: unknown;
+            }[];
+            next_cursor: string | null;
+        };
+        /**
+         * DpmRunIdempotencyHistoryResponse
+         * @example {
+         *       "idempotency_key": "order-2026-02-21-001",
+         *       "history": [
+         *         {
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "correlation_id": "corr-7f3a",
+         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+         *           "created_at": "2026-02-21T09:30:00.000Z"
+         *         }
+         *       ]
+         *     }
+         */
+        DpmRunIdempotencyHistoryResponse: {
+            idempotency_key: string;
+            /** @description Every attempt with the key, oldest first (replays included). */
+            history: {
+                rebalance_run_id: string;
+                correlation_id: string;
+                request_hash: string;
+                created_at: string;
+            }[];
+        };
+        /**
+         * DpmSupportabilitySummaryResponse
+         * @example {
+         *       "store_backend": "POSTGRES",
+         *       "retention_days": 0,
+         *       "run_count": 1,
+         *       "operation_count": 1,
+         *       "operation_status_counts": {
+         *         "PENDING": 1
+         *       },
+         *       "run_status_counts": {
+         *         "READY": 1
+         *       },
+         *       "workflow_decision_count": 0,
+         *       "workflow_action_counts": {},
+         *       "workflow_reason_code_counts": {},
+         *       "lineage_edge_count": 3,
+         *       "oldest_run_created_at": "2026-02-21T09:30:00.000Z",
+         *       "newest_run_created_at": "2026-02-21T09:30:00.000Z",
+         *       "oldest_operation_created_at": "2026-02-21T09:30:00.000Z",
+         *       "newest_operation_created_at": "2026-02-21T09:30:00.000Z"
+         *     }
+         */
+        DpmSupportabilitySummaryResponse: {
+            store_backend: "IN_MEMORY" | "SQL" | "POSTGRES";
+            retention_days: number;
+            run_count: number;
+            operation_count: number;
+            operation_status_counts: {
+                [key: string]: number;
+            };
+            run_status_counts: {
+                [key: string]: number;
+            };
+            workflow_decision_count: number;
+            workflow_action_counts: {
+                [key: string]: number;
+            };
+            workflow_reason_code_counts: {
+                [key: string]: number;
+            };
+            lineage_edge_count: number;
+            oldest_run_created_at: string | null;
+            newest_run_created_at: string | null;
+            oldest_operation_created_at: string | null;
+            newest_operation_created_at: string | null;
+        };
+        /** DpmWorkflowDecision */
+        DpmWorkflowDecision: {
+            decision_id: string;
+            run_id: string;
+            action: string;
+            reason_code: string;
+            comment: string | null;
+            actor_id: string;
+            decided_at: string;
+            correlation_id: string;
+        };
+        /**
+         * DpmRunWorkflowHistoryResponse
+         * @example {
+         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "decisions": [
+         *         {
+         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "action": "APPROVE",
+         *           "reason_code": "REVIEW_APPROVED",
+         *           "comment": "Within mandate.",
+         *           "actor_id": "reviewer_01",
+         *           "decided_at": "2026-02-21T09:30:00.000Z",
+         *           "correlation_id": "corr-review-1"
+         *         }
+         *       ]
+         *     }
+         */
+        DpmRunWorkflowHistoryResponse: {
+            run_id: string;
+            /** @description In the order they were recorded. */
+            decisions: components["schemas"]["DpmWorkflowDecision"][];
+        };
+        /**
+         * DpmRunSupportBundleResponse
+         * @example {
+         *       "run": {
+         *         "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *         "correlation_id": "corr-7f3a",
+         *         "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+         *         "idempotency_key": "order-2026-02-21-001",
+         *         "portfolio_id": "pf_001",
+         *         "created_at": "2026-02-21T09:30:00.000Z",
+         *         "result": {
+         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "status": "READY",
+         *           "…": "the RebalanceResult as recorded"
+         *         }
+         *       },
+         *       "artifact": null,
+         *       "async_operation": null,
+         *       "workflow_history": {
+         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *         "decisions": []
+         *       },
+         *       "lineage": {
+         *         "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *         "edges": [
+         *           {
+         *             "source_entity_id": "corr-7f3a",
+         *             "edge_type": "CORRELATION_TO_RUN",
+         *             "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *             "created_at": "2026-02-21T09:30:00.000Z",
+         *             "metadata": {}
+         *           }
+         *         ],
+         *         "next_cursor": null
+         *       },
+         *       "idempotency_history": {
+         *         "idempotency_key": "order-2026-02-21-001",
+         *         "history": [
+         *           {
+         *             "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *             "correlation_id": "corr-7f3a",
+         *             "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
+         *             "created_at": "2026-02-21T09:30:00.000Z"
+         *           }
+         *         ]
+         *       }
+         *     }
+         */
+        DpmRunSupportBundleResponse: {
+            run: components["schemas"]["DpmRunLookupResponse"];
+            /** @description The artifact, or null with include_artifact=false. */
+            artifact: unknown;
+            async_operation: {
+                operation_id: string;
+                operation_type: string;
+                status: string;
+                is_executable: boolean;
+                correlation_id: string;
+                created_at: string;
+                started_at: string | null;
+                finished_at: string | null;
+                result: unknown;
+                error: unknown;
+            } | null;
+            workflow_history: components["schemas"]["DpmRunWorkflowHistoryResponse"];
+            lineage: components["schemas"]["DpmLineageResponse"];
+            idempotency_history: components["schemas"]["DpmRunIdempotencyHistoryResponse"] | null;
+        };
+        /**
+         * DpmRunWorkflowResponse
+         * @example {
+         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *       "run_status": "PENDING_REVIEW",
+         *       "workflow_status": "APPROVED",
+         *       "requires_review": true,
+         *       "latest_decision": {
+         *         "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *         "action": "APPROVE",
+         *         "reason_code": "REVIEW_APPROVED",
+         *         "comment": "Within mandate.",
+         *         "actor_id": "reviewer_01",
+         *         "decided_at": "2026-02-21T09:30:00.000Z",
+         *         "correlation_id": "corr-review-1"
+         *       }
+         *     }
+         */
+        DpmRunWorkflowResponse: {
+            run_id: string;
+            run_status: string;
+            workflow_status: "NOT_REQUIRED" | "PENDING_REVIEW" | "APPROVED" | "REJECTED";
+            requires_review: boolean;
+            latest_decision: components["schemas"]["DpmWorkflowDecision"] | null;
+        };
+        /** DpmRunWorkflowActionRequest */
+        DpmRunWorkflowActionRequest: {
+            action: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
+            /** @description Uppercase snake case, e.g. REVIEW_APPROVED. */
+            reason_code: string;
+            comment?: string | null;
+            /** @description Who decides (may be empty). */
+            actor_id: string;
+        };
+        /** RefusedAttempt */
+        RefusedAttempt: {
+            attempt_id: string;
+            /** @description What was attempted: APPROVAL:<type>, TRANSITION:<event> or WORKFLOW:<action>. */
+            action: string;
+            /** @description The verified subject who attempted it. */
+            actor_id: string;
+            /** @description Why it was refused, e.g. SEGREGATION_OF_DUTIES_VIOLATION. */
+            reason_code: string;
+            attempted_at: string;
+            correlation_id: string;
+            /** @description What the refusal was based on, e.g. the authors. */
+            details: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * DpmRunRefusedAttemptsResponse
+         * @example {
+         *       "run_id": "rr_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *       "refused_attempts": [
+         *         {
+         *           "attempt_id": "rfa_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "action": "WORKFLOW:APPROVE",
+         *           "actor_id": "alice@example.com",
+         *           "reason_code": "SEGREGATION_OF_DUTIES_VIOLATION",
+         *           "attempted_at": "2026-11-25T09:30:00.000Z",
+         *           "correlation_id": "corr_3f2a9c1b7d4e",
+         *           "details": {
+         *             "related_version_no": 1,
+         *             "authors": [
+         *               "alice@example.com"
+         *             ]
+         *           }
+         *         }
+         *       ]
+         *     }
+         */
+        DpmRunRefusedAttemptsResponse: {
+            run_id: string;
+            /** @description Oldest first. */
+            refused_attempts: components["schemas"]["RefusedAttempt"][];
+        };
+        /**
+         * DpmWorkflowDecisionListResponse
+         * @example {
+         *       "items": [
+         *         {
+         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
+         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
+         *           "action": "APPROVE",
+         *           "reason_code": "REVIEW_APPROVED",
+         *           "comment": "Within mandate.",
+         *           "actor_id": "reviewer_01",
+         *           "decided_at": "2026-02-21T09:30:00.000Z",
+         *           "correlation_id": "corr-review-1"
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        DpmWorkflowDecisionListResponse: {
+            /** @description Newest first: decided_at desc, decision_id desc. */
+            items: components["schemas"]["DpmWorkflowDecision"][];
+            next_cursor: string | null;
         };
         /** ProposalSimulateRequest */
         ProposalSimulateRequest: {
@@ -3413,611 +4018,6 @@ export interface components {
                 engine_version: string;
             };
         };
-        /** BatchRebalanceRequest */
-        BatchRebalanceRequest: {
-            portfolio_snapshot: {
-                /** @default null */
-                snapshot_id: string | null;
-                portfolio_id: string;
-                base_currency: string;
-                /** @default [] */
-                positions: {
-                    instrument_id: string;
-                    /** @description May be 0 or negative. */
-                    quantity: string | number;
-                    /** @default null */
-                    market_value: {
-                        amount: string | number;
-                        /** @description Currency code; not validated. */
-                        currency: string;
-                    } | null;
-                    /**
-                     * @description Must sum to quantity within 0.0001.
-                     * @default []
-                     */
-                    lots: {
-                        lot_id: string;
-                        quantity: string | number;
-                        unit_cost: {
-                            amount: string | number;
-                            /** @description Currency code; not validated. */
-                            currency: string;
-                        };
-                        /** @description ISO date; compared as text (HIFO tie-break). */
-                        purchase_date: string;
-                    }[];
-                }[];
-                /** @default [] */
-                cash_balances: {
-                    currency: string;
-                    amount: string | number;
-                    /** @default null */
-                    settled: (string | number) | null;
-                    /** @default null */
-                    pending: (string | number) | null;
-                }[];
-            };
-            market_data_snapshot: {
-                /** @default null */
-                snapshot_id: string | null;
-                /** @default [] */
-                prices: {
-                    instrument_id: string;
-                    /** @description Must be positive (tightened: the reference divides by it and fails on 0). */
-                    price: string | number;
-                    currency: string;
-                }[];
-                /** @default [] */
-                fx_rates: {
-                    /** @description "BASE/QUOTE": 1 unit of BASE = rate units of QUOTE. */
-                    pair: string;
-                    /** @description A rate of 0 counts as missing. */
-                    rate: string | number;
-                }[];
-            };
-            model_portfolio: {
-                targets: {
-                    instrument_id: string;
-                    /** @description Non-negative (tightened); no sum check. */
-                    weight: string | number;
-                }[];
-            };
-            shelf_entries: {
-                instrument_id: string;
-                status: "APPROVED" | "RESTRICTED" | "BANNED" | "SUSPENDED" | "SELL_ONLY";
-                /** @default UNKNOWN */
-                asset_class: string;
-                /** @default null */
-                issuer_id: string | null;
-                /** @default null */
-                liquidity_tier: ("L1" | "L2" | "L3" | "L4" | "L5") | null;
-                /** @default 2 */
-                settlement_days: number;
-                /** @default null */
-                min_notional: {
-                    amount: string | number;
-                    /** @description Currency code; not validated. */
-                    currency: string;
-                } | null;
-                /** @default {} */
-                attributes: {
-                    [key: string]: string;
-                };
-            }[];
-            scenarios: {
-                [key: string]: {
-                    /** @default null */
-                    description: string | null;
-                    /**
-                     * @description EngineOptions, validated per scenario when the batch runs (INVALID_OPTIONS).
-                     * @default {}
-                     */
-                    options: {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-        /**
-         * BatchRebalanceResult
-         * @example {
-         *       "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
-         *       "run_at_utc": "2026-03-01T09:00:00.123000+00:00",
-         *       "base_snapshot_ids": {
-         *         "portfolio_snapshot_id": "pf_13",
-         *         "market_data_snapshot_id": "md"
-         *       },
-         *       "results": {},
-         *       "comparison_metrics": {
-         *         "baseline": {
-         *           "status": "READY",
-         *           "security_intent_count": 2,
-         *           "gross_turnover_notional_base": {
-         *             "amount": "20000.0",
-         *             "currency": "USD"
-         *           }
-         *         }
-         *       },
-         *       "failed_scenarios": {},
-         *       "warnings": []
-         *     }
-         */
-        BatchRebalanceResult: {
-            batch_run_id: string;
-            run_at_utc: string;
-            base_snapshot_ids: {
-                portfolio_snapshot_id: string;
-                market_data_snapshot_id: string;
-            };
-            /** @description RebalanceResult of each successful scenario (each recorded as a run). */
-            results: {
-                [key: string]: unknown;
-            };
-            comparison_metrics: {
-                [key: string]: unknown;
-            };
-            failed_scenarios: {
-                [key: string]: string;
-            };
-            warnings: string[];
-        };
-        /**
-         * DpmAsyncAcceptedResponse
-         * @example {
-         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
-         *       "operation_type": "ANALYZE_SCENARIOS",
-         *       "status": "SUCCEEDED",
-         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "created_at": "2026-03-01T09:00:00.000Z",
-         *       "status_url": "/rebalance/operations/dop_3f2a9c1b7d4ea0b1c2d3e4f5",
-         *       "execute_url": "/rebalance/operations/dop_3f2a9c1b7d4e/execute"
-         *     }
-         */
-        DpmAsyncAcceptedResponse: {
-            operation_id: string;
-            operation_type: string;
-            /** @description The real status: SUCCEEDED or FAILED after an INLINE run, PENDING in ACCEPT_ONLY mode. */
-            status: string;
-            correlation_id: string;
-            created_at: string;
-            status_url: string;
-            execute_url: string;
-        };
-        /**
-         * DpmAsyncOperationListResponse
-         * @example {
-         *       "items": [
-         *         {
-         *           "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
-         *           "operation_type": "ANALYZE_SCENARIOS",
-         *           "status": "SUCCEEDED",
-         *           "is_executable": false,
-         *           "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "created_at": "2026-03-01T09:00:00.000Z",
-         *           "started_at": "2026-03-01T09:00:00.004Z",
-         *           "finished_at": "2026-03-01T09:00:00.120Z"
-         *         }
-         *       ],
-         *       "next_cursor": null
-         *     }
-         */
-        DpmAsyncOperationListResponse: {
-            items: {
-                operation_id: string;
-                operation_type: string;
-                /** @description PENDING → RUNNING → SUCCEEDED | FAILED. */
-                status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
-                correlation_id: string;
-                is_executable: boolean;
-                created_at: string;
-                started_at: string | null;
-                finished_at: string | null;
-            }[];
-            next_cursor: string | null;
-        };
-        /**
-         * DpmAsyncOperationStatusResponse
-         * @example {
-         *       "operation_id": "dop_3f2a9c1b7d4ea0b1c2d3e4f5",
-         *       "operation_type": "ANALYZE_SCENARIOS",
-         *       "status": "SUCCEEDED",
-         *       "is_executable": false,
-         *       "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "created_at": "2026-03-01T09:00:00.000Z",
-         *       "started_at": "2026-03-01T09:00:00.004Z",
-         *       "finished_at": "2026-03-01T09:00:00.120Z",
-         *       "result": {
-         *         "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
-         *         "results": {},
-         *         "comparison_metrics": {},
-         *         "failed_scenarios": {},
-         *         "warnings": []
-         *       },
-         *       "error": null
-         *     }
-         */
-        DpmAsyncOperationStatusResponse: {
-            operation_id: string;
-            /** @description ANALYZE_SCENARIOS */
-            operation_type: string;
-            /** @description PENDING → RUNNING → SUCCEEDED | FAILED. */
-            status: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
-            /** @description PENDING with a stored request: POST .../execute would run it. */
-            is_executable: boolean;
-            correlation_id: string;
-            created_at: string;
-            started_at: string | null;
-            finished_at: string | null;
-            /** @description The BatchRebalanceResult once SUCCEEDED, else null. */
-            result: unknown;
-            error: {
-                code: string;
-                message: string;
-            } | null;
-        };
-        /**
-         * DpmRunListResponse
-         * @example {
-         *       "items": [
-         *         {
-         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "correlation_id": "corr-7f3a",
-         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *           "idempotency_key": "order-2026-02-21-001",
-         *           "portfolio_id": "pf_001",
-         *           "status": "READY",
-         *           "created_at": "2026-02-21T09:30:00.000Z"
-         *         }
-         *       ],
-         *       "next_cursor": null
-         *     }
-         */
-        DpmRunListResponse: {
-            /** @description Newest first: created_at desc, rebalance_run_id desc. */
-            items: {
-                rebalance_run_id: string;
-                correlation_id: string;
-                request_hash: string;
-                idempotency_key: string | null;
-                portfolio_id: string;
-                status: string;
-                created_at: string;
-            }[];
-            next_cursor: string | null;
-        };
-        /**
-         * DpmRunArtifactResponse
-         * @example {
-         *       "artifact_id": "dra_1a2b3c4d",
-         *       "artifact_version": "1.0",
-         *       "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "correlation_id": "corr-7f3a",
-         *       "idempotency_key": "order-2026-02-21-001",
-         *       "portfolio_id": "pf_001",
-         *       "status": "READY",
-         *       "request_snapshot": {
-         *         "portfolio_id": "pf_001",
-         *         "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b"
-         *       },
-         *       "before_summary": {},
-         *       "after_summary": {},
-         *       "order_intents": [],
-         *       "rule_outcomes": [],
-         *       "diagnostics": {},
-         *       "result": {},
-         *       "evidence": {
-         *         "engine_version": "0.1.0+4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39",
-         *         "run_created_at": "2026-02-21T09:30:00.000Z",
-         *         "hashes": {
-         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *           "artifact_hash": "sha256:…"
-         *         }
-         *       }
-         *     }
-         */
-        DpmRunArtifactResponse: unknown;
-        /**
-         * DpmLineageResponse
-         * @example {
-         *       "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "edges": [
-         *         {
-         *           "source_entity_id": "corr-7f3a",
-         *           "edge_type": "CORRELATION_TO_RUN",
-         *           "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "created_at": "2026-02-21T09:30:00.000Z",
-         *           "metadata": {}
-         *         }
-         *       ],
-         *       "next_cursor": null
-         *     }
-         */
-        DpmLineageResponse: {
-            entity_id: string;
-            /** @description Oldest first. */
-            edges: {
-                source_entity_id: string;
-                edge_type: string;
-                target_entity_id: string;
-                created_at: string;
-                metadata: unknown;
-            }[];
-            next_cursor: string | null;
-        };
-        /**
-         * DpmRunIdempotencyHistoryResponse
-         * @example {
-         *       "idempotency_key": "order-2026-02-21-001",
-         *       "history": [
-         *         {
-         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "correlation_id": "corr-7f3a",
-         *           "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *           "created_at": "2026-02-21T09:30:00.000Z"
-         *         }
-         *       ]
-         *     }
-         */
-        DpmRunIdempotencyHistoryResponse: {
-            idempotency_key: string;
-            /** @description Every attempt with the key, oldest first (replays included). */
-            history: {
-                rebalance_run_id: string;
-                correlation_id: string;
-                request_hash: string;
-                created_at: string;
-            }[];
-        };
-        /**
-         * DpmSupportabilitySummaryResponse
-         * @example {
-         *       "store_backend": "POSTGRES",
-         *       "retention_days": 0,
-         *       "run_count": 1,
-         *       "operation_count": 1,
-         *       "operation_status_counts": {
-         *         "PENDING": 1
-         *       },
-         *       "run_status_counts": {
-         *         "READY": 1
-         *       },
-         *       "workflow_decision_count": 0,
-         *       "workflow_action_counts": {},
-         *       "workflow_reason_code_counts": {},
-         *       "lineage_edge_count": 3,
-         *       "oldest_run_created_at": "2026-02-21T09:30:00.000Z",
-         *       "newest_run_created_at": "2026-02-21T09:30:00.000Z",
-         *       "oldest_operation_created_at": "2026-02-21T09:30:00.000Z",
-         *       "newest_operation_created_at": "2026-02-21T09:30:00.000Z"
-         *     }
-         */
-        DpmSupportabilitySummaryResponse: {
-            store_backend: "IN_MEMORY" | "SQL" | "POSTGRES";
-            retention_days: number;
-            run_count: number;
-            operation_count: number;
-            operation_status_counts: {
-                [key: string]: number;
-            };
-            run_status_counts: {
-                [key: string]: number;
-            };
-            workflow_decision_count: number;
-            workflow_action_counts: {
-                [key: string]: number;
-            };
-            workflow_reason_code_counts: {
-                [key: string]: number;
-            };
-            lineage_edge_count: number;
-            oldest_run_created_at: string | null;
-            newest_run_created_at: string | null;
-            oldest_operation_created_at: string | null;
-            newest_operation_created_at: string | null;
-        };
-        /** DpmWorkflowDecision */
-        DpmWorkflowDecision: {
-            decision_id: string;
-            run_id: string;
-            action: string;
-            reason_code: string;
-            comment: string | null;
-            actor_id: string;
-            decided_at: string;
-            correlation_id: string;
-        };
-        /**
-         * DpmRunWorkflowHistoryResponse
-         * @example {
-         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "decisions": [
-         *         {
-         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
-         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "action": "APPROVE",
-         *           "reason_code": "REVIEW_APPROVED",
-         *           "comment": "Within mandate.",
-         *           "actor_id": "reviewer_01",
-         *           "decided_at": "2026-02-21T09:30:00.000Z",
-         *           "correlation_id": "corr-review-1"
-         *         }
-         *       ]
-         *     }
-         */
-        DpmRunWorkflowHistoryResponse: {
-            run_id: string;
-            /** @description In the order they were recorded. */
-            decisions: components["schemas"]["DpmWorkflowDecision"][];
-        };
-        /**
-         * DpmRunSupportBundleResponse
-         * @example {
-         *       "run": {
-         *         "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *         "correlation_id": "corr-7f3a",
-         *         "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *         "idempotency_key": "order-2026-02-21-001",
-         *         "portfolio_id": "pf_001",
-         *         "created_at": "2026-02-21T09:30:00.000Z",
-         *         "result": {
-         *           "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "status": "READY",
-         *           "…": "the RebalanceResult as recorded"
-         *         }
-         *       },
-         *       "artifact": null,
-         *       "async_operation": null,
-         *       "workflow_history": {
-         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *         "decisions": []
-         *       },
-         *       "lineage": {
-         *         "entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *         "edges": [
-         *           {
-         *             "source_entity_id": "corr-7f3a",
-         *             "edge_type": "CORRELATION_TO_RUN",
-         *             "target_entity_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *             "created_at": "2026-02-21T09:30:00.000Z",
-         *             "metadata": {}
-         *           }
-         *         ],
-         *         "next_cursor": null
-         *       },
-         *       "idempotency_history": {
-         *         "idempotency_key": "order-2026-02-21-001",
-         *         "history": [
-         *           {
-         *             "rebalance_run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *             "correlation_id": "corr-7f3a",
-         *             "request_hash": "sha256:9f2c0d6b1e7a4c3f8b5d2e1a0c9b8a7f6e5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b",
-         *             "created_at": "2026-02-21T09:30:00.000Z"
-         *           }
-         *         ]
-         *       }
-         *     }
-         */
-        DpmRunSupportBundleResponse: {
-            run: components["schemas"]["DpmRunLookupResponse"];
-            /** @description The artifact, or null with include_artifact=false. */
-            artifact: unknown;
-            async_operation: {
-                operation_id: string;
-                operation_type: string;
-                status: string;
-                is_executable: boolean;
-                correlation_id: string;
-                created_at: string;
-                started_at: string | null;
-                finished_at: string | null;
-                result: unknown;
-                error: unknown;
-            } | null;
-            workflow_history: components["schemas"]["DpmRunWorkflowHistoryResponse"];
-            lineage: components["schemas"]["DpmLineageResponse"];
-            idempotency_history: components["schemas"]["DpmRunIdempotencyHistoryResponse"] | null;
-        };
-        /**
-         * DpmRunWorkflowResponse
-         * @example {
-         *       "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *       "run_status": "PENDING_REVIEW",
-         *       "workflow_status": "APPROVED",
-         *       "requires_review": true,
-         *       "latest_decision": {
-         *         "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
-         *         "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *         "action": "APPROVE",
-         *         "reason_code": "REVIEW_APPROVED",
-         *         "comment": "Within mandate.",
-         *         "actor_id": "reviewer_01",
-         *         "decided_at": "2026-02-21T09:30:00.000Z",
-         *         "correlation_id": "corr-review-1"
-         *       }
-         *     }
-         */
-        DpmRunWorkflowResponse: {
-            run_id: string;
-            run_status: string;
-            workflow_status: "NOT_REQUIRED" | "PENDING_REVIEW" | "APPROVED" | "REJECTED";
-            requires_review: boolean;
-            latest_decision: components["schemas"]["DpmWorkflowDecision"] | null;
-        };
-        /** DpmRunWorkflowActionRequest */
-        DpmRunWorkflowActionRequest: {
-            action: "APPROVE" | "REJECT" | "REQUEST_CHANGES";
-            /** @description Uppercase snake case, e.g. REVIEW_APPROVED. */
-            reason_code: string;
-            comment?: string | null;
-            /** @description Who decides (may be empty). */
-            actor_id: string;
-        };
-        /** RefusedAttempt */
-        RefusedAttempt: {
-            attempt_id: string;
-            /** @description What was attempted: APPROVAL:<type>, TRANSITION:<event> or WORKFLOW:<action>. */
-            action: string;
-            /** @description The verified subject who attempted it. */
-            actor_id: string;
-            /** @description Why it was refused, e.g. SEGREGATION_OF_DUTIES_VIOLATION. */
-            reason_code: string;
-            attempted_at: string;
-            correlation_id: string;
-            /** @description What the refusal was based on, e.g. the authors. */
-            details: {
-                [key: string]: unknown;
-            };
-        };
-        /**
-         * DpmRunRefusedAttemptsResponse
-         * @example {
-         *       "run_id": "rr_0a1b2c3d4e5fa0b1c2d3e4f5",
-         *       "refused_attempts": [
-         *         {
-         *           "attempt_id": "rfa_0a1b2c3d4e5fa0b1c2d3e4f5",
-         *           "action": "WORKFLOW:APPROVE",
-         *           "actor_id": "alice@example.com",
-         *           "reason_code": "SEGREGATION_OF_DUTIES_VIOLATION",
-         *           "attempted_at": "2026-11-25T09:30:00.000Z",
-         *           "correlation_id": "corr_3f2a9c1b7d4e",
-         *           "details": {
-         *             "related_version_no": 1,
-         *             "authors": [
-         *               "alice@example.com"
-         *             ]
-         *           }
-         *         }
-         *       ]
-         *     }
-         */
-        DpmRunRefusedAttemptsResponse: {
-            run_id: string;
-            /** @description Oldest first. */
-            refused_attempts: components["schemas"]["RefusedAttempt"][];
-        };
-        /**
-         * DpmWorkflowDecisionListResponse
-         * @example {
-         *       "items": [
-         *         {
-         *           "decision_id": "dwd_0a1b2c3d4e5fa0b1c2d3e4f5",
-         *           "run_id": "rr_1a2b3c4d5e6f7a8b9c0d1e2f",
-         *           "action": "APPROVE",
-         *           "reason_code": "REVIEW_APPROVED",
-         *           "comment": "Within mandate.",
-         *           "actor_id": "reviewer_01",
-         *           "decided_at": "2026-02-21T09:30:00.000Z",
-         *           "correlation_id": "corr-review-1"
-         *         }
-         *       ],
-         *       "next_cursor": null
-         *     }
-         */
-        DpmWorkflowDecisionListResponse: {
-            /** @description Newest first: decided_at desc, decision_id desc. */
-            items: components["schemas"]["DpmWorkflowDecision"][];
-            next_cursor: string | null;
-        };
         /**
          * DpmEffectivePolicyPackResolution
          * @example {
@@ -5513,198 +5513,6 @@ export interface operations {
                 };
             };
             /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
-            503: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    simulate_proposal_rebalance_proposals_simulate_post: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description Required. The same key with the same request replays the stored response (`Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT.
-                 * @example demo-key-001
-                 */
-                "Idempotency-Key": string;
-                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProposalSimulateRequest"];
-            };
-        };
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProposalResult"];
-                };
-            };
-            /** @description IDEMPOTENCY_KEY_CONFLICT */
-            409: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
-            415: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description VALIDATION_ERROR, PROPOSAL_SIMULATION_DISABLED */
-            422: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"] | components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
-            500: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "An unexpected error occurred.",
-                     *       "instance": "/rebalance/proposals/simulate",
-                     *       "code": "INTERNAL_ERROR",
-                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
-            503: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-        };
-    };
-    build_proposal_artifact_endpoint_rebalance_proposals_artifact_post: {
-        parameters: {
-            query?: never;
-            header: {
-                /**
-                 * @description Required. The same key with the same request replays the stored response (`Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT.
-                 * @example demo-key-001
-                 */
-                "Idempotency-Key": string;
-                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
-                "X-Correlation-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["ProposalSimulateRequest"];
-            };
-        };
-        responses: {
-            /** @description Success. */
-            200: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ProposalArtifact"];
-                };
-            };
-            /** @description IDEMPOTENCY_KEY_CONFLICT */
-            409: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE */
-            415: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description VALIDATION_ERROR, PROPOSAL_SIMULATION_DISABLED */
-            422: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"] | components["schemas"]["ErrorResponse"];
-                };
-            };
-            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
-            500: {
-                headers: {
-                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "type": "about:blank",
-                     *       "title": "Internal Server Error",
-                     *       "status": 500,
-                     *       "detail": "An unexpected error occurred.",
-                     *       "instance": "/rebalance/proposals/artifact",
-                     *       "code": "INTERNAL_ERROR",
-                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
-                     *     }
-                     */
-                    "application/problem+json": components["schemas"]["ProblemDetails"];
-                };
-            };
-            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["XCorrelationId"];
@@ -8318,6 +8126,198 @@ export interface operations {
                 };
             };
             /** @description DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    simulate_proposal_rebalance_proposals_simulate_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Required. The same key with the same request replays the stored response (`Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT.
+                 * @example demo-key-001
+                 */
+                "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalSimulateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalResult"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_CONFLICT */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR, PROPOSAL_SIMULATION_DISABLED */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"] | components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/proposals/simulate",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
+            503: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    build_proposal_artifact_endpoint_rebalance_proposals_artifact_post: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description Required. The same key with the same request replays the stored response (`Idempotent-Replay: true`); with another request it is 409 IDEMPOTENCY_KEY_CONFLICT.
+                 * @example demo-key-001
+                 */
+                "Idempotency-Key": string;
+                /** @description Recorded in the result. 1–128 printable ASCII characters; any other value is replaced by a generated corr_<24 hex> id (the response header says which). */
+                "X-Correlation-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalSimulateRequest"];
+            };
+        };
+        responses: {
+            /** @description Success. */
+            200: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProposalArtifact"];
+                };
+            };
+            /** @description IDEMPOTENCY_KEY_CONFLICT */
+            409: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description UNSUPPORTED_MEDIA_TYPE */
+            415: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description VALIDATION_ERROR, PROPOSAL_SIMULATION_DISABLED */
+            422: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"] | components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description INTERNAL_ERROR: an unexpected error (details in the log under the X-Correlation-Id). */
+            500: {
+                headers: {
+                    "X-Correlation-Id": components["headers"]["XCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "about:blank",
+                     *       "title": "Internal Server Error",
+                     *       "status": 500,
+                     *       "detail": "An unexpected error occurred.",
+                     *       "instance": "/rebalance/proposals/artifact",
+                     *       "code": "INTERNAL_ERROR",
+                     *       "message": "An unexpected error; the log line with the same correlation id has the details."
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["ProblemDetails"];
+                };
+            };
+            /** @description PROPOSAL_POSTGRES_UNAVAILABLE */
             503: {
                 headers: {
                     "X-Correlation-Id": components["headers"]["XCorrelationId"];
