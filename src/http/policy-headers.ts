@@ -7,18 +7,13 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PolicyHeaders } from '../services/dpm-policy-context.ts';
 import { Identifier } from './schema-kit.ts';
+import { headerValue } from './headers.ts';
 
 export const POLICY_HEADER_SCHEMAS = {
   'x-policy-pack-id': Type.Optional(Identifier({ description: 'Policy pack to apply (when DPM_POLICY_PACKS_ENABLED); wins over the tenant and global defaults.' })),
   'x-tenant-id': Type.Optional(Identifier({ description: "Selects the tenant's default pack when DPM_TENANT_POLICY_PACK_RESOLUTION_ENABLED." })),
 };
 
-function header(request: FastifyRequest, name: string): string | null {
-  const value = request.headers[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first === undefined || first.trim() === '' ? null : first;
-}
-
 export function policyHeaders(request: FastifyRequest): PolicyHeaders {
-  return { requestPolicyPackId: header(request, 'x-policy-pack-id'), tenantId: header(request, 'x-tenant-id') };
+  return { requestPolicyPackId: headerValue(request, 'x-policy-pack-id') ?? null, tenantId: headerValue(request, 'x-tenant-id') ?? null };
 }

@@ -31,6 +31,7 @@ import { bearerToken } from '../auth/guard.ts';
 import { ADMIN_SECURITY_SCHEME } from '../openapi/document.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { Identifier, Nullable, Text } from '../schema-kit.ts';
+import { headerValue } from '../headers.ts';
 
 /** What the routes need from configuration (captured once at startup). */
 export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
@@ -201,11 +202,6 @@ function notFound(id: string): ReasonError {
   return new ReasonError('DPM_POLICY_PACK_NOT_FOUND', `Policy pack ${JSON.stringify(id)} is not in the catalog.`);
 }
 
-function header(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 // ── Plugin ───────────────────────────────────────────────────────────────────────────────
 
 export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync {
@@ -223,9 +219,9 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
 
   const resolve = (request: FastifyRequest) =>
     resolvePolicyPack(settings, {
-      requestPolicyPackId: header(request, 'x-policy-pack-id') ?? null,
-      tenantDefaultPolicyPackId: header(request, 'x-tenant-policy-pack-id') ?? null,
-      tenantId: header(request, 'x-tenant-id') ?? null,
+      requestPolicyPackId: headerValue(request, 'x-policy-pack-id') ?? null,
+      tenantDefaultPolicyPackId: headerValue(request, 'x-tenant-policy-pack-id') ?? null,
+      tenantId: headerValue(request, 'x-tenant-id') ?? null,
     });
 
   const catalogWritable = (): void => {
@@ -243,7 +239,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
       throw new ReasonError('DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
     }
     if (!byToken) return catalogWritable();
-    const token = bearerToken(header(request, 'authorization'));
+    const token = bearerToken(headerValue(request, 'authorization'));
     const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
     if (!authorised) {
       request.log.warn({ event: 'policy_pack_admin_unauthorized', method: request.method, url: redactUrl(request.url) }, 'Policy-pack admin call refused');
@@ -256,7 +252,7 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     // With authentication the verified subject (the guard refused a disagreeing X-Actor).
     const actor =
       request.actor.subject ??
-      header(request, 'x-actor')
+      headerValue(request, 'x-actor')
         ?.replace(/[^\x20-\x7e]/g, '')
         .trim()
         .slice(0, 128);

@@ -1,10 +1,10 @@
 /**
- * What the proposal lifecycle routes share: the feature gates and header reading.
+ * What the proposal lifecycle routes share: their feature gates.
  *
  * Gates are the same as every route group's (src/http/feature-gates.ts), declared with the
  * switches in src/config/feature-flags.ts.
  */
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { onRequestAsyncHookHandler } from 'fastify';
 import { PROPOSAL_FEATURES, type ProposalFeature } from '../../config/feature-flags.ts';
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import { requireFeatures } from '../feature-gates.ts';
@@ -34,10 +34,4 @@ export function gated(flags: ProposalRouteFlags, ...gates: Gate[]): onRequestAsy
   return requireFeatures(
     ...(['lifecycle', ...gates] as const).map((feature) => ({ ...PROPOSAL_FEATURES[feature], enabled: flags[FLAG_OF[feature]] })),
   );
-}
-
-export function headerValue(request: FastifyRequest, name: string): string | undefined {
-  const raw = request.headers[name];
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  return first === undefined || first.trim() === '' ? undefined : first.trim();
 }

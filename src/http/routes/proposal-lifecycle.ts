@@ -18,7 +18,8 @@ import type { ReasonCode } from '../../config/reason-codes.ts';
 import { IdempotencyKeyHeader, idempotencyKeyOf } from '../idempotency.ts';
 import { TAGS } from '../openapi/tags.ts';
 import { APPROVAL_PERMISSIONS, TRANSITION_PERMISSIONS } from '../../domain/access/decisions.ts';
-import { gateCodes, gated, headerValue, type ProposalRouteFlags } from './proposal-http.ts';
+import { headerValue } from '../headers.ts';
+import { gateCodes, gated, type ProposalRouteFlags } from './proposal-http.ts';
 import { PROPOSAL_REQUEST_EXAMPLE } from './proposal-simulation.ts';
 import {
   AcceptedResponseSchema,
