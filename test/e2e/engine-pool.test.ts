@@ -60,10 +60,12 @@ describe('engine worker pool (real process)', () => {
   // Inline, every probe that arrives during the analyze waits for a whole engine run (a scenario
   // at a time: 30–300 ms here). In the pool the serving thread only parses, records and sends the
   // results (megabytes, in pieces). The bound is on the 95th percentile of the hundreds of probes
-  // made during two analyzes, with a ceiling for the single slowest: on a machine shared with
-  // other busy processes even an idle service has probes slower than 100 ms (seen: 124 ms at a
-  // load average of 15 on two cores), and the slowest can meet a garbage collection or the 6 MB
-  // response being written. The first analyze, which also starts the worker threads (tsx
+  // made during two analyzes, with a generous liveness ceiling for the single slowest: on a machine
+  // shared with other busy processes even an idle service has probes slower than 100 ms (seen: 124
+  // ms at a load average of 15 on two cores; a slowest of 556 ms with three other test suites
+  // running), and the slowest can meet a garbage collection or the 6 MB response being written.
+  // Inline, the engine blocks the serving thread for whole scenarios, so the 95th percentile is
+  // what tells the two apart. The first analyze, which also starts the worker threads (tsx
   // compiles the engine in each), is not measured.
   it('/health/live answers within 100 ms while the largest analyze runs (6 scenarios of 692 positions)', { timeout: 180_000 }, async () => {
     const running = await start({});
@@ -81,7 +83,7 @@ describe('engine worker pool (real process)', () => {
     }
     probes.sort((a, b) => a - b);
     expect(probes[Math.floor(probes.length * 0.95)]).toBeLessThan(100);
-    expect(probes.at(-1)).toBeLessThan(500);
+    expect(probes.at(-1)).toBeLessThan(2_000);
     expect(await metric(running, 'dpm_rebalance_engine_calls_total{path="pool",outcome="ok"}')).toBe(3);
   });
 

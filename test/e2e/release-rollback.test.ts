@@ -13,7 +13,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadMigrationFiles } from '../../src/stores/migrations/files.ts';
 import { migratePostgres, POSTGRES_MIGRATIONS_ROOT } from '../../src/stores/postgres/migrator.ts';
 import { conformanceVector } from '../support/conformance.ts';
-import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
+import { freshDatabase, type TestDatabase, testPool } from '../support/postgres.ts';
 import { productionEnv, runCli, startService, type TestEnv } from '../support/service-process.ts';
 
 /** This release's newest dpm version, and the one the next release adds after it. */
@@ -55,7 +55,7 @@ describe('rolling back to the previous release after the next one migrated', () 
     env = productionEnv(database.dsn);
     const migrated = await runCli(['migrate'], env);
     expect(migrated.code, migrated.stderr).toBe(0);
-    const pool = new pg.Pool({ connectionString: database.dsn, max: 1 });
+    const pool = testPool({ connectionString: database.dsn, max: 1 });
     try {
       expect((await migratePostgres(pool, 'dpm', { migrationsRoot: nextReleaseMigrations() })).applied).toEqual([nextDpm]);
     } finally {
@@ -111,7 +111,7 @@ describe('rolling back to the previous release after the next one migrated', () 
     expect(migrate.stdout.trim()).toBe(`dpm: up to date future [${nextDpm}] (applied by a later release; left alone)`);
 
     // The next release finds its schema as it left it: its own migrate has nothing to do.
-    const pool = new pg.Pool({ connectionString: database.dsn, max: 1 });
+    const pool = testPool({ connectionString: database.dsn, max: 1 });
     try {
       expect(await migratePostgres(pool, 'dpm', { migrationsRoot: nextReleaseMigrations() })).toMatchObject({ applied: [], future: [] });
       const { rows } = await pool.query<{ next_release_flag: boolean }>('SELECT next_release_flag FROM dpm_runs');

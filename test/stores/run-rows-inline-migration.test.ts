@@ -4,7 +4,7 @@
  * byte for byte; a large result is still compressed and moved out of line and reads back intact;
  * and the previous release's INSERT works on the migrated table.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRebalanceRequest, simulateRebalance } from '../../src/domain/dpm/index.ts';
 import { createSqlDpmSupportabilityStore } from '../../src/stores/dpm-supportability/sql-store.ts';
@@ -12,7 +12,7 @@ import type { RunRecord } from '../../src/stores/dpm-supportability/port.ts';
 import { migratePostgres } from '../../src/stores/postgres/migrator.ts';
 import { postgresExecutor } from '../../src/stores/sql/postgres-executor.ts';
 import { conformanceVector } from '../support/conformance.ts';
-import { freshDatabase } from '../support/postgres.ts';
+import { freshDatabase, testPool } from '../support/postgres.ts';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ afterEach(async () => {
 
 async function migrated(): Promise<pg.Pool> {
   const database = await freshDatabase();
-  const pool = new pg.Pool({ connectionString: database.dsn, max: 2 });
+  const pool = testPool({ connectionString: database.dsn, max: 2 });
   cleanups.push(() => database.drop(), () => pool.end());
   await migratePostgres(pool, 'dpm');
   return pool;

@@ -6,7 +6,7 @@ import type { LockWait } from '../../../src/stores/migrations/progress.ts';
 import { LOCK_WAIT_REPORT_INTERVAL_MS } from '../../../src/stores/postgres/migration-lock.ts';
 import { migratePostgres } from '../../../src/stores/postgres/migrator.ts';
 import { migrationsFolder } from '../../support/migration-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../support/postgres.ts';
+import { freshDatabase, type TestDatabase, testPool } from '../../support/postgres.ts';
 
 // The reference's keys, spelled out so the test does not trust the function it checks.
 const DPM_KEY = '-7168526539896612686';
@@ -18,7 +18,7 @@ describe('the namespace migration lock (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    pool = new pg.Pool({ connectionString: database.dsn, max: 4 });
+    pool = testPool({ connectionString: database.dsn, max: 4 });
     pool.on('error', () => undefined);
   });
 

@@ -1,12 +1,12 @@
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NAMESPACES } from '../../../src/stores/migrations/namespaces.ts';
 import { migratePostgres, POSTGRES_MIGRATIONS_ROOT, verifyMigrations } from '../../../src/stores/postgres/migrator.ts';
 import { migrationsFolder } from '../../support/migration-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../support/postgres.ts';
+import { freshDatabase, type TestDatabase, testPool } from '../../support/postgres.ts';
 
 const BASIC = {
   dpm: {
@@ -21,7 +21,7 @@ describe('migratePostgres (real PostgreSQL)', () => {
   const extraPools: pg.Pool[] = [];
 
   const newPool = (dsn = database.dsn, max = 4): pg.Pool => {
-    const created = new pg.Pool({ connectionString: dsn, max });
+    const created = testPool({ connectionString: dsn, max });
     created.on('error', () => undefined);
     extraPools.push(created);
     return created;

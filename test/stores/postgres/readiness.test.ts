@@ -1,9 +1,9 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migratePostgres } from '../../../src/stores/postgres/migrator.ts';
 import { verifyNamespace } from '../../../src/stores/postgres/readiness.ts';
 import { migrationsFolder } from '../../support/migration-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../support/postgres.ts';
+import { freshDatabase, type TestDatabase, testPool } from '../../support/postgres.ts';
 
 describe('verifyNamespace (real PostgreSQL)', () => {
   let database: TestDatabase;
@@ -14,7 +14,7 @@ describe('verifyNamespace (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    pool = new pg.Pool({ connectionString: database.dsn, max: 2 });
+    pool = testPool({ connectionString: database.dsn, max: 2 });
     pool.on('error', () => undefined);
   });
 
@@ -71,7 +71,7 @@ describe('verifyNamespace (real PostgreSQL)', () => {
   });
 
   it('reports an unreachable server with the password redacted', async () => {
-    const dead = new pg.Pool({ connectionString: 'postgres://app:hunter2@127.0.0.1:1/x', connectionTimeoutMillis: 2000 });
+    const dead = testPool({ connectionString: 'postgres://app:hunter2@127.0.0.1:1/x', connectionTimeoutMillis: 2000 });
     const checks = await verifyNamespace({ namespace: 'dpm', pool: dead }, v1);
     await dead.end();
     expect(checks.map((c) => [c.code, c.ok])).toEqual([['CUTOVER_POSTGRES_UNREACHABLE:dpm', false]]);

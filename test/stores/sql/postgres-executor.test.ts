@@ -1,8 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqlConstraintError, type SqlExecutor } from '../../../src/stores/sql/executor.ts';
 import { postgresExecutor } from '../../../src/stores/sql/postgres-executor.ts';
-import { freshDatabase } from '../../support/postgres.ts';
+import { freshDatabase, testPool } from '../../support/postgres.ts';
 
 describe('postgresExecutor (real PostgreSQL)', () => {
   let database: Awaited<ReturnType<typeof freshDatabase>>;
@@ -11,7 +11,7 @@ describe('postgresExecutor (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    pool = new pg.Pool({ connectionString: database.dsn, max: 4 });
+    pool = testPool({ connectionString: database.dsn, max: 4 });
     executor = postgresExecutor(pool);
     await executor.execute(
       'CREATE TABLE t (id text PRIMARY KEY, n integer NOT NULL, amount numeric, flag boolean, payload_json jsonb, at timestamptz)',
