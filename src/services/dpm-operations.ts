@@ -25,7 +25,7 @@ import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
 import { newId } from './ids.ts';
 import { newLeaseOwner } from './lease-owner.ts';
-import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
+import { leaseFields, NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
 
@@ -175,6 +175,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
               started_at: createdAt,
               lease_owner: newLeaseOwner(),
               lease_expires_at: new Date(Date.parse(createdAt) + settings.leaseMs).toISOString(),
+              attempts: 1,
             }
           : {}),
       };
@@ -238,6 +239,9 @@ export interface OperationListItem {
   readonly created_at: string;
   readonly started_at: string | null;
   readonly finished_at: string | null;
+  readonly attempts: number;
+  readonly lease_owner: string | null;
+  readonly lease_expires_at: string | null;
 }
 
 export interface OperationStatusPayload extends OperationListItem {
@@ -266,6 +270,7 @@ export function operationStatus(operation: AsyncOperation): OperationStatusPaylo
     created_at: operation.created_at,
     started_at: operation.started_at,
     finished_at: operation.finished_at,
+    ...leaseFields(operation),
     result: operation.result_json ?? null,
     error: (operation.error_json as OperationStatusPayload['error'] | undefined) ?? null,
   };
@@ -282,6 +287,7 @@ export function operationListItem(operation: AsyncOperation): OperationListItem 
     created_at: operation.created_at,
     started_at: operation.started_at,
     finished_at: operation.finished_at,
+    ...leaseFields(operation),
   };
 }
 

@@ -14,6 +14,7 @@
 import type { Logger } from 'pino';
 import { redactSecrets } from '../config/redact.ts';
 import { isStoreOutage } from '../stores/postgres/errors.ts';
+import type { LeasedOperation } from '../stores/sql/operation-leases.ts';
 import { backoffDelay } from './backoff.ts';
 
 
@@ -26,7 +27,13 @@ export const NOT_STARTED = {
   error_json: null,
   lease_owner: null,
   lease_expires_at: null,
+  attempts: 0,
 } as const;
+
+/** Who holds an operation and how often it was claimed, as every operation payload reports it (docs/operations.md#lease-owners). */
+export function leaseFields(operation: LeasedOperation): Pick<LeasedOperation, 'attempts' | 'lease_owner' | 'lease_expires_at'> {
+  return { attempts: operation.attempts, lease_owner: operation.lease_owner, lease_expires_at: operation.lease_expires_at };
+}
 
 export interface OperationWorkerOptions<T> {
   /** The next operation to run, already leased to this worker; null when there is none. */

@@ -1,5 +1,6 @@
 /** Store records → the lifecycle API's wire shapes (docs/advisory.md#routes). */
 import type { Approval, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent } from '../stores/proposals/port.ts';
+import { leaseFields } from './operation-worker.ts';
 
 /** `advisor_notes` is stored but never returned; `row_version` is the store's own token. */
 export function proposalSummary(p: ProposalRecord): Record<string, unknown> {
@@ -85,6 +86,7 @@ export function operationStatus(op: ProposalOperation): Record<string, unknown> 
     created_at: op.created_at,
     started_at: op.started_at,
     finished_at: op.finished_at,
+    ...leaseFields(op),
     result: op.result_json ?? null,
     error: op.error_json ?? null,
   };

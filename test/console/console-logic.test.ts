@@ -17,30 +17,25 @@ import { serviceOpenApiDocument } from '../../scripts/console-api-types.ts';
 import { conformanceVector } from '../support/conformance.ts';
 
 describe('what the console detects in the OpenAPI document', () => {
-  it('finds the service\'s reproduce route and documented examples, and, today, no dry run or lease details', async () => {
+  it('finds the service\'s reproduce route and documented examples, and, today, no dry run', async () => {
     const caps = readCapabilities(await serviceOpenApiDocument());
     expect(caps.reproduceRun).toEqual({ method: 'post', path: '/rebalance/runs/{rebalance_run_id}/reproduce' });
     expect(caps.dryRunSimulate).toBeNull();
-    expect(caps.operationExtraFields).toEqual([]);
     expect(caps.examplesFor('post', '/rebalance/proposals/simulate').length).toBeGreaterThan(0);
     expect(caps.examplesFor('post', '/rebalance/analyze').length).toBeGreaterThan(0);
   });
 
-  it('finds a reproduce route, a dry-run simulate and extra operation fields once a document has them', () => {
+  it('finds a reproduce route and a dry-run simulate once a document has them', () => {
     const caps = readCapabilities({
       info: { version: '9.9.9' },
       paths: {
         '/rebalance/runs/{rebalance_run_id}/reproduce': { post: {} },
         '/rebalance/simulate': { post: { parameters: [{ in: 'query', name: 'dry_run' }] } },
-        '/rebalance/operations': {
-          get: { responses: { 200: { content: { 'application/json': { schema: { properties: { items: { items: { properties: { operation_id: {}, attempts: {}, lease_owner: {} } } } } } } } } } },
-        },
       },
     });
     expect(caps.apiVersion).toBe('9.9.9');
     expect(caps.reproduceRun).toEqual({ method: 'post', path: '/rebalance/runs/{rebalance_run_id}/reproduce' });
     expect(caps.dryRunSimulate).toEqual({ method: 'post', path: '/rebalance/simulate' });
-    expect(caps.operationExtraFields).toEqual(['attempts', 'lease_owner']);
   });
 });
 

@@ -54,6 +54,7 @@ function operation(id: string, overrides: Partial<AsyncOperation> = {}): AsyncOp
     request_json: { batch_request: { scenarios: {} } },
     lease_owner: null,
     lease_expires_at: null,
+    attempts: 0,
     ...overrides,
   };
 }
@@ -277,7 +278,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.claimOperation({ operationId: 'missing', workerId: 'w1', now: at(10), leaseMs: 30_000 })).toBeNull();
 
       const claimed = await store.claimOperation({ operationId: 'op_1', workerId: 'w1', now: at(10), leaseMs: 30_000 });
-      expect(claimed).toMatchObject({ operation_id: 'op_1', status: 'RUNNING', lease_owner: 'w1', started_at: at(10), lease_expires_at: at(40) });
+      expect(claimed).toMatchObject({ operation_id: 'op_1', status: 'RUNNING', lease_owner: 'w1', started_at: at(10), lease_expires_at: at(40), attempts: 1 });
       expect(await store.claimOperation({ operationId: 'op_1', workerId: 'w2', now: at(11), leaseMs: 30_000 })).toBeNull();
       // Oldest runnable first: op_1 is leased, op_legacy has no payload, so op_2.
       expect((await store.claimRunnable({ workerId: 'w2', now: at(12), leaseMs: 30_000 }))?.operation_id).toBe('op_2');
@@ -287,7 +288,8 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.extendLease({ operationId: 'op_1', workerId: 'w9', now: at(25), leaseMs: 30_000 })).toBe(false);
       expect((await store.claimRunnable({ workerId: 'w3', now: at(50), leaseMs: 30_000 }))?.operation_id).toBe('op_2');
       const takenOver = await store.claimRunnable({ workerId: 'w4', now: at(60), leaseMs: 30_000 });
-      expect(takenOver).toMatchObject({ operation_id: 'op_1', lease_owner: 'w4', started_at: at(10), lease_expires_at: at(90) });
+      // A takeover is a second attempt; the first start time stays.
+      expect(takenOver).toMatchObject({ operation_id: 'op_1', lease_owner: 'w4', started_at: at(10), lease_expires_at: at(90), attempts: 2 });
       // The first worker lost its lease: it can neither finish nor heartbeat.
       expect(await store.completeOperation('op_1', 'w1', { finished_at: at(61), result_json: { ok: 1 } })).toBe(false);
       expect(await store.extendLease({ operationId: 'op_1', workerId: 'w1', now: at(61), leaseMs: 30_000 })).toBe(false);
@@ -298,6 +300,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
         started_at: at(10),
         finished_at: at(62),
         result_json: { batch_run_id: 'batch_1', amount: '10.50' },
+        attempts: 2,
       });
       // Finished operations are not claimable, completable or failable again.
       expect(await store.completeOperation('op_1', 'w4', { finished_at: at(63), result_json: {} })).toBe(false);

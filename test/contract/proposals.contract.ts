@@ -105,6 +105,7 @@ const operation = (id: string, overrides: Partial<ProposalOperation> = {}): Prop
   request_json: { created_by: 'adviser_1' },
   lease_owner: null,
   lease_expires_at: null,
+  attempts: 0,
   ...overrides,
 });
 

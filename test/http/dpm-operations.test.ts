@@ -144,7 +144,7 @@ for (const backend of DPM_BACKENDS) {
       const secondItems = second.body['items'] as Json[];
       expect(second.body['next_cursor']).toBeNull();
       expect([...firstItems, ...secondItems].map((i) => i['operation_id']).sort()).toEqual([...ids].sort());
-      expect(Object.keys(firstItems[0] as Json)).toEqual(['operation_id', 'operation_type', 'status', 'correlation_id', 'is_executable', 'created_at', 'started_at', 'finished_at']);
+      expect(Object.keys(firstItems[0] as Json)).toEqual(['operation_id', 'operation_type', 'status', 'correlation_id', 'is_executable', 'created_at', 'started_at', 'finished_at', 'attempts', 'lease_owner', 'lease_expires_at']);
 
       const pending = await call('GET', '/rebalance/operations?status=PENDING');
       expect((pending.body['items'] as Json[]).map((i) => i['operation_id']).sort()).toEqual(ids.slice(1).sort());

@@ -65,6 +65,7 @@ describe.each(BACKENDS)('DPM supportability API on %s', (backend) => {
         request_json: { batch_request: {} },
         lease_owner: null,
         lease_expires_at: null,
+        attempts: 0,
       },
       [
         {
@@ -257,6 +258,7 @@ describe.each(BACKENDS)('DPM supportability API on %s', (backend) => {
           request_json: { batch_request: {} },
           lease_owner: null,
           lease_expires_at: null,
+          attempts: 0,
         },
         [],
       );

@@ -178,6 +178,7 @@ describe('GET /metrics after real traffic (whole app, PostgreSQL)', () => {
         request_json: { batch_request: WHAT_IF_BATCH },
         lease_owner: 'wrk_dead',
         lease_expires_at: longAgo(60_000),
+        attempts: 1,
       },
       [],
     );

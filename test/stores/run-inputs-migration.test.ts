@@ -8,7 +8,6 @@
 import { cpSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDpmReproduceService } from '../../src/services/dpm-reproduce.ts';
 import { openDpmSupportabilityStore } from '../../src/stores/dpm-supportability/open.ts';
@@ -16,7 +15,7 @@ import { migratePostgres, POSTGRES_MIGRATIONS_ROOT } from '../../src/stores/post
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { migrateSqlite, SQLITE_MIGRATIONS_ROOT } from '../../src/stores/sqlite/migrator.ts';
 import { openSqliteDatabase } from '../../src/stores/sqlite/open.ts';
-import { freshDatabase } from '../support/postgres.ts';
+import { freshDatabase, testPool } from '../support/postgres.ts';
 
 /** The previous release's migrations: the released dpm files before the inputs migration. */
 function previousRelease(root: string, lastVersion: string): string {
@@ -48,7 +47,7 @@ async function expectOldRunsWithoutInputs(open: () => Promise<{ store: Parameter
 describe('the run-inputs migration on a database of the previous release', () => {
   it('PostgreSQL: old runs read back without inputs; the old INSERT still works after the migration', async () => {
     const database = await freshDatabase();
-    const pool = new pg.Pool({ connectionString: database.dsn, max: 2 });
+    const pool = testPool({ connectionString: database.dsn, max: 2 });
     cleanups.push(() => database.drop(), () => pool.end());
     expect(await migratePostgres(pool, 'dpm', { migrationsRoot: previousRelease(POSTGRES_MIGRATIONS_ROOT, '0002') })).toMatchObject({ applied: ['0001', '0002'] });
     await pool.query(OLD_INSERT, ['rr_before']);
@@ -70,7 +69,8 @@ describe('the run-inputs migration on a database of the previous release', () =>
     expect(migrateSqlite(db, 'dpm', { migrationsRoot: previousRelease(SQLITE_MIGRATIONS_ROOT, '0001') })).toMatchObject({ applied: ['0001'] });
     const insert = db.prepare(OLD_INSERT.replace('$1', '?'));
     insert.run('rr_before');
-    expect(migrateSqlite(db, 'dpm')).toMatchObject({ applied: ['0002', '0003'] });
+    // This release may ship later files too; they must keep the previous release's INSERT working as well.
+    expect(migrateSqlite(db, 'dpm').applied).toEqual(expect.arrayContaining(['0002']));
     insert.run('rr_during_rollout');
     db.close();
 

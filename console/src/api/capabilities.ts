@@ -23,13 +23,9 @@ export interface Capabilities {
   readonly reproduceRun: OperationRef | null;
   /** A simulate that records nothing, when the API has one. */
   readonly dryRunSimulate: OperationRef | null;
-  /** Fields of an async operation beyond id, state and timestamps (e.g. attempts, lease holder). */
-  readonly operationExtraFields: readonly string[];
   /** The request examples the document gives for an operation. */
   examplesFor(method: 'post', path: string): RequestExample[];
 }
-
-const BASE_OPERATION_FIELDS = new Set(['operation_id', 'operation_type', 'status', 'correlation_id', 'is_executable', 'created_at', 'started_at', 'finished_at', 'result', 'error']);
 
 function operation(doc: Json, path: string, method: string): Json | undefined {
   const paths = isObject(doc['paths']) ? doc['paths'] : {};
@@ -58,11 +54,6 @@ function parameterNames(op: Json): string[] {
 
 export function readCapabilities(doc: Json): Capabilities {
   const info = isObject(doc['info']) ? doc['info'] : {};
-  const listItem = (() => {
-    const schema = jsonContent(isObject(operation(doc, '/rebalance/operations', 'get')?.['responses']) ? (operation(doc, '/rebalance/operations', 'get')?.['responses'] as Json)['200'] : undefined)?.['schema'];
-    const items = isObject(schema) && isObject(schema['properties']) && isObject(schema['properties']['items']) ? schema['properties']['items'] : undefined;
-    return isObject(items) && isObject(items['items']) && isObject(items['items']['properties']) ? items['items']['properties'] : {};
-  })();
   return {
     apiVersion: String(info['version'] ?? 'unknown'),
     reproduceRun: findPath(doc, 'post', (path) => /^\/rebalance\/runs\/\{[^}]+\}\/reproduce$/.test(path)),
@@ -71,7 +62,6 @@ export function readCapabilities(doc: Json): Capabilities {
       'post',
       (path, op) => /^\/rebalance\/simulate\/?(dry[-_]run)$/.test(path) || (path === '/rebalance/simulate' && parameterNames(op).includes('dry_run')),
     ),
-    operationExtraFields: Object.keys(listItem).filter((field) => !BASE_OPERATION_FIELDS.has(field)),
     examplesFor(method, path) {
       const json = jsonContent(operation(doc, path, method)?.['requestBody']);
       if (!json) return [];

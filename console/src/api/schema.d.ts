@@ -1996,7 +1996,10 @@ export interface components {
          *           "correlation_id": "corr_1a2b3c4d5e6f7a8b9c0d1e2f",
          *           "created_at": "2026-03-01T09:00:00.000Z",
          *           "started_at": "2026-03-01T09:00:00.004Z",
-         *           "finished_at": "2026-03-01T09:00:00.120Z"
+         *           "finished_at": "2026-03-01T09:00:00.120Z",
+         *           "attempts": 1,
+         *           "lease_owner": null,
+         *           "lease_expires_at": null
          *         }
          *       ],
          *       "next_cursor": null
@@ -2013,6 +2016,10 @@ export interface components {
                 created_at: string;
                 started_at: string | null;
                 finished_at: string | null;
+                /** @description How many times a worker claimed it; above 1, a worker died or lost its database and another took over. */
+                attempts: number;
+                lease_owner: string | null;
+                lease_expires_at: string | null;
             }[];
             next_cursor: string | null;
         };
@@ -2027,6 +2034,9 @@ export interface components {
          *       "created_at": "2026-03-01T09:00:00.000Z",
          *       "started_at": "2026-03-01T09:00:00.004Z",
          *       "finished_at": "2026-03-01T09:00:00.120Z",
+         *       "attempts": 1,
+         *       "lease_owner": null,
+         *       "lease_expires_at": null,
          *       "result": {
          *         "batch_run_id": "batch_5e1f0c2a3b4d6e7f8a9b0c1d",
          *         "results": {},
@@ -2049,6 +2059,10 @@ export interface components {
             created_at: string;
             started_at: string | null;
             finished_at: string | null;
+            /** @description How many times a worker claimed it; above 1, a worker died or lost its database and another took over. */
+            attempts: number;
+            lease_owner: string | null;
+            lease_expires_at: string | null;
             /** @description The BatchRebalanceResult once SUCCEEDED, else null. */
             result: unknown;
             error: {
@@ -4851,6 +4865,9 @@ export interface components {
          *       "created_at": "2026-03-02T08:17:30.236Z",
          *       "started_at": "2026-03-02T08:17:30.241Z",
          *       "finished_at": "2026-03-02T08:17:30.318Z",
+         *       "attempts": 1,
+         *       "lease_owner": null,
+         *       "lease_expires_at": null,
          *       "result": {
          *         "proposal": {
          *           "proposal_id": "pp_7a6f5aeb77afa0b1c2d3e4f5",
@@ -4958,6 +4975,10 @@ export interface components {
             created_at: string;
             started_at: string | null;
             finished_at: string | null;
+            /** @description How many times a worker claimed it; above 1, a worker died or lost its database and another took over. */
+            attempts: number;
+            lease_owner: string | null;
+            lease_expires_at: string | null;
             result: components["schemas"]["ProposalCreateResponse"] | null;
             error: {
                 code: string;

@@ -1,10 +1,9 @@
 /**
- * Async operations: state, timestamps and (where the API reports them) attempts and lease holder;
- * one operation in detail with its error or its scenario runs; a PENDING one can be executed.
+ * Async operations: state, attempts, lease holder and timestamps; one operation in detail with its error or its scenario runs; a PENDING one can be executed.
  * Proposal operations have no list in the API, so they are opened by id.
  */
+import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
-import { capabilities } from '../api/capabilities.ts';
 import { api, body } from '../api/client.ts';
 import { useAccess } from '../api/permissions.ts';
 import { OPERATION_STATUSES, type OperationListItem } from '../api/types.ts';
@@ -33,8 +32,7 @@ const FIELDS: readonly FilterField[] = [
 
 const opLink = (id: string) => links.operations(toQueryString({ operation_id: id }));
 
-function baseColumns(): Column<OperationListItem>[] {
-  return [
+const COLUMNS: Column<OperationListItem>[] = [
     { header: 'Operation', cell: (o) => <a href={opLink(o.operation_id)}><Mono>{o.operation_id}</Mono></a> },
     { header: 'Type', cell: (o) => o.operation_type },
     { header: 'State', cell: (o) => <StatusBadge status={o.status} /> },
@@ -42,11 +40,17 @@ function baseColumns(): Column<OperationListItem>[] {
     { header: 'Created', cell: (o) => <Time iso={o.created_at} /> },
     { header: 'Started', cell: (o) => <Time iso={o.started_at} /> },
     { header: 'Finished', cell: (o) => <Time iso={o.finished_at} /> },
-  ];
-}
+    { header: 'Attempts', cell: (o) => String(o.attempts) },
+    { header: 'Lease holder', cell: (o) => (o.lease_owner ? <Mono>{o.lease_owner}</Mono> : '—') },
+];
 
-function extraColumn(field: string): Column<OperationListItem> {
-  return { header: field.replace(/_/g, ' '), cell: (o) => String((o as Record<string, unknown>)[field] ?? '—') };
+/** Attempts and the lease, as every operation detail shows them (docs/operations.md#lease-owners). */
+function leaseItems(op: { attempts: number; lease_owner: string | null; lease_expires_at: string | null }): (readonly [string, ComponentChildren])[] {
+  return [
+    ['Attempts', String(op.attempts)],
+    ['Lease holder', op.lease_owner ? <Mono>{op.lease_owner}</Mono> : '—'],
+    ['Lease expires', <Time iso={op.lease_expires_at} />],
+  ];
 }
 
 function ExecuteButton({ operationId, onDone }: { operationId: string; onDone: () => void }) {
@@ -88,6 +92,7 @@ function OperationDetail({ operationId }: { operationId: string }) {
                   ['Created', <Time iso={op.created_at} />],
                   ['Started', <Time iso={op.started_at} />],
                   ['Finished', <Time iso={op.finished_at} />],
+                  ...leaseItems(op),
                   ['Error', op.error ? <span><Mono>{String((op.error as { code?: string }).code)}</Mono> {String((op.error as { message?: string }).message ?? '')}</span> : '—'],
                 ]}
               />
@@ -134,6 +139,7 @@ function ProposalOperationDetail({ operationId }: { operationId: string }) {
             ['Created', <Time iso={resource.data.created_at} />],
             ['Started', <Time iso={resource.data.started_at} />],
             ['Finished', <Time iso={resource.data.finished_at} />],
+            ...leaseItems(resource.data),
           ]}
         />
       )}
@@ -143,23 +149,19 @@ function ProposalOperationDetail({ operationId }: { operationId: string }) {
 
 function OperationList() {
   const { query } = useLocation();
-  const { resource } = useResource(async () => {
-    const [page, caps] = await Promise.all([
-      body(api.GET('/rebalance/operations', { params: { query: { ...pick(query, [...FIELDS.map((f) => f.name), 'cursor']), limit: PAGE_SIZE } } })),
-      capabilities().catch(() => null),
-    ]);
-    return { page, extra: caps?.operationExtraFields ?? [] };
-  }, [JSON.stringify(query)]);
+  const { resource } = useResource(
+    () => body(api.GET('/rebalance/operations', { params: { query: { ...pick(query, [...FIELDS.map((f) => f.name), 'cursor']), limit: PAGE_SIZE } } })),
+    [JSON.stringify(query)],
+  );
   if (resource.state === 'loading') return <Loading what="operations" />;
   if (resource.state === 'error') return isSwitchedOff(resource.error) ? <SwitchedOff error={resource.error} what="DPM async operations" /> : <ErrorNotice error={resource.error} />;
-  const { page, extra } = resource.data;
+  const page = resource.data;
   return (
     <>
-      {extra.length === 0 && <p class="note">This service's API does not report an operation's attempts or lease holder; states and timestamps are shown.</p>}
       {page.items.length === 0 ? (
         <Empty>No operation matches these filters.</Empty>
       ) : (
-        <DataTable caption="Async operations" columns={[...baseColumns(), ...extra.map(extraColumn)]} rows={page.items} rowKey={(o) => o.operation_id} testId="operations-table" />
+        <DataTable caption="Async operations" columns={COLUMNS} rows={page.items} rowKey={(o) => o.operation_id} testId="operations-table" />
       )}
       <Pager basePath={links.operations()} nextCursor={page.next_cursor} shown={page.items.length} />
     </>

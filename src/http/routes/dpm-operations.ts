@@ -13,6 +13,7 @@ import { TAGS } from '../openapi/tags.ts';
 import { instantOf } from '../instants.ts';
 import { Cursor, Identifier, Instant, Nullable } from '../schema-kit.ts';
 import { requireFeatures, type DpmGates } from '../feature-gates.ts';
+import { LEASE_FIELDS } from './lease-schemas.ts';
 
 const STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 const StatusEnum = Type.Union(
@@ -29,6 +30,9 @@ const EXAMPLE_STATUS = {
   created_at: '2026-03-01T09:00:00.000Z',
   started_at: '2026-03-01T09:00:00.004Z',
   finished_at: '2026-03-01T09:00:00.120Z',
+  attempts: 1,
+  lease_owner: null,
+  lease_expires_at: null,
   result: { batch_run_id: 'batch_5e1f0c2a3b4d6e7f8a9b0c1d', results: {}, comparison_metrics: {}, failed_scenarios: {}, warnings: [] },
   error: null,
 };
@@ -43,6 +47,7 @@ export const OperationStatusSchema = Type.Object(
     created_at: Type.String(),
     started_at: Nullable(Type.String()),
     finished_at: Nullable(Type.String()),
+    ...LEASE_FIELDS,
     result: Type.Unknown({ description: 'The BatchRebalanceResult once SUCCEEDED, else null.' }),
     error: Nullable(Type.Object({ code: Type.String(), message: Type.String() }, { description: 'Why the operation FAILED (the error class and message).' })),
   },
@@ -53,6 +58,7 @@ const { result: _result, error: _error, ...EXAMPLE_ITEM } = EXAMPLE_STATUS;
 const OperationListSchema = Type.Object(
   {
     items: Type.Array(
+      // The reference's order of a list item (correlation_id before is_executable).
       Type.Object({
         operation_id: Type.String(),
         operation_type: Type.String(),
@@ -62,6 +68,7 @@ const OperationListSchema = Type.Object(
         created_at: Type.String(),
         started_at: Nullable(Type.String()),
         finished_at: Nullable(Type.String()),
+        ...LEASE_FIELDS,
       }),
     ),
     next_cursor: Nullable(Type.String({ description: 'Opaque; pass as `cursor` for the next page. Null on the last page.' })),

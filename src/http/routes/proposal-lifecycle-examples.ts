@@ -155,6 +155,9 @@ export const OPERATION_EXAMPLE = {
   created_at: ACCEPTED_AT,
   started_at: '2026-03-02T08:17:30.241Z',
   finished_at: '2026-03-02T08:17:30.318Z',
+  attempts: 1,
+  lease_owner: null,
+  lease_expires_at: null,
   result: CREATE_RESPONSE_EXAMPLE,
   error: null,
 };

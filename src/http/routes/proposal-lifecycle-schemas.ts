@@ -22,6 +22,7 @@ import {
   VERSION_EXAMPLE,
 } from './proposal-lifecycle-examples.ts';
 import { Cursor, Identifier, Instant, Nullable, Text } from '../schema-kit.ts';
+import { LEASE_FIELDS } from './lease-schemas.ts';
 
 const Id = (description: string) => Identifier({ minLength: 1, description });
 const strict = { additionalProperties: false } as const;
@@ -267,6 +268,7 @@ export const OperationStatusSchema = withExample(
       created_at: Str,
       started_at: NullableStr,
       finished_at: NullableStr,
+      ...LEASE_FIELDS,
       result: Nullable(CreateResponse),
       error: Nullable(Type.Object({ code: Str, message: Str }, { description: 'Why the operation FAILED.' })),
     },

@@ -33,8 +33,8 @@ export function operationQueries(db: SqlExecutor): OperationQueries {
       await db.transaction(async (tx) => {
         await tx.execute(
           `INSERT INTO dpm_async_operations (operation_id, operation_type, status, correlation_id, created_at, started_at, finished_at,
-             result_json, error_json, request_json, lease_owner, lease_expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+             result_json, error_json, request_json, lease_owner, lease_expires_at, attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
           [
             operation.operation_id,
             operation.operation_type,
@@ -48,6 +48,7 @@ export function operationQueries(db: SqlExecutor): OperationQueries {
             jsonParam(operation.request_json),
             operation.lease_owner,
             isoOrUndefined(operation.lease_expires_at ?? undefined) ?? null,
+            operation.attempts,
           ],
         );
         await insertEdges(tx, lineage);

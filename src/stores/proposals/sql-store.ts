@@ -268,8 +268,8 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
         }
         const [row] = await tx.query(
           `INSERT INTO proposal_async_operations (operation_id, operation_type, status, correlation_id, idempotency_key, proposal_id, created_by,
-             created_at, started_at, finished_at, result_json, error_json, request_json, lease_owner, lease_expires_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
+             created_at, started_at, finished_at, result_json, error_json, request_json, lease_owner, lease_expires_at, attempts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
           [
             op.operation_id,
             op.operation_type,
@@ -286,6 +286,7 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
             jsonParam(op.request_json),
             op.lease_owner,
             isoOrNull(op.lease_expires_at),
+            op.attempts,
           ],
         );
         if (!row) throw new Error(`Inserting operation ${op.operation_id} returned no row.`);

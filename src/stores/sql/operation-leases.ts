@@ -43,6 +43,8 @@ export interface LeasedOperation {
   /** The worker that holds the operation while RUNNING, and until when. */
   readonly lease_owner: string | null;
   readonly lease_expires_at: string | null;
+  /** How many times a worker claimed it: more than 1 means its first worker died or lost its database. */
+  readonly attempts: number;
 }
 
 /** The columns every operations table has, mapped once; each store adds its own. */
@@ -59,6 +61,7 @@ export function leasedOperationFields(row: Row): LeasedOperation {
     request_json: jsonOrNull(row['request_json']),
     lease_owner: textOrNull(row['lease_owner']),
     lease_expires_at: textOrNull(row['lease_expires_at']),
+    attempts: Number(row['attempts'] ?? 0),
   };
 }
 
@@ -102,7 +105,7 @@ export function operationLeases(db: SqlQueryable, table: string): OperationLease
   /** Moves the target to RUNNING under the caller's lease if `condition` still holds. */
   async function claim(request: LeaseRequest, target: string, condition: string, extra: SqlValue[]): Promise<Row | undefined> {
     const [row] = await db.query(
-      `UPDATE ${table} SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3
+      `UPDATE ${table} SET status = 'RUNNING', started_at = COALESCE(started_at, $1), lease_owner = $2, lease_expires_at = $3, attempts = attempts + 1
        WHERE operation_id = ${target} AND ${condition} RETURNING *`,
       [isoTimestamp(request.now), request.workerId, leaseUntil(request), ...extra],
     );

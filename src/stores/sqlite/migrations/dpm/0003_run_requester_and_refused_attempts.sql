@@ -1,4 +1,4 @@
--- SQLite twin of the PostgreSQL dpm 0004: the subject who requested a run, and the refused
+-- SQLite twin of the PostgreSQL dpm 0005: the subject who requested a run, and the refused
 -- attempts of its review workflow (docs/security.md).
 ALTER TABLE dpm_runs ADD COLUMN requested_by TEXT;
 
