@@ -35,7 +35,7 @@ const Oracle = DecimalJs.clone({
 const RUNS = Number(process.env.DECIMAL_PROPERTY_RUNS ?? 200_000);
 /** Long enough for the default runs on a loaded two-core machine; scaled for larger runs. */
 const TIMEOUT_MS = 120_000 * Math.max(1, RUNS / 200_000);
-const CHUNK = 100_000;
+const CHUNK = 20_000;
 
 /**
  * `RUNS` runs of a property, in chunks of fresh random runs with a pause between them, so a long
