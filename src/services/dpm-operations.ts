@@ -24,7 +24,7 @@ import { operationBatchRunId, type DpmAnalyzeService } from './dpm-analyze.ts';
 import { isEngineBusy } from './engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './dpm-policy-context.ts';
 import { newId } from './ids.ts';
-import { newLeaseOwner } from './lease-owner.ts';
+import { leaseHolder, newLeaseOwner } from './lease-owner.ts';
 import { leaseFields, NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
@@ -127,8 +127,7 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
   }
 
   async function runClaimed(operation: AsyncOperation): Promise<void> {
-    const workerId = operation.lease_owner;
-    if (workerId === null) throw new Error(`Operation ${operation.operation_id} was handed over without a lease.`);
+    const workerId = leaseHolder(operation);
     const id = operation.operation_id;
     noted('RUNNING');
     const renew = () => store.extendLease({ operationId: id, workerId, now: now().toISOString(), leaseMs: settings.leaseMs });

@@ -9,6 +9,7 @@
  * so its late completion is refused by the store's lease-holder check.
  */
 import { hostname } from 'node:os';
+import type { LeasedOperation } from '../stores/sql/operation-leases.ts';
 import { randomIdHex } from './ids.ts';
 
 /** This process as lease owners name it. */
@@ -20,4 +21,10 @@ let claims = 0;
 export function newLeaseOwner(workerId: string = PROCESS_WORKER_ID): string {
   claims += 1;
   return `${workerId}#${claims}`;
+}
+
+/** The owner of a claimed operation's lease, which renews and finishes it; a claim always sets one. */
+export function leaseHolder(operation: LeasedOperation): string {
+  if (operation.lease_owner === null) throw new Error(`Operation ${operation.operation_id} was handed over without a lease.`);
+  return operation.lease_owner;
 }

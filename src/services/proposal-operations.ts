@@ -19,7 +19,7 @@
  */
 import { ReasonError, REASON_CODES, type ReasonCode } from '../config/reason-codes.ts';
 import type { ProposalOperation, ProposalStore } from '../stores/proposals/port.ts';
-import { newLeaseOwner, PROCESS_WORKER_ID } from './lease-owner.ts';
+import { leaseHolder, newLeaseOwner, PROCESS_WORKER_ID } from './lease-owner.ts';
 import { NOT_STARTED, withLeaseHeartbeat } from './operation-worker.ts';
 import { idempotencyKeyConflict, type ProposalLifecycleService, type WriteResult } from './proposal-lifecycle.ts';
 import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './proposal-records.ts';
@@ -143,13 +143,12 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     claim: () => store.claimRunnable({ workerId: newLeaseOwner(workerId), now: now().toISOString(), leaseMs }),
 
     async run(op) {
-      const workerId = op.lease_owner;
-      if (workerId === null) throw new Error(`Operation ${op.operation_id} was handed over without a lease.`);
-      const renew = () => store.extendLease({ workerId, operationId: op.operation_id, now: now().toISOString(), leaseMs });
+      const holder = leaseHolder(op);
+      const renew = () => store.extendLease({ workerId: holder, operationId: op.operation_id, now: now().toISOString(), leaseMs });
       try {
         const { response } = await withLeaseHeartbeat(renew, leaseMs, () => execute(op), onError);
         const proposal = response['proposal'] as { proposal_id: string };
-        await store.completeOperation(op.operation_id, workerId, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
+        await store.completeOperation(op.operation_id, holder, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
       } catch (error) {
         const status = error instanceof ReasonError ? REASON_CODES[error.code as ReasonCode].status : undefined;
         // An outage (a store, a busy engine: 5xx) leaves the operation RUNNING for the lease to lapse
@@ -158,7 +157,7 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
         if (error instanceof ReasonError && status !== undefined && status >= 500 && !timedOut) throw error;
         const refusal = error instanceof ReasonError && status !== undefined;
         const failure = refusal ? { code: error.code, message: error.message } : { code: 'INTERNAL_ERROR', message: REASON_CODES.INTERNAL_ERROR.meaning };
-        await store.failOperation(op.operation_id, workerId, { finished_at: now().toISOString(), error_json: failure });
+        await store.failOperation(op.operation_id, holder, { finished_at: now().toISOString(), error_json: failure });
         if (!refusal) throw error;
       }
     },
