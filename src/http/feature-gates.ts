@@ -7,14 +7,16 @@
  * so a disabled route could answer 422 or 503).
  */
 import type { onRequestAsyncHookHandler } from 'fastify';
-import { ReasonError, type ReasonCode } from '../config/reason-codes.ts';
-import { DPM_FEATURES, type DpmFeature, type DpmFeatureFlags } from '../config/feature-flags.ts';
+import { ReasonError } from '../config/reason-codes.ts';
+import { DPM_FEATURES, type DpmFeature, type DpmFeatureFlags, type FeatureFlag } from '../config/feature-flags.ts';
 
-export interface FeatureGate {
+/** A switch of the table and whether it is on: its code answers when it is off, its variable is named in the message. */
+export interface FeatureGate extends Pick<FeatureFlag, 'code' | 'variable'> {
   readonly enabled: boolean;
-  readonly code: ReasonCode;
-  /** The variable that turns it on, named in the error message. */
-  readonly variable: string;
+}
+
+export function featureGate(flag: FeatureFlag, enabled: boolean): FeatureGate {
+  return { code: flag.code, variable: flag.variable, enabled };
 }
 
 /** An onRequest hook checking the gates in order; the first closed one answers. */
@@ -30,6 +32,6 @@ export type DpmGates = { readonly [K in DpmFeature]: FeatureGate };
 
 export function dpmGates(flags: DpmFeatureFlags): DpmGates {
   return Object.fromEntries(
-    Object.entries(DPM_FEATURES).map(([key, flag]) => [key, { enabled: flags[key as DpmFeature], code: flag.code, variable: flag.variable }]),
+    Object.entries(DPM_FEATURES).map(([key, flag]) => [key, featureGate(flag, flags[key as DpmFeature])]),
   ) as DpmGates;
 }

@@ -7,7 +7,7 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
 import { PROPOSAL_FEATURES, type ProposalFeature } from '../../config/feature-flags.ts';
 import type { ReasonCode } from '../../config/reason-codes.ts';
-import { requireFeatures } from '../feature-gates.ts';
+import { featureGate, requireFeatures } from '../feature-gates.ts';
 
 /** The PROPOSAL_* switches the routes honour (fixed at startup, reported by supportability/config). */
 export interface ProposalRouteFlags {
@@ -32,6 +32,6 @@ export function gateCodes(...gates: Gate[]): ReasonCode[] {
 /** The lifecycle switch first, then the route's own (as the reference orders them). */
 export function gated(flags: ProposalRouteFlags, ...gates: Gate[]): onRequestAsyncHookHandler {
   return requireFeatures(
-    ...(['lifecycle', ...gates] as const).map((feature) => ({ ...PROPOSAL_FEATURES[feature], enabled: flags[FLAG_OF[feature]] })),
+    ...(['lifecycle', ...gates] as const).map((feature) => featureGate(PROPOSAL_FEATURES[feature], flags[FLAG_OF[feature]])),
   );
 }
