@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { keepClientErrorsHeard } from '../../src/stores/postgres/pools.ts';
 
 export function adminUrl(): string {
   return inject('postgresAdminUrl');
@@ -44,12 +45,11 @@ export async function freshDatabase(): Promise<TestDatabase> {
 /**
  * A pg pool for a test's own queries. `pool.end()` resolves once every client has been asked to
  * close, not once it has, and a database dropped WITH (FORCE) right after terminates the sessions
- * still closing: that 57P01 reaches a client the pool no longer listens to, and an 'error' event
- * without a listener would crash the test run. Each client keeps a listener for its whole life,
- * as the service's own pools do (src/stores/postgres/pools.ts).
+ * still closing: that 57P01 reaches a client the pool no longer listens to. Its clients keep a
+ * listener for life, as the service's own pools do.
  */
 export function testPool(config: pg.PoolConfig): pg.Pool {
   const pool = new pg.Pool(config);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  keepClientErrorsHeard(pool);
   return pool;
 }

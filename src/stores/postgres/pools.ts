@@ -45,6 +45,17 @@ export interface PoolUsage {
   readonly max: number;
 }
 
+/**
+ * Every client of `pool` keeps an 'error' listener of its own for life. The pool's idle listener
+ * comes off the moment it hands a client to a waiting `pool.connect()` (or starts ending it), and
+ * ours (clients.ts) goes on only when that promise resumes: a session ended in between (its FATAL
+ * parsed in the same turn) would emit an 'error' nobody hears, which kills the process. Heard
+ * here, the error is found again by the next query on that client, which then discards it.
+ */
+export function keepClientErrorsHeard(pool: pg.Pool): void {
+  pool.on('connect', (client) => client.on('error', () => undefined));
+}
+
 export class PostgresPools {
   readonly #pools = new Map<string, pg.Pool>();
 
@@ -67,12 +78,7 @@ export class PostgresPools {
         ...(o.applicationName === undefined ? {} : { fallback_application_name: o.applicationName }),
       });
       pool.on('error', (error) => o.onIdleError?.(redactSecrets(error.message)));
-      // Every client keeps a listener of its own for life. The pool's idle listener comes off the
-      // moment it hands a client to a waiting `pool.connect()`, and ours (clients.ts) goes on only
-      // when that promise resumes: a session ended in between (its FATAL parsed in the same turn)
-      // would emit an 'error' nobody hears, which kills the process. Heard here, the error is
-      // found again by the next query on that client, which then discards it.
-      pool.on('connect', (client) => client.on('error', () => undefined));
+      keepClientErrorsHeard(pool);
       this.#pools.set(dsn, pool);
     }
     return pool;
