@@ -9,7 +9,7 @@ import pg from 'pg';
 import pino from 'pino';
 import { createApp, type App } from '../src/app/app.ts';
 import { assessStartup } from '../src/config/startup-assessment.ts';
-import { METRIC_PREFIX } from '../src/services/metrics.ts';
+import { METRIC_PREFIX } from '../src/services/observability/metrics.ts';
 import { benchPostgres } from './support/postgres.ts';
 
 const args = process.argv.slice(2);

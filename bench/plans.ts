@@ -12,7 +12,7 @@
  * shown as the generic plan PostgreSQL may switch to after five executions.
  */
 import pg from 'pg';
-import { createSqlDpmSupportabilityStore } from '../src/stores/dpm-supportability/sql-store.ts';
+import { createSqlDpmSupportabilityStore } from '../src/stores/dpm-runs/sql-store.ts';
 import { migratePostgres } from '../src/stores/postgres/migrator.ts';
 import { createSqlProposalStore } from '../src/stores/proposals/sql-store.ts';
 import { postgresExecutor } from '../src/stores/sql/postgres-executor.ts';

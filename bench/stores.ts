@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDpmSupportabilityStore } from '../src/stores/dpm-supportability/open.ts';
+import { openDpmSupportabilityStore } from '../src/stores/dpm-runs/open.ts';
 import { PostgresPools } from '../src/stores/postgres/pools.ts';
 import { benchPostgres } from './support/postgres.ts';
 import { benchProposalStore } from './stores/proposals.ts';

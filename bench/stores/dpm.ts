@@ -4,7 +4,7 @@
  * where the backend can be bulk-loaded (PostgreSQL).
  */
 import pg from 'pg';
-import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-supportability/port.ts';
+import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { latency, throughput, type Latency } from '../support/stats.ts';
 
 export interface DpmFigures {

@@ -16,7 +16,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { Logger } from 'pino';
 import { EX_CONFIG, EX_FAILURE } from '../cli/exit-codes.ts';
-import { backoffDelay, type Backoff } from '../services/backoff.ts';
+import { backoffDelay, type Backoff } from '../services/operations/backoff.ts';
 import { serveGroupMetrics } from './cluster-metrics.ts';
 
 /** A worker that listened this long before dying counts as a fresh failure, not another quick one. */

@@ -7,8 +7,8 @@ import type { AuthMode } from '../config/auth.ts';
 import type { Settings } from '../config/settings.ts';
 import type { Violation } from '../config/variables.ts';
 import { parseTenantPolicyPackMap, type PolicyPackResolutionConfig } from '../domain/policy-packs/index.ts';
-import { policyPackRoutes } from '../http/routes/policy-packs.ts';
-import { createPolicyPackSelector, type PolicyPackSelector } from '../services/dpm-policy-context.ts';
+import { policyPackRoutes } from '../http/routes/policy-packs/catalog.ts';
+import { createPolicyPackSelector, type PolicyPackSelector } from '../services/dpm/policy-context.ts';
 import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 
 /** How a simulation's pack is chosen, as the settings give it. */

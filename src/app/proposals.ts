@@ -5,17 +5,17 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
 import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
-import { proposalLifecycleRoutes } from '../http/routes/proposal-lifecycle.ts';
-import { proposalReproduceRoutes } from '../http/routes/proposal-reproduce.ts';
-import { proposalSupportRoutes } from '../http/routes/proposal-support.ts';
+import { proposalLifecycleRoutes } from '../http/routes/proposals/lifecycle.ts';
+import { proposalReproduceRoutes } from '../http/routes/proposals/reproduce.ts';
+import { proposalSupportRoutes } from '../http/routes/proposals/support.ts';
 import type { Engine } from '../services/engine/engine-pool.ts';
-import { countedCreates, countedOperations, workflowCounter } from '../services/metric-observers.ts';
-import type { ServiceMetrics } from '../services/metrics.ts';
-import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operation-worker.ts';
-import { createProposalLifecycleService } from '../services/proposal-lifecycle.ts';
-import { createProposalOperations } from '../services/proposal-operations.ts';
-import { createProposalQueries } from '../services/proposal-queries.ts';
-import { createProposalReproduceService } from '../services/proposal-reproduce.ts';
+import { countedCreates, countedOperations, workflowCounter } from '../services/observability/metric-observers.ts';
+import type { ServiceMetrics } from '../services/observability/metrics.ts';
+import { createOperationWorker, workerFailureReporter, type OperationWorker } from '../services/operations/worker.ts';
+import { createProposalLifecycleService } from '../services/proposals/lifecycle.ts';
+import { createProposalOperations } from '../services/proposals/operations.ts';
+import { createProposalQueries } from '../services/proposals/queries.ts';
+import { createProposalReproduceService } from '../services/proposals/reproduce.ts';
 import type { ProposalStore } from '../stores/proposals/port.ts';
 import type { ProbeResult } from './readiness.ts';
 

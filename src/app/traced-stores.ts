@@ -7,7 +7,7 @@
  */
 import { trace } from '@opentelemetry/api';
 import { ATTR_DB_OPERATION_NAME, ATTR_DB_SYSTEM_NAME } from '@opentelemetry/semantic-conventions';
-import { SpanKind, withSpan } from '../services/telemetry.ts';
+import { SpanKind, withSpan } from '../services/observability/telemetry.ts';
 
 /** `postgresql` or `sqlite` (IN_MEMORY is SQLite `:memory:`); null for a store with no database (ENV_JSON). */
 export type DatabaseSystem = 'postgresql' | 'sqlite' | null;

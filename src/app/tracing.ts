@@ -3,7 +3,7 @@
  * a NodeTracerProvider (AsyncLocalStorage context, W3C trace context) registered globally, a batch
  * span processor and the OTLP/HTTP or console exporter, `service.name` from OTEL_SERVICE_NAME and
  * `service.version` = the engine version. Everything else in the service uses only the API
- * (src/services/telemetry.ts), which stays a no-op when this is not started.
+ * (src/services/observability/telemetry.ts), which stays a no-op when this is not started.
  *
  * Auto-instrumentation (http, pg) is not used: it has to patch modules before they load, which for
  * this ESM program means a loader hook on every start command; the spans it would add are made here

@@ -3,7 +3,7 @@
  * (`/rebalance/runs/:rebalance_run_id`), so ids never become label values.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ServiceMetrics } from '../services/metrics.ts';
+import type { ServiceMetrics } from '../services/observability/metrics.ts';
 import { TAGS } from './openapi/tags.ts';
 
 const UNMATCHED_ROUTE = 'unmatched';

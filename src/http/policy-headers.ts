@@ -5,7 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { PolicyHeaders } from '../services/dpm-policy-context.ts';
+import type { PolicyHeaders } from '../services/dpm/policy-context.ts';
 import { Identifier } from './schema-kit.ts';
 import { headerValue } from './headers.ts';
 

@@ -33,7 +33,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { randomHex } from '../services/ids.ts';
-import { tracer } from '../services/telemetry.ts';
+import { tracer } from '../services/observability/telemetry.ts';
 
 export interface RequestTrace {
   readonly traceId: string;

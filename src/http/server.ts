@@ -15,7 +15,7 @@ import { errorRenderer, frameworkErrorHandler, registerErrorHandling } from './e
 import { registerJsonBodies } from './json-body.ts';
 import { RouteRegistry } from './route-registry.ts';
 import { buildPartAwareValidator } from './validation.ts';
-import type { ServiceMetrics } from '../services/metrics.ts';
+import type { ServiceMetrics } from '../services/observability/metrics.ts';
 import { registerMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi/document.ts';
 import { API_INFO, API_TAGS } from './openapi/tags.ts';

@@ -10,7 +10,7 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 import { conformanceVector } from '../support/conformance.ts';
 import { startIdentityProvider, TEST_CLIENT_ID, type Person, type TestIdentityProvider } from '../support/identity-provider.ts';
 import { launchBrowser, newContext } from './support/browser.ts';

@@ -6,7 +6,7 @@
  * recorded trail names the verified subjects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 import { startIdentityProvider, type Person, type TestIdentityProvider } from '../support/identity-provider.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { productionEnv, runCli, startService, type RunningService } from '../support/service-process.ts';

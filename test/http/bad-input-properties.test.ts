@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 import { BACKENDS, send, serveOn, type Answer, type Backend, type Sent, type ServiceOnBackend } from '../support/all-backends.ts';
 import { dpmVector } from '../support/dpm-api.ts';
 

@@ -7,11 +7,11 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
 import { dpmGates } from '../../src/http/feature-gates.ts';
-import { dpmAnalyzeRoutes } from '../../src/http/routes/dpm-analyze.ts';
-import { dpmOperationRoutes } from '../../src/http/routes/dpm-operations.ts';
+import { dpmAnalyzeRoutes } from '../../src/http/routes/dpm/analyze.ts';
+import { dpmOperationRoutes } from '../../src/http/routes/dpm/operations.ts';
 import { buildServer } from '../../src/http/server.ts';
-import { createDpmAnalyzeService } from '../../src/services/dpm-analyze.ts';
-import { createDpmOperationService } from '../../src/services/dpm-operations.ts';
+import { createDpmAnalyzeService } from '../../src/services/dpm/analyze.ts';
+import { createDpmOperationService } from '../../src/services/dpm/operations.ts';
 import { ALL_ON, DPM_BACKENDS, freshStoreLocation, openStoreAt, startApp, WHAT_IF_BATCH, type FreshStoreLocation } from '../support/dpm-api.ts';
 
 type Json = Record<string, unknown>;

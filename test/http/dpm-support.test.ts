@@ -6,7 +6,7 @@
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runArtifactHash } from '../../src/domain/dpm/run-artifact.ts';
-import type { RunRecord } from '../../src/stores/dpm-supportability/port.ts';
+import type { RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { BACKENDS, forPortfolio, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
 import { REASON_CODES, type ReasonCode } from '../../src/config/reason-codes.ts';
 import { INVALID_PATH_VALUE } from '../../src/http/openapi/document.ts';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 import { dpmVector, startApp, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.ts';

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReasonError } from '../../src/config/reason-codes.ts';
 import { buildServer } from '../../src/http/server.ts';
-import { createServiceMetrics } from '../../src/services/metrics.ts';
+import { createServiceMetrics } from '../../src/services/observability/metrics.ts';
 
 describe('HTTP error format', () => {
   let app: FastifyInstance;

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 import { dpmVector, startApp, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { startIdentityProvider, type Person, type TestIdentityProvider } from '../support/identity-provider.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';

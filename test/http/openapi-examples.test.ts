@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app/app.ts';
 import { startApp, dpmVector } from '../support/dpm-api.ts';
 import { DocumentedResponses } from '../support/openapi-contract.ts';
-import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE } from '../../src/http/routes/proposals/simulation.ts';
 
 type Json = Record<string, unknown>;
 interface Operation {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ReasonError } from '../../src/config/reason-codes.ts';
-import { policyPackRoutes, type PolicyPackRouteSettings } from '../../src/http/routes/policy-packs.ts';
+import { policyPackRoutes, type PolicyPackRouteSettings } from '../../src/http/routes/policy-packs/catalog.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { DocumentedResponses } from '../support/openapi-contract.ts';
 import { openPolicyPackCatalog } from '../../src/stores/policy-pack-catalog/open.ts';

@@ -21,10 +21,10 @@ import {
   type ProposalArtifact,
   type ProposalSimulateRequest,
 } from '../../src/domain/advisory/index.ts';
-import { PROPOSAL_REQUEST_EXAMPLE, proposalSimulationRoutes } from '../../src/http/routes/proposal-simulation.ts';
+import { PROPOSAL_REQUEST_EXAMPLE, proposalSimulationRoutes } from '../../src/http/routes/proposals/simulation.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { DocumentedResponses } from '../support/openapi-contract.ts';
-import { createProposalSimulationService } from '../../src/services/proposal-simulation.ts';
+import { createProposalSimulationService } from '../../src/services/proposals/simulation.ts';
 import { referenceTimestamp } from '../../src/services/reference-time.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { openProposalStore, type OpenedProposalStore } from '../../src/stores/proposals/open.ts';

@@ -5,9 +5,9 @@
  * refused because it no longer holds the lease.
  */
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { createDpmAnalyzeService, OPERATION_TO_RUN } from '../../src/services/dpm-analyze.ts';
-import { createDpmOperationService } from '../../src/services/dpm-operations.ts';
-import type { DpmSupportabilityStore } from '../../src/stores/dpm-supportability/port.ts';
+import { createDpmAnalyzeService, OPERATION_TO_RUN } from '../../src/services/dpm/analyze.ts';
+import { createDpmOperationService } from '../../src/services/dpm/operations.ts';
+import type { DpmSupportabilityStore } from '../../src/stores/dpm-runs/port.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../../src/domain/dpm/index.ts';
 import { freshStoreLocation, openStoreAt, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 

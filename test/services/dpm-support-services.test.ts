@@ -4,10 +4,10 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRunArtifact } from '../../src/domain/dpm/run-artifact.ts';
-import { createDpmArtifactResolver, persistingArtifacts } from '../../src/services/dpm-artifact.ts';
-import { createRetentionScheduler } from '../../src/services/dpm-retention.ts';
-import { openDpmSupportabilityStore } from '../../src/stores/dpm-supportability/open.ts';
-import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-supportability/port.ts';
+import { createDpmArtifactResolver, persistingArtifacts } from '../../src/services/dpm/artifact.ts';
+import { createRetentionScheduler } from '../../src/services/dpm/retention.ts';
+import { openDpmSupportabilityStore } from '../../src/stores/dpm-runs/open.ts';
+import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 
 let store: DpmSupportabilityStore | undefined;

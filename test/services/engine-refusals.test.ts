@@ -7,12 +7,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ReasonError, type ReasonCode } from '../../src/config/reason-codes.ts';
 import { validateBatchRebalanceRequest } from '../../src/domain/dpm/index.ts';
-import { createDpmAnalyzeService } from '../../src/services/dpm-analyze.ts';
-import { createDpmOperationService } from '../../src/services/dpm-operations.ts';
+import { createDpmAnalyzeService } from '../../src/services/dpm/analyze.ts';
+import { createDpmOperationService } from '../../src/services/dpm/operations.ts';
 import type { Engine } from '../../src/services/engine/engine-pool.ts';
-import { createProposalLifecycleService } from '../../src/services/proposal-lifecycle.ts';
-import { createProposalOperations } from '../../src/services/proposal-operations.ts';
-import type { DpmSupportabilityStore } from '../../src/stores/dpm-supportability/port.ts';
+import { createProposalLifecycleService } from '../../src/services/proposals/lifecycle.ts';
+import { createProposalOperations } from '../../src/services/proposals/operations.ts';
+import type { DpmSupportabilityStore } from '../../src/stores/dpm-runs/port.ts';
 import { freshStoreLocation, openStoreAt, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type OpenedBackend } from '../support/proposal-api.ts';
 

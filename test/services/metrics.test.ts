@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { repoPath } from '../support/paths.ts';
 import { validateBatchRebalanceRequest } from '../../src/domain/dpm/index.ts';
 import { createEnginePool, type EnginePool } from '../../src/services/engine/engine-pool.ts';
-import { createServiceMetrics, METRIC_PREFIX, RENAMED_FAMILIES } from '../../src/services/metrics.ts';
+import { createServiceMetrics, METRIC_PREFIX, RENAMED_FAMILIES } from '../../src/services/observability/metrics.ts';
 import type { RunnableCount } from '../../src/stores/sql/operation-leases.ts';
 import { parseMetrics, valueOf } from '../support/metrics.ts';
 import { largeVector, whatIfBatch } from '../support/what-if.ts';

@@ -5,10 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ReasonError } from '../../src/config/reason-codes.ts';
-import { backoffDelay } from '../../src/services/backoff.ts';
-import { createOperationWorker, withLeaseHeartbeat, workerFailureReporter } from '../../src/services/operation-worker.ts';
-import { createProposalLifecycleService } from '../../src/services/proposal-lifecycle.ts';
-import { createProposalOperations } from '../../src/services/proposal-operations.ts';
+import { backoffDelay } from '../../src/services/operations/backoff.ts';
+import { createOperationWorker, withLeaseHeartbeat, workerFailureReporter } from '../../src/services/operations/worker.ts';
+import { createProposalLifecycleService } from '../../src/services/proposals/lifecycle.ts';
+import { createProposalOperations } from '../../src/services/proposals/operations.ts';
 import { BACKENDS, createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type Json, type OpenedBackend } from '../support/proposal-api.ts';
 
 describe('createOperationWorker', () => {

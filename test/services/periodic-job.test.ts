@@ -3,7 +3,7 @@
  * retried on the next tick, an unref'd timer, and a stop that waits for the run in hand.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startPeriodicJob } from '../../src/services/periodic-job.ts';
+import { startPeriodicJob } from '../../src/services/operations/periodic-job.ts';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -7,8 +7,8 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRebalanceRequest, simulateRebalance } from '../../src/domain/dpm/index.ts';
-import { createSqlDpmSupportabilityStore } from '../../src/stores/dpm-supportability/sql-store.ts';
-import type { RunRecord } from '../../src/stores/dpm-supportability/port.ts';
+import { createSqlDpmSupportabilityStore } from '../../src/stores/dpm-runs/sql-store.ts';
+import type { RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { migratePostgres } from '../../src/stores/postgres/migrator.ts';
 import { postgresExecutor } from '../../src/stores/sql/postgres-executor.ts';
 import { conformanceVector } from '../support/conformance.ts';
