@@ -12,7 +12,7 @@
  * shown as the generic plan PostgreSQL may switch to after five executions.
  */
 import pg from 'pg';
-import { createSqlDpmSupportabilityStore } from '../src/stores/dpm-runs/sql-store.ts';
+import { createSqlDpmRunStore } from '../src/stores/dpm-runs/sql-store.ts';
 import { migratePostgres } from '../src/stores/postgres/migrator.ts';
 import { createSqlProposalStore } from '../src/stores/proposals/sql-store.ts';
 import { postgresExecutor } from '../src/stores/sql/postgres-executor.ts';
@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     await admin.connect();
     const counts = await populate(admin, RUNS);
     const sink: Statement[] = [];
-    const dpm = createSqlDpmSupportabilityStore(recording(postgresExecutor(pool), sink));
+    const dpm = createSqlDpmRunStore(recording(postgresExecutor(pool), sink));
     const proposals = createSqlProposalStore(recording(postgresExecutor(pool), sink));
 
     const mid = Math.floor(RUNS / 2);
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 }
 
 /** Fresh runs and replays through the one-statement path, as simulate makes them. */
-async function writeSome(dpm: ReturnType<typeof createSqlDpmSupportabilityStore>, runs: number): Promise<void> {
+async function writeSome(dpm: ReturnType<typeof createSqlDpmRunStore>, runs: number): Promise<void> {
   for (let i = 0; i < 400; i += 1) {
     const n = runs + 10 + (i % 200);
     const run = { rebalance_run_id: runId(n), correlation_id: `corr_w${i}`, request_hash: `sha256:w${n}`, idempotency_key: `key_w${n}`, portfolio_id: 'pf_1', status: 'READY', created_at: at(n * 30), result_json: {} };

@@ -7,7 +7,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDpmSupportabilityStore } from '../src/stores/dpm-runs/open.ts';
+import { openDpmRunStore } from '../src/stores/dpm-runs/open.ts';
 import { PostgresPools } from '../src/stores/postgres/pools.ts';
 import { benchPostgres } from './support/postgres.ts';
 import { benchProposalStore } from './stores/proposals.ts';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       { backend: 'POSTGRES' as const, sqlitePath: '', dsn: await server.createDatabase('bench') },
     ];
     for (const { backend, sqlitePath, dsn } of backends) {
-      const { store } = await openDpmSupportabilityStore({ backend, sqlitePath, postgresDsn: dsn, pools, migrate: true });
+      const { store } = await openDpmRunStore({ backend, sqlitePath, postgresDsn: dsn, pools, migrate: true });
       log(`${backend}: writing ${SMALL} runs…`);
       const recordsPerSecond = await writeRuns(store, 0, SMALL, backend === 'POSTGRES' ? 16 : 1);
       const figures: Record<string, unknown> = { records_per_second: recordsPerSecond, at_10k: await measureReads(store, SMALL) };

@@ -4,7 +4,7 @@
  * where the backend can be bulk-loaded (PostgreSQL).
  */
 import pg from 'pg';
-import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
+import type { DpmRunStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { latency, throughput, type Latency } from '../support/stats.ts';
 
 export interface DpmFigures {
@@ -33,7 +33,7 @@ function run(i: number): RunRecord {
   };
 }
 
-export async function writeRuns(store: DpmSupportabilityStore, from: number, count: number, concurrency: number): Promise<number> {
+export async function writeRuns(store: DpmRunStore, from: number, count: number, concurrency: number): Promise<number> {
   return throughput(count, concurrency, (n) => {
     const i = from + n;
     const record = run(i);
@@ -72,7 +72,7 @@ export async function bulkLoadPostgres(dsn: string, from: number, total: number)
   }
 }
 
-export async function measureReads(store: DpmSupportabilityStore, runs: number): Promise<Omit<DpmFigures, 'records_per_second'>> {
+export async function measureReads(store: DpmRunStore, runs: number): Promise<Omit<DpmFigures, 'records_per_second'>> {
   const pick = (i: number): number => (i * 7919) % runs;
   const deepCursor = (await store.listRuns({ limit: 50, created_to: new Date(T0 + Math.floor(runs / 2) * 1000).toISOString() })).nextCursor ?? undefined;
   return {

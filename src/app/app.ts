@@ -16,7 +16,7 @@ import { createEnginePool } from '../services/engine/engine-pool.ts';
 import { countedSimulations } from '../services/observability/metric-observers.ts';
 import { createServiceMetrics } from '../services/observability/metrics.ts';
 import { createProposalSimulationService } from '../services/proposals/simulation.ts';
-import type { DpmSupportabilityStore } from '../stores/dpm-runs/port.ts';
+import type { DpmRunStore } from '../stores/dpm-runs/port.ts';
 import { buildInfo, engineVersion as buildEngineVersion } from './build-info.ts';
 import { clusterWorkerMetrics } from './cluster-metrics.ts';
 import { trackResponses } from './connection-drain.ts';
@@ -30,7 +30,7 @@ import { startTracing } from './tracing.ts';
 export interface App {
   readonly server: FastifyInstance;
   /** The DPM store the services use (tests seed history through it). */
-  readonly dpmStore: DpmSupportabilityStore;
+  readonly dpmStore: DpmRunStore;
   /** Stops accepting connections, lets requests in flight finish, then closes the stores. */
   close(): Promise<void>;
 }

@@ -27,11 +27,11 @@ import { createDpmWorkflowService } from '../services/dpm/workflow.ts';
 import type { Engine } from '../services/engine/engine-pool.ts';
 import { countedOperations } from '../services/observability/metric-observers.ts';
 import type { ServiceMetrics } from '../services/observability/metrics.ts';
-import type { DpmSupportabilityStore } from '../stores/dpm-runs/port.ts';
+import type { DpmRunStore } from '../stores/dpm-runs/port.ts';
 
 export interface DpmWiring {
   /** The store every DPM writer goes through (PERSISTED mode stores each run's artifact with it). */
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly routes: readonly FastifyPluginAsync[];
   /** Starts the background work of this replica. */
   start(): void;
@@ -40,7 +40,7 @@ export interface DpmWiring {
 }
 
 export function wireDpm(options: {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly settings: Settings['dpm'];
   /** STORE_RETRY_MAX_BACKOFF_MS: the worker's longest wait after consecutive failures. */
   readonly maxBackoffMs: number;

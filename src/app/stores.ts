@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { Settings } from '../config/settings.ts';
 import type { Violation } from '../config/variables.ts';
 import { ReasonError } from '../config/reason-codes.ts';
-import { openDpmSupportabilityStore } from '../stores/dpm-runs/open.ts';
-import type { DpmSupportabilityStore } from '../stores/dpm-runs/port.ts';
+import { openDpmRunStore } from '../stores/dpm-runs/open.ts';
+import type { DpmRunStore } from '../stores/dpm-runs/port.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
 import { openPolicyPackCatalog } from '../stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
@@ -23,7 +23,7 @@ import type { StoreName, StoreProbe } from './readiness.ts';
 import { databaseSystemOf, tracedPort } from './traced-stores.ts';
 
 export interface Stores {
-  readonly dpm: DpmSupportabilityStore;
+  readonly dpm: DpmRunStore;
   readonly proposals: ProposalStore;
   readonly policyPacks: PolicyPackCatalog;
   readonly probes: readonly StoreProbe[];
@@ -96,7 +96,7 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       await pools.closeAll();
       return { ok: false, violations };
     }
-    const dpm = await openDpmSupportabilityStore({
+    const dpm = await openDpmRunStore({
       backend: settings.dpm.backend,
       sqlitePath: settings.dpm.sqlitePath,
       postgresDsn: settings.dpm.postgresDsn,

@@ -3,14 +3,14 @@
  * SQLITE and POSTGRES by dpm-run-store.test.ts: a difference between backends is a bug.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AsyncOperation, DpmSupportabilityStore, LineageEdge, RunInputs, RunRecord } from '../../src/stores/dpm-runs/port.ts';
+import type { AsyncOperation, DpmRunStore, LineageEdge, RunInputs, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 
 export interface StoreHandle {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   /** Whether data outlives the process (SQLITE file, POSTGRES) or not (IN_MEMORY). */
   readonly durable: boolean;
   /** Closes the store and opens the same location again (a process restart). */
-  reopen(): Promise<DpmSupportabilityStore>;
+  reopen(): Promise<DpmRunStore>;
   /** The readiness probe of the opened store. */
   check(): Promise<{ ready: boolean; code?: string }>;
   close(): Promise<void>;
@@ -70,10 +70,10 @@ async function allPages<T>(fetch: (cursor?: string) => Promise<{ items: readonly
   }
 }
 
-export function dpmSupportabilityContract(backend: string, open: () => Promise<StoreHandle>): void {
+export function dpmRunStoreContract(backend: string, open: () => Promise<StoreHandle>): void {
   describe(`DPM supportability store contract: ${backend}`, () => {
     let handle: StoreHandle;
-    let store: DpmSupportabilityStore;
+    let store: DpmRunStore;
 
     beforeEach(async () => {
       handle = await open();
@@ -227,7 +227,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       }
       const pages = await allPages((cursor) => store.listRuns({ limit: 2, cursor }));
       expect(pages.map((p) => p.map((r) => r.rebalance_run_id))).toEqual([['rr_6', 'rr_5'], ['rr_4', 'rr_3'], ['rr_2', 'rr_1'], ['rr_0']]);
-      const ids = async (filter: Parameters<DpmSupportabilityStore['listRuns']>[0]) => (await store.listRuns(filter)).items.map((r) => r.rebalance_run_id);
+      const ids = async (filter: Parameters<DpmRunStore['listRuns']>[0]) => (await store.listRuns(filter)).items.map((r) => r.rebalance_run_id);
       expect(await ids({ limit: 10, status: 'BLOCKED' })).toEqual(['rr_5', 'rr_3', 'rr_1']);
       expect(await ids({ limit: 10, portfolio_id: 'pf_a' })).toEqual(['rr_2', 'rr_1', 'rr_0']);
       expect(await ids({ limit: 10, request_hash: 'sha256:rr_4' })).toEqual(['rr_4']);
@@ -260,7 +260,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect((await store.listLineageEdges('op_1', { limit: 5 })).items.map((e) => e.edge_id)).toEqual(['e_op1']);
       const pages = await allPages((cursor) => store.listOperations({ limit: 2, cursor }));
       expect(pages.map((p) => p.map((o) => o.operation_id))).toEqual([['op_4', 'op_3'], ['op_2', 'op_1']]);
-      const ids = async (filter: Parameters<DpmSupportabilityStore['listOperations']>[0]) => (await store.listOperations(filter)).items.map((o) => o.operation_id);
+      const ids = async (filter: Parameters<DpmRunStore['listOperations']>[0]) => (await store.listOperations(filter)).items.map((o) => o.operation_id);
       expect(await ids({ limit: 5, operation_type: 'OTHER' })).toEqual(['op_3']);
       expect(await ids({ limit: 5, correlation_id: 'corr_op_1' })).toEqual(['op_2', 'op_1']);
       expect(await ids({ limit: 5, created_from: at(2), created_to: at(2) })).toEqual(['op_2']);
@@ -381,7 +381,7 @@ export function dpmSupportabilityContract(backend: string, open: () => Promise<S
       expect(await store.listWorkflowDecisions('rr_missing')).toEqual([]);
       const pages = await allPages((cursor) => store.listWorkflowDecisionsFiltered({ limit: 2, cursor }));
       expect(pages.map((p) => p.map((d) => d.decision_id))).toEqual([['dwd_3', 'dwd_2'], ['dwd_0', 'dwd_1']]);
-      const ids = async (filter: Parameters<DpmSupportabilityStore['listWorkflowDecisionsFiltered']>[0]) =>
+      const ids = async (filter: Parameters<DpmRunStore['listWorkflowDecisionsFiltered']>[0]) =>
         (await store.listWorkflowDecisionsFiltered(filter)).items.map((d) => d.decision_id);
       expect(await ids({ limit: 5, action: 'APPROVE', rebalance_run_id: 'rr_1' })).toEqual(['dwd_2']);
       expect(await ids({ limit: 5, reason_code: 'NEEDS_CHANGES' })).toEqual(['dwd_0', 'dwd_1']);

@@ -1,16 +1,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDpmSupportabilityStore, type OpenedDpmStore } from '../../src/stores/dpm-runs/open.ts';
+import { openDpmRunStore, type OpenedDpmStore } from '../../src/stores/dpm-runs/open.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { dpmSupportabilityContract, type StoreHandle } from './dpm-run-store.contract.ts';
+import { dpmRunStoreContract, type StoreHandle } from './dpm-run-store.contract.ts';
 
 // poolMax ≥ 10, so the concurrency tests race on real, separate PostgreSQL connections.
 const poolOptions = { poolMax: 12, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
 
 function openWith(backend: 'IN_MEMORY' | 'SQL' | 'POSTGRES', location: { sqlitePath?: string; dsn?: string }, pools: PostgresPools): Promise<OpenedDpmStore> {
-  return openDpmSupportabilityStore({
+  return openDpmRunStore({
     backend,
     sqlitePath: location.sqlitePath ?? '',
     postgresDsn: location.dsn ?? '',
@@ -40,18 +40,18 @@ async function handleFor(durable: boolean, open: () => Promise<OpenedDpmStore>, 
   };
 }
 
-dpmSupportabilityContract('IN_MEMORY', () => {
+dpmRunStoreContract('IN_MEMORY', () => {
   const pools = new PostgresPools(poolOptions);
   return handleFor(false, () => openWith('IN_MEMORY', {}, pools), () => pools.closeAll());
 });
 
-dpmSupportabilityContract('SQLITE', () => {
+dpmRunStoreContract('SQLITE', () => {
   const sqlitePath = join(mkdtempSync(join(tmpdir(), 'dpm-store-')), 'dpm.db');
   const pools = new PostgresPools(poolOptions);
   return handleFor(true, () => openWith('SQL', { sqlitePath }, pools), () => pools.closeAll());
 });
 
-dpmSupportabilityContract('POSTGRES', async () => {
+dpmRunStoreContract('POSTGRES', async () => {
   const database = await freshDatabase();
   let pools = new PostgresPools(poolOptions);
   return handleFor(

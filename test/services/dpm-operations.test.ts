@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createDpmAnalyzeService, OPERATION_TO_RUN } from '../../src/services/dpm/analyze.ts';
 import { createDpmOperationService } from '../../src/services/dpm/operations.ts';
-import type { DpmSupportabilityStore } from '../../src/stores/dpm-runs/port.ts';
+import type { DpmRunStore } from '../../src/stores/dpm-runs/port.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../../src/domain/dpm/index.ts';
 import { freshStoreLocation, openStoreAt, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 
@@ -15,7 +15,7 @@ const LEASE_MS = 30_000;
 let clock = Date.parse('2026-03-01T09:00:00.000Z');
 const now = (): Date => new Date(clock);
 
-let store: DpmSupportabilityStore;
+let store: DpmRunStore;
 let closeStore: () => Promise<void>;
 
 beforeEach(async () => {
@@ -35,7 +35,7 @@ it('B reuses the scenario run A recorded before it stalled, records the rest onc
   // Worker A: the second recordRun never returns until the test releases it.
   let recorded = 0;
   let releaseA: (error: Error) => void = () => {};
-  const stalling: DpmSupportabilityStore = Object.create(store) as DpmSupportabilityStore;
+  const stalling: DpmRunStore = Object.create(store) as DpmRunStore;
   stalling.recordRun = (input) => {
     recorded += 1;
     if (recorded === 1) return store.recordRun(input);

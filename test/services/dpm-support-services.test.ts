@@ -6,18 +6,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildRunArtifact } from '../../src/domain/dpm/run-artifact.ts';
 import { createDpmArtifactResolver, persistingArtifacts } from '../../src/services/dpm/artifact.ts';
 import { createRetentionScheduler } from '../../src/services/dpm/retention.ts';
-import { openDpmSupportabilityStore } from '../../src/stores/dpm-runs/open.ts';
-import type { DpmSupportabilityStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
+import { openDpmRunStore } from '../../src/stores/dpm-runs/open.ts';
+import type { DpmRunStore, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 
-let store: DpmSupportabilityStore | undefined;
+let store: DpmRunStore | undefined;
 afterEach(async () => {
   await store?.close();
   store = undefined;
 });
 
-async function memoryStore(): Promise<DpmSupportabilityStore> {
-  const opened = await openDpmSupportabilityStore({
+async function memoryStore(): Promise<DpmRunStore> {
+  const opened = await openDpmRunStore({
     backend: 'IN_MEMORY',
     sqlitePath: ':memory:',
     postgresDsn: '',

@@ -12,14 +12,14 @@ import { createDpmOperationService } from '../../src/services/dpm/operations.ts'
 import type { Engine } from '../../src/services/engine/engine-pool.ts';
 import { createProposalLifecycleService } from '../../src/services/proposals/lifecycle.ts';
 import { createProposalOperations } from '../../src/services/proposals/operations.ts';
-import type { DpmSupportabilityStore } from '../../src/stores/dpm-runs/port.ts';
+import type { DpmRunStore } from '../../src/stores/dpm-runs/port.ts';
 import { freshStoreLocation, openStoreAt, WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { createBody, DEFAULT_SETTINGS, openBackend, readyRequest, type OpenedBackend } from '../support/proposal-api.ts';
 
 const refusing = (code: ReasonCode): Engine => ({ run: () => Promise.reject(new ReasonError(code, `engine refused: ${code}`)) });
 
 describe('DPM analyze operations', () => {
-  let store: DpmSupportabilityStore;
+  let store: DpmRunStore;
   let closeStore: () => Promise<void>;
   beforeEach(async () => {
     ({ store, close: closeStore } = await openStoreAt(await freshStoreLocation('IN_MEMORY')));

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDpmReproduceService } from '../../src/services/dpm/reproduce.ts';
-import { openDpmSupportabilityStore } from '../../src/stores/dpm-runs/open.ts';
+import { openDpmRunStore } from '../../src/stores/dpm-runs/open.ts';
 import { migratePostgres, POSTGRES_MIGRATIONS_ROOT } from '../../src/stores/postgres/migrator.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { migrateSqlite, SQLITE_MIGRATIONS_ROOT } from '../../src/stores/sqlite/migrator.ts';
@@ -58,7 +58,7 @@ describe('the run-inputs migration on a database of the previous release', () =>
     const pools = new PostgresPools({ poolMax: 2, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
     cleanups.push(() => pools.closeAll());
     await expectOldRunsWithoutInputs(async () => {
-      const opened = await openDpmSupportabilityStore({ backend: 'POSTGRES', sqlitePath: '', postgresDsn: database.dsn, pools, migrate: false });
+      const opened = await openDpmRunStore({ backend: 'POSTGRES', sqlitePath: '', postgresDsn: database.dsn, pools, migrate: false });
       return { store: opened.store, close: opened.close };
     });
   });
@@ -76,7 +76,7 @@ describe('the run-inputs migration on a database of the previous release', () =>
 
     const pools = new PostgresPools({ poolMax: 1, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
     await expectOldRunsWithoutInputs(async () => {
-      const opened = await openDpmSupportabilityStore({ backend: 'SQL', sqlitePath: path, postgresDsn: '', pools, migrate: true });
+      const opened = await openDpmRunStore({ backend: 'SQL', sqlitePath: path, postgresDsn: '', pools, migrate: true });
       return { store: opened.store, close: opened.close };
     });
   });

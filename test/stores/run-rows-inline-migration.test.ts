@@ -7,7 +7,7 @@
 import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { validateRebalanceRequest, simulateRebalance } from '../../src/domain/dpm/index.ts';
-import { createSqlDpmSupportabilityStore } from '../../src/stores/dpm-runs/sql-store.ts';
+import { createSqlDpmRunStore } from '../../src/stores/dpm-runs/sql-store.ts';
 import type { RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { migratePostgres } from '../../src/stores/postgres/migrator.ts';
 import { postgresExecutor } from '../../src/stores/sql/postgres-executor.ts';
@@ -37,7 +37,7 @@ function runOf(id: string, result: unknown): RunRecord {
 describe('dpm migration 0004: runs of everyday requests stay in their row', () => {
   it('a conformance run is stored without the TOAST table and reads back as written', async () => {
     const pool = await migrated();
-    const store = createSqlDpmSupportabilityStore(postgresExecutor(pool));
+    const store = createSqlDpmRunStore(postgresExecutor(pool));
     const vector = conformanceVector<{ request: unknown }>('dpm', 'scenario_01_cash_inflow');
     const validated = validateRebalanceRequest(vector.request);
     if (!validated.ok) throw new Error('the conformance request does not validate');
@@ -57,7 +57,7 @@ describe('dpm migration 0004: runs of everyday requests stay in their row', () =
 
   it('a large result is still moved out of line and reads back intact', async () => {
     const pool = await migrated();
-    const store = createSqlDpmSupportabilityStore(postgresExecutor(pool));
+    const store = createSqlDpmRunStore(postgresExecutor(pool));
     // Random-looking text does not compress: 40 KB of it cannot stay in an 8 KB page.
     const rows = Array.from({ length: 1_000 }, (_, i) => ({ instrument_id: `EQ_${i}`, note: (i * 7_919).toString(36).repeat(4) }));
     const result = { status: 'READY', rows };
@@ -72,7 +72,7 @@ describe('dpm migration 0004: runs of everyday requests stay in their row', () =
       `INSERT INTO dpm_runs (rebalance_run_id, correlation_id, request_hash, idempotency_key, portfolio_id, status, created_at, result_json)
        VALUES ('rr_old', 'corr_old', 'sha256:old', NULL, 'pf_old', 'READY', '2026-01-02T03:04:05.000Z', '{"status":"READY"}')`,
     );
-    const store = createSqlDpmSupportabilityStore(postgresExecutor(pool));
+    const store = createSqlDpmRunStore(postgresExecutor(pool));
     expect(await store.getRun('rr_old')).toMatchObject({ rebalance_run_id: 'rr_old', result_json: { status: 'READY' } });
   });
 });

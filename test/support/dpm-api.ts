@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
-import { openDpmSupportabilityStore } from '../../src/stores/dpm-runs/open.ts';
-import type { DpmSupportabilityStore } from '../../src/stores/dpm-runs/port.ts';
+import { openDpmRunStore } from '../../src/stores/dpm-runs/open.ts';
+import type { DpmRunStore } from '../../src/stores/dpm-runs/port.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { freshDatabase } from './postgres.ts';
 import { conformanceVector } from './conformance.ts';
@@ -57,10 +57,10 @@ export async function startApp(env: Record<string, string>): Promise<App> {
 }
 
 /** The store of a location, to compose services around it directly. */
-export async function openStoreAt(location: FreshStoreLocation): Promise<{ store: DpmSupportabilityStore; close(): Promise<void> }> {
+export async function openStoreAt(location: FreshStoreLocation): Promise<{ store: DpmRunStore; close(): Promise<void> }> {
   const pools = new PostgresPools({ poolMax: 8, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 });
   const env = location.env;
-  const opened = await openDpmSupportabilityStore({
+  const opened = await openDpmRunStore({
     backend: env['DPM_SUPPORTABILITY_STORE_BACKEND'] as DpmBackend,
     sqlitePath: env['DPM_SUPPORTABILITY_SQLITE_PATH'] ?? '',
     postgresDsn: env['DPM_SUPPORTABILITY_POSTGRES_DSN'] ?? '',

@@ -26,7 +26,7 @@ import {
   type ValidationProblem,
 } from '../../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, type PolicyPackDefinition } from '../../domain/policy-packs/index.ts';
-import type { DpmSupportabilityStore, LineageEdge, RunInputs, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, LineageEdge, RunInputs, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
 import { tracedEngine } from '../engine/tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
@@ -74,7 +74,7 @@ export interface DpmAnalyzeService {
 }
 
 export interface DpmAnalyzeServiceDeps {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly now?: () => Date;
   /** Absent: no policy packs (the catalog is never read). */
   readonly policyPacks?: PolicyPackSelector;

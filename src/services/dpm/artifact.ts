@@ -8,13 +8,13 @@ import type { Logger } from 'pino';
 import { redactSecrets } from '../../config/redact.ts';
 import type { DpmArtifactStoreMode } from '../../config/settings.ts';
 import { buildRunArtifact } from '../../domain/dpm/run-artifact.ts';
-import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 
 export interface DpmArtifactResolver {
   artifactOf(run: RunRecord): Promise<unknown>;
 }
 
-export function createDpmArtifactResolver(deps: { store: DpmSupportabilityStore; mode: DpmArtifactStoreMode }): DpmArtifactResolver {
+export function createDpmArtifactResolver(deps: { store: DpmRunStore; mode: DpmArtifactStoreMode }): DpmArtifactResolver {
   return {
     async artifactOf(run) {
       if (deps.mode === 'DERIVED') return buildRunArtifact(run);
@@ -33,7 +33,7 @@ export function createDpmArtifactResolver(deps: { store: DpmSupportabilityStore;
  * commits rather than inside it, so an artifact failure never loses an acknowledged run; the
  * read path backfills whatever is missing.
  */
-export function persistingArtifacts(store: DpmSupportabilityStore, logger: Pick<Logger, 'warn'>): DpmSupportabilityStore {
+export function persistingArtifacts(store: DpmRunStore, logger: Pick<Logger, 'warn'>): DpmRunStore {
   return {
     ...store,
     async recordRun(input) {

@@ -8,14 +8,14 @@
  */
 import type { Logger } from 'pino';
 import type { DpmAsyncExecutionMode } from '../../config/settings.ts';
-import type { AsyncOperation, DpmSupportabilityStore } from '../../stores/dpm-runs/port.ts';
+import type { AsyncOperation, DpmRunStore } from '../../stores/dpm-runs/port.ts';
 import type { DpmOperationService } from './operations.ts';
 import { newLeaseOwner } from '../operations/lease-owner.ts';
 import { createOperationWorker, workerFailureReporter } from '../operations/worker.ts';
 import { startPeriodicJob } from '../operations/periodic-job.ts';
 
 export interface DpmOperationBackgroundDeps {
-  readonly store: Pick<DpmSupportabilityStore, 'claimRunnable'>;
+  readonly store: Pick<DpmRunStore, 'claimRunnable'>;
   readonly operations: Pick<DpmOperationService, 'runClaimed' | 'purgeExpired'>;
   readonly settings: {
     readonly executionMode: DpmAsyncExecutionMode;

@@ -19,7 +19,7 @@ import { ReasonError } from '../../config/reason-codes.ts';
 import type { DpmAsyncExecutionMode } from '../../config/settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../../domain/dpm/index.ts';
 import { isStoreOutage } from '../../stores/postgres/errors.ts';
-import type { AsyncOperation, DpmSupportabilityStore, OperationFilter, OperationStatus, Page } from '../../stores/dpm-runs/port.ts';
+import type { AsyncOperation, DpmRunStore, OperationFilter, OperationStatus, Page } from '../../stores/dpm-runs/port.ts';
 import { operationBatchRunId, type DpmAnalyzeService } from './analyze.ts';
 import { isEngineBusy } from '../engine/engine-pool.ts';
 import { NO_POLICY_HEADERS, type PolicyHeaders } from './policy-context.ts';
@@ -75,7 +75,7 @@ export interface DpmOperationService {
 }
 
 export interface DpmOperationServiceDeps {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly analyze: Pick<DpmAnalyzeService, 'runBatch'>;
   readonly settings: DpmOperationSettings;
   readonly now?: () => Date;

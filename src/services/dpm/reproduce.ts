@@ -14,7 +14,7 @@ import {
   type RebalanceRequest,
   type ValidationProblem,
 } from '../../domain/dpm/index.ts';
-import type { DpmSupportabilityStore, RunInputs, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, RunInputs, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
 import { tracedEngine } from '../engine/tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
@@ -42,7 +42,7 @@ export interface DpmReproduceService {
 }
 
 export interface DpmReproduceDeps {
-  readonly store: Pick<DpmSupportabilityStore, 'getRun' | 'getRunInputs'>;
+  readonly store: Pick<DpmRunStore, 'getRun' | 'getRunInputs'>;
   /** Today's build (app: version + commit). */
   readonly engineVersion?: string;
   /** Where today's engine runs (the app's worker pool); replaceable so a test can stand in a changed one. */

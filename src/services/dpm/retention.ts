@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { redactSecrets } from '../../config/redact.ts';
-import type { DpmSupportabilityStore } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore } from '../../stores/dpm-runs/port.ts';
 import { startPeriodicJob, type PeriodicJob } from '../operations/periodic-job.ts';
 
 const DAY_MS = 86_400_000;
@@ -24,7 +24,7 @@ export interface RetentionScheduler {
 }
 
 export interface RetentionOptions {
-  readonly store: Pick<DpmSupportabilityStore, 'purgeRunsBefore'>;
+  readonly store: Pick<DpmRunStore, 'purgeRunsBefore'>;
   readonly days: number;
   readonly intervalMs: number;
   readonly logger: Pick<Logger, 'info' | 'warn'>;

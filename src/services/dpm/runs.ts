@@ -8,7 +8,7 @@
  */
 import { canonicalRebalanceRequest, validateRebalanceRequest, type ValidationProblem } from '../../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../../domain/policy-packs/index.ts';
-import type { DpmSupportabilityStore, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
 import { tracedEngine } from '../engine/tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
@@ -36,7 +36,7 @@ export interface DpmRunService {
 }
 
 export interface DpmRunServiceDeps {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly now?: () => Date;
   /** DPM_IDEMPOTENCY_REPLAY_ENABLED; the selected pack's replay flag overrides it. */
   readonly replayEnabled: boolean;

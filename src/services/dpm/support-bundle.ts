@@ -10,7 +10,7 @@
  * id is still the fallback, for runs recorded without those edges.
  */
 import { ReasonError } from '../../config/reason-codes.ts';
-import type { AsyncOperation, DpmSupportabilityStore, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { AsyncOperation, DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { OPERATION_TO_RUN } from './analyze.ts';
 import type { DpmArtifactResolver } from './artifact.ts';
 import { operationStatus } from './operations.ts';
@@ -35,7 +35,7 @@ const newestFirst = (a: RunRecord, b: RunRecord): number =>
   a.created_at === b.created_at ? b.rebalance_run_id.localeCompare(a.rebalance_run_id) : Date.parse(b.created_at) - Date.parse(a.created_at);
 
 export function createDpmSupportBundleService(deps: {
-  store: DpmSupportabilityStore;
+  store: DpmRunStore;
   support: DpmSupportService;
   artifacts: DpmArtifactResolver;
 }): DpmSupportBundleService {

@@ -8,7 +8,7 @@
  */
 import type { DpmStoreBackend } from '../../config/settings.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
-import type { DpmSupportabilityStore, LineageEdge, LineageFilter, RunFilter, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, LineageEdge, LineageFilter, RunFilter, RunRecord } from '../../stores/dpm-runs/port.ts';
 
 /** The largest page the store is asked for when a caller wants everything (bundles). */
 const FULL_PAGE = 200;
@@ -57,7 +57,7 @@ export interface DpmSupportSettings {
   readonly retentionDays: number;
 }
 
-export function createDpmSupportService(deps: { store: DpmSupportabilityStore; settings: DpmSupportSettings }): DpmSupportService {
+export function createDpmSupportService(deps: { store: DpmRunStore; settings: DpmSupportSettings }): DpmSupportService {
   const { store, settings } = deps;
 
   async function historyOf(key: string): Promise<Record<string, unknown>> {

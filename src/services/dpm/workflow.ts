@@ -20,7 +20,7 @@ import {
   type WorkflowAction,
   type WorkflowStatus,
 } from '../../domain/workflow/run-review.ts';
-import type { DecisionFilter, DpmSupportabilityStore, RunRecord, WorkflowDecision } from '../../stores/dpm-runs/port.ts';
+import type { DecisionFilter, DpmRunStore, RunRecord, WorkflowDecision } from '../../stores/dpm-runs/port.ts';
 import { UNAUTHENTICATED, type Actor } from '../../domain/access/actor.ts';
 import { runActionNeedsSecondPerson } from '../../domain/access/decisions.ts';
 import { recordedActor, refusedAttemptView, refuseOwnApproval } from '../access.ts';
@@ -68,7 +68,7 @@ export interface DpmWorkflowService {
 }
 
 export function createDpmWorkflowService(deps: {
-  store: DpmSupportabilityStore;
+  store: DpmRunStore;
   reviewStatuses: readonly string[];
   now?: () => Date;
 }): DpmWorkflowService {

@@ -6,7 +6,7 @@ import { SqlConstraintError, type SqlExecutor, type SqlQueryable } from '../sql/
 import { listPage, one } from '../sql/queries.ts';
 import { insertRefusedAttempt, listRefusedAttempts, type RefusedAttemptTable } from '../sql/refused-attempts.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
-import type { AppendDecisionOutcome, DecisionFilter, DpmSupportabilityStore, WorkflowDecision } from './port.ts';
+import type { AppendDecisionOutcome, DecisionFilter, DpmRunStore, WorkflowDecision } from './port.ts';
 import { INVALID_CURSOR, toDecision } from './rows.ts';
 
 const REFUSED_ATTEMPTS: RefusedAttemptTable = { table: 'dpm_run_refused_attempts', entityColumn: 'run_id' };
@@ -21,7 +21,7 @@ async function latestDecision(queryable: SqlQueryable, runId: string): Promise<{
 }
 
 type DecisionQueries = Pick<
-  DpmSupportabilityStore,
+  DpmRunStore,
   'appendWorkflowDecision' | 'listWorkflowDecisions' | 'listWorkflowDecisionsFiltered' | 'recordRefusedAttempt' | 'listRefusedAttempts'
 >;
 

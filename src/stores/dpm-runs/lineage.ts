@@ -5,7 +5,7 @@
 import type { SqlExecutor, SqlQueryable } from '../sql/executor.ts';
 import { jsonParam, listPage } from '../sql/queries.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
-import type { DpmSupportabilityStore, LineageEdge, LineageFilter } from './port.ts';
+import type { DpmRunStore, LineageEdge, LineageFilter } from './port.ts';
 import { INVALID_CURSOR, toEdge } from './rows.ts';
 
 const EDGE_DELETE_CHUNK = 500;
@@ -32,7 +32,7 @@ export async function deleteEdgesTouching(tx: SqlQueryable, ids: readonly string
   }
 }
 
-export function lineageQueries(db: SqlExecutor): Pick<DpmSupportabilityStore, 'appendLineageEdges' | 'listLineageEdges'> {
+export function lineageQueries(db: SqlExecutor): Pick<DpmRunStore, 'appendLineageEdges' | 'listLineageEdges'> {
   return {
     async appendLineageEdges(edges) {
       if (edges.length > 0) await db.transaction((tx) => insertEdges(tx, edges));

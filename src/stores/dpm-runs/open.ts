@@ -1,8 +1,8 @@
 import type { DpmStoreBackend } from '../../config/settings.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
 import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
-import type { DpmSupportabilityStore } from './port.ts';
-import { createSqlDpmSupportabilityStore } from './sql-store.ts';
+import type { DpmRunStore } from './port.ts';
+import { createSqlDpmRunStore } from './sql-store.ts';
 
 export interface OpenDpmStoreOptions {
   readonly backend: DpmStoreBackend;
@@ -14,7 +14,7 @@ export interface OpenDpmStoreOptions {
 }
 
 export interface OpenedDpmStore {
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   /** Readiness: `{ ready: false, code: 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE' }` while PostgreSQL is away. */
   check(): Promise<ProbeResult>;
   /** Closes the store (a SQLite database; PostgreSQL pools belong to `pools`). */
@@ -22,7 +22,7 @@ export interface OpenedDpmStore {
 }
 
 /** IN_MEMORY is SQLite `:memory:` behind the same queries, so it cannot drift from the others. */
-export async function openDpmSupportabilityStore(options: OpenDpmStoreOptions): Promise<OpenedDpmStore> {
+export async function openDpmRunStore(options: OpenDpmStoreOptions): Promise<OpenedDpmStore> {
   const engine =
     options.backend === 'POSTGRES'
       ? ({ kind: 'postgres', dsn: options.postgresDsn, pools: options.pools } as const)
@@ -36,6 +36,6 @@ export async function openDpmSupportabilityStore(options: OpenDpmStoreOptions): 
     migrate: options.migrate,
     ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   });
-  const store = createSqlDpmSupportabilityStore(opened.executor);
+  const store = createSqlDpmRunStore(opened.executor);
   return { store, check: opened.check, close: () => store.close() };
 }

@@ -7,11 +7,11 @@ import { operationLeases } from '../sql/operation-leases.ts';
 import { jsonParam, listPage, one } from '../sql/queries.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { deleteEdgesTouching, insertEdges } from './lineage.ts';
-import type { AsyncOperation, DpmSupportabilityStore, OperationFilter } from './port.ts';
+import type { AsyncOperation, DpmRunStore, OperationFilter } from './port.ts';
 import { INVALID_CURSOR, toOperation } from './rows.ts';
 
 type OperationQueries = Pick<
-  DpmSupportabilityStore,
+  DpmRunStore,
   | 'createOperation'
   | 'getOperation'
   | 'getOperationByCorrelation'

@@ -190,7 +190,7 @@ export interface SupportabilitySummary {
   readonly newest_operation_created_at: string | null;
 }
 
-export interface DpmSupportabilityStore {
+export interface DpmRunStore {
   /** Run + idempotency mapping + history entry + lineage edges, atomically. */
   recordRun(input: RecordRunInput): Promise<RecordRunOutcome>;
   getRun(runId: string): Promise<RunRecord | null>;

@@ -7,7 +7,7 @@ import { named, type SqlExecutor, type SqlQueryable } from '../sql/executor.ts';
 import { jsonParam, listPage, one } from '../sql/queries.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { deleteEdgesTouching, insertEdges } from './lineage.ts';
-import type { DpmSupportabilityStore, IdempotencyHistoryEntry, RecordRunInput, RecordRunOutcome, RunFilter, RunInputs, RunRecord } from './port.ts';
+import type { DpmRunStore, IdempotencyHistoryEntry, RecordRunInput, RecordRunOutcome, RunFilter, RunInputs, RunRecord } from './port.ts';
 import { recordInOneStatement } from './record-run-postgres.ts';
 import { INVALID_CURSOR, RUN_COLUMNS, RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns, toHistory, toMapping, toRun, toRunInputs } from './rows.ts';
 
@@ -61,7 +61,7 @@ export async function insertHistory(tx: SqlQueryable, entry: IdempotencyHistoryE
 }
 
 type RunQueries = Pick<
-  DpmSupportabilityStore,
+  DpmRunStore,
   | 'recordRun'
   | 'getRun'
   | 'getRunByCorrelation'

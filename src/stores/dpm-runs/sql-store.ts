@@ -8,12 +8,12 @@ import type { SqlExecutor } from '../sql/executor.ts';
 import { decisionQueries } from './decisions.ts';
 import { lineageQueries } from './lineage.ts';
 import { operationQueries } from './operations.ts';
-import type { DpmSupportabilityStore } from './port.ts';
+import type { DpmRunStore } from './port.ts';
 import { runQueries } from './runs.ts';
 import { summaryQuery } from './summary.ts';
 
 /** One query file per aggregate (runs, operations, decisions, lineage, summary), composed into the port. */
-export function createSqlDpmSupportabilityStore(db: SqlExecutor): DpmSupportabilityStore {
+export function createSqlDpmRunStore(db: SqlExecutor): DpmRunStore {
   return {
     ...runQueries(db),
     ...operationQueries(db),

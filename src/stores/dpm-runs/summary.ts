@@ -1,9 +1,9 @@
 /** The DPM run store's supportability summary: counts and time bounds of everything it holds. */
 import type { SqlQueryable } from '../sql/executor.ts';
-import type { DpmSupportabilityStore, SupportabilitySummary } from './port.ts';
+import type { DpmRunStore, SupportabilitySummary } from './port.ts';
 import { countsOf } from './rows.ts';
 
-export function summaryQuery(db: SqlQueryable): Pick<DpmSupportabilityStore, 'summary'> {
+export function summaryQuery(db: SqlQueryable): Pick<DpmRunStore, 'summary'> {
   return {
     async summary(): Promise<SupportabilitySummary> {
       const [runs] = await db.query('SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MAX(created_at) AS newest FROM dpm_runs');

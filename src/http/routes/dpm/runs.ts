@@ -9,7 +9,7 @@ import { ReasonError } from '../../../config/reason-codes.ts';
 import { rebalanceRequestHash, simulateRebalance, validateRebalanceRequest } from '../../../domain/dpm/index.ts';
 import type { DpmRunService } from '../../../services/dpm/runs.ts';
 import { runLookup } from '../../../services/dpm/runs.ts';
-import type { DpmSupportabilityStore, RunRecord } from '../../../stores/dpm-runs/port.ts';
+import type { DpmRunStore, RunRecord } from '../../../stores/dpm-runs/port.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import type { ServiceMetrics } from '../../../services/observability/metrics.ts';
 import { IdempotencyKeyHeader, idempotencyConflict, idempotencyKeyOf, invalidBody, markReplay } from '../../idempotency.ts';
@@ -52,7 +52,7 @@ function found(run: RunRecord | null): Record<string, unknown> {
 
 export interface DpmRunRouteDeps {
   readonly service: DpmRunService;
-  readonly store: DpmSupportabilityStore;
+  readonly store: DpmRunStore;
   readonly gates: DpmGates;
   readonly metrics: Pick<ServiceMetrics, 'dpmSimulations' | 'dpmIdempotentReplays' | 'dpmIdempotencyConflicts'>;
 }
