@@ -6,7 +6,7 @@
  */
 import { Value } from '@sinclair/typebox/value';
 import { afterEach, describe, expect, it } from 'vitest';
-import { RunReproductionSchema, VersionReproductionSchema } from '../../src/http/routes/reproduce-schemas.ts';
+import { RunReproductionSchema, VersionReproductionSchema } from '../../src/services/reproduction-schemas.ts';
 import type { RunInputs, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';

@@ -13,7 +13,7 @@ import { TAGS } from '../../openapi/tags.ts';
 import { instantOf } from '../../instants.ts';
 import { Cursor, Identifier, Instant, Nullable } from '../../schema-kit.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
-import { LEASE_FIELDS } from '../lease-schemas.ts';
+import { LEASE_FIELDS } from '../../../services/operations/lease-schema.ts';
 
 const STATUSES = ['PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED'] as const;
 const StatusEnum = Type.Union(

@@ -10,7 +10,7 @@ import type { DpmReproduceService } from '../../../services/dpm/reproduce.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import { TAGS } from '../../openapi/tags.ts';
 import { RunIdParams } from './support-schemas.ts';
-import { RunReproductionSchema } from '../reproduce-schemas.ts';
+import { RunReproductionSchema } from '../../../services/reproduction-schemas.ts';
 
 export function dpmReproduceRoutes(deps: { readonly reproduce: DpmReproduceService; readonly gates: DpmGates }): FastifyPluginAsync {
   return async (app: FastifyInstance) => {

@@ -14,7 +14,7 @@ import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '..
 import type { RunRecord } from '../../../stores/dpm-runs/port.ts';
 import { ReasonError, type ReasonCode } from '../../../config/reason-codes.ts';
 import { TAGS } from '../../openapi/tags.ts';
-import { RunRefusedAttemptsSchema } from '../refused-attempt-schemas.ts';
+import { RunRefusedAttemptsSchema } from '../../../services/refused-attempt-schema.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import { instantOf } from '../../instants.ts';
 import {

@@ -20,9 +20,9 @@ import {
   TIMELINE_EXAMPLE,
   TRANSITION_RESPONSE_EXAMPLE,
   VERSION_EXAMPLE,
-} from './lifecycle-examples.ts';
+} from '../../../services/proposals/wire-examples.ts';
 import { Cursor, Identifier, Instant, Nullable, Text } from '../../schema-kit.ts';
-import { LEASE_FIELDS } from '../lease-schemas.ts';
+import { LEASE_FIELDS } from '../../../services/operations/lease-schema.ts';
 
 const Id = (description: string) => Identifier({ minLength: 1, description });
 const strict = { additionalProperties: false } as const;

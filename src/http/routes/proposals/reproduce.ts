@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ProposalReproduceService } from '../../../services/proposals/reproduce.ts';
 import { TAGS } from '../../openapi/tags.ts';
 import { gateCodes, gated, type ProposalRouteFlags } from './gates.ts';
-import { VersionReproductionSchema } from '../reproduce-schemas.ts';
+import { VersionReproductionSchema } from '../../../services/reproduction-schemas.ts';
 import { VersionParams } from './lifecycle-schemas.ts';
 
 export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalReproduceService; readonly flags: ProposalRouteFlags }): FastifyPluginAsync {

@@ -16,7 +16,7 @@ import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../../c
 import type { ProposalOperations } from '../../../services/proposals/operations.ts';
 import type { ProposalQueries } from '../../../services/proposals/queries.ts';
 import { gateCodes, gated } from './gates.ts';
-import { ProposalRefusedAttemptsSchema } from '../refused-attempt-schemas.ts';
+import { ProposalRefusedAttemptsSchema } from '../../../services/refused-attempt-schema.ts';
 import { PROPOSAL_TAG } from './lifecycle.ts';
 import {
   ApprovalsResponseSchema,

@@ -4,7 +4,7 @@
  * difference are any JSON (`Type.Unknown`), passed through as computed.
  */
 import { Type, type TProperties } from '@sinclair/typebox';
-import { Nullable } from '../../domain/portfolio/schema-kit.ts';
+import { Nullable } from '../domain/portfolio/schema-kit.ts';
 
 const ENGINE_RECORDED = '0.1.0+4f1c2a9e8b7d6c5f4e3d2c1b0a9f8e7d6c5b4a39';
 const ENGINE_NOW = '0.2.0+9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d';

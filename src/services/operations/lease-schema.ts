@@ -1,6 +1,6 @@
 /** What DPM and proposal operation payloads say about who holds an operation (docs/operations.md#lease-owners). */
 import { Type } from '@sinclair/typebox';
-import { Nullable } from '../schema-kit.ts';
+import { Nullable } from '../../domain/portfolio/schema-kit.ts';
 
 export const LEASE_FIELDS = {
   attempts: Type.Integer({ minimum: 0, description: 'How many times a worker claimed it; above 1, a worker died or lost its database and another took over.' }),
