@@ -18,7 +18,8 @@ import { TAGS } from '../../openapi/tags.ts';
 import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../../policy-headers.ts';
 import { engineValidatedBody } from '../../validation.ts';
 import { verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
-import { CorrelationParams, IdempotencyKeyParams, IdempotencyMappingSchema, RequestHashParams, RunIdParams, RunLookupSchema } from './support-schemas.ts';
+import { IdempotencyMappingSchema, RunLookupSchema } from '../../../services/dpm/wire-schemas.ts';
+import { CorrelationParams, IdempotencyKeyParams, RequestHashParams, RunIdParams } from './support-schemas.ts';
 import { CorrelationIdHeader } from '../../schema-kit.ts';
 
 const STORE_DOWN = 'DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE';

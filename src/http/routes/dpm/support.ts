@@ -18,19 +18,21 @@ import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import { instantOf } from '../../instants.ts';
 import {
   ArtifactSchema,
-  BundleQuery,
-  CorrelationParams,
-  EntityParams,
   IdempotencyHistorySchema,
-  IdempotencyKeyParams,
-  LineageQuery,
   LineageSchema,
-  OperationParams,
-  RunIdParams,
-  RunListQuery,
   RunListSchema,
   SummarySchema,
   SupportBundleSchema,
+} from '../../../services/dpm/wire-schemas.ts';
+import {
+  BundleQuery,
+  CorrelationParams,
+  EntityParams,
+  IdempotencyKeyParams,
+  LineageQuery,
+  OperationParams,
+  RunIdParams,
+  RunListQuery,
 } from './support-schemas.ts';
 
 import { TAGS } from '../../openapi/tags.ts';

@@ -17,16 +17,14 @@ import { TAGS } from '../../openapi/tags.ts';
 import { RunRefusedAttemptsSchema } from '../../../services/refused-attempt-schema.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import { instantOf } from '../../instants.ts';
+import { DecisionListSchema, WorkflowHistorySchema, WorkflowSchema } from '../../../services/dpm/wire-schemas.ts';
 import {
   CorrelationParams,
   DecisionListQuery,
-  DecisionListSchema,
   IdempotencyKeyParams,
   RunIdParams,
   WORKFLOW_ACTION_EXAMPLE,
   WorkflowActionBody,
-  WorkflowHistorySchema,
-  WorkflowSchema,
 } from './support-schemas.ts';
 import { CorrelationIdHeader, Identifier } from '../../schema-kit.ts';
 

@@ -23,20 +23,22 @@ import { gateCodes, gated, type ProposalRouteFlags } from './gates.ts';
 import { PROPOSAL_REQUEST_EXAMPLE } from './simulation.ts';
 import {
   AcceptedResponseSchema,
-  ApprovalBodySchema,
   ApprovalResponseSchema,
-  CreateProposalBodySchema,
   CreateResponseSchema,
-  CreateVersionBodySchema,
   DetailResponseSchema,
+  ListResponseSchema,
+  TransitionResponseSchema,
+  VersionDetailSchema,
+} from '../../../services/proposals/wire-schemas.ts';
+import {
+  ApprovalBodySchema,
+  CreateProposalBodySchema,
+  CreateVersionBodySchema,
   IncludeEvidenceQuery,
   ListQuerySchema,
-  ListResponseSchema,
   ProposalIdParams,
   TransitionBodySchema,
-  TransitionResponseSchema,
   trueish,
-  VersionDetailSchema,
   VersionParams,
 } from './lifecycle-schemas.ts';
 import { CorrelationIdHeader, Identifier } from '../../schema-kit.ts';

@@ -23,10 +23,10 @@ import {
   IdempotencyLookupSchema,
   LineageResponseSchema,
   OperationStatusSchema,
-  ProposalIdParams,
   SupportabilityConfigSchema,
   TimelineResponseSchema,
-} from './lifecycle-schemas.ts';
+} from '../../../services/proposals/wire-schemas.ts';
+import { ProposalIdParams } from './lifecycle-schemas.ts';
 import { Identifier } from '../../schema-kit.ts';
 
 export interface ProposalSupportRouteDeps {
