@@ -4,7 +4,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { Logger } from 'pino';
-import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/settings.ts';
+import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../config/proposal-settings.ts';
 import { proposalLifecycleRoutes } from '../http/routes/proposals/lifecycle.ts';
 import { proposalReproduceRoutes } from '../http/routes/proposals/reproduce.ts';
 import { proposalSupportRoutes } from '../http/routes/proposals/support.ts';

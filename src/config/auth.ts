@@ -7,7 +7,7 @@
  */
 import { createPublicKey } from 'node:crypto';
 import type { ReasonCode } from './reason-codes.ts';
-import { enumVariable, integerVariable, textVariable, urlVariable, type Variable, type Violation } from './variables.ts';
+import { enumVariable, integerVariable, textVariable, urlVariable, type ValuesOf, type Variable, type Violation } from './variables.ts';
 
 export const AUTH_MODES = ['NONE', 'JWT'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
@@ -178,7 +178,7 @@ export const AUTH_VARIABLES = {
   }),
 };
 
-type AuthValues = { readonly [K in keyof typeof AUTH_VARIABLES]: (typeof AUTH_VARIABLES)[K] extends Variable<infer T> ? T : never };
+type AuthValues = ValuesOf<typeof AUTH_VARIABLES>;
 
 /** Whether a public key's text is a key node can load (PEM SPKI, or a JWK as JSON). */
 function publicKeyProblem(text: string): string | null {

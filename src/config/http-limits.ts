@@ -5,7 +5,7 @@
  * Fastify's defaults have no request timeout at all, and Node checks the header timeout only every
  * 30 s.
  */
-import { integerVariable, type Variable, type Violation } from './variables.ts';
+import { integerVariable, type ValuesOf, type Variable, type Violation } from './variables.ts';
 
 export interface HttpLimits {
   /** The request line and headers must arrive within this (408 REQUEST_TIMEOUT). */
@@ -85,7 +85,7 @@ export const HTTP_LIMIT_VARIABLES = {
   }),
 };
 
-type HttpLimitValues = { readonly [K in keyof typeof HTTP_LIMIT_VARIABLES]: (typeof HTTP_LIMIT_VARIABLES)[K] extends Variable<infer T> ? T : never };
+type HttpLimitValues = ValuesOf<typeof HTTP_LIMIT_VARIABLES>;
 
 export function httpLimits(v: HttpLimitValues): HttpLimits {
   return {

@@ -7,7 +7,7 @@
  * it — `OTEL_TRACES_EXPORTER=otlp|console`, or an OTLP endpoint — where the SDK would start
  * exporting to localhost:4318 by default. `OTEL_SDK_DISABLED=true` wins over everything.
  */
-import { enumVariable, flagVariable, numberVariable, textVariable, urlVariable, type Env, type Variable } from './variables.ts';
+import { enumVariable, flagVariable, numberVariable, textVariable, urlVariable, type Env, type ValuesOf, type Variable } from './variables.ts';
 
 export const TRACES_EXPORTERS = ['NONE', 'OTLP', 'CONSOLE'] as const;
 export type TracesExporter = (typeof TRACES_EXPORTERS)[number];
@@ -112,7 +112,7 @@ export const TRACING_VARIABLES = {
   }),
 };
 
-type TracingValues = { readonly [K in keyof typeof TRACING_VARIABLES]: (typeof TRACING_VARIABLES)[K] extends Variable<infer T> ? T : never };
+type TracingValues = ValuesOf<typeof TRACING_VARIABLES>;
 
 /** The tracing settings from the variables read (`env` tells whether the exporter was set at all). */
 export function tracingSettings(env: Env, v: TracingValues): TracingSettings {

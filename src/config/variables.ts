@@ -31,6 +31,9 @@ export interface VariableDoc {
   readonly codes: readonly ReasonCode[];
 }
 
+/** What a table of variables reads to: each key's value type. */
+export type ValuesOf<Table> = { readonly [K in keyof Table]: Table[K] extends Variable<infer T> ? T : never };
+
 export interface Variable<T> extends VariableDoc {
   read(env: Env): ReadResult<T>;
 }

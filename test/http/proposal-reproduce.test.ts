@@ -5,7 +5,7 @@
  * altered is reported field by field; a version written without its request says so.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ProposalLifecycleSettings } from '../../src/config/settings.ts';
+import type { ProposalLifecycleSettings } from '../../src/config/proposal-settings.ts';
 import type { ProposalVersion } from '../../src/stores/proposals/port.ts';
 import { BACKENDS, call, createBody, createProposal, idOf, openBackend, readyRequest, startHarness, type Harness, type Json, type OpenedBackend } from '../support/proposal-api.ts';
 

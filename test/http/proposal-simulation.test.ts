@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProposalStoreBackend } from '../../src/config/settings.ts';
+import type { ProposalStoreBackend } from '../../src/config/proposal-settings.ts';
 import {
   buildProposalArtifact,
   proposalArtifactHash,

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { expect } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
-import type { DpmStoreBackend } from '../../src/config/settings.ts';
+import type { DpmStoreBackend } from '../../src/config/dpm-settings.ts';
 import { freshDatabase, type TestDatabase } from './postgres.ts';
 import { conformanceVector } from './conformance.ts';
 import { DocumentedResponses } from './openapi-contract.ts';

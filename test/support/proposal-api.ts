@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { wireProposalLifecycle } from '../../src/app/proposals.ts';
-import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../src/config/settings.ts';
+import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../src/config/proposal-settings.ts';
 import { buildServer } from '../../src/http/server.ts';
 import { PostgresPools } from '../../src/stores/postgres/pools.ts';
 import { openProposalStore } from '../../src/stores/proposals/open.ts';

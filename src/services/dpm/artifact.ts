@@ -6,7 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { redactSecrets } from '../../config/redact.ts';
-import type { DpmArtifactStoreMode } from '../../config/settings.ts';
+import type { DpmArtifactStoreMode } from '../../config/dpm-settings.ts';
 import { buildRunArtifact } from '../../domain/dpm/run-artifact.ts';
 import type { DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 

@@ -7,7 +7,7 @@
  * over only abandoned ones: RUNNING operations whose executing process died.
  */
 import type { Logger } from 'pino';
-import type { DpmAsyncExecutionMode } from '../../config/settings.ts';
+import type { DpmAsyncExecutionMode } from '../../config/dpm-settings.ts';
 import type { AsyncOperation, DpmRunStore } from '../../stores/dpm-runs/port.ts';
 import type { DpmOperationService } from './operations.ts';
 import { newLeaseOwner } from '../operations/lease-owner.ts';

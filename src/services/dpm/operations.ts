@@ -16,7 +16,7 @@
  *   mid-flight.
  */
 import { ReasonError } from '../../config/reason-codes.ts';
-import type { DpmAsyncExecutionMode } from '../../config/settings.ts';
+import type { DpmAsyncExecutionMode } from '../../config/dpm-settings.ts';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest } from '../../domain/dpm/index.ts';
 import { isStoreOutage } from '../../stores/postgres/errors.ts';
 import type { AsyncOperation, DpmRunStore, OperationFilter, OperationStatus, Page } from '../../stores/dpm-runs/port.ts';

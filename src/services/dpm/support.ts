@@ -6,7 +6,7 @@
  * Lists page with the store's opaque keyset cursors: an edited or foreign cursor is a 400
  * DPM_SUPPORTABILITY_INVALID_CURSOR, not the reference's silent empty page.
  */
-import type { DpmStoreBackend } from '../../config/settings.ts';
+import type { DpmStoreBackend } from '../../config/dpm-settings.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { DpmRunStore, LineageEdge, LineageFilter, RunFilter, RunRecord } from '../../stores/dpm-runs/port.ts';
 

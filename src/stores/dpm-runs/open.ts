@@ -1,4 +1,4 @@
-import type { DpmStoreBackend } from '../../config/settings.ts';
+import type { DpmStoreBackend } from '../../config/dpm-settings.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
 import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
 import type { DpmRunStore } from './port.ts';

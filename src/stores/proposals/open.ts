@@ -1,4 +1,4 @@
-import type { ProposalStoreBackend } from '../../config/settings.ts';
+import type { ProposalStoreBackend } from '../../config/proposal-settings.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
 import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
 import type { ProposalStore } from './port.ts';

@@ -12,7 +12,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify
 import { verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
 import type { ProbeResult } from '../../../app/readiness.ts';
 import type { ReasonCode } from '../../../config/reason-codes.ts';
-import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../../config/settings.ts';
+import type { ProposalLifecycleSettings, ProposalStoreBackend } from '../../../config/proposal-settings.ts';
 import type { ProposalOperations } from '../../../services/proposals/operations.ts';
 import type { ProposalQueries } from '../../../services/proposals/queries.ts';
 import { gateCodes, gated } from './gates.ts';
