@@ -37,12 +37,12 @@ function createInput(i: number): CreateProposalInput {
 }
 
 function submitInput(i: number): TransitionInput {
-  const event = { event_id: `pwe_${i}_1`, proposal_id: `pp_${i}`, event_type: 'SUBMITTED_FOR_RISK_REVIEW', from_state: 'DRAFT', to_state: 'RISK_REVIEW' };
+  const event = { event_id: `pwe_${i}_1`, proposal_id: `pp_${i}`, event_type: 'SUBMITTED_FOR_RISK_REVIEW', from_state: 'DRAFT', to_state: 'RISK_REVIEW' } as const;
   return { expectedRowVersion: 1, event: { ...event, actor_id: 'adviser', occurred_at: at(i + 1), reason_json: {}, related_version_no: 1 } };
 }
 
 function approveInput(i: number): TransitionInput {
-  const event = { event_id: `pwe_${i}_2`, proposal_id: `pp_${i}`, event_type: 'RISK_APPROVED', from_state: 'RISK_REVIEW', to_state: 'AWAITING_CLIENT_CONSENT' };
+  const event = { event_id: `pwe_${i}_2`, proposal_id: `pp_${i}`, event_type: 'RISK_APPROVED', from_state: 'RISK_REVIEW', to_state: 'AWAITING_CLIENT_CONSENT' } as const;
   return {
     expectedRowVersion: 2,
     event: { ...event, actor_id: 'risk', occurred_at: at(i + 2), reason_json: {}, related_version_no: 1 },

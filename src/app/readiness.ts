@@ -29,9 +29,9 @@ export interface ReadinessReport {
    */
   readonly production_readiness: {
     readonly ready: boolean;
-    readonly violations: readonly { readonly code: string; readonly message: string }[];
+    readonly violations: { readonly code: string; readonly message: string }[];
     /** What PRODUCTION reports but allows (e.g. no authentication); `ready` ignores them. */
-    readonly warnings: readonly { readonly code: string; readonly message: string }[];
+    readonly warnings: { readonly code: string; readonly message: string }[];
   };
 }
 

@@ -4,11 +4,13 @@
  * audit trail before it is answered. The route-level permission and the actor name are checked
  * earlier, at the edge (src/http/auth/guard.ts).
  */
+import type { Static } from '@sinclair/typebox';
 import { ReasonError } from '../config/reason-codes.ts';
 import type { Actor } from '../domain/access/actor.ts';
 import type { Permission } from '../domain/access/permissions.ts';
 import type { RefusedAttempt } from '../stores/proposals/port.ts';
 import { newId } from './ids.ts';
+import type { RefusedAttemptSchema } from './refused-attempt-schema.ts';
 
 /** Who acts and under which request, as a write needs it for its checks and records. */
 export interface ActingContext {
@@ -54,7 +56,7 @@ export async function refuseOwnApproval(options: {
 }
 
 /** A refused attempt as the API shows it (the entity is the one it is listed under). */
-export function refusedAttemptView(attempt: RefusedAttempt): Record<string, unknown> {
+export function refusedAttemptView(attempt: RefusedAttempt): Static<typeof RefusedAttemptSchema> {
   return {
     attempt_id: attempt.attempt_id,
     action: attempt.action,

@@ -13,7 +13,7 @@ const ATTEMPT_EXAMPLE = {
   details: { related_version_no: 1, authors: ['alice@example.com'] },
 };
 
-const RefusedAttemptSchema = Type.Object(
+export const RefusedAttemptSchema = Type.Object(
   {
     attempt_id: Type.String(),
     action: Type.String({ description: 'What was attempted: APPROVAL:<type>, TRANSITION:<event> or WORKFLOW:<action>.' }),

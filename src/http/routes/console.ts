@@ -20,6 +20,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthSettings } from '../../config/auth.ts';
 import { ReasonError, type ReasonCode } from '../../config/reason-codes.ts';
@@ -109,7 +110,8 @@ export function consoleRoutes(options: ConsoleRouteOptions = {}): FastifyPluginA
   const root = options.assetsDir ?? CONSOLE_ASSETS_DIR;
   const config = options.config ?? NO_AUTH_CONFIG;
   const csp = contentSecurityPolicy(signInOrigin(config));
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const hidden = { schema: { hide: true } };
     app.get(`${CONSOLE_PREFIX}/config.json`, hidden, async (_request, reply) => reply.header('cache-control', REVALIDATE).send(config));
     if (!existsSync(path.join(root, 'index.html'))) {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ReadinessSource } from '../../app/readiness.ts';
 import { TAGS } from '../openapi/tags.ts';
@@ -24,7 +25,8 @@ const ReadinessBody = Type.Object(
 );
 
 export function healthRoutes(readiness: ReadinessSource) {
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     app.get(
       '/health/live',
       {

@@ -6,6 +6,7 @@
  * request, the effective options, the pack and the engine version — so it can be computed again
  * (docs/dpm-api.md#reproducing-a-run).
  */
+import type { Static } from '@sinclair/typebox';
 import { canonicalRebalanceRequest, validateRebalanceRequest, type ValidationProblem } from '../../domain/dpm/index.ts';
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../../domain/policy-packs/index.ts';
 import type { DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
@@ -13,7 +14,10 @@ import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
 import { tracedEngine } from '../engine/tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
 import { newId } from '../ids.ts';
+import type { RunLookupSchema } from './wire-schemas.ts';
 import { idempotencyFingerprint, NO_POLICY_HEADERS, requestHashOfFingerprint, type PolicyHeaders, type PolicyPackSelector } from './policy-context.ts';
+
+export type RunLookup = Static<typeof RunLookupSchema>;
 
 export type SimulateOutcome =
   | { readonly outcome: 'invalid'; readonly problems: readonly ValidationProblem[] }
@@ -107,7 +111,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
 }
 
 /** The reference's `DpmRunLookupResponse`. */
-export function runLookup(run: RunRecord): Record<string, unknown> {
+export function runLookup(run: RunRecord): RunLookup {
   return {
     rebalance_run_id: run.rebalance_run_id,
     correlation_id: run.correlation_id,

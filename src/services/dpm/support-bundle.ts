@@ -9,6 +9,7 @@
  * `<correlation>:<scenario>` and never the operation's exact correlation id. The exact correlation
  * id is still the fallback, for runs recorded without those edges.
  */
+import type { Static } from '@sinclair/typebox';
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { AsyncOperation, DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { OPERATION_TO_RUN } from './analyze.ts';
@@ -16,6 +17,9 @@ import type { DpmArtifactResolver } from './artifact.ts';
 import { operationStatus } from './operations.ts';
 import { runLookup } from './runs.ts';
 import { edgeView, runNotFound, type DpmSupportService } from './support.ts';
+import type { SupportBundleSchema } from './wire-schemas.ts';
+
+export type SupportBundle = Static<typeof SupportBundleSchema>;
 
 export interface BundleOptions {
   readonly includeArtifact: boolean;
@@ -24,11 +28,11 @@ export interface BundleOptions {
 }
 
 export interface DpmSupportBundleService {
-  byRunId(runId: string, options: BundleOptions): Promise<Record<string, unknown>>;
-  byCorrelation(correlationId: string, options: BundleOptions): Promise<Record<string, unknown>>;
-  byIdempotencyKey(key: string, options: BundleOptions): Promise<Record<string, unknown>>;
+  byRunId(runId: string, options: BundleOptions): Promise<SupportBundle>;
+  byCorrelation(correlationId: string, options: BundleOptions): Promise<SupportBundle>;
+  byIdempotencyKey(key: string, options: BundleOptions): Promise<SupportBundle>;
   /** 404 DPM_ASYNC_OPERATION_NOT_FOUND, then DPM_RUN_NOT_FOUND when the operation recorded no run. */
-  byOperation(operationId: string, options: BundleOptions): Promise<Record<string, unknown>>;
+  byOperation(operationId: string, options: BundleOptions): Promise<SupportBundle>;
 }
 
 const newestFirst = (a: RunRecord, b: RunRecord): number =>
@@ -48,7 +52,7 @@ export function createDpmSupportBundleService(deps: {
     return linked ?? (await store.getOperationByCorrelation(run.correlation_id));
   }
 
-  async function bundle(run: RunRecord, options: BundleOptions, knownOperation?: AsyncOperation): Promise<Record<string, unknown>> {
+  async function bundle(run: RunRecord, options: BundleOptions, knownOperation?: AsyncOperation): Promise<SupportBundle> {
     const runId = run.rebalance_run_id;
     const edges = await support.allEdges(runId);
     const operation = options.includeAsyncOperation ? (knownOperation ?? (await operationOf(run, edges))) : null;

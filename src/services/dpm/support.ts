@@ -6,9 +6,17 @@
  * Lists page with the store's opaque keyset cursors: an edited or foreign cursor is a 400
  * DPM_SUPPORTABILITY_INVALID_CURSOR, not the reference's silent empty page.
  */
+import type { Static } from '@sinclair/typebox';
 import type { DpmStoreBackend } from '../../config/dpm-settings.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { DpmRunStore, LineageEdge, LineageFilter, RunFilter, RunRecord } from '../../stores/dpm-runs/port.ts';
+import type { IdempotencyHistorySchema, LineageSchema, RunListSchema, SummarySchema } from './wire-schemas.ts';
+
+export type RunList = Static<typeof RunListSchema>;
+export type Lineage = Static<typeof LineageSchema>;
+export type EdgeView = Lineage['edges'][number];
+export type IdempotencyHistory = Static<typeof IdempotencyHistorySchema>;
+export type Summary = Static<typeof SummarySchema>;
 
 /** The largest page the store is asked for when a caller wants everything (bundles). */
 const FULL_PAGE = 200;
@@ -23,7 +31,7 @@ export function idempotencyKeyNotFound(): ReasonError {
 }
 
 /** The reference's lineage edge shape (`metadata`, no internal edge id). */
-export function edgeView(edge: LineageEdge): Record<string, unknown> {
+export function edgeView(edge: LineageEdge): EdgeView {
   return {
     source_entity_id: edge.source_entity_id,
     edge_type: edge.edge_type,
@@ -40,15 +48,15 @@ export interface DpmSupportService {
   runByCorrelation(correlationId: string): Promise<RunRecord>;
   /** The run the key currently maps to; 404 DPM_IDEMPOTENCY_KEY_NOT_FOUND, then DPM_RUN_NOT_FOUND. */
   runByIdempotencyKey(key: string): Promise<RunRecord>;
-  listRuns(filter: RunFilter): Promise<Record<string, unknown>>;
-  lineage(entityId: string, filter: LineageFilter): Promise<Record<string, unknown>>;
+  listRuns(filter: RunFilter): Promise<RunList>;
+  lineage(entityId: string, filter: LineageFilter): Promise<Lineage>;
   /** Every edge of the entity, oldest first (paged through internally). */
   allEdges(entityId: string, filter?: Omit<LineageFilter, 'limit' | 'cursor'>): Promise<LineageEdge[]>;
   /** 404 DPM_IDEMPOTENCY_KEY_NOT_FOUND when the key has no history. */
-  idempotencyHistory(key: string): Promise<Record<string, unknown>>;
+  idempotencyHistory(key: string): Promise<IdempotencyHistory>;
   /** The history of a key, possibly empty (the support bundle's view). */
-  idempotencyHistoryOrEmpty(key: string): Promise<Record<string, unknown>>;
-  summary(): Promise<Record<string, unknown>>;
+  idempotencyHistoryOrEmpty(key: string): Promise<IdempotencyHistory>;
+  summary(): Promise<Summary>;
 }
 
 export interface DpmSupportSettings {
@@ -60,7 +68,7 @@ export interface DpmSupportSettings {
 export function createDpmSupportService(deps: { store: DpmRunStore; settings: DpmSupportSettings }): DpmSupportService {
   const { store, settings } = deps;
 
-  async function historyOf(key: string): Promise<Record<string, unknown>> {
+  async function historyOf(key: string): Promise<IdempotencyHistory> {
     const entries = await store.listIdempotencyHistory(key);
     return {
       idempotency_key: key,
@@ -120,7 +128,7 @@ export function createDpmSupportService(deps: { store: DpmRunStore; settings: Dp
 
     async idempotencyHistory(key) {
       const view = await historyOf(key);
-      if ((view['history'] as unknown[]).length === 0) throw idempotencyKeyNotFound();
+      if (view.history.length === 0) throw idempotencyKeyNotFound();
       return view;
     },
     idempotencyHistoryOrEmpty: historyOf,

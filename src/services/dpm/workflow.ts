@@ -13,6 +13,7 @@
  * the run cannot APPROVE it (four-eyes, docs/security.md#four-eyes): the attempt is recorded as
  * refused with the run and answered 403 SEGREGATION_OF_DUTIES_VIOLATION.
  */
+import type { Static } from '@sinclair/typebox';
 import {
   nextWorkflowStatus,
   requiresReview,
@@ -25,14 +26,10 @@ import { UNAUTHENTICATED, type Actor } from '../../domain/access/actor.ts';
 import { runActionNeedsSecondPerson } from '../../domain/access/decisions.ts';
 import { recordedActor, refusedAttemptView, refuseOwnApproval } from '../access.ts';
 import { newId } from '../ids.ts';
+import type { RunRefusedAttemptsSchema } from '../refused-attempt-schema.ts';
+import type { DecisionListSchema, WorkflowHistorySchema, WorkflowSchema } from './wire-schemas.ts';
 
-export interface WorkflowView {
-  readonly run_id: string;
-  readonly run_status: string;
-  readonly workflow_status: WorkflowStatus;
-  readonly requires_review: boolean;
-  readonly latest_decision: WorkflowDecision | null;
-}
+export type WorkflowView = Static<typeof WorkflowSchema>;
 
 export interface WorkflowActionCommand {
   readonly action: WorkflowAction;
@@ -59,12 +56,12 @@ export type WorkflowActionOutcome =
 
 export interface DpmWorkflowService {
   view(run: RunRecord): Promise<WorkflowView>;
-  history(run: RunRecord): Promise<{ run_id: string; decisions: WorkflowDecision[] }>;
+  history(run: RunRecord): Promise<Static<typeof WorkflowHistorySchema>>;
   act(run: RunRecord, command: WorkflowActionCommand): Promise<WorkflowActionOutcome>;
   /** Decisions across runs, newest first (the run need not exist: no match is an empty page). */
-  decisions(filter: DecisionFilter): Promise<{ items: readonly WorkflowDecision[]; next_cursor: string | null }>;
+  decisions(filter: DecisionFilter): Promise<Static<typeof DecisionListSchema>>;
   /** The actions refused on the run (four-eyes), oldest first. */
-  refusedAttempts(run: RunRecord): Promise<{ run_id: string; refused_attempts: Record<string, unknown>[] }>;
+  refusedAttempts(run: RunRecord): Promise<Static<typeof RunRefusedAttemptsSchema>>;
 }
 
 export function createDpmWorkflowService(deps: {
@@ -96,7 +93,7 @@ export function createDpmWorkflowService(deps: {
 
     async decisions(filter) {
       const page = await deps.store.listWorkflowDecisionsFiltered(filter);
-      return { items: page.items, next_cursor: page.nextCursor };
+      return { items: [...page.items], next_cursor: page.nextCursor };
     },
 
     async act(run, command) {

@@ -23,6 +23,8 @@ import {
   gateBlocks,
   INITIAL_STATE,
   type ApprovalType,
+  type ImpliedApproval,
+  type ProposalEventType,
 } from '../../domain/workflow/proposal-state-machine.ts';
 import type {
   Approval,
@@ -36,7 +38,6 @@ import type {
 } from '../../stores/proposals/port.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { APPROVAL_PERMISSION, needsSecondPerson, transitionPermission } from '../../domain/access/decisions.ts';
-import type { ImpliedApproval } from '../../domain/workflow/proposal-state-machine.ts';
 import { recordedActor, refuseOwnApproval, requirePermission, type ActingContext } from '../access.ts';
 import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
@@ -51,7 +52,7 @@ import {
   type CreateProposalBody,
   type CreateVersionBody,
 } from './records.ts';
-import { approvalRecord, proposalSummary, versionDetail, workflowEvent } from './wire.ts';
+import { approvalRecord, proposalSummary, versionDetail, workflowEvent, type CreateResponseView, type TransitionResponseView } from './wire.ts';
 
 /** Behaviour switches (PROPOSAL_* settings), fixed for the life of the process. */
 export interface LifecycleConfig {
@@ -62,7 +63,7 @@ export interface LifecycleConfig {
 }
 
 export interface TransitionBody {
-  readonly event_type: string;
+  readonly event_type: ProposalEventType;
   readonly actor_id: string;
   readonly related_version_no?: number | null;
   readonly reason?: Record<string, unknown>;
@@ -78,10 +79,10 @@ export interface ApprovalBody {
   readonly expected_state?: string | null;
 }
 
-export interface WriteResult {
+export interface WriteResult<Response = CreateResponseView> {
   /** The same key answered an earlier identical request. */
   readonly replayed: boolean;
-  readonly response: Record<string, unknown>;
+  readonly response: Response;
 }
 
 export interface CreateCommand {
@@ -100,8 +101,8 @@ export interface VersionCommand {
 export interface ProposalLifecycleService {
   create(command: CreateCommand): Promise<WriteResult>;
   createVersion(command: VersionCommand): Promise<WriteResult>;
-  transition(proposalId: string, body: TransitionBody, context: ActingContext): Promise<Record<string, unknown>>;
-  approve(proposalId: string, body: ApprovalBody, context: ActingContext): Promise<Record<string, unknown>>;
+  transition(proposalId: string, body: TransitionBody, context: ActingContext): Promise<TransitionResponseView>;
+  approve(proposalId: string, body: ApprovalBody, context: ActingContext): Promise<TransitionResponseView>;
 }
 
 export interface LifecycleDeps {
@@ -150,7 +151,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
     return { replayed: true, response: { proposal: proposalSummary(proposal), version: versionDetail(version, true), latest_workflow_event: workflowEvent(event) } };
   }
 
-  async function answer(write: IdempotentWrite | GuardFailure, event: WorkflowEvent, created: () => Record<string, unknown>): Promise<WriteResult> {
+  async function answer(write: IdempotentWrite | GuardFailure, event: WorkflowEvent, created: () => CreateResponseView): Promise<WriteResult> {
     switch (write.outcome) {
       case 'created':
         deps.onRecorded?.(event);
@@ -214,7 +215,7 @@ export function createProposalLifecycleService(deps: LifecycleDeps): ProposalLif
     });
   }
 
-  async function applyMove(proposal: ProposalRecord, event: TransitionEvent, approval: Approval | undefined): Promise<Record<string, unknown>> {
+  async function applyMove(proposal: ProposalRecord, event: TransitionEvent, approval: Approval | undefined): Promise<TransitionResponseView> {
     const outcome = await store.transition({ expectedRowVersion: proposal.row_version, event, ...(approval ? { approval } : {}) });
     if (outcome.outcome !== 'applied') throw guardRefusal(outcome);
     deps.onRecorded?.(event, approval);

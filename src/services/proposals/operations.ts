@@ -23,7 +23,7 @@ import { leaseHolder, newLeaseOwner, PROCESS_WORKER_ID } from '../operations/lea
 import { NOT_STARTED, withLeaseHeartbeat } from '../operations/worker.ts';
 import { idempotencyKeyConflict, type ProposalLifecycleService, type WriteResult } from './lifecycle.ts';
 import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './records.ts';
-import { operationStatus, statusUrl } from './wire.ts';
+import { operationStatus, statusUrl, type AcceptedView, type OperationStatusView } from './wire.ts';
 
 /** What is stored with an operation so any replica can run it. */
 type OperationRequest =
@@ -52,17 +52,17 @@ export interface ProposalOperationsDeps {
 
 export interface ProposalOperations {
   /** The 202 answer; `replayed` when the key was already taken by the same request. */
-  submitCreate(command: { body: CreateProposalBody; idempotencyKey: string; correlationId: string }): Promise<WriteResult>;
-  submitVersion(command: { proposalId: string; body: CreateVersionBody; idempotencyKey?: string | undefined; correlationId: string }): Promise<WriteResult>;
-  get(operationId: string): Promise<Record<string, unknown>>;
-  getByCorrelation(correlationId: string): Promise<Record<string, unknown>>;
+  submitCreate(command: { body: CreateProposalBody; idempotencyKey: string; correlationId: string }): Promise<WriteResult<AcceptedView>>;
+  submitVersion(command: { proposalId: string; body: CreateVersionBody; idempotencyKey?: string | undefined; correlationId: string }): Promise<WriteResult<AcceptedView>>;
+  get(operationId: string): Promise<OperationStatusView>;
+  getByCorrelation(correlationId: string): Promise<OperationStatusView>;
   /** The worker loop's claim: the oldest runnable operation, leased to this process. */
   claim(): Promise<ProposalOperation | null>;
   /** Runs a claimed operation and records its outcome. */
   run(operation: ProposalOperation): Promise<void>;
 }
 
-const found = (op: ProposalOperation | null): Record<string, unknown> => {
+const found = (op: ProposalOperation | null): OperationStatusView => {
   if (!op) throw new ReasonError('PROPOSAL_ASYNC_OPERATION_NOT_FOUND', 'No async proposal operation matches.');
   return operationStatus(op);
 };
@@ -74,7 +74,7 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
   const onError = deps.onError ?? (() => undefined);
 
   /** The 202 body: the operation as it was accepted, so a replay answers exactly what the first submission did. */
-  const acceptedBody = (operation: ProposalOperation): Record<string, unknown> => ({
+  const acceptedBody = (operation: ProposalOperation): AcceptedView => ({
     operation_id: operation.operation_id,
     operation_type: operation.operation_type,
     status: NOT_STARTED.status,
@@ -87,7 +87,7 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     request: OperationRequest,
     fields: { idempotency_key: string | null; proposal_id: string | null; created_by: string },
     requestHash: string,
-  ): Promise<WriteResult> {
+  ): Promise<WriteResult<AcceptedView>> {
     const operation: ProposalOperation = {
       ...NOT_STARTED,
       operation_id: newId('pop'),

@@ -1,20 +1,30 @@
 /** Advisory proposal reads: detail, versions, list, audit trail (with refused attempts), lineage, idempotency lookup. */
+import type { Static } from '@sinclair/typebox';
 import type { ProposalFilter, ProposalRecord, ProposalStore } from '../../stores/proposals/port.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
-import { approvalRecord, proposalSummary, versionDetail, workflowEvent } from './wire.ts';
+import { approvalRecord, proposalSummary, versionDetail, workflowEvent, type VersionDetailView } from './wire.ts';
 import { refusedAttemptView } from '../access.ts';
+import type { ProposalRefusedAttemptsSchema } from '../refused-attempt-schema.ts';
+import type {
+  ApprovalsResponseSchema,
+  DetailResponseSchema,
+  IdempotencyLookupSchema,
+  LineageResponseSchema,
+  ListResponseSchema,
+  TimelineResponseSchema,
+} from './wire-schemas.ts';
 
 export type ListQuery = Omit<ProposalFilter, 'limit'> & { readonly limit: number };
 
 export interface ProposalQueries {
-  get(proposalId: string, includeEvidence: boolean): Promise<Record<string, unknown>>;
-  getVersion(proposalId: string, versionNo: number, includeEvidence: boolean): Promise<Record<string, unknown>>;
-  list(query: ListQuery): Promise<Record<string, unknown>>;
-  events(proposalId: string): Promise<Record<string, unknown>>;
-  approvals(proposalId: string): Promise<Record<string, unknown>>;
-  refusedAttempts(proposalId: string): Promise<Record<string, unknown>>;
-  lineage(proposalId: string): Promise<Record<string, unknown>>;
-  idempotency(key: string): Promise<Record<string, unknown>>;
+  get(proposalId: string, includeEvidence: boolean): Promise<Static<typeof DetailResponseSchema>>;
+  getVersion(proposalId: string, versionNo: number, includeEvidence: boolean): Promise<VersionDetailView>;
+  list(query: ListQuery): Promise<Static<typeof ListResponseSchema>>;
+  events(proposalId: string): Promise<Static<typeof TimelineResponseSchema>>;
+  approvals(proposalId: string): Promise<Static<typeof ApprovalsResponseSchema>>;
+  refusedAttempts(proposalId: string): Promise<Static<typeof ProposalRefusedAttemptsSchema>>;
+  lineage(proposalId: string): Promise<Static<typeof LineageResponseSchema>>;
+  idempotency(key: string): Promise<Static<typeof IdempotencyLookupSchema>>;
 }
 
 export function createProposalQueries(store: ProposalStore): ProposalQueries {
@@ -30,7 +40,8 @@ export function createProposalQueries(store: ProposalStore): ProposalQueries {
       // The row's version pointer, not "the highest version": both are committed together.
       const version = await store.getVersion(proposalId, proposal.current_version_no);
       if (!version) throw new ReasonError('PROPOSAL_VERSION_NOT_FOUND', `Version ${proposal.current_version_no} of the proposal does not exist.`);
-      return { proposal: proposalSummary(proposal), current_version: versionDetail(version, includeEvidence), last_gate_decision: version.gate_decision_json ?? null };
+      const current = versionDetail(version, includeEvidence);
+      return { proposal: proposalSummary(proposal), current_version: current, last_gate_decision: current.gate_decision };
     },
 
     async getVersion(proposalId, versionNo, includeEvidence) {
@@ -63,7 +74,7 @@ export function createProposalQueries(store: ProposalStore): ProposalQueries {
     async lineage(proposalId) {
       const lineage = await store.getLineage(proposalId);
       if (!lineage) throw new ReasonError('PROPOSAL_NOT_FOUND', 'The proposal does not exist.');
-      return { proposal: proposalSummary(lineage.proposal), versions: lineage.versions };
+      return { proposal: proposalSummary(lineage.proposal), versions: [...lineage.versions] };
     },
 
     async idempotency(key) {

@@ -30,7 +30,7 @@ const Open = (description: string, required: Record<string, TSchema> = {}) => Ty
 const withExample = <T extends TSchema>(schema: T, example: unknown): T => ({ ...schema, examples: [example] });
 const State = Type.Union(PROPOSAL_STATES.map((s) => Type.Literal(s)));
 
-const Summary = Type.Object(
+export const Summary = Type.Object(
   {
     proposal_id: Str,
     portfolio_id: Str,
@@ -46,9 +46,9 @@ const Summary = Type.Object(
   { title: 'ProposalSummary', description: 'advisor_notes are stored but never returned.' },
 );
 
-const GateDecision = Open('GateDecision (gate, recommended_next_step, reasons, summary).');
+export const GateDecision = Open('GateDecision (gate, recommended_next_step, reasons, summary).');
 
-const VersionDetail = Type.Object(
+export const VersionDetail = Type.Object(
   {
     proposal_version_id: Str,
     proposal_id: Str,
@@ -66,7 +66,7 @@ const VersionDetail = Type.Object(
   { title: 'ProposalVersionDetail' },
 );
 
-const WorkflowEvent = Type.Object(
+export const WorkflowEvent = Type.Object(
   {
     event_id: Str,
     proposal_id: Str,
@@ -81,7 +81,7 @@ const WorkflowEvent = Type.Object(
   { title: 'ProposalWorkflowEvent' },
 );
 
-const ApprovalRecord = Type.Object(
+export const ApprovalRecord = Type.Object(
   {
     approval_id: Str,
     proposal_id: Str,
@@ -95,7 +95,7 @@ const ApprovalRecord = Type.Object(
   { title: 'ProposalApprovalRecord' },
 );
 
-const CreateResponse = Type.Object({ proposal: Summary, version: VersionDetail, latest_workflow_event: WorkflowEvent }, { title: 'ProposalCreateResponse', description: 'The version always includes its evidence.' });
+export const CreateResponse = Type.Object({ proposal: Summary, version: VersionDetail, latest_workflow_event: WorkflowEvent }, { title: 'ProposalCreateResponse', description: 'The version always includes its evidence.' });
 export const CreateResponseSchema = withExample(CreateResponse, CREATE_RESPONSE_EXAMPLE);
 
 export const DetailResponseSchema = withExample(

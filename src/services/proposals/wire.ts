@@ -1,9 +1,27 @@
 /** Store records → the lifecycle API's wire shapes (docs/advisory.md#routes). */
-import type { Approval, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent } from '../../stores/proposals/port.ts';
+import type { Static } from '@sinclair/typebox';
+import type { Approval, ProposalOperation, ProposalRecord, ProposalVersion, WorkflowEvent as WorkflowEventRecord } from '../../stores/proposals/port.ts';
+import { asJsonObject } from '../../domain/json-object.ts';
 import { leaseFields } from '../operations/worker.ts';
+import type { AcceptedResponseSchema, ApprovalRecord, CreateResponse, OperationStatusSchema, Summary, TransitionResponseSchema, VersionDetail, WorkflowEvent } from './wire-schemas.ts';
+
+export type ProposalSummaryView = Static<typeof Summary>;
+export type VersionDetailView = Static<typeof VersionDetail>;
+export type WorkflowEventView = Static<typeof WorkflowEvent>;
+export type ApprovalView = Static<typeof ApprovalRecord>;
+export type OperationStatusView = Static<typeof OperationStatusSchema>;
+export type CreateResponseView = Static<typeof CreateResponse>;
+export type TransitionResponseView = Static<typeof TransitionResponseSchema>;
+export type AcceptedView = Static<typeof AcceptedResponseSchema>;
+
+/**
+ * A document this service wrote (a proposal result, an operation's outcome) and the store kept as
+ * opaque JSON, read back as the type it was written as.
+ */
+const asWritten = <T>(stored: unknown): T => stored as T;
 
 /** `advisor_notes` is stored but never returned; `row_version` is the store's own token. */
-export function proposalSummary(p: ProposalRecord): Record<string, unknown> {
+export function proposalSummary(p: ProposalRecord): ProposalSummaryView {
   return {
     proposal_id: p.proposal_id,
     portfolio_id: p.portfolio_id,
@@ -30,7 +48,7 @@ export function artifactWithoutEvidence(artifact: unknown): unknown {
   return { ...rest, evidence_bundle: hashes === undefined ? {} : { hashes } };
 }
 
-export function versionDetail(v: ProposalVersion, includeEvidence: boolean): Record<string, unknown> {
+export function versionDetail(v: ProposalVersion, includeEvidence: boolean): VersionDetailView {
   return {
     proposal_version_id: v.proposal_version_id,
     proposal_id: v.proposal_id,
@@ -40,14 +58,14 @@ export function versionDetail(v: ProposalVersion, includeEvidence: boolean): Rec
     artifact_hash: v.artifact_hash,
     simulation_hash: v.simulation_hash,
     status_at_creation: v.status_at_creation,
-    proposal_result: v.proposal_result_json,
-    artifact: includeEvidence ? v.artifact_json : artifactWithoutEvidence(v.artifact_json),
-    evidence_bundle: includeEvidence ? (v.evidence_bundle_json ?? {}) : {},
-    gate_decision: v.gate_decision_json ?? null,
+    proposal_result: asWritten<VersionDetailView['proposal_result']>(v.proposal_result_json),
+    artifact: asJsonObject(includeEvidence ? v.artifact_json : artifactWithoutEvidence(v.artifact_json)),
+    evidence_bundle: includeEvidence ? asJsonObject(v.evidence_bundle_json) : {},
+    gate_decision: v.gate_decision_json === null || v.gate_decision_json === undefined ? null : asJsonObject(v.gate_decision_json),
   };
 }
 
-export function workflowEvent(e: WorkflowEvent): Record<string, unknown> {
+export function workflowEvent(e: WorkflowEventRecord): WorkflowEventView {
   return {
     event_id: e.event_id,
     proposal_id: e.proposal_id,
@@ -61,7 +79,7 @@ export function workflowEvent(e: WorkflowEvent): Record<string, unknown> {
   };
 }
 
-export function approvalRecord(a: Approval): Record<string, unknown> {
+export function approvalRecord(a: Approval): ApprovalView {
   return {
     approval_id: a.approval_id,
     proposal_id: a.proposal_id,
@@ -74,7 +92,7 @@ export function approvalRecord(a: Approval): Record<string, unknown> {
   };
 }
 
-export function operationStatus(op: ProposalOperation): Record<string, unknown> {
+export function operationStatus(op: ProposalOperation): OperationStatusView {
   return {
     operation_id: op.operation_id,
     operation_type: op.operation_type,
@@ -87,8 +105,8 @@ export function operationStatus(op: ProposalOperation): Record<string, unknown> 
     started_at: op.started_at,
     finished_at: op.finished_at,
     ...leaseFields(op),
-    result: op.result_json ?? null,
-    error: op.error_json ?? null,
+    result: asWritten<OperationStatusView['result']>(op.result_json ?? null),
+    error: asWritten<OperationStatusView['error']>(op.error_json ?? null),
   };
 }
 

@@ -14,6 +14,7 @@
  * Times are ISO-8601 strings from the caller (the store has no clock) and come back as
  * `toISOString()`; payloads (`*_json`) are arbitrary JSON.
  */
+import type { ApprovalType, ProposalEventType, ProposalState } from '../../domain/workflow/proposal-state-machine.ts';
 import type { LeasedOperation, LeaseRequest, RunnableCount } from '../sql/operation-leases.ts';
 import type { Page } from '../sql/keyset-cursor.ts';
 import type { RefusedAttempt } from '../sql/refused-attempts.ts';
@@ -30,7 +31,7 @@ export interface ProposalRecord {
   readonly created_by: string;
   readonly created_at: string;
   readonly last_event_at: string;
-  readonly current_state: string;
+  readonly current_state: ProposalState;
   readonly current_version_no: number;
   readonly title: string | null;
   readonly advisor_notes: string | null;
@@ -88,27 +89,27 @@ export interface ProposalLineage {
 export interface WorkflowEvent {
   readonly event_id: string;
   readonly proposal_id: string;
-  readonly event_type: string;
+  readonly event_type: ProposalEventType;
   /** Null only for CREATED. */
-  readonly from_state: string | null;
-  readonly to_state: string;
+  readonly from_state: ProposalState | null;
+  readonly to_state: ProposalState;
   readonly actor_id: string;
   readonly occurred_at: string;
-  readonly reason_json: unknown;
+  readonly reason_json: Readonly<Record<string, unknown>>;
   readonly related_version_no: number | null;
 }
 
 /** An event that moves an existing proposal: it must still be in `from_state`. */
-export type TransitionEvent = WorkflowEvent & { readonly from_state: string };
+export type TransitionEvent = WorkflowEvent & { readonly from_state: ProposalState };
 
 export interface Approval {
   readonly approval_id: string;
   readonly proposal_id: string;
-  readonly approval_type: 'RISK' | 'COMPLIANCE' | 'CLIENT_CONSENT';
+  readonly approval_type: ApprovalType;
   readonly approved: boolean;
   readonly actor_id: string;
   readonly occurred_at: string;
-  readonly details_json: unknown;
+  readonly details_json: Readonly<Record<string, unknown>>;
   readonly related_version_no: number | null;
 }
 

@@ -1,7 +1,12 @@
-/** Row → record mappers for the proposal store (booleans are 0/1 and counts strings on some engines). */
+/**
+ * Row → record mappers for the proposal store (booleans are 0/1 and counts strings on some engines).
+ * States, event and approval types are checked against their closed sets; payloads stay opaque JSON.
+ */
+import { APPROVAL_TYPES, PROPOSAL_EVENT_TYPES, PROPOSAL_STATES } from '../../domain/workflow/proposal-state-machine.ts';
 import type { Row } from '../sql/executor.ts';
 import { leasedOperationFields } from '../sql/operation-leases.ts';
-import { intOrNull, jsonOrNull, text, textOrNull } from '../sql/row-values.ts';
+import { asJsonObject } from '../../domain/json-object.ts';
+import { intOrNull, jsonOrNull, oneOf, text, textOrNull } from '../sql/row-values.ts';
 import type { Approval, IdempotencyRecord, ProposalOperation, ProposalRecord, ProposalVersion, VersionInputs, VersionLineage, WorkflowEvent } from './port.ts';
 
 
@@ -14,7 +19,7 @@ export function toProposal(row: Row): ProposalRecord {
     created_by: text(row['created_by']),
     created_at: text(row['created_at']),
     last_event_at: text(row['last_event_at']),
-    current_state: text(row['current_state']),
+    current_state: oneOf(PROPOSAL_STATES, row['current_state'], 'current_state'),
     current_version_no: Number(row['current_version_no']),
     title: textOrNull(row['title']),
     advisor_notes: textOrNull(row['advisor_notes']),
@@ -63,12 +68,12 @@ export function toEvent(row: Row): WorkflowEvent {
   return {
     event_id: text(row['event_id']),
     proposal_id: text(row['proposal_id']),
-    event_type: text(row['event_type']),
-    from_state: textOrNull(row['from_state']),
-    to_state: text(row['to_state']),
+    event_type: oneOf(PROPOSAL_EVENT_TYPES, row['event_type'], 'event_type'),
+    from_state: row['from_state'] === null || row['from_state'] === undefined ? null : oneOf(PROPOSAL_STATES, row['from_state'], 'from_state'),
+    to_state: oneOf(PROPOSAL_STATES, row['to_state'], 'to_state'),
     actor_id: text(row['actor_id']),
     occurred_at: text(row['occurred_at']),
-    reason_json: row['reason_json'],
+    reason_json: asJsonObject(row['reason_json']),
     related_version_no: intOrNull(row['related_version_no']),
   };
 }
@@ -77,11 +82,11 @@ export function toApproval(row: Row): Approval {
   return {
     approval_id: text(row['approval_id']),
     proposal_id: text(row['proposal_id']),
-    approval_type: text(row['approval_type']) as Approval['approval_type'],
+    approval_type: oneOf(APPROVAL_TYPES, row['approval_type'], 'approval_type'),
     approved: Boolean(row['approved']),
     actor_id: text(row['actor_id']),
     occurred_at: text(row['occurred_at']),
-    details_json: row['details_json'],
+    details_json: asJsonObject(row['details_json']),
     related_version_no: intOrNull(row['related_version_no']),
   };
 }

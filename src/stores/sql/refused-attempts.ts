@@ -5,6 +5,7 @@
  * read back oldest first.
  */
 import type { Row, SqlQueryable } from './executor.ts';
+import { asJsonObject } from '../../domain/json-object.ts';
 import { text } from './row-values.ts';
 import { isoTimestamp } from './where.ts';
 
@@ -21,7 +22,7 @@ export interface RefusedAttempt {
   readonly attempted_at: string;
   readonly correlation_id: string;
   /** What the refusal was based on, e.g. the authors of the version. */
-  readonly details_json: unknown;
+  readonly details_json: Readonly<Record<string, unknown>>;
 }
 
 /** The table of one store and the column naming the entity. */
@@ -58,6 +59,6 @@ export async function listRefusedAttempts(db: SqlQueryable, where: RefusedAttemp
     reason_code: text(row['reason_code']),
     attempted_at: text(row['attempted_at']),
     correlation_id: text(row['correlation_id']),
-    details_json: row['details_json'],
+    details_json: asJsonObject(row['details_json']),
   }));
 }

@@ -7,7 +7,8 @@
  * OpenAPI only (see `documentationOnly`).
  */
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { validateBatchRebalanceRequest, type BatchRebalanceRequest as BatchRequest } from '../../../domain/dpm/index.ts';
 import type { DpmAnalyzeService } from '../../../services/dpm/analyze.ts';
 import { operationAccepted, type DpmOperationService } from '../../../services/dpm/operations.ts';
@@ -117,7 +118,8 @@ export interface DpmAnalyzeRouteDeps {
 }
 
 export function dpmAnalyzeRoutes(deps: DpmAnalyzeRouteDeps): FastifyPluginAsync {
-  return async (app) => {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     app.post(
       '/rebalance/analyze',
       {

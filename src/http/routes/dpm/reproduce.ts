@@ -3,7 +3,7 @@
  * recorded run's request through today's engine and answers whether the result is identical.
  * Gated like the other run lookups (DPM_SUPPORT_APIS_ENABLED); writes nothing.
  */
-import type { Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { ReasonError } from '../../../config/reason-codes.ts';
 import type { DpmReproduceService } from '../../../services/dpm/reproduce.ts';
@@ -13,8 +13,9 @@ import { RunIdParams } from './support-schemas.ts';
 import { RunReproductionSchema } from '../../../services/reproduction-schemas.ts';
 
 export function dpmReproduceRoutes(deps: { readonly reproduce: DpmReproduceService; readonly gates: DpmGates }): FastifyPluginAsync {
-  return async (app: FastifyInstance) => {
-    app.post<{ Params: Static<typeof RunIdParams> }>(
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    app.post(
       '/rebalance/runs/:rebalance_run_id/reproduce',
       {
         schema: {

@@ -3,12 +3,12 @@
  * (docs/dpm-api.md#runs-and-lookups). Listing, artifacts, lineage and support bundles are in
  * support.ts, the workflow in workflow.ts.
  */
-import { Type } from '@sinclair/typebox';
+import { Type, type TObject } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { ReasonError } from '../../../config/reason-codes.ts';
 import { rebalanceRequestHash, simulateRebalance, validateRebalanceRequest } from '../../../domain/dpm/index.ts';
-import type { DpmRunService } from '../../../services/dpm/runs.ts';
-import { runLookup } from '../../../services/dpm/runs.ts';
+import { runLookup, type DpmRunService, type RunLookup } from '../../../services/dpm/runs.ts';
 import type { DpmRunStore, RunRecord } from '../../../stores/dpm-runs/port.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import type { ServiceMetrics } from '../../../services/observability/metrics.ts';
@@ -17,7 +17,7 @@ import { RebalanceRequest, RebalanceResult } from '../../openapi/models.ts';
 import { TAGS } from '../../openapi/tags.ts';
 import { POLICY_HEADER_SCHEMAS, policyHeaders } from '../../policy-headers.ts';
 import { engineValidatedBody } from '../../validation.ts';
-import { verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
+import { sendJsonText, verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
 import { IdempotencyMappingSchema, RunLookupSchema } from '../../../services/dpm/wire-schemas.ts';
 import { CorrelationParams, IdempotencyKeyParams, RequestHashParams, RunIdParams } from './support-schemas.ts';
 import { CorrelationIdHeader } from '../../schema-kit.ts';
@@ -46,7 +46,7 @@ function engineAnswer(request: unknown, runId: string): unknown {
   return simulateRebalance(validated.value, { runId, correlationId: 'corr_3f2a9c1b7d4e', requestHash: rebalanceRequestHash(validated.value) });
 }
 
-function found(run: RunRecord | null): Record<string, unknown> {
+function found(run: RunRecord | null): RunLookup {
   if (!run) throw new ReasonError('DPM_RUN_NOT_FOUND', 'No run matches.');
   return runLookup(run);
 }
@@ -59,7 +59,8 @@ export interface DpmRunRouteDeps {
 }
 
 export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     app.post(
       '/rebalance/simulate',
       {
@@ -103,12 +104,11 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         markReplay(reply, outcome.replayed);
         if (outcome.replayed) deps.metrics.dpmIdempotentReplays.inc();
         else deps.metrics.dpmSimulations.inc({ status: String((outcome.result as { status?: unknown }).status) });
-        // Already JSON text (the stored run's): sent as is, never serialised again.
-        return reply.type('application/json; charset=utf-8').send(outcome.resultText);
+        return sendJsonText(reply, outcome.resultText);
       },
     );
 
-    const lookup = (operationId: string, summary: string, params: typeof RunIdParams | typeof CorrelationParams | typeof RequestHashParams) => ({
+    const lookup = <P extends TObject>(operationId: string, summary: string, params: P) => ({
       tags: [TAGS.support],
       operationId,
       permission: 'runs.read' as const,
@@ -118,22 +118,22 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
       errors: ['DPM_RUN_NOT_FOUND', 'DPM_SUPPORT_APIS_DISABLED', STORE_DOWN] as const,
     });
     const supportGate = requireFeatures(deps.gates.support);
-    app.get<{ Params: { rebalance_run_id: string } }>(
+    app.get(
       '/rebalance/runs/:rebalance_run_id',
       { schema: lookup('get_run_by_run_id_rebalance_runs__rebalance_run_id__get', 'A run by id.', RunIdParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRun(request.params.rebalance_run_id)),
     );
-    app.get<{ Params: { correlation_id: string } }>(
+    app.get(
       '/rebalance/runs/by-correlation/:correlation_id',
       { schema: lookup('get_run_by_correlation_rebalance_runs_by_correlation__correlation_id__get', 'The latest run of a correlation id.', CorrelationParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRunByCorrelation(request.params.correlation_id)),
     );
-    app.get<{ Params: { request_hash: string } }>(
+    app.get(
       '/rebalance/runs/by-request-hash/:request_hash',
       { schema: lookup('get_run_by_request_hash_rebalance_runs_by_request_hash__request_hash__get', 'The latest run of a request hash.', RequestHashParams), onRequest: supportGate },
       async (request) => found(await deps.store.getRunByRequestHash(request.params.request_hash)),
     );
-    app.get<{ Params: { idempotency_key: string } }>(
+    app.get(
       '/rebalance/runs/idempotency/:idempotency_key',
       {
         schema: {

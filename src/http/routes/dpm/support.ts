@@ -10,6 +10,7 @@
  * bundle whatever the order of registration.
  */
 import type { Static, TObject } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { DpmArtifactResolver } from '../../../services/dpm/artifact.ts';
 import type { BundleOptions, DpmSupportBundleService } from '../../../services/dpm/support-bundle.ts';
@@ -51,8 +52,6 @@ export interface DpmSupportRouteDeps {
 /** The support gate, the route's own gate, then what the route itself can answer. */
 const gatedErrors = (...codes: ReasonCode[]): ReasonCode[] => ['DPM_SUPPORT_APIS_DISABLED', ...codes, STORE_DOWN];
 
-type Params<T extends TObject> = { Params: Static<T> };
-
 function bundleOptions(query: Static<typeof BundleQuery>): BundleOptions {
   return {
     includeArtifact: query.include_artifact,
@@ -72,8 +71,9 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
     bundle: requireFeatures(gates.support, gates.supportBundle),
   };
 
-  return async (app: FastifyInstance) => {
-    app.get<{ Querystring: Static<typeof RunListQuery> }>(
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    app.get(
       '/rebalance/runs',
       {
         schema: {
@@ -101,7 +101,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       },
     );
 
-    app.get<Params<typeof RunIdParams>>(
+    app.get(
       '/rebalance/runs/:rebalance_run_id/artifact',
       {
         schema: {
@@ -118,7 +118,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       async (request) => deps.artifacts.artifactOf(await support.runById(request.params.rebalance_run_id)),
     );
 
-    app.get<Params<typeof EntityParams> & { Querystring: Static<typeof LineageQuery> }>(
+    app.get(
       '/rebalance/lineage/:entity_id',
       {
         schema: {
@@ -145,7 +145,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       },
     );
 
-    app.get<Params<typeof IdempotencyKeyParams>>(
+    app.get(
       '/rebalance/idempotency/:idempotency_key/history',
       {
         schema: {
@@ -178,8 +178,7 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       async () => support.summary(),
     );
 
-    type Bundle<T extends TObject> = Params<T> & { Querystring: Static<typeof BundleQuery> };
-    const bundleSchema = (operationId: string, summary: string, params: TObject, notFound: readonly ReasonCode[]) => ({
+    const bundleSchema = <P extends TObject>(operationId: string, summary: string, params: P, notFound: readonly ReasonCode[]) => ({
       tags: [TAG],
       operationId,
       permission: 'runs.read' as const,
@@ -189,22 +188,22 @@ export function dpmSupportRoutes(deps: DpmSupportRouteDeps): FastifyPluginAsync 
       response: { 200: SupportBundleSchema },
       errors: gatedErrors('DPM_SUPPORT_BUNDLE_APIS_DISABLED', ...notFound),
     });
-    app.get<Bundle<typeof CorrelationParams>>(
+    app.get(
       '/rebalance/runs/by-correlation/:correlation_id/support-bundle',
       { schema: bundleSchema('get_dpm_run_support_bundle_by_correlation_rebalance_runs_by_correlation__correlation_id__support_bundle_get', 'Support bundle of the latest run of a correlation id.', CorrelationParams, ['DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byCorrelation(request.params.correlation_id, bundleOptions(request.query)),
     );
-    app.get<Bundle<typeof IdempotencyKeyParams>>(
+    app.get(
       '/rebalance/runs/idempotency/:idempotency_key/support-bundle',
       { schema: bundleSchema('get_dpm_run_support_bundle_by_idempotency_rebalance_runs_idempotency__idempotency_key__support_bundle_get', 'Support bundle of the run an idempotency key maps to.', IdempotencyKeyParams, ['DPM_IDEMPOTENCY_KEY_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byIdempotencyKey(request.params.idempotency_key, bundleOptions(request.query)),
     );
-    app.get<Bundle<typeof OperationParams>>(
+    app.get(
       '/rebalance/runs/by-operation/:operation_id/support-bundle',
       { schema: bundleSchema('get_dpm_run_support_bundle_by_operation_rebalance_runs_by_operation__operation_id__support_bundle_get', 'Support bundle of the newest run an async operation recorded.', OperationParams, ['DPM_ASYNC_OPERATION_NOT_FOUND', 'DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byOperation(request.params.operation_id, bundleOptions(request.query)),
     );
-    app.get<Bundle<typeof RunIdParams>>(
+    app.get(
       '/rebalance/runs/:rebalance_run_id/support-bundle',
       { schema: bundleSchema('get_dpm_run_support_bundle_rebalance_runs__rebalance_run_id__support_bundle_get', 'Support bundle of a run.', RunIdParams, ['DPM_RUN_NOT_FOUND']), onRequest: gated.bundle },
       async (request) => bundles.byRunId(request.params.rebalance_run_id, bundleOptions(request.query)),

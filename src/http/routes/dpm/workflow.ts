@@ -7,7 +7,8 @@
  * An action's decision records the request's correlation id: the caller's X-Correlation-Id, or
  * the id generated for the request (the reference recorded the literal `c_none`).
  */
-import { Type, type Static, type TObject } from '@sinclair/typebox';
+import { Type, type TObject } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { DpmSupportService } from '../../../services/dpm/support.ts';
 import type { DpmWorkflowService, WorkflowActionOutcome, WorkflowView } from '../../../services/dpm/workflow.ts';
@@ -118,7 +119,8 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
     },
   ];
 
-  return async (app: FastifyInstance) => {
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     for (const address of addresses) {
       const run = (request: FastifyRequest) => address.resolve(request.params as Record<string, string>);
       // The reference's operationIds: <function><path with non-word characters as _>_<method>.
@@ -145,7 +147,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
           return view;
         },
       );
-      app.post<{ Body: Static<typeof WorkflowActionBody>; Headers: Static<typeof ActionHeaders> }>(
+      app.post(
         `${address.prefix}/workflow/actions`,
         {
           schema: {
@@ -216,7 +218,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
       );
     }
 
-    app.get<{ Querystring: Static<typeof DecisionListQuery> }>(
+    app.get(
       '/rebalance/workflow/decisions',
       {
         schema: {
@@ -244,7 +246,7 @@ export function dpmWorkflowRoutes(deps: DpmWorkflowRouteDeps): FastifyPluginAsyn
         });
       },
     );
-    app.get<{ Params: Static<typeof CorrelationParams> }>(
+    app.get(
       '/rebalance/workflow/decisions/by-correlation/:correlation_id',
       {
         schema: {

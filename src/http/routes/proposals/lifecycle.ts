@@ -7,15 +7,15 @@
  * (docs/advisory.md#lifecycle-differences-from-the-reference): feature gates come before body
  * validation; create-version accepts an Idempotency-Key; a replay carries `Idempotent-Replay: true`.
  */
-import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
 import { verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
 import type { ProposalLifecycleService, WriteResult } from '../../../services/proposals/lifecycle.ts';
 import type { ProposalOperations } from '../../../services/proposals/operations.ts';
 import type { ProposalQueries } from '../../../services/proposals/queries.ts';
 import type { ReasonCode } from '../../../config/reason-codes.ts';
-import { IdempotencyKeyHeader, idempotencyKeyOf } from '../../idempotency.ts';
+import { IdempotencyKeyHeader, idempotencyKeyOf, markReplay } from '../../idempotency.ts';
 import { TAGS } from '../../openapi/tags.ts';
 import { APPROVAL_PERMISSIONS, TRANSITION_PERMISSIONS } from '../../../domain/access/decisions.ts';
 import { headerValue } from '../../headers.ts';
@@ -78,16 +78,17 @@ const VERSION_EXAMPLES = { version: { summary: 'Version 2 of the same proposal',
 
 export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): FastifyPluginAsync {
   const { lifecycle, queries, operations, flags } = deps;
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     app.setSerializerCompiler(verbatimSerializerCompiler);
     const lifecycleOnly = gated(flags);
     const asyncOnly = gated(flags, 'async');
-    const written = (reply: { header(name: string, value: string): unknown }, result: WriteResult) => {
-      if (result.replayed) reply.header('Idempotent-Replay', 'true');
+    const written = <Response>(reply: FastifyReply, result: WriteResult<Response>): Response => {
+      markReplay(reply, result.replayed);
       return result.response;
     };
 
-    app.post<{ Body: Static<typeof CreateProposalBodySchema> }>(
+    app.post(
       '/rebalance/proposals',
       {
         onRequest: lifecycleOnly,
@@ -110,7 +111,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       },
     );
 
-    app.post<{ Body: Static<typeof CreateProposalBodySchema> }>(
+    app.post(
       '/rebalance/proposals/async',
       {
         onRequest: asyncOnly,
@@ -135,7 +136,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       },
     );
 
-    app.get<{ Querystring: Static<typeof ListQuerySchema> }>(
+    app.get(
       '/rebalance/proposals',
       {
         onRequest: lifecycleOnly,
@@ -163,7 +164,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       },
     );
 
-    app.get<{ Params: Static<typeof ProposalIdParams>; Querystring: Static<typeof IncludeEvidenceQuery> }>(
+    app.get(
       '/rebalance/proposals/:proposal_id',
       {
         onRequest: lifecycleOnly,
@@ -181,7 +182,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       async (request) => queries.get(request.params.proposal_id, trueish(request.query.include_evidence)),
     );
 
-    app.get<{ Params: Static<typeof VersionParams>; Querystring: Static<typeof IncludeEvidenceQuery> }>(
+    app.get(
       '/rebalance/proposals/:proposal_id/versions/:version_no',
       {
         onRequest: lifecycleOnly,
@@ -199,7 +200,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       async (request) => queries.getVersion(request.params.proposal_id, Number(request.params.version_no), trueish(request.query.include_evidence)),
     );
 
-    app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof CreateVersionBodySchema> }>(
+    app.post(
       '/rebalance/proposals/:proposal_id/versions',
       {
         onRequest: lifecycleOnly,
@@ -238,7 +239,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
         ),
     );
 
-    app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof CreateVersionBodySchema> }>(
+    app.post(
       '/rebalance/proposals/:proposal_id/versions/async',
       {
         onRequest: asyncOnly,
@@ -268,7 +269,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       },
     );
 
-    app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof TransitionBodySchema> }>(
+    app.post(
       '/rebalance/proposals/:proposal_id/transitions',
       {
         onRequest: lifecycleOnly,
@@ -292,7 +293,7 @@ export function proposalLifecycleRoutes(deps: ProposalLifecycleRouteDeps): Fasti
       async (request) => lifecycle.transition(request.params.proposal_id, request.body, { actor: request.actor, correlationId: request.correlationId }),
     );
 
-    app.post<{ Params: Static<typeof ProposalIdParams>; Body: Static<typeof ApprovalBodySchema> }>(
+    app.post(
       '/rebalance/proposals/:proposal_id/approvals',
       {
         onRequest: lifecycleOnly,

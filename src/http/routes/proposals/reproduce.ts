@@ -4,7 +4,7 @@
  * today's engine and answers whether result and artifact are identical. Gated like the other
  * support reads (PROPOSAL_WORKFLOW_LIFECYCLE_ENABLED, PROPOSAL_SUPPORT_APIS_ENABLED); writes nothing.
  */
-import type { Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ProposalReproduceService } from '../../../services/proposals/reproduce.ts';
 import { TAGS } from '../../openapi/tags.ts';
@@ -13,8 +13,9 @@ import { VersionReproductionSchema } from '../../../services/reproduction-schema
 import { VersionParams } from './lifecycle-schemas.ts';
 
 export function proposalReproduceRoutes(deps: { readonly reproduce: ProposalReproduceService; readonly flags: ProposalRouteFlags }): FastifyPluginAsync {
-  return async (app: FastifyInstance) => {
-    app.post<{ Params: Static<typeof VersionParams> }>(
+  return async (fastify: FastifyInstance) => {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+    app.post(
       '/rebalance/proposals/:proposal_id/versions/:version_no/reproduce',
       {
         onRequest: gated(deps.flags, 'support'),

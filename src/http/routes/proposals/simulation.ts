@@ -10,6 +10,7 @@
  * engine produced and the store kept them, which a schema-driven serialiser would reorder or trim.
  */
 import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
 import { ReasonError } from '../../../config/reason-codes.ts';
 import {
@@ -105,7 +106,8 @@ const documentationOnly = {
 };
 
 export function proposalSimulationRoutes(deps: { service: ProposalSimulationService }): FastifyPluginAsync {
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     const examples = exampleResponses();
     app.post(
       '/rebalance/proposals/simulate',

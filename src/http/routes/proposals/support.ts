@@ -6,9 +6,9 @@
  * runs with (fixed at startup, so the report cannot disagree with the behaviour, unlike the
  * reference's; docs/advisory.md#flags) and probes the store it already has open.
  */
-import type { Static } from '@sinclair/typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyPluginAsync, FastifySchema } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { verbatimSerializerCompiler } from '../../verbatim-serializer.ts';
 import type { ProbeResult } from '../../../app/readiness.ts';
 import type { ReasonCode } from '../../../config/reason-codes.ts';
@@ -40,21 +40,21 @@ export interface ProposalSupportRouteDeps {
 
 export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPluginAsync {
   const { queries, operations, settings } = deps;
-  return async function register(app: FastifyInstance): Promise<void> {
+  return async function register(fastify: FastifyInstance): Promise<void> {
+    const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
     app.setSerializerCompiler(verbatimSerializerCompiler);
     const support = gated(settings, 'support');
     const asyncOnly = gated(settings, 'async');
-    type ById = { Params: Static<typeof ProposalIdParams> };
     const STORE_DOWN = 'PROPOSAL_POSTGRES_UNAVAILABLE';
-    const read = (operationId: string, summary: string, ok: TSchema, errors: readonly ReasonCode[]): FastifySchema => ({
+    const read = <Ok extends TSchema>(operationId: string, summary: string, ok: Ok, errors: readonly ReasonCode[]) => ({
       tags: [PROPOSAL_TAG],
       operationId,
-      permission: 'proposals.read',
+      permission: 'proposals.read' as const,
       summary,
       response: { 200: ok },
-      errors: [...errors, STORE_DOWN],
+      errors: [...errors, STORE_DOWN] as ReasonCode[],
     });
-    const byProposal = (operationId: string, summary: string, ok: TSchema): FastifySchema => ({
+    const byProposal = <Ok extends TSchema>(operationId: string, summary: string, ok: Ok) => ({
       ...read(operationId, summary, ok, [...gateCodes('support'), 'PROPOSAL_NOT_FOUND']),
       params: ProposalIdParams,
     });
@@ -84,13 +84,13 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       };
     });
 
-    app.get<ById>('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: byProposal('get_proposal_workflow_timeline_rebalance_proposals__proposal_id__workflow_events_get', 'The workflow events, in the order they happened.', TimelineResponseSchema) }, async (request) =>
+    app.get('/rebalance/proposals/:proposal_id/workflow-events', { onRequest: support, schema: byProposal('get_proposal_workflow_timeline_rebalance_proposals__proposal_id__workflow_events_get', 'The workflow events, in the order they happened.', TimelineResponseSchema) }, async (request) =>
       queries.events(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: byProposal('get_proposal_approvals_rebalance_proposals__proposal_id__approvals_get', 'The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
+    app.get('/rebalance/proposals/:proposal_id/approvals', { onRequest: support, schema: byProposal('get_proposal_approvals_rebalance_proposals__proposal_id__approvals_get', 'The approval records, in the order they were given.', ApprovalsResponseSchema) }, async (request) =>
       queries.approvals(request.params.proposal_id),
     );
-    app.get<ById>(
+    app.get(
       '/rebalance/proposals/:proposal_id/refused-attempts',
       {
         onRequest: support,
@@ -102,12 +102,12 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       },
       async (request) => queries.refusedAttempts(request.params.proposal_id),
     );
-    app.get<ById>('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: byProposal('get_proposal_lineage_rebalance_proposals__proposal_id__lineage_get', 'The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
+    app.get('/rebalance/proposals/:proposal_id/lineage', { onRequest: support, schema: byProposal('get_proposal_lineage_rebalance_proposals__proposal_id__lineage_get', 'The versions 1..current with their hashes.', LineageResponseSchema) }, async (request) =>
       queries.lineage(request.params.proposal_id),
     );
 
     const KeyParams = Type.Object({ idempotency_key: Identifier() });
-    app.get<{ Params: Static<typeof KeyParams> }>(
+    app.get(
       '/rebalance/proposals/idempotency/:idempotency_key',
       {
         onRequest: support,
@@ -123,7 +123,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
     );
 
     const OperationParams = Type.Object({ operation_id: Identifier() });
-    app.get<{ Params: Static<typeof OperationParams> }>(
+    app.get(
       '/rebalance/proposals/operations/:operation_id',
       {
         onRequest: asyncOnly,
@@ -138,7 +138,7 @@ export function proposalSupportRoutes(deps: ProposalSupportRouteDeps): FastifyPl
       async (request) => operations.get(request.params.operation_id),
     );
     const CorrelationParams = Type.Object({ correlation_id: Identifier() });
-    app.get<{ Params: Static<typeof CorrelationParams> }>(
+    app.get(
       '/rebalance/proposals/operations/by-correlation/:correlation_id',
       {
         onRequest: asyncOnly,
