@@ -79,6 +79,15 @@ export const PROPOSAL_FEATURES = {
   },
 } as const satisfies Record<string, FeatureFlag>;
 
+export const POLICY_PACK_FEATURES = {
+  admin: {
+    variable: 'DPM_POLICY_PACK_ADMIN_APIS_ENABLED',
+    code: 'DPM_POLICY_PACK_ADMIN_APIS_DISABLED',
+    serves: 'PUT and DELETE /rebalance/policies/catalog/{id}; makes the catalog part of the PRODUCTION contract',
+    defaultValue: false,
+  },
+} as const satisfies Record<string, FeatureFlag>;
+
 export type DpmFeature = keyof typeof DPM_FEATURES;
 export type ProposalFeature = keyof typeof PROPOSAL_FEATURES;
 
@@ -99,6 +108,7 @@ function switchVariables<P extends string, K extends string>(prefix: P, table: R
 
 export const DPM_FEATURE_VARIABLES = switchVariables('dpmFeature', DPM_FEATURES);
 export const PROPOSAL_FEATURE_VARIABLES = switchVariables('proposalFeature', PROPOSAL_FEATURES);
+export const POLICY_PACK_FEATURE_VARIABLES = switchVariables('policyPackFeature', POLICY_PACK_FEATURES);
 
 /** The DPM switches' values out of the settings values read from the environment. */
 export function dpmFeatureFlags(values: { readonly [K in DpmFeature as `dpmFeature.${K}`]: boolean }): DpmFeatureFlags {

@@ -4,6 +4,8 @@
  */
 import { dsnVariable, enumVariable, flagVariable, integerVariable, textVariable, type ValuesOf, type Env } from './variables.ts';
 
+import { POLICY_PACK_FEATURE_VARIABLES } from './feature-flags.ts';
+
 export type PolicyPackCatalogBackend = 'ENV_JSON' | 'SQLITE' | 'POSTGRES';
 
 export interface PolicyPackSettings {
@@ -59,11 +61,7 @@ export const POLICY_PACK_VARIABLES = {
     description: 'Apply policy packs to simulations. Makes the catalog part of the PRODUCTION contract.',
     defaultValue: false,
   }),
-  adminApisEnabled: flagVariable({
-    name: 'DPM_POLICY_PACK_ADMIN_APIS_ENABLED',
-    description: 'Enable PUT/DELETE on the policy-pack catalog. Makes the catalog part of the PRODUCTION contract.',
-    defaultValue: false,
-  }),
+  ...POLICY_PACK_FEATURE_VARIABLES,
   adminToken: textVariable({
     name: 'DPM_POLICY_PACK_ADMIN_TOKEN',
     description: 'Bearer token required by the policy-pack admin APIs (required in PRODUCTION when they are enabled). Never logged.',
@@ -110,12 +108,12 @@ export function policyPackSettings(env: Env, v: ValuesOf<typeof POLICY_PACK_VARI
     sqlitePath: v.catalogSqlitePath,
     catalogJson: v.catalogJson,
     enabled: v.packsEnabled,
-    adminApisEnabled: v.adminApisEnabled,
+    adminApisEnabled: v['policyPackFeature.admin'],
     adminToken: v.adminToken,
     defaultPolicyPackId: v.defaultPolicyPackId,
     tenantResolutionEnabled: v.tenantResolutionEnabled,
     tenantMapJson: v.tenantMapJson,
     cacheTtlMs: v.catalogCacheTtlMs,
-    catalogRequired: v.packsEnabled || v.adminApisEnabled,
+    catalogRequired: v.packsEnabled || v['policyPackFeature.admin'],
   };
 }

@@ -9,7 +9,7 @@
  *
  * Admin check order (in `onRequest`, before the body is even parsed, so nothing reaches the
  * store and an unauthenticated caller learns nothing about the schema):
- * DPM_POLICY_PACK_ADMIN_APIS_ENABLED off → 404 DPM_POLICY_PACK_ADMIN_APIS_DISABLED;
+ * DPM_POLICY_PACK_ADMIN_APIS_ENABLED off → 404 DPM_POLICY_PACK_ADMIN_APIS_DISABLED (its switch-table gate);
  * with API_AUTH_MODE=NONE, bearer token missing or not DPM_POLICY_PACK_ADMIN_TOKEN → 401
  * DPM_POLICY_PACK_ADMIN_UNAUTHORIZED (with JWT the access guard has already required the
  * policy_packs.admin permission, and the audit records the token's subject);
@@ -32,6 +32,8 @@ import { ADMIN_SECURITY_SCHEME } from '../../openapi/document.ts';
 import { TAGS } from '../../openapi/tags.ts';
 import { Identifier, Nullable, Text } from '../../schema-kit.ts';
 import { headerValue } from '../../headers.ts';
+import { featureGate, requireFeatures } from '../../feature-gates.ts';
+import { POLICY_PACK_FEATURES } from '../../../config/feature-flags.ts';
 
 /** What the routes need from configuration (captured once at startup). */
 export interface PolicyPackRouteSettings extends PolicyPackResolutionConfig {
@@ -233,11 +235,8 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     }
   };
 
-  /** The admin gate, run in onRequest: before body parsing, validation and any store access. */
-  const adminGate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    if (!settings.adminApisEnabled) {
-      throw new ReasonError('DPM_POLICY_PACK_ADMIN_APIS_DISABLED', 'Policy-pack admin APIs are disabled (DPM_POLICY_PACK_ADMIN_APIS_ENABLED).');
-    }
+  /** After the switch: the admin token (without API authentication), then a writable catalog. */
+  const adminCredentials = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     if (!byToken) return catalogWritable();
     const token = bearerToken(headerValue(request, 'authorization'));
     const authorised = configuredDigest !== null && token !== null && timingSafeEqual(sha256(token), configuredDigest);
@@ -247,6 +246,9 @@ export function policyPackRoutes(deps: PolicyPackRouteDeps): FastifyPluginAsync 
     }
     catalogWritable();
   };
+
+  /** The admin gates, run in onRequest: before body parsing, validation and any store access. */
+  const adminGate = [requireFeatures(featureGate(POLICY_PACK_FEATURES.admin, settings.adminApisEnabled)), adminCredentials];
 
   const audit = (request: FastifyRequest, fields: Record<string, unknown>): void => {
     // With authentication the verified subject (the guard refused a disagreeing X-Actor).
