@@ -72,7 +72,7 @@ export function wireDpm(options: {
     routes: [
       dpmRunRoutes({
         service: createDpmRunService({ store, replayEnabled: settings.replayEnabled, policyPacks, engine, engineVersion }),
-        store,
+        support,
         gates,
         metrics,
       }),

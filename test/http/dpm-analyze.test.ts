@@ -17,6 +17,7 @@ import { createDpmAnalyzeService } from '../../src/services/dpm/analyze.ts';
 import { createDpmOperationService } from '../../src/services/dpm/operations.ts';
 import { createPolicyPackSelector } from '../../src/services/dpm/policy-context.ts';
 import { createDpmRunService } from '../../src/services/dpm/runs.ts';
+import { createDpmSupportService } from '../../src/services/dpm/support.ts';
 import { INLINE_ENGINE, type Engine } from '../../src/services/engine/engine-pool.ts';
 import { batchContextOf, type EngineInput, type EngineOutput } from '../../src/services/engine/jobs.ts';
 import { createServiceMetrics } from '../../src/services/observability/metrics.ts';
@@ -197,7 +198,7 @@ for (const backend of DPM_BACKENDS) {
         const gates = dpmGates(ALL_ON);
         const server = await buildServer({
           logger: pino({ level: 'silent' }),
-          routes: [dpmRunRoutes({ service: runService, store, gates, metrics: createServiceMetrics() }), dpmAnalyzeRoutes({ analyze, operations, gates }), dpmOperationRoutes({ operations, gates })],
+          routes: [dpmRunRoutes({ service: runService, support: createDpmSupportService({ store, settings: { backend: 'IN_MEMORY', retentionDays: 0 } }), gates, metrics: createServiceMetrics() }), dpmAnalyzeRoutes({ analyze, operations, gates }), dpmOperationRoutes({ operations, gates })],
         });
         close = async () => {
           await server.close();

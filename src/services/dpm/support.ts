@@ -10,13 +10,14 @@ import type { Static } from '@sinclair/typebox';
 import type { DpmStoreBackend } from '../../config/dpm-settings.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { DpmRunStore, LineageEdge, LineageFilter, RunFilter, RunRecord } from '../../stores/dpm-runs/port.ts';
-import type { IdempotencyHistorySchema, LineageSchema, RunListSchema, SummarySchema } from './wire-schemas.ts';
+import type { IdempotencyHistorySchema, IdempotencyMappingSchema, LineageSchema, RunListSchema, SummarySchema } from './wire-schemas.ts';
 
 export type RunList = Static<typeof RunListSchema>;
 export type Lineage = Static<typeof LineageSchema>;
 export type EdgeView = Lineage['edges'][number];
 export type IdempotencyHistory = Static<typeof IdempotencyHistorySchema>;
 export type Summary = Static<typeof SummarySchema>;
+export type IdempotencyMapping = Static<typeof IdempotencyMappingSchema>;
 
 /** The largest page the store is asked for when a caller wants everything (bundles). */
 const FULL_PAGE = 200;
@@ -46,8 +47,12 @@ export interface DpmSupportService {
   runById(runId: string): Promise<RunRecord>;
   /** The latest run of a correlation id; 404 DPM_RUN_NOT_FOUND. */
   runByCorrelation(correlationId: string): Promise<RunRecord>;
+  /** The latest run of a request hash; 404 DPM_RUN_NOT_FOUND. */
+  runByRequestHash(requestHash: string): Promise<RunRecord>;
   /** The run the key currently maps to; 404 DPM_IDEMPOTENCY_KEY_NOT_FOUND, then DPM_RUN_NOT_FOUND. */
   runByIdempotencyKey(key: string): Promise<RunRecord>;
+  /** The key's current mapping (the last run recorded with it); 404 DPM_IDEMPOTENCY_KEY_NOT_FOUND. */
+  idempotencyMapping(key: string): Promise<IdempotencyMapping>;
   listRuns(filter: RunFilter): Promise<RunList>;
   lineage(entityId: string, filter: LineageFilter): Promise<Lineage>;
   /** Every edge of the entity, oldest first (paged through internally). */
@@ -86,6 +91,16 @@ export function createDpmSupportService(deps: { store: DpmRunStore; settings: Dp
       const run = await store.getRunByCorrelation(correlationId);
       if (!run) throw runNotFound();
       return run;
+    },
+    async runByRequestHash(requestHash) {
+      const run = await store.getRunByRequestHash(requestHash);
+      if (!run) throw runNotFound();
+      return run;
+    },
+    async idempotencyMapping(key) {
+      const mapping = await store.getIdempotencyMapping(key);
+      if (!mapping) throw idempotencyKeyNotFound();
+      return mapping;
     },
     async runByIdempotencyKey(key) {
       const mapping = await store.getIdempotencyMapping(key);

@@ -6,10 +6,9 @@
 import { Type, type TObject } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { ReasonError } from '../../../config/reason-codes.ts';
 import { rebalanceRequestHash, simulateRebalance, validateRebalanceRequest } from '../../../domain/dpm/index.ts';
-import { runLookup, type DpmRunService, type RunLookup } from '../../../services/dpm/runs.ts';
-import type { DpmRunStore, RunRecord } from '../../../stores/dpm-runs/port.ts';
+import { runLookup, type DpmRunService } from '../../../services/dpm/runs.ts';
+import type { DpmSupportService } from '../../../services/dpm/support.ts';
 import { requireFeatures, type DpmGates } from '../../feature-gates.ts';
 import type { ServiceMetrics } from '../../../services/observability/metrics.ts';
 import { IdempotencyKeyHeader, idempotencyConflict, idempotencyKeyOf, invalidBody, markReplay } from '../../idempotency.ts';
@@ -46,14 +45,10 @@ function engineAnswer(request: unknown, runId: string): unknown {
   return simulateRebalance(validated.value, { runId, correlationId: 'corr_3f2a9c1b7d4e', requestHash: rebalanceRequestHash(validated.value) });
 }
 
-function found(run: RunRecord | null): RunLookup {
-  if (!run) throw new ReasonError('DPM_RUN_NOT_FOUND', 'No run matches.');
-  return runLookup(run);
-}
-
 export interface DpmRunRouteDeps {
   readonly service: DpmRunService;
-  readonly store: DpmRunStore;
+  /** The run lookups (their not-found refusals included). */
+  readonly support: DpmSupportService;
   readonly gates: DpmGates;
   readonly metrics: Pick<ServiceMetrics, 'dpmSimulations' | 'dpmIdempotentReplays' | 'dpmIdempotencyConflicts'>;
 }
@@ -121,17 +116,17 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
     app.get(
       '/rebalance/runs/:rebalance_run_id',
       { schema: lookup('get_run_by_run_id_rebalance_runs__rebalance_run_id__get', 'A run by id.', RunIdParams), onRequest: supportGate },
-      async (request) => found(await deps.store.getRun(request.params.rebalance_run_id)),
+      async (request) => runLookup(await deps.support.runById(request.params.rebalance_run_id)),
     );
     app.get(
       '/rebalance/runs/by-correlation/:correlation_id',
       { schema: lookup('get_run_by_correlation_rebalance_runs_by_correlation__correlation_id__get', 'The latest run of a correlation id.', CorrelationParams), onRequest: supportGate },
-      async (request) => found(await deps.store.getRunByCorrelation(request.params.correlation_id)),
+      async (request) => runLookup(await deps.support.runByCorrelation(request.params.correlation_id)),
     );
     app.get(
       '/rebalance/runs/by-request-hash/:request_hash',
       { schema: lookup('get_run_by_request_hash_rebalance_runs_by_request_hash__request_hash__get', 'The latest run of a request hash.', RequestHashParams), onRequest: supportGate },
-      async (request) => found(await deps.store.getRunByRequestHash(request.params.request_hash)),
+      async (request) => runLookup(await deps.support.runByRequestHash(request.params.request_hash)),
     );
     app.get(
       '/rebalance/runs/idempotency/:idempotency_key',
@@ -147,11 +142,7 @@ export function dpmRunRoutes(deps: DpmRunRouteDeps): FastifyPluginAsync {
         },
         onRequest: supportGate,
       },
-      async (request) => {
-        const mapping = await deps.store.getIdempotencyMapping(request.params.idempotency_key);
-        if (!mapping) throw new ReasonError('DPM_IDEMPOTENCY_KEY_NOT_FOUND', 'No run was recorded with this key.');
-        return mapping;
-      },
+      async (request) => deps.support.idempotencyMapping(request.params.idempotency_key),
     );
   };
 }
