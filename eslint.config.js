@@ -38,6 +38,8 @@ export default tseslint.config(
         {
           patterns: [
             { regex: '(^|/)stores/(?![\\w-]+/port\\.ts$)', message: 'http/ sees a store only through its port (docs/architecture.md#layers).' },
+            // A port names the records a route renders; calling a store is a service's job.
+            { group: ['**/stores/*/port.ts'], allowTypeImports: true, message: 'http/ imports store ports for their types only; it calls services (docs/architecture.md#layers).' },
             { group: ['pg', 'better-sqlite3'], message: 'http/ never talks to a database (docs/architecture.md#layers).' },
             // The shapes app/ hands to routes (a readiness report) may be named; app/'s code may not be called.
             { group: ['**/app/**', '**/cli/**'], allowTypeImports: true, message: 'http/ is wired by app/, never the other way (docs/architecture.md#layers).' },

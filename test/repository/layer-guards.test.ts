@@ -28,6 +28,7 @@ const CASES: ReadonlyArray<{ file: string; source: string; refused: boolean }> =
   { file: 'src/http/routes/example.ts', source: "import { x } from '../../app/app.ts';", refused: true },
   { file: 'src/http/routes/example.ts', source: "import type { x } from '../../app/readiness.ts';", refused: false },
   { file: 'src/http/routes/example.ts', source: "import type { x } from '../../stores/dpm-runs/port.ts';", refused: false },
+  { file: 'src/http/routes/example.ts', source: "import { x } from '../../stores/dpm-runs/port.ts';", refused: true },
   { file: 'src/services/example.ts', source: "import { x } from '../http/errors.ts';", refused: true },
   { file: 'src/stores/sql/example.ts', source: "import { x } from '../../app/app.ts';", refused: true },
 ];
