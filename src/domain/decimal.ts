@@ -581,14 +581,37 @@ export const ONE = Decimal.from(1);
 
 export type DecimalTextResult =
   | { ok: true; text: string }
-  | { ok: false; code: 'decimal_type' | 'decimal_parsing' | 'finite_number'; message: string };
+  | { ok: false; code: 'decimal_type' | 'decimal_parsing' | 'finite_number' | 'decimal_range'; message: string };
 
 const NON_FINITE_SYNTAX = /^[+-]?(?:inf|infinity|s?nan\d*)$/i;
+
+/**
+ * How far from 1 an input's leading digit may lie (docs/engine.md#decimals): 10^±100. Results
+ * are written in plain notation, so "1E+99999999" (11 characters) would become a hundred million
+ * digits — seconds of CPU on the event loop for one short request. Python refuses such values
+ * only later, in arithmetic (an Overflow, a 500 in the reference); no amount, price, quantity or
+ * weight comes near the bound.
+ */
+export const INPUT_EXPONENT_LIMIT = 100;
+
+/** The exponent of the leading digit (Python's `adjusted()`); a zero's own exponent. */
+function leadingExponent(value: Decimal): number {
+  const { c, e } = value;
+  return c === 0 ? e : e - 1 + digitsOf(c);
+}
+
+function inputText(value: Decimal): DecimalTextResult {
+  const lead = leadingExponent(value);
+  if (lead > INPUT_EXPONENT_LIMIT || lead < -INPUT_EXPONENT_LIMIT) {
+    return { ok: false, code: 'decimal_range', message: `Input should be a decimal whose leading digit lies between 1E-${INPUT_EXPONENT_LIMIT} and 1E+${INPUT_EXPONENT_LIMIT}` };
+  }
+  return { ok: true, text: value.toString() };
+}
 
 function textFromString(input: string): DecimalTextResult {
   const trimmed = input.trim();
   const parsed = parse(trimmed);
-  if (parsed !== null) return { ok: true, text: parsed.toString() };
+  if (parsed !== null) return inputText(parsed);
   return NON_FINITE_SYNTAX.test(trimmed)
     ? { ok: false, code: 'finite_number', message: 'Input should be a finite number' }
     : { ok: false, code: 'decimal_parsing', message: 'Input should be a valid decimal' };
@@ -602,8 +625,8 @@ function textFromNumber(input: number): DecimalTextResult {
   if (!Number.isFinite(input)) {
     return { ok: false, code: 'finite_number', message: 'Input should be a finite number' };
   }
-  if (Number.isInteger(input)) return { ok: true, text: BigInt(input).toString() };
-  return { ok: true, text: from(input).toString() };
+  if (Number.isInteger(input)) return inputText(new DecimalValue(Number.isSafeInteger(input) ? input : BigInt(input), 0));
+  return inputText(from(input));
 }
 
 /** Accepts what the reference accepts for a decimal field (string, integer, float; not bool). */

@@ -302,4 +302,13 @@ describe('decimal text (Python str(Decimal))', () => {
     expect(decimalText('1E+99999999999999999999')).toMatchObject({ ok: false, code: 'decimal_parsing' });
     expect(() => Decimal.from('1,5')).toThrow(expect.objectContaining({ name: 'InvalidOperation' }));
   });
+
+  it('refuses inputs whose leading digit lies beyond 10^±100 (decimal_range), whatever their notation', () => {
+    for (const accepted of ['1E+100', '9.99E+100', '-1E-100', '0E+100', '0E-100', `1${'0'.repeat(100)}`, 1e100, 1e101, 1e-100]) {
+      expect(decimalText(accepted), String(accepted)).toMatchObject({ ok: true });
+    }
+    for (const refused of ['1E+101', '10E+100', '1E-101', '0.1E-100', '0E+101', '1E+99999999', '-1E-99999999', `1${'0'.repeat(101)}`, `1${'0'.repeat(101)}.5`, 1e102, 1e300, 1e-300]) {
+      expect(decimalText(refused), String(refused)).toMatchObject({ ok: false, code: 'decimal_range' });
+    }
+  });
 });

@@ -128,8 +128,8 @@ function compileInteger(schema: TSchema): Check {
   };
 }
 
-/** Decimal text Python prints unchanged: no exponent, no redundant zeros, not tiny. */
-const ALREADY_NORMAL = /^-?(?:[1-9]\d*(?:\.\d+)?|0\.0{0,5}[1-9]\d*)$/;
+/** Decimal text Python prints unchanged: no exponent, no redundant zeros, not tiny, not past the input bound (INPUT_EXPONENT_LIMIT). */
+const ALREADY_NORMAL = /^-?(?:[1-9]\d{0,99}(?:\.\d+)?|0\.0{0,5}[1-9]\d*)$/;
 
 interface Bound {
   readonly bound: Decimal;
