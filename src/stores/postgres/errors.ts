@@ -17,8 +17,11 @@ const SERVER_CODES = /^(08...|57P0[1-3]|53300)$/;
 const CLIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|connect ECONNREFUSED/i;
 // 28: bad credentials; 3D000: the database does not exist. Not outages, but still "cannot connect".
 const SETUP_CODES = /^(28...|3D000)$/;
-// 57014: statement cancelled (statement_timeout); 55P03: lock not available (lock_timeout).
-const TIMEOUT_CODES = new Set(['57014', '55P03']);
+// 57014: statement cancelled (statement_timeout); 55P03: lock not available (lock_timeout);
+// 40001 / 40P01: the server ended a serialization conflict or a deadlock by rolling this
+// transaction back. Our transactions take their locks in one order, so neither is expected; if
+// one happens it answers like a lock wait that ran out (503, nothing written, retry), not a 500.
+const TIMEOUT_CODES = new Set(['57014', '55P03', '40001', '40P01']);
 // node-postgres's own query_timeout.
 const CLIENT_TIMEOUT_MESSAGE = /^Query read timeout$/;
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectionFailed, isConnectionFailure, isUnavailable, unavailable } from '../../../src/stores/postgres/errors.ts';
+import { connectionFailed, isConnectionFailure, isTimeout, isUnavailable, timedOut, unavailable } from '../../../src/stores/postgres/errors.ts';
 import { freshDatabase, type TestDatabase } from '../../support/postgres.ts';
 
 /** The error a real connection attempt or query produces. */
@@ -61,6 +61,26 @@ describe('PostgreSQL error mapping (real failures)', () => {
     expect(error).toMatchObject({ code: '57P01' });
     expect(isUnavailable(error)).toBe(true);
     expect(unavailable('DPM_SUPPORTABILITY', error).fullCode).toBe('DPM_SUPPORTABILITY_POSTGRES_UNAVAILABLE');
+  });
+
+  it('a deadlock the server breaks (40P01) answers like a lock timeout: a 503 to retry, not a 500', async () => {
+    const setup = new pg.Client({ connectionString: database.dsn });
+    await setup.connect();
+    await setup.query('CREATE TABLE deadlock_rows (id int PRIMARY KEY, n int); INSERT INTO deadlock_rows VALUES (1, 0), (2, 0)');
+    await setup.end();
+    const [a, b] = [new pg.Client({ connectionString: database.dsn }), new pg.Client({ connectionString: database.dsn })];
+    await Promise.all([a.connect(), b.connect()]);
+    await a.query('BEGIN; UPDATE deadlock_rows SET n = 1 WHERE id = 1');
+    await b.query('BEGIN; UPDATE deadlock_rows SET n = 1 WHERE id = 2');
+    // Each now waits for the row the other holds; the server's deadlock detector cancels one of them.
+    const outcomes = await Promise.allSettled([a.query('UPDATE deadlock_rows SET n = 2 WHERE id = 2'), b.query('UPDATE deadlock_rows SET n = 2 WHERE id = 1')]);
+    await Promise.all([a.query('ROLLBACK'), b.query('ROLLBACK')]);
+    await Promise.all([a.end(), b.end()]);
+    const failures = outcomes.filter((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected').map((outcome) => outcome.reason as unknown);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({ code: '40P01' });
+    expect(isTimeout(failures[0])).toBe(true);
+    expect(timedOut('PROPOSAL', failures[0]).fullCode).toBe('PROPOSAL_POSTGRES_TIMEOUT');
   });
 
   it('a missing database is a connection failure but not an outage; a bad query is neither', async () => {
