@@ -586,7 +586,7 @@ export type DecimalTextResult =
 const NON_FINITE_SYNTAX = /^[+-]?(?:inf|infinity|s?nan\d*)$/i;
 
 /**
- * How far from 1 an input's leading digit may lie (docs/engine.md#decimals): 10^±100. Results
+ * How far from 1 an input's leading digit may lie (docs/engine.md#validation-beyond-the-reference): 10^±100. Results
  * are written in plain notation, so "1E+99999999" (11 characters) would become a hundred million
  * digits — seconds of CPU on the event loop for one short request. Python refuses such values
  * only later, in arithmetic (an Overflow, a 500 in the reference); no amount, price, quantity or

@@ -1,5 +1,5 @@
 /**
- * The decimal input bound (docs/engine.md#decimals): a value whose leading digit lies beyond
+ * The decimal input bound (docs/engine.md#validation-beyond-the-reference): a value whose leading digit lies beyond
  * 10^±100 is a 422 naming the field, on every backend, for both engines — before the bound,
  * `"quantity": "1E+99999999"` (eleven characters) kept the event loop busy for ~35 s printing a
  * hundred million digits and answered 200. Values at the bound are served as before.
