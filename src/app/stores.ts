@@ -11,6 +11,7 @@ import { ReasonError } from '../config/reason-codes.ts';
 import { openDpmRunStore } from '../stores/dpm-runs/open.ts';
 import type { DpmRunStore } from '../stores/dpm-runs/port.ts';
 import type { Namespace } from '../stores/migrations/namespaces.ts';
+import { loggedMigrationProgress } from '../stores/migrations/progress.ts';
 import { openPolicyPackCatalog } from '../stores/policy-pack-catalog/open.ts';
 import type { PolicyPackCatalog } from '../stores/policy-pack-catalog/port.ts';
 import { openProposalStore } from '../stores/proposals/open.ts';
@@ -96,13 +97,15 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       await pools.closeAll();
       return { ok: false, violations };
     }
+    // A service migrating its own stores says so, and names whoever holds the lock it waits for.
+    const migration = { lockTimeoutMs: settings.postgres.migrationLockTimeoutMs, progress: loggedMigrationProgress(logger.child({ component: 'migrate' })) };
     const dpm = await openDpmRunStore({
       backend: settings.dpm.backend,
       sqlitePath: settings.dpm.sqlitePath,
       postgresDsn: settings.dpm.postgresDsn,
       pools,
       migrate: settings.migrateOnStartup,
-      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+      migration,
     });
     opened.push(dpm.store);
     const proposals = await openProposalStore({
@@ -111,7 +114,7 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       postgresDsn: settings.proposals.postgresDsn,
       pools,
       migrate: settings.migrateOnStartup,
-      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+      migration,
     });
     opened.push(proposals.store);
     const catalog = await openPolicyPackCatalog({
@@ -122,7 +125,7 @@ export async function openStores(settings: Settings, logger: Logger): Promise<Op
       pools,
       migrate: settings.migrateOnStartup,
       cacheTtlMs: settings.policyPacks.cacheTtlMs,
-      lockTimeoutMs: settings.postgres.migrationLockTimeoutMs,
+      migration,
     });
     warnAboutNotices(logger, verified ?? (await verifyAll(settings, pools)));
     const probes: StoreProbe[] = [

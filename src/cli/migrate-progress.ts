@@ -5,18 +5,7 @@
  */
 import pino from 'pino';
 import { createLogger } from '../app/logger.ts';
-import { describeHolders, type LockHolder, type MigrationProgress } from '../stores/migrations/progress.ts';
-
-function holderRecord(holder: LockHolder): Record<string, unknown> {
-  return {
-    pid: holder.pid,
-    application_name: holder.applicationName,
-    client_address: holder.clientAddress,
-    connected_at: holder.connectedAt,
-    state: holder.state,
-    state_since: holder.stateSince,
-  };
-}
+import { describeHolders, loggedMigrationProgress, type MigrationProgress } from '../stores/migrations/progress.ts';
 
 // Below a second in milliseconds, so that a short POSTGRES_MIGRATION_LOCK_TIMEOUT_MS reads right.
 const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
@@ -24,16 +13,7 @@ const duration = (ms: number): string => (ms < 1000 ? `${ms} ms` : `${(ms / 1000
 export function migrateProgress(format: 'human' | 'json', logLevel: string): MigrationProgress {
   if (format === 'json') {
     // Synchronous, so no record is lost when the command exits right after a failure.
-    const logger = createLogger(logLevel, pino.destination({ dest: 2, sync: true })).child({ command: 'migrate' });
-    return {
-      lockWait: (wait) =>
-        logger.info(
-          { namespace: wait.namespace, waited_ms: wait.waitedMs, timeout_ms: wait.timeoutMs, holders: wait.holders.map(holderRecord) },
-          `Waiting for the ${wait.namespace} migration lock, held by ${describeHolders(wait.holders)}`,
-        ),
-      applied: (file) =>
-        logger.info({ namespace: file.namespace, version: file.version, file: file.fileName, duration_ms: file.durationMs }, 'Migration applied'),
-    };
+    return loggedMigrationProgress(createLogger(logLevel, pino.destination({ dest: 2, sync: true })).child({ command: 'migrate' }));
   }
   const line = (text: string): void => void process.stderr.write(`${text}\n`);
   return {

@@ -1,6 +1,6 @@
 import type { DpmStoreBackend } from '../../config/dpm-settings.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
-import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
+import { openExecutor, type MigrationOptions, type ProbeResult } from '../sql/open-executor.ts';
 import type { DpmRunStore } from './port.ts';
 import { createSqlDpmRunStore } from './sql-store.ts';
 
@@ -10,7 +10,7 @@ export interface OpenDpmStoreOptions {
   readonly postgresDsn: string;
   readonly pools: PostgresPools;
   readonly migrate: boolean;
-  readonly lockTimeoutMs?: number;
+  readonly migration?: MigrationOptions;
 }
 
 export interface OpenedDpmStore {
@@ -34,7 +34,7 @@ export async function openDpmRunStore(options: OpenDpmStoreOptions): Promise<Ope
     namespace: 'dpm',
     store: 'DPM_SUPPORTABILITY',
     migrate: options.migrate,
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(options.migration === undefined ? {} : { migration: options.migration }),
   });
   const store = createSqlDpmRunStore(opened.executor);
   return { store, check: opened.check, close: () => store.close() };

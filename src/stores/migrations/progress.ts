@@ -1,8 +1,10 @@
 /**
  * What a migrator reports while it runs, so that a run waiting for another migrator, or
  * applying a slow file, is never silent. Engine-neutral: the CLI turns these into stderr lines
- * or log records (docs/migrations.md, "What migrate prints").
+ * or log records, a service migrating on start into log records (docs/migrations.md, "What
+ * migrate prints").
  */
+import type { Logger } from 'pino';
 import type { Namespace } from './namespaces.ts';
 
 /** A session holding the namespace lock, as PostgreSQL's pg_locks and pg_stat_activity show it. */
@@ -55,4 +57,28 @@ function describeHolder(holder: LockHolder): string {
 export function describeHolders(holders: readonly LockHolder[]): string {
   if (holders.length === 0) return 'no session visible (it may just have let go)';
   return holders.map(describeHolder).join('; ');
+}
+
+function holderRecord(holder: LockHolder): Record<string, unknown> {
+  return {
+    pid: holder.pid,
+    application_name: holder.applicationName,
+    client_address: holder.clientAddress,
+    connected_at: holder.connectedAt,
+    state: holder.state,
+    state_since: holder.stateSince,
+  };
+}
+
+/** Progress as structured log records: `migrate --json` on stderr, and a service that migrates its stores on start. */
+export function loggedMigrationProgress(logger: Logger): MigrationProgress {
+  return {
+    lockWait: (wait) =>
+      logger.info(
+        { namespace: wait.namespace, waited_ms: wait.waitedMs, timeout_ms: wait.timeoutMs, holders: wait.holders.map(holderRecord) },
+        `Waiting for the ${wait.namespace} migration lock, held by ${describeHolders(wait.holders)}`,
+      ),
+    applied: (file) =>
+      logger.info({ namespace: file.namespace, version: file.version, file: file.fileName, duration_ms: file.durationMs }, 'Migration applied'),
+  };
 }

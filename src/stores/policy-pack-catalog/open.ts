@@ -6,7 +6,7 @@
  */
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
-import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
+import { openExecutor, type MigrationOptions, type ProbeResult } from '../sql/open-executor.ts';
 import { createEnvJsonPolicyPackCatalog } from './env-json.ts';
 import type { PolicyPackCatalog, PolicyPackCatalogBackendName } from './port.ts';
 import { createSqlPolicyPackCatalog, DEFAULT_CACHE_TTL_MS } from './sql-catalog.ts';
@@ -24,7 +24,7 @@ export interface OpenPolicyPackCatalogOptions {
   readonly migrate: boolean;
   /** DPM_POLICY_PACK_CACHE_TTL_MS (default 1000). */
   readonly cacheTtlMs?: number;
-  readonly lockTimeoutMs?: number;
+  readonly migration?: MigrationOptions;
   /** Clock in ms since the epoch; tests inject one. */
   readonly now?: () => number;
 }
@@ -55,7 +55,7 @@ export async function openPolicyPackCatalog(options: OpenPolicyPackCatalogOption
     namespace: 'policy_packs',
     store: 'DPM_POLICY_PACK',
     migrate: options.migrate,
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(options.migration === undefined ? {} : { migration: options.migration }),
   });
   const catalog = createSqlPolicyPackCatalog(opened.executor, {
     backend: options.backend,

@@ -1,6 +1,6 @@
 import type { ProposalStoreBackend } from '../../config/proposal-settings.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
-import { openExecutor, type ProbeResult } from '../sql/open-executor.ts';
+import { openExecutor, type MigrationOptions, type ProbeResult } from '../sql/open-executor.ts';
 import type { ProposalStore } from './port.ts';
 import { createSqlProposalStore } from './sql-store.ts';
 
@@ -10,7 +10,7 @@ export interface OpenProposalStoreOptions {
   readonly postgresDsn: string;
   readonly pools: PostgresPools;
   readonly migrate: boolean;
-  readonly lockTimeoutMs?: number;
+  readonly migration?: MigrationOptions;
 }
 
 export interface OpenedProposalStore {
@@ -33,7 +33,7 @@ export async function openProposalStore(options: OpenProposalStoreOptions): Prom
     namespace: 'proposals',
     store: 'PROPOSAL',
     migrate: options.migrate,
-    ...(options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(options.migration === undefined ? {} : { migration: options.migration }),
   });
   const store = createSqlProposalStore(opened.executor);
   return { store, check: opened.check, close: () => store.close() };

@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { ReasonError } from '../../config/reason-codes.ts';
 import { redactSecrets } from '../../config/redact.ts';
 import type { Namespace } from '../migrations/namespaces.ts';
+import type { MigrationProgress } from '../migrations/progress.ts';
 import { connectionFailed, type StorePrefix } from '../postgres/errors.ts';
 import { migratePostgres } from '../postgres/migrator.ts';
 import type { PostgresPools } from '../postgres/pools.ts';
@@ -28,7 +29,14 @@ export interface OpenExecutorOptions {
    * local engine and always migrates itself; PRODUCTION cannot select it.
    */
   readonly migrate: boolean;
+  readonly migration?: MigrationOptions;
+}
+
+/** How a PostgreSQL migration on open waits for another migrator's lock, and who hears about it. */
+export interface MigrationOptions {
   readonly lockTimeoutMs?: number;
+  /** Told while the lock is held elsewhere (who holds it) and after each applied file. */
+  readonly progress?: MigrationProgress;
 }
 
 export interface ProbeResult {
@@ -52,7 +60,7 @@ export async function openExecutor(options: OpenExecutorOptions): Promise<Opened
 
   const pool = engine.pools.pool(engine.dsn);
   try {
-    if (options.migrate) await migratePostgres(pool, namespace, options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs });
+    if (options.migrate) await migratePostgres(pool, namespace, options.migration ?? {});
     else await pool.query('SELECT 1');
   } catch (error) {
     // Migration problems already carry their code; anything else here is reaching the server
