@@ -486,6 +486,20 @@ export function dpmRunStoreContract(backend: string, open: () => Promise<StoreHa
       expect((await store.summary()).run_count).toBe(2);
     });
 
+    it('a purge larger than one batch removes every expired run with its edges, and no live one', async () => {
+      const expired = 1_234; // two full batches of 500 and a partial one
+      for (let i = 0; i < expired; i += 1) {
+        const id = `rr_exp_${String(i).padStart(4, '0')}`;
+        await store.recordRun({ run: run(id, { created_at: at(i % 40) }), lineage: [edge(`e_${id}`, `corr_${id}`, id)], replay: true });
+      }
+      await store.recordRun({ run: run('rr_keep', { created_at: at(60) }), lineage: [edge('e_keep', 'corr_keep', 'rr_keep')], replay: true });
+      expect(await store.purgeRunsBefore(at(50))).toBe(expired);
+      expect((await store.summary()).run_count).toBe(1);
+      expect((await store.listLineageEdges('rr_exp_0000', { limit: 10 })).items).toEqual([]);
+      expect((await store.listLineageEdges('rr_exp_1233', { limit: 10 })).items).toEqual([]);
+      expect((await store.listLineageEdges('rr_keep', { limit: 10 })).items.map((e) => e.edge_id)).toEqual(['e_keep']);
+    });
+
     it('20 concurrent writers on one idempotency key create exactly one run, and every caller gets it', async () => {
       const outcomes = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>

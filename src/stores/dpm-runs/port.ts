@@ -267,7 +267,9 @@ export interface DpmRunStore {
   /**
    * Retention: deletes runs created before `cutoff` with their artifacts, idempotency mappings and
    * history, workflow decisions and the lineage edges that touch the run ids — never edges of
-   * live runs that share a correlation id or key. Returns how many runs went.
+   * live runs that share a correlation id or key. Returns how many runs went. Runs go in batches
+   * of 500, oldest first, each batch atomic: a purge interrupted (a crash, a lost connection)
+   * has removed whole runs only, and the next one carries on.
    */
   purgeRunsBefore(cutoff: string): Promise<number>;
 

@@ -76,6 +76,16 @@ type RunQueries = Pick<
   | 'purgeRunsBefore'
 >;
 
+/**
+ * Retention deletes expired runs a batch at a time, oldest first, each batch one transaction: a
+ * backlog of a month of runs never becomes one transaction holding its locks and WAL until the
+ * end, and a purge cut short leaves whole runs, never half of one.
+ */
+const PURGE_BATCH_RUNS = 500;
+const PURGE_BATCH_SQL = `DELETE FROM dpm_runs WHERE rebalance_run_id IN (
+  SELECT rebalance_run_id FROM dpm_runs WHERE created_at < $1 ORDER BY created_at, rebalance_run_id LIMIT $2
+) RETURNING rebalance_run_id`;
+
 export function runQueries(db: SqlExecutor): RunQueries {
   async function claimKey(tx: SqlQueryable, input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
     const { run } = input;
@@ -195,15 +205,20 @@ export function runQueries(db: SqlExecutor): RunQueries {
     },
 
     async purgeRunsBefore(cutoff) {
-      return db.transaction(async (tx) => {
-        // Artifacts, mappings, history and decisions go with their run (ON DELETE CASCADE).
-        const purged = await tx.query('DELETE FROM dpm_runs WHERE created_at < $1 RETURNING rebalance_run_id', [isoTimestamp(cutoff)]);
-        const ids = purged.map((row) => String(row['rebalance_run_id']));
-        // Only edges that touch a purged run: a correlation id (`c_none`) or key shared with a
-        // live run keeps that run's edges (the reference deleted those too).
-        await deleteEdgesTouching(tx, ids);
-        return ids.length;
-      });
+      let total = 0;
+      for (;;) {
+        const batch = await db.transaction(async (tx) => {
+          // Artifacts, mappings, history and decisions go with their run (ON DELETE CASCADE).
+          const purged = await tx.query(PURGE_BATCH_SQL, [isoTimestamp(cutoff), PURGE_BATCH_RUNS]);
+          const ids = purged.map((row) => String(row['rebalance_run_id']));
+          // Only edges that touch a purged run: a correlation id (`c_none`) or key shared with a
+          // live run keeps that run's edges (the reference deleted those too).
+          await deleteEdgesTouching(tx, ids);
+          return ids.length;
+        });
+        total += batch;
+        if (batch < PURGE_BATCH_RUNS) return total;
+      }
     },
   };
 }
