@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { RunReproductionSchema, VersionReproductionSchema } from '../../src/services/reproduction-schemas.ts';
 import type { RunInputs, RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { WHAT_IF_BATCH } from '../support/dpm-api.ts';
-import { BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
+import { DPM_BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-api.ts';
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +33,7 @@ async function recordAltered(api: ApiHarness, run: RunRecord, inputs: RunInputs 
   await api.app.dpmStore.recordRun({ run: altered, lineage: [], replay: false, ...(inputs ? { inputs } : {}) });
 }
 
-describe.each(BACKENDS)('reproducing DPM runs on %s', (backend) => {
+describe.each(DPM_BACKENDS)('reproducing DPM runs on %s', (backend) => {
   async function start(env: Record<string, string> = {}): Promise<ApiHarness> {
     const api = await startApi(backend, env);
     open.push(api);

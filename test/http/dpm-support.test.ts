@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runArtifactHash } from '../../src/domain/dpm/run-artifact.ts';
 import type { RunRecord } from '../../src/stores/dpm-runs/port.ts';
 import { freshDatabase } from '../support/postgres.ts';
-import { BACKENDS, forPortfolio, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
+import { DPM_BACKENDS, forPortfolio, REQUESTS, startApi, type ApiHarness } from '../support/dpm-api.ts';
 
 let open: ApiHarness[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
   open = [];
 });
 
-describe.each(BACKENDS)('DPM supportability API on %s', (backend) => {
+describe.each(DPM_BACKENDS)('DPM supportability API on %s', (backend) => {
   async function start(env: Record<string, string> = {}): Promise<ApiHarness> {
     const api = await startApi(backend, env);
     open.push(api);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextWorkflowStatus, type WorkflowAction, type WorkflowStatus } from '../../src/domain/workflow/run-review.ts';
-import { BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-app-harness.ts';
+import { DPM_BACKENDS, REQUESTS, startApi, type ApiHarness } from '../support/dpm-api.ts';
 
 let open: ApiHarness[] = [];
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 const decide = (action: string, reason_code: string, actor_id = 'reviewer_1', comment: string | null = null) => ({ action, reason_code, actor_id, comment });
 
-describe.each(BACKENDS)('DPM run workflow on %s', (backend) => {
+describe.each(DPM_BACKENDS)('DPM run workflow on %s', (backend) => {
   async function start(env: Record<string, string> = {}): Promise<ApiHarness> {
     const api = await startApi(backend, env);
     open.push(api);

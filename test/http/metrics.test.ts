@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
 import { METRIC_PREFIX } from '../../src/services/observability/metrics.ts';
-import { REQUESTS } from '../support/dpm-app-harness.ts';
+import { REQUESTS } from '../support/dpm-api.ts';
 import { WHAT_IF_BATCH } from '../support/dpm-api.ts';
 import { parseMetrics, valueOf, type Family } from '../support/metrics.ts';
 import { freshDatabase, type TestDatabase } from '../support/postgres.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
-import { REQUESTS } from '../support/dpm-app-harness.ts';
+import { REQUESTS } from '../support/dpm-api.ts';
 import { readyRequest } from '../support/proposal-api.ts';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
