@@ -101,7 +101,16 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       if (recorded.outcome === 'conflict') {
         return { outcome: 'conflict', samePolicyFreeRequest: requestHashOfFingerprint(recorded.existingRequestHash) === requestHash };
       }
-      return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json, resultText: recorded.resultText };
+      const { run: answered, resultText } = recorded;
+      // Read only when asked: a replay's result is parsed from its stored text, and a replay is answered with that text.
+      return {
+        outcome: 'ok',
+        replayed: recorded.outcome === 'replayed',
+        get result() {
+          return answered.result_json;
+        },
+        resultText,
+      };
     },
   };
 }
