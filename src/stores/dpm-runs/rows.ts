@@ -25,7 +25,12 @@ export function storedRunColumns(alias: string): string {
  * A row read with `storedRunColumns`: the run, and its result's stored text. The result is parsed
  * on first read of `result_json`: a replay answers `resultText` and never reads it.
  */
-export function runFromStoredText(row: Row): { run: RunRecord; resultText: string } {
+export interface StoredRun {
+  readonly run: RunRecord;
+  readonly resultText: string;
+}
+
+export function runFromStoredText(row: Row): StoredRun {
   const resultText = text(row['result_text']);
   let parsed: { readonly value: unknown } | undefined;
   const run = Object.defineProperty(toRun(row), 'result_json', {
