@@ -84,6 +84,7 @@ async function main(): Promise<void> {
       ['dpm', 'getRunByIdempotencyKey', () => dpm.getRunByIdempotencyKey(run.idempotency_key)],
       ['dpm', 'getRunInputs', () => dpm.getRunInputs(run.rebalance_run_id)],
       ['dpm', 'recordRun, replay of a mapped key (one statement)', () => dpm.recordRun(replay)],
+      ['dpm', 'replayRun, a mapped key (one statement)', () => dpm.replayRun({ ...run, created_at: replay.run.created_at }, run.request_hash)],
       ['dpm', 'listRuns, first page', () => dpm.listRuns({ limit: 50 })],
       ['dpm', 'listRuns, cursor mid-table', () => dpm.listRuns({ limit: 50, cursor: runCursor })],
       ['dpm', 'listRuns, status BLOCKED', () => dpm.listRuns({ limit: 50, status: 'BLOCKED' })],

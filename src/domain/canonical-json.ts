@@ -4,7 +4,7 @@
  * code point at every level, no whitespace, every non-ASCII UTF-16 unit escaped as `\uxxxx`,
  * array order kept. Hashing is deterministic, so it belongs to the domain.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Code-point order, as Python sorts strings (UTF-16 order differs for astral characters). */
 export function compareCodePoints(a: string, b: string): number {
@@ -98,8 +98,9 @@ export function canonicalJson(value: unknown): string {
   }
 }
 
+// One-shot: no Hash object per call (every request is hashed); same digest of the text's UTF-8 bytes.
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** `"sha256:" + hex(SHA-256(canonical JSON))`, the format of request and artifact hashes. */

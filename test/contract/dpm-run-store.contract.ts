@@ -133,6 +133,24 @@ export function dpmRunStoreContract(backend: string, open: () => Promise<StoreHa
       expect(await store.getRun('rr_text')).toEqual(first);
     });
 
+    it('replayRun: a key mapped to the hash appends the history entry and answers the stored run and text; otherwise nothing is written', async () => {
+      const result = { z_last_key_first: 1, status: 'READY' };
+      const text = JSON.stringify(result);
+      const first = run('rr_1', { idempotency_key: 'key-r', result_json: result });
+      const hash = `${first.request_hash};policy_pack=a`;
+      const entry = (correlation: string) => ({ idempotency_key: 'key-r', correlation_id: correlation, request_hash: first.request_hash, created_at: at(7) });
+      expect(await store.replayRun(entry('corr_early'), hash)).toBeNull();
+      await store.recordRun({ run: first, lineage: [], replay: true, resultText: text, idempotencyHash: hash });
+      expect(await store.replayRun(entry('corr_other'), first.request_hash)).toBeNull();
+      const replayed = await store.replayRun(entry('corr_retry'), hash);
+      expect(replayed?.resultText).toBe(text);
+      expect(replayed?.run).toEqual(first);
+      expect(await store.listIdempotencyHistory('key-r')).toEqual([
+        { idempotency_key: 'key-r', rebalance_run_id: 'rr_1', correlation_id: 'corr_rr_1', request_hash: first.request_hash, created_at: at(0) },
+        { idempotency_key: 'key-r', rebalance_run_id: 'rr_1', correlation_id: 'corr_retry', request_hash: first.request_hash, created_at: at(7) },
+      ]);
+    });
+
     it('idempotencyHash: the key compares and stores it instead of the request hash, the run keeps its request hash', async () => {
       const first = run('rr_1', { idempotency_key: 'key-p' });
       await store.recordRun({ run: first, lineage: [], replay: true, idempotencyHash: `${first.request_hash};policy_pack=a` });

@@ -214,6 +214,16 @@ describe.each(DPM_BACKENDS)('DPM supportability API on %s', (backend) => {
     expect((await api.get(`/rebalance/lineage/${runId}?from=2026-01-01`)).status).toBe(422);
   });
 
+  it('a key whose run was purged after it was answered is computed and recorded anew, also by the process that answered it', async () => {
+    const api = await start();
+    const first = await api.simulate(REQUESTS.READY, { key: 'key-purged' });
+    expect((await api.simulate(REQUESTS.READY, { key: 'key-purged' }))['rebalance_run_id']).toBe(first['rebalance_run_id']);
+    expect(await api.app.dpmStore.purgeRunsBefore(new Date(Date.now() + 60_000).toISOString())).toBe(1);
+    const again = await api.simulate(REQUESTS.READY, { key: 'key-purged' });
+    expect(again['rebalance_run_id']).not.toBe(first['rebalance_run_id']);
+    expect((await api.get(`/rebalance/runs/${String(again['rebalance_run_id'])}`)).status).toBe(200);
+  });
+
   it('idempotency history keeps every attempt with the key, oldest first', async () => {
     const api = await start();
     const first = await api.simulate(REQUESTS.READY, { key: 'key-history', correlation: 'corr-h1' });

@@ -53,10 +53,34 @@ export interface DpmRunServiceDeps {
 }
 
 
+/** How many keys `RecentKeys` remembers: a few MB at most, and retries come soon after the first call. */
+const RECENT_KEYS = 10_000;
+
+/**
+ * Idempotency keys this process recorded or replayed lately, with the hash they map to: a request
+ * repeating one is most likely a replay, so the store is asked for the stored run before the
+ * engine computes one to be thrown away. Only a hint: the store decides, and a miss (the key was
+ * purged, or remapped while replay was off) falls back to computing and recording as usual.
+ */
+class RecentKeys {
+  private readonly keys = new Map<string, string>();
+
+  has(key: string, hash: string): boolean {
+    return this.keys.get(key) === hash;
+  }
+
+  remember(key: string, hash: string): void {
+    this.keys.delete(key);
+    this.keys.set(key, hash);
+    if (this.keys.size > RECENT_KEYS) this.keys.delete(this.keys.keys().next().value as string);
+  }
+}
+
 export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
   const now = deps.now ?? (() => new Date());
   const engine = deps.engine ?? INLINE_ENGINE;
   const engineVersion = deps.engineVersion ?? UNKNOWN_ENGINE_VERSION;
+  const recentKeys = new RecentKeys();
   return {
     async simulate({ body, idempotencyKey, correlationId, policy = NO_POLICY_HEADERS, requestedBy = null }) {
       const validated = validateRebalanceRequest(body);
@@ -67,6 +91,13 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const canonical = canonicalRebalanceRequest(request);
       const requestHash = canonical.hash;
       const applied = deps.policyPacks ? await deps.policyPacks.select(policy) : null;
+      const replay = policyPackReplayEnabled(deps.replayEnabled, applied?.pack);
+      const idempotencyHash = applied ? idempotencyFingerprint(requestHash, applied) : requestHash;
+      if (replay && recentKeys.has(idempotencyKey, idempotencyHash)) {
+        const entry = { idempotency_key: idempotencyKey, correlation_id: correlationId, request_hash: requestHash, created_at: now().toISOString() };
+        const stored = await deps.store.replayRun(entry, idempotencyHash);
+        if (stored) return answer(true, stored);
+      }
       const effective = applied?.pack ? { ...request, options: applyPolicyPackOverrides(request.options, applied.pack) } : request;
       const runId = newId('rr');
       const result = await tracedEngine('dpm.simulate', { 'dpm.run_id': runId }, (observer) =>
@@ -88,7 +119,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
         run,
         // Serialised once: the store writes this text and the response is the same text.
         resultText: JSON.stringify(result),
-        replay: policyPackReplayEnabled(deps.replayEnabled, applied?.pack),
+        replay,
         inputs: {
           request_canonical: canonical.text,
           effective_options_json: effective.options,
@@ -96,7 +127,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
           policy_pack_version: applied?.pack?.version ?? null,
           engine_version: engineVersion,
         },
-        ...(applied ? { idempotencyHash: idempotencyFingerprint(requestHash, applied) } : {}),
+        ...(applied ? { idempotencyHash } : {}),
         lineage: [
           { edge_id: newId('dle'), source_entity_id: correlationId, edge_type: 'CORRELATION_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: {} },
           { edge_id: newId('dle'), source_entity_id: idempotencyKey, edge_type: 'IDEMPOTENCY_TO_RUN', target_entity_id: runId, created_at: createdAt, metadata_json: { request_hash: requestHash } },
@@ -105,8 +136,21 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       if (recorded.outcome === 'conflict') {
         return { outcome: 'conflict', samePolicyFreeRequest: requestHashOfFingerprint(recorded.existingRequestHash) === requestHash };
       }
-      return { outcome: 'ok', replayed: recorded.outcome === 'replayed', result: recorded.run.result_json, resultText: recorded.resultText };
+      if (replay) recentKeys.remember(idempotencyKey, idempotencyHash);
+      return answer(recorded.outcome === 'replayed', recorded);
     },
+  };
+}
+
+function answer(replayed: boolean, { run, resultText }: { readonly run: RunRecord; readonly resultText: string }): SimulateOutcome {
+  // Read only when asked: a replay's result is parsed from its stored text, and a replay is answered with that text.
+  return {
+    outcome: 'ok',
+    replayed,
+    get result() {
+      return run.result_json;
+    },
+    resultText,
   };
 }
 

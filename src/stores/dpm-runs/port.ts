@@ -193,6 +193,12 @@ export interface SupportabilitySummary {
 export interface DpmRunStore {
   /** Run + idempotency mapping + history entry + lineage edges, atomically. */
   recordRun(input: RecordRunInput): Promise<RecordRunOutcome>;
+  /**
+   * `recordRun`'s replay, for a caller that has not computed the run yet: when the key maps to
+   * `idempotencyHash`, appends `entry` to the key's history (with the mapped run) and returns that
+   * run with its result as stored; otherwise writes nothing and returns null — `recordRun` decides.
+   */
+  replayRun(entry: Omit<IdempotencyHistoryEntry, 'rebalance_run_id'>, idempotencyHash: string): Promise<{ readonly run: RunRecord; readonly resultText: string } | null>;
   getRun(runId: string): Promise<RunRecord | null>;
   /** The latest run of a correlation id (several runs may share one). */
   getRunByCorrelation(correlationId: string): Promise<RunRecord | null>;

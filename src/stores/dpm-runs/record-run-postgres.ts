@@ -19,8 +19,8 @@
  */
 import { named, SqlConstraintError, type NamedSql, type Row, type SqlQueryable, type SqlValue } from '../sql/executor.ts';
 import { isoTimestamp } from '../sql/where.ts';
-import type { RecordRunInput, RecordRunOutcome } from './port.ts';
-import { RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns } from './rows.ts';
+import type { IdempotencyHistoryEntry, RecordRunInput, RecordRunOutcome } from './port.ts';
+import { RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns, type StoredRun } from './rows.ts';
 
 const EDGE_COLUMNS = 6;
 /** Parameters before the edges' (see `params` below). */
@@ -105,4 +105,24 @@ export async function recordInOneStatement(db: SqlQueryable, input: RecordRunInp
   if (typeof mappedHash !== 'string' || !input.replay) return undefined;
   if (mappedHash !== hash) return { outcome: 'conflict', existingRequestHash: mappedHash, existingRunId: String(row['mapped_run_id']) };
   return { outcome: 'replayed', ...runFromStoredText(row) };
+}
+
+/**
+ * `replayRun` in one round trip: the key's mapping, if it holds `$2`, feeds the history entry and
+ * the stored run, as in the replay branch of the statement above.
+ */
+const REPLAY_MAPPED_RUN = named(
+  'dpm_replay_mapped_run',
+  `WITH existing AS (
+     SELECT rebalance_run_id AS mapped_run_id FROM dpm_run_idempotency WHERE idempotency_key = $1 AND request_hash = $2
+   ), history AS (
+     INSERT INTO dpm_run_idempotency_history (idempotency_key, rebalance_run_id, correlation_id, request_hash, created_at)
+     SELECT $1, mapped_run_id, $3, $4, $5::timestamptz FROM existing
+   )
+   SELECT ${storedRunColumns('r')} FROM existing e JOIN dpm_runs r ON r.rebalance_run_id = e.mapped_run_id`,
+);
+
+export async function replayInOneStatement(db: SqlQueryable, entry: Omit<IdempotencyHistoryEntry, 'rebalance_run_id'>, idempotencyHash: string): Promise<StoredRun | null> {
+  const [row] = await db.query(REPLAY_MAPPED_RUN, [entry.idempotency_key, idempotencyHash, entry.correlation_id, entry.request_hash, isoTimestamp(entry.created_at)]);
+  return row ? runFromStoredText(row) : null;
 }

@@ -21,10 +21,23 @@ export function storedRunColumns(alias: string): string {
   return [...RUN_FIELD_COLUMNS.map((column) => `${alias}.${column}`), `CAST(${alias}.result_json AS TEXT) AS result_text`].join(', ');
 }
 
-/** A row read with `storedRunColumns`: the run, and its result's stored text. */
-export function runFromStoredText(row: Row): { run: RunRecord; resultText: string } {
+/**
+ * A row read with `storedRunColumns`: the run, and its result's stored text. The result is parsed
+ * on first read of `result_json`: a replay answers `resultText` and never reads it.
+ */
+export interface StoredRun {
+  readonly run: RunRecord;
+  readonly resultText: string;
+}
+
+export function runFromStoredText(row: Row): StoredRun {
   const resultText = text(row['result_text']);
-  return { run: toRun({ ...row, result_json: JSON.parse(resultText) as unknown }), resultText };
+  let parsed: { readonly value: unknown } | undefined;
+  const run = Object.defineProperty(toRun(row), 'result_json', {
+    enumerable: true,
+    get: () => (parsed ??= { value: JSON.parse(resultText) as unknown }).value,
+  });
+  return { run, resultText };
 }
 
 export function toRun(row: Row): RunRecord {

@@ -8,7 +8,7 @@ import { jsonParam, listPage, one } from '../sql/queries.ts';
 import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { deleteEdgesTouching, insertEdges } from './lineage.ts';
 import type { DpmRunStore, IdempotencyHistoryEntry, RecordRunInput, RecordRunOutcome, RunFilter, RunInputs, RunRecord } from './port.ts';
-import { recordInOneStatement } from './record-run-postgres.ts';
+import { recordInOneStatement, replayInOneStatement } from './record-run-postgres.ts';
 import { INVALID_CURSOR, RUN_COLUMNS, RUN_INPUT_COLUMNS, runFromStoredText, runInputValues, storedRunColumns, toHistory, toMapping, toRun, toRunInputs } from './rows.ts';
 
 const JOINED_RUN_COLUMNS = RUN_COLUMNS.split(', ').map((column) => `r.${column}`).join(', ');
@@ -63,6 +63,7 @@ export async function insertHistory(tx: SqlQueryable, entry: IdempotencyHistoryE
 type RunQueries = Pick<
   DpmRunStore,
   | 'recordRun'
+  | 'replayRun'
   | 'getRun'
   | 'getRunByCorrelation'
   | 'getRunByRequestHash'
@@ -165,6 +166,15 @@ export function runQueries(db: SqlExecutor): RunQueries {
         // Answered from what was written (timestamps in their stored, normalised form), saving a read-back.
         return { outcome: 'recorded', run: { ...input.run, created_at: isoTimestamp(input.run.created_at) }, resultText };
       });
+    },
+
+    async replayRun(entry, idempotencyHash) {
+      if (db.dialect === 'postgres') return replayInOneStatement(db, entry, idempotencyHash);
+      const [row] = await db.query(GET_MAPPED_RUN, [entry.idempotency_key]);
+      if (!row || row['mapped_hash'] !== idempotencyHash) return null;
+      const stored = runFromStoredText(row);
+      await insertHistory(db, { ...entry, rebalance_run_id: stored.run.rebalance_run_id });
+      return stored;
     },
 
     getRun: (runId) => one(db, GET_RUN, [runId], toRun),

@@ -99,6 +99,19 @@ export interface OperationLeases {
 const CLAIM_ATTEMPTS = 5;
 const ABANDONED = `(status = 'RUNNING' AND lease_expires_at < $1)`;
 
+/**
+ * The oldest runnable operation's id (`$1` = now): the oldest PENDING one and the oldest RUNNING
+ * one whose lease ran out, each the first row of an ordered scan of the `(status, created_at,
+ * operation_id)` index, then the older of the two. One `status = 'PENDING' OR …` scan ordered by
+ * creation would instead walk every finished operation older than the oldest runnable one.
+ */
+function oldestRunnable(table: string, abandonedOnly: boolean): string {
+  const first = (condition: string, alias: string): string =>
+    `SELECT * FROM (SELECT operation_id, created_at FROM ${table} WHERE ${condition} AND request_json IS NOT NULL ORDER BY created_at, operation_id LIMIT 1) AS ${alias}`;
+  const candidates = abandonedOnly ? first(ABANDONED, 'abandoned') : `${first("status = 'PENDING'", 'pending')} UNION ALL ${first(ABANDONED, 'abandoned')}`;
+  return `SELECT operation_id FROM (${candidates}) AS runnable ORDER BY created_at, operation_id LIMIT 1`;
+}
+
 const leaseUntil = (request: LeaseRequest): string => new Date(Date.parse(request.now) + request.leaseMs).toISOString();
 
 export function operationLeases(db: SqlQueryable, table: string): OperationLeases {
@@ -115,11 +128,11 @@ export function operationLeases(db: SqlQueryable, table: string): OperationLease
   return {
     async claimRunnable(request) {
       const claimable = request.abandonedOnly ? ABANDONED : `(status = 'PENDING' OR ${ABANDONED})`;
-      const runnable = `${claimable} AND request_json IS NOT NULL`;
+      const oldest = oldestRunnable(table, request.abandonedOnly === true);
       for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt += 1) {
-        const row = await claim(request, `(SELECT operation_id FROM ${table} WHERE ${runnable} ORDER BY created_at, operation_id LIMIT 1)`, claimable, []);
+        const row = await claim(request, `(${oldest})`, claimable, []);
         if (row) return row;
-        const left = await db.query(`SELECT operation_id FROM ${table} WHERE ${runnable} LIMIT 1`, [isoTimestamp(request.now)]);
+        const left = await db.query(oldest, [isoTimestamp(request.now)]);
         if (left.length === 0) return undefined;
       }
       return undefined;

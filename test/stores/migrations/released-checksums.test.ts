@@ -19,6 +19,7 @@ const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>
       '0004': 'e15473c806a57a44be9e7780a1a6f8d930f1d0fb610c655a9395f478443bf4c6',
       '0005': '46d2339cfe83344ebc3df5a06c3bea5bbb422523520802f7a2d463815b42d96d',
       '0006': '39222ef1e0cf1d02b525c38d0a9ccd25b2e534cef0f0ed0afee7ea165277d3cc',
+      '0007': 'fb31b51177946b1b9a63f81fb00f7965bfa9d6402f7da97bd9daf8ff3afc916f',
     },
     proposals: {
       '0001': '1d869ed54f1d6ee92ce04172e50b1550442b5c418c76a6905ef73f53423f283f',
@@ -39,6 +40,7 @@ const RELEASED: Record<MigrationEngine, Record<Namespace, Record<string, string>
       '0002': '2696c09631943ddb81eb077f630107cb55d56b928a42de1bea8cbd72d2822cf0',
       '0003': '1b98b646c2c3d51747487c9318a28a9727f8d80a7b4127e88f488798ad8790d9',
       '0004': 'a4bd273238305b4728aaa7de288d612f1c74a00ce01cad657597eab12eff6974',
+      '0005': '268efb7131f29fb640cc2a8294977e8aeaf0faf72ef1c15bf87737ccb70f297b',
     },
     proposals: {
       '0001': '3e8f202943d6783ecb3ca5b01edd0fe03269bd109f8fc2887f4f7c91bf67d09a',
