@@ -10,8 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app/app.ts';
 import { createLogger } from '../../src/app/logger.ts';
 import { assessStartup } from '../../src/config/startup-assessment.ts';
-import { REQUESTS } from '../support/dpm-api.ts';
-import { readyRequest } from '../support/proposal-api.ts';
+import { REQUESTS, WHAT_IF_BATCH } from '../support/dpm-api.ts';
+import { createBody, readyRequest } from '../support/proposal-api.ts';
 
 const TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
 const CALLER_SPAN = 'b7ad6b7169203331';
@@ -110,5 +110,73 @@ describe('request tracing', () => {
     const reproduce = named(spans, 'POST /rebalance/runs/:rebalance_run_id/reproduce');
     expect(childrenOf(spans, reproduce)).toEqual(['dpm_store.getRun', 'dpm_store.getRunInputs', 'dpm.reproduce']);
     expect(childrenOf(spans, named(spans, 'dpm.reproduce'))).toContain('dpm.stage.valuation');
+  });
+});
+
+describe('async operations continue the trace they were submitted in', () => {
+  let deferred: App;
+
+  beforeAll(async () => {
+    // ACCEPT_ONLY: the operation is stored and answered 202; this process's background worker runs it later.
+    const created = await createApp(assessStartup({ DPM_ASYNC_EXECUTION_MODE: 'ACCEPT_ONLY', DPM_ASYNC_WORKER_POLL_MS: '50' }), createLogger('silent'));
+    if (!created.ok) throw new Error(JSON.stringify(created.violations));
+    deferred = created.app;
+  });
+  afterAll(async () => {
+    await deferred.close();
+  });
+
+  const submit = async (): Promise<{ operationId: string; submitSpan: string }> => {
+    exporter.reset();
+    const accepted = await deferred.server.inject({ method: 'POST', url: '/rebalance/analyze/async', payload: WHAT_IF_BATCH, headers: { traceparent } });
+    expect(accepted.statusCode).toBe(202);
+    return { operationId: String(JSON.parse(accepted.body).operation_id), submitSpan: named(exporter.getFinishedSpans(), 'POST /rebalance/analyze/async').spanContext().spanId };
+  };
+  const operationSpan = async (operationId: string): Promise<ReadableSpan> => {
+    const of = () => exporter.getFinishedSpans().find((span) => span.name === 'dpm.operation' && span.attributes['dpm.operation_id'] === operationId);
+    await expect.poll(of, { timeout: 60_000 }).toBeDefined();
+    return of() as ReadableSpan;
+  };
+
+  it('run by the execute route: a child of that request, linked to the submitting request', async () => {
+    const { operationId, submitSpan } = await submit();
+    const executed = await deferred.server.inject({ method: 'POST', url: `/rebalance/operations/${operationId}/execute` });
+    expect(executed.statusCode, executed.body).toBe(200);
+    const spans = exporter.getFinishedSpans();
+    const operation = await operationSpan(operationId);
+    expect(operation.kind).toBe(SpanKind.CONSUMER);
+    expect(operation.parentSpanContext?.spanId).toBe(named(spans, 'POST /rebalance/operations/:operation_id/execute').spanContext().spanId);
+    expect(operation.links.map((link) => [link.context.traceId, link.context.spanId])).toEqual([[TRACE_ID, submitSpan]]);
+    expect(childrenOf(spans, operation)).toContain('dpm.analyze');
+  });
+
+  it('taken over by a background worker after its process died: a child of the submitting request, in the caller’s trace', async () => {
+    const { operationId, submitSpan } = await submit();
+    const stored = await deferred.dpmStore.getOperation(operationId);
+    if (!stored) throw new Error('the accepted operation is not stored');
+    // The same request, left RUNNING by a process that died: its lease ran out a minute ago.
+    const orphanId = `${operationId}_orphan`;
+    const expired = new Date(Date.now() - 60_000).toISOString();
+    await deferred.dpmStore.createOperation(
+      { ...stored, operation_id: orphanId, correlation_id: `${stored.correlation_id}-orphan`, status: 'RUNNING', started_at: expired, lease_owner: 'gone:1:dead#1', lease_expires_at: expired, attempts: 1 },
+      [],
+    );
+    const operation = await operationSpan(orphanId);
+    expect(operation.spanContext().traceId).toBe(TRACE_ID);
+    expect(operation.parentSpanContext?.spanId).toBe(submitSpan);
+    expect(operation.links).toEqual([]);
+  });
+
+  it('an async proposal create: its proposal.operation span is in the caller’s trace, with the lifecycle work under it', async () => {
+    exporter.reset();
+    const accepted = await deferred.server.inject({ method: 'POST', url: '/rebalance/proposals/async', payload: createBody(), headers: { traceparent, 'idempotency-key': 'key-async-traced' } });
+    expect(accepted.statusCode, accepted.body).toBe(202);
+    const operationId = String(JSON.parse(accepted.body).operation_id);
+    const of = () => exporter.getFinishedSpans().find((span) => span.name === 'proposal.operation' && span.attributes['proposal.operation_id'] === operationId);
+    await expect.poll(of, { timeout: 60_000 }).toBeDefined();
+    const operation = of() as ReadableSpan;
+    expect(operation.kind).toBe(SpanKind.CONSUMER);
+    expect(operation.spanContext().traceId).toBe(TRACE_ID);
+    expect(childrenOf(exporter.getFinishedSpans(), operation)).toEqual(['proposal_store.getIdempotency', 'advisory.version', 'proposal_store.createProposal']);
   });
 });

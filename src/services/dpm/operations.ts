@@ -26,6 +26,7 @@ import { NO_POLICY_HEADERS, type PolicyHeaders } from './policy-context.ts';
 import { newId } from '../ids.ts';
 import { leaseHolder, newLeaseOwner } from '../operations/lease-owner.ts';
 import { leaseFields, NOT_STARTED, withLeaseHeartbeat } from '../operations/worker.ts';
+import { activeTraceCarrier, SpanKind, storedTraceCarrier, withSubmittedTrace, type TraceCarrier } from '../observability/telemetry.ts';
 
 export const ANALYZE_SCENARIOS = 'ANALYZE_SCENARIOS';
 
@@ -42,6 +43,8 @@ export interface DpmOperationSettings {
 interface StoredRequest {
   readonly batch_request: unknown;
   readonly requested_by?: string;
+  /** The submitting request's trace, continued by whichever process runs the operation. */
+  readonly trace_context?: TraceCarrier;
   readonly policy_context?: {
     readonly request_policy_pack_id: string | null;
     readonly tenant_default_policy_pack_id: null;
@@ -133,10 +136,13 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     const renew = () => store.extendLease({ operationId: id, workerId, now: now().toISOString(), leaseMs: settings.leaseMs });
     let leaseLost: AbortSignal | undefined;
     try {
-      const result = await withLeaseHeartbeat(renew, settings.leaseMs, (signal) => {
-        leaseLost = signal;
-        return runStored(operation, signal);
-      });
+      const span = { kind: SpanKind.CONSUMER, attributes: { 'dpm.operation_id': id, 'dpm.operation_type': operation.operation_type } };
+      const result = await withSubmittedTrace(storedTraceCarrier(operation.request_json), 'dpm.operation', span, () =>
+        withLeaseHeartbeat(renew, settings.leaseMs, (signal) => {
+          leaseLost = signal;
+          return runStored(operation, signal);
+        }),
+      );
       if (await store.completeOperation(id, workerId, { finished_at: now().toISOString(), result_json: result })) noted('SUCCEEDED');
     } catch (error) {
       // Another worker holds the operation now; its outcome is the one that counts.
@@ -153,10 +159,12 @@ export function createDpmOperationService(deps: DpmOperationServiceDeps): DpmOpe
     async submit({ request: batch, correlationId, policy = NO_POLICY_HEADERS, requestedBy = null }) {
       const createdAt = now().toISOString();
       const operationId = newId('dop');
+      const traceContext = activeTraceCarrier();
       const request: StoredRequest = {
         batch_request: batch,
         policy_context: { request_policy_pack_id: policy.requestPolicyPackId, tenant_default_policy_pack_id: null, tenant_id: policy.tenantId },
         ...(requestedBy === null ? {} : { requested_by: requestedBy }),
+        ...(traceContext === undefined ? {} : { trace_context: traceContext }),
       };
       // INLINE: the operation is born RUNNING under this request's lease, so no worker can take it
       // between its creation and its run; if this process dies, the lease runs out and one does.

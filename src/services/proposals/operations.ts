@@ -24,9 +24,10 @@ import { NOT_STARTED, withLeaseHeartbeat } from '../operations/worker.ts';
 import { idempotencyKeyConflict, type ProposalLifecycleService, type WriteResult } from './lifecycle.ts';
 import { createRequestHash, newId, simulateRequestOf, versionRequestHash, type CreateProposalBody, type CreateVersionBody } from './records.ts';
 import { operationStatus, statusUrl, type AcceptedView, type OperationStatusView } from './wire.ts';
+import { activeTraceCarrier, SpanKind, storedTraceCarrier, withSubmittedTrace, type TraceCarrier } from '../observability/telemetry.ts';
 
-/** What is stored with an operation so any replica can run it. */
-type OperationRequest =
+/** What is stored with an operation so any replica can run it (with the submitting request's trace, when there is one). */
+type OperationRequest = (
   | { readonly kind: 'CREATE_PROPOSAL'; readonly body: CreateProposalBody; readonly idempotency_key: string; readonly correlation_id: string }
   | {
       readonly kind: 'CREATE_PROPOSAL_VERSION';
@@ -35,7 +36,8 @@ type OperationRequest =
       readonly correlation_id: string;
       /** Absent from operations accepted without a key (and before versions took one). */
       readonly idempotency_key?: string;
-    };
+    }
+) & { readonly trace_context?: TraceCarrier };
 
 export interface ProposalOperationsDeps {
   readonly store: ProposalStore;
@@ -88,6 +90,7 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
     fields: { idempotency_key: string | null; proposal_id: string | null; created_by: string },
     requestHash: string,
   ): Promise<WriteResult<AcceptedView>> {
+    const traceContext = activeTraceCarrier();
     const operation: ProposalOperation = {
       ...NOT_STARTED,
       operation_id: newId('pop'),
@@ -95,7 +98,7 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
       correlation_id: request.correlation_id,
       ...fields,
       created_at: now().toISOString(),
-      request_json: request,
+      request_json: traceContext === undefined ? request : { ...request, trace_context: traceContext },
     };
     const key = fields.idempotency_key;
     const submission = await store.createOperation(operation, key === null ? undefined : { key, request_hash: requestHash });
@@ -146,7 +149,10 @@ export function createProposalOperations(deps: ProposalOperationsDeps): Proposal
       const holder = leaseHolder(op);
       const renew = () => store.extendLease({ workerId: holder, operationId: op.operation_id, now: now().toISOString(), leaseMs });
       try {
-        const { response } = await withLeaseHeartbeat(renew, leaseMs, () => execute(op), onError);
+        const span = { kind: SpanKind.CONSUMER, attributes: { 'proposal.operation_id': op.operation_id, 'proposal.operation_type': op.operation_type } };
+        const { response } = await withSubmittedTrace(storedTraceCarrier(op.request_json), 'proposal.operation', span, () =>
+          withLeaseHeartbeat(renew, leaseMs, () => execute(op), onError),
+        );
         const proposal = response['proposal'] as { proposal_id: string };
         await store.completeOperation(op.operation_id, holder, { finished_at: now().toISOString(), result_json: response, proposal_id: proposal.proposal_id });
       } catch (error) {
