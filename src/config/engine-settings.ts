@@ -1,6 +1,6 @@
 /** Where engine calls run (docs/operations.md#engine-worker-pool): threads, queue, deadline, what stays inline. */
 import { availableParallelism } from 'node:os';
-import { integerVariable, type ValuesOf, type Env } from './variables.ts';
+import { integerVariable, isSet, type Env, type ValuesOf } from './variables.ts';
 
 export interface EngineSettings {
   readonly threads: number;
@@ -44,10 +44,9 @@ export const ENGINE_VARIABLES = {
 } as const;
 
 export function engineSettings(env: Env, v: ValuesOf<typeof ENGINE_VARIABLES>, processes: number): EngineSettings {
-  const threadsSet = (env[ENGINE_VARIABLES.engineThreads.name]?.trim() ?? '') !== '';
   return {
     // Unset, the machine's cores are shared out among the processes, so the group runs one engine thread per core.
-    threads: threadsSet ? v.engineThreads : Math.max(1, Math.floor(v.engineThreads / processes)),
+    threads: isSet(env, ENGINE_VARIABLES.engineThreads.name) ? v.engineThreads : Math.max(1, Math.floor(v.engineThreads / processes)),
     queueMax: v.engineQueueMax,
     callTimeoutMs: v.engineCallTimeoutMs,
     inlineMaxRows: v.engineInlineMaxRows,

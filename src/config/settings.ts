@@ -8,7 +8,7 @@
  * while `ok` is false.
  */
 import { availableParallelism } from 'node:os';
-import { enumVariable, flagVariable, integerVariable, textVariable, type Env, type ValuesOf, type Variable, type VariableDoc, type Violation } from './variables.ts';
+import { enumVariable, flagVariable, integerVariable, isSet, textVariable, type Env, type ValuesOf, type Variable, type VariableDoc, type Violation } from './variables.ts';
 import { TRACING_VARIABLES, tracingSettings, type TracingSettings } from './tracing.ts';
 import { AUTH_VARIABLES, authSettings, type AuthSettings } from './auth.ts';
 import { HTTP_LIMIT_VARIABLES, httpLimits, httpLimitViolations, type HttpLimits } from './http-limits.ts';
@@ -153,8 +153,6 @@ function readAll(env: Env, violations: Violation[]): Values {
   }
   return values as Values;
 }
-
-const isSet = (env: Env, name: string): boolean => (env[name]?.trim() ?? '') !== '';
 
 /**
  * How many server processes: WEB_CONCURRENCY, or one per core when unset. An IN_MEMORY store lives

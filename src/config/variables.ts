@@ -31,6 +31,9 @@ export interface VariableDoc {
   readonly codes: readonly ReasonCode[];
 }
 
+/** The variable is present with something other than blanks (a blank value means "unset"). */
+export const isSet = (env: Env, name: string): boolean => (env[name]?.trim() ?? '') !== '';
+
 /** What a table of variables reads to: each key's value type. */
 export type ValuesOf<Table> = { readonly [K in keyof Table]: Table[K] extends Variable<infer T> ? T : never };
 
