@@ -7,6 +7,8 @@ export interface EngineSettings {
   readonly queueMax: number;
   readonly callTimeoutMs: number;
   readonly inlineMaxRows: number;
+  /** Young-generation heap of each worker thread, MB. */
+  readonly workerYoungGenerationMb: number;
 }
 
 export const ENGINE_VARIABLES = {
@@ -41,6 +43,14 @@ export const ENGINE_VARIABLES = {
     min: 0,
     max: 100_000_000,
   }),
+  engineWorkerYoungGenerationMb: integerVariable({
+    name: 'ENGINE_WORKER_YOUNG_GENERATION_MB',
+    description:
+      "Young-generation heap of each engine worker thread. A large request's working set (its positions, the before and after states, the result tree) outgrows V8's default and is copied from collection to collection; 192 MB ran a 10,000-instrument simulate 13 % faster (docs/performance.md). Costs up to this much memory per thread once such a request ran.",
+    defaultValue: 192,
+    min: 8,
+    max: 4_096,
+  }),
 } as const;
 
 export function engineSettings(env: Env, v: ValuesOf<typeof ENGINE_VARIABLES>, processes: number): EngineSettings {
@@ -50,5 +60,6 @@ export function engineSettings(env: Env, v: ValuesOf<typeof ENGINE_VARIABLES>, p
     queueMax: v.engineQueueMax,
     callTimeoutMs: v.engineCallTimeoutMs,
     inlineMaxRows: v.engineInlineMaxRows,
+    workerYoungGenerationMb: v.engineWorkerYoungGenerationMb,
   };
 }

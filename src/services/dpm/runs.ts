@@ -11,6 +11,7 @@ import { canonicalRebalanceRequest, validateRebalanceRequest, type ValidationPro
 import { applyPolicyPackOverrides, policyPackReplayEnabled } from '../../domain/policy-packs/index.ts';
 import type { DpmRunStore, RunRecord } from '../../stores/dpm-runs/port.ts';
 import { INLINE_ENGINE, type Engine } from '../engine/engine-pool.ts';
+import { jsonText } from '../engine/json-text.ts';
 import { tracedEngine } from '../engine/tracing.ts';
 import { UNKNOWN_ENGINE_VERSION } from '../engine/version.ts';
 import { newId } from '../ids.ts';
@@ -118,7 +119,7 @@ export function createDpmRunService(deps: DpmRunServiceDeps): DpmRunService {
       const recorded = await deps.store.recordRun({
         run,
         // Serialised once: the store writes this text and the response is the same text.
-        resultText: JSON.stringify(result),
+        resultText: jsonText(result),
         replay,
         inputs: {
           request_canonical: canonical.text,

@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
+import { parseKeepingText } from './json-text.ts';
 import { ReasonError } from '../../config/reason-codes.ts';
 import type { StageObserver } from '../../domain/dpm/index.ts';
 import type { EngineReply, EngineTask } from './engine-worker.ts';
@@ -35,6 +36,8 @@ export interface EnginePoolSettings {
   readonly callTimeoutMs: number;
   /** Requests of at most this many rows run on the serving thread. */
   readonly inlineMaxRows: number;
+  /** Young-generation heap of each worker thread, MB (large requests allocate far beyond V8's default). */
+  readonly workerYoungGenerationMb?: number;
 }
 
 export type EnginePath = 'inline' | 'pool';
@@ -86,7 +89,7 @@ const jobOf = <J extends EngineJobName>(job: J): EngineJob<EngineInput<J>, Engin
 async function parsePieces<O>(job: EngineJob<unknown, O>, texts: readonly string[]): Promise<O> {
   const pieces: unknown[] = [];
   for (const text of texts) {
-    pieces.push(JSON.parse(text));
+    pieces.push(parseKeepingText(text));
     await nextTurn();
   }
   return job.pieces ? job.pieces.join(pieces) : (pieces[0] as O);
@@ -110,6 +113,7 @@ export function createEnginePool(settings: EnginePoolSettings, observer: EngineP
       ...(WORKER_EXEC_ARGV ? { execArgv: WORKER_EXEC_ARGV } : {}),
       minThreads: threads,
       maxThreads: threads,
+      ...(settings.workerYoungGenerationMb === undefined ? {} : { resourceLimits: { maxYoungGenerationSizeMb: settings.workerYoungGenerationMb } }),
     }));
 
   const settle = (path: EnginePath, outcome: EngineOutcome): void => observer.settled?.(path, outcome);
