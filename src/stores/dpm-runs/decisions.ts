@@ -5,7 +5,7 @@
 import { SqlConstraintError, type SqlExecutor, type SqlQueryable } from '../sql/executor.ts';
 import { listPage, one } from '../sql/queries.ts';
 import { insertRefusedAttempt, listRefusedAttempts, type RefusedAttemptTable } from '../sql/refused-attempts.ts';
-import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import { isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type { AppendDecisionOutcome, DecisionFilter, DpmRunStore, WorkflowDecision } from './port.ts';
 import { INVALID_CURSOR, toDecision } from './rows.ts';
 
@@ -73,10 +73,9 @@ export function decisionQueries(db: SqlExecutor): DecisionQueries {
         .when(filter.actor_id, 'actor_id = ?')
         .when(filter.reason_code, 'reason_code = ?')
         .when(isoOrUndefined(filter.decided_from), 'decided_at >= ?')
-        .when(isoOrUndefined(filter.decided_to), 'decided_at <= ?')
-        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'decided_at', 'decision_id', 'DESC');
+        .when(isoOrUndefined(filter.decided_to), 'decided_at <= ?');
       return listPage(db,
-        { select: 'SELECT * FROM dpm_workflow_decisions', where, orderTime: 'decided_at', orderId: 'decision_id', direction: 'DESC' },
+        { select: 'SELECT * FROM dpm_workflow_decisions', where, orderTime: 'decided_at', orderId: 'decision_id', direction: 'DESC', cursor: filter.cursor, invalidCursor: INVALID_CURSOR },
         filter.limit,
         toDecision,
         (d) => ({ createdAt: d.decided_at, id: d.decision_id }),

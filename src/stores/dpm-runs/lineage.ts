@@ -4,7 +4,7 @@
  */
 import type { SqlExecutor, SqlQueryable } from '../sql/executor.ts';
 import { jsonParam, listPage } from '../sql/queries.ts';
-import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import { isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import type { DpmRunStore, LineageEdge, LineageFilter } from './port.ts';
 import { INVALID_CURSOR, toEdge } from './rows.ts';
 
@@ -44,10 +44,9 @@ export function lineageQueries(db: SqlExecutor): Pick<DpmRunStore, 'appendLineag
         .add(`(source_entity_id = ${id} OR target_entity_id = ${id})`)
         .when(filter.edge_type, 'edge_type = ?')
         .when(isoOrUndefined(filter.created_from), 'created_at >= ?')
-        .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
-        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'edge_id', 'ASC');
+        .when(isoOrUndefined(filter.created_to), 'created_at <= ?');
       return listPage(db,
-        { select: 'SELECT * FROM dpm_lineage_edges', where, orderTime: 'created_at', orderId: 'edge_id', direction: 'ASC' },
+        { select: 'SELECT * FROM dpm_lineage_edges', where, orderTime: 'created_at', orderId: 'edge_id', direction: 'ASC', cursor: filter.cursor, invalidCursor: INVALID_CURSOR },
         filter.limit,
         toEdge,
         (e) => ({ createdAt: e.created_at, id: e.edge_id }),

@@ -5,7 +5,7 @@
 import type { Row, SqlExecutor } from '../sql/executor.ts';
 import { operationLeases } from '../sql/operation-leases.ts';
 import { jsonParam, listPage, one } from '../sql/queries.ts';
-import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import { isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { deleteEdgesTouching, insertEdges } from './lineage.ts';
 import type { AsyncOperation, DpmRunStore, OperationFilter } from './port.ts';
 import { INVALID_CURSOR, toOperation } from './rows.ts';
@@ -63,10 +63,9 @@ export function operationQueries(db: SqlExecutor): OperationQueries {
         .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
         .when(filter.operation_type, 'operation_type = ?')
         .when(filter.status, 'status = ?')
-        .when(filter.correlation_id, 'correlation_id = ?')
-        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'operation_id', 'DESC');
+        .when(filter.correlation_id, 'correlation_id = ?');
       return listPage(db,
-        { select: 'SELECT * FROM dpm_async_operations', where, orderTime: 'created_at', orderId: 'operation_id', direction: 'DESC' },
+        { select: 'SELECT * FROM dpm_async_operations', where, orderTime: 'created_at', orderId: 'operation_id', direction: 'DESC', cursor: filter.cursor, invalidCursor: INVALID_CURSOR },
         filter.limit,
         toOperation,
         (o) => ({ createdAt: o.created_at, id: o.operation_id }),

@@ -5,7 +5,7 @@
  */
 import { named, type SqlExecutor, type SqlQueryable } from '../sql/executor.ts';
 import { jsonParam, listPage, one } from '../sql/queries.ts';
-import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import { isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { deleteEdgesTouching, insertEdges } from './lineage.ts';
 import type { DpmRunStore, IdempotencyHistoryEntry, RecordRunInput, RecordRunOutcome, RunFilter, RunInputs, RunRecord } from './port.ts';
 import { recordInOneStatement, replayInOneStatement } from './record-run-postgres.ts';
@@ -189,10 +189,9 @@ export function runQueries(db: SqlExecutor): RunQueries {
         .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
         .when(filter.status, 'status = ?')
         .when(filter.request_hash, 'request_hash = ?')
-        .when(filter.portfolio_id, 'portfolio_id = ?')
-        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'rebalance_run_id', 'DESC');
+        .when(filter.portfolio_id, 'portfolio_id = ?');
       return listPage(db,
-        { select: `SELECT ${RUN_COLUMNS} FROM dpm_runs`, where, orderTime: 'created_at', orderId: 'rebalance_run_id', direction: 'DESC' },
+        { select: `SELECT ${RUN_COLUMNS} FROM dpm_runs`, where, orderTime: 'created_at', orderId: 'rebalance_run_id', direction: 'DESC', cursor: filter.cursor, invalidCursor: INVALID_CURSOR },
         filter.limit,
         toRun,
         (r) => ({ createdAt: r.created_at, id: r.rebalance_run_id }),

@@ -11,11 +11,10 @@
  */
 import type { ReasonCode } from '../../config/reason-codes.ts';
 import type { Row, SqlExecutor, SqlQueryable, SqlValue } from '../sql/executor.ts';
-import { pageOf } from '../sql/keyset-cursor.ts';
 import { operationLeases } from '../sql/operation-leases.ts';
-import { cursorPosition, isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
+import { isoOrUndefined, isoTimestamp, Where } from '../sql/where.ts';
 import { claimIdempotencyKey, insertApproval, insertEvent, insertVersion } from './appends.ts';
-import { jsonParam, one } from '../sql/queries.ts';
+import { jsonParam, listPage, one } from '../sql/queries.ts';
 import type {
   GuardFailure,
   IdempotentWrite,
@@ -226,13 +225,13 @@ export function createSqlProposalStore(db: SqlExecutor): ProposalStore {
         .when(filter.state, 'current_state = ?')
         .when(filter.created_by, 'created_by = ?')
         .when(isoOrUndefined(filter.created_from), 'created_at >= ?')
-        .when(isoOrUndefined(filter.created_to), 'created_at <= ?')
-        .after(cursorPosition(filter.cursor, INVALID_CURSOR), 'created_at', 'proposal_id', 'DESC');
-      const rows = await db.query(
-        `SELECT * FROM proposal_records ${where} ORDER BY created_at DESC, proposal_id DESC LIMIT ${where.param(filter.limit + 1)}`,
-        where.params,
+        .when(isoOrUndefined(filter.created_to), 'created_at <= ?');
+      return listPage(db,
+        { select: 'SELECT * FROM proposal_records', where, orderTime: 'created_at', orderId: 'proposal_id', direction: 'DESC', cursor: filter.cursor, invalidCursor: INVALID_CURSOR },
+        filter.limit,
+        toProposal,
+        (p) => ({ createdAt: p.created_at, id: p.proposal_id }),
       );
-      return pageOf(rows.map(toProposal), filter.limit, (p) => ({ createdAt: p.created_at, id: p.proposal_id }));
     },
     getVersion: (proposalId, versionNo) =>
       one(db, 'SELECT * FROM proposal_versions WHERE proposal_id = $1 AND version_no = $2', [proposalId, versionNo], toVersion),
