@@ -120,18 +120,19 @@ export function runQueries(db: SqlExecutor): RunQueries {
   }
 
   /**
-   * The common retry: the key is already mapped. One read decides it (replay or conflict) and
-   * the history entry is one autocommitted insert — no transaction, no engine-side locking.
-   * Anything else (a new key, replay off) goes through the transaction, which settles races.
+   * SQLite's retry of a mapped key: one read decides it (replay or conflict) and the history entry
+   * is one autocommitted insert — no transaction, no engine-side locking. Undefined when the key is
+   * not mapped; anything else (a new key, replay off) goes through the transaction, which settles
+   * races.
    */
-  async function replayWithoutTransaction(input: RecordRunInput, key: string): Promise<RecordRunOutcome | undefined> {
-    const [row] = await db.query(GET_MAPPED_RUN, [key]);
+  async function replayMappedKey(entry: Omit<IdempotencyHistoryEntry, 'rebalance_run_id'>, hash: string): Promise<RecordRunOutcome | undefined> {
+    const [row] = await db.query(GET_MAPPED_RUN, [entry.idempotency_key]);
     if (!row) return undefined;
     const stored = runFromStoredText(row);
-    if (row['mapped_hash'] !== (input.idempotencyHash ?? input.run.request_hash)) {
+    if (row['mapped_hash'] !== hash) {
       return { outcome: 'conflict', existingRequestHash: String(row['mapped_hash']), existingRunId: stored.run.rebalance_run_id };
     }
-    await insertHistory(db, { ...input.run, idempotency_key: key, rebalance_run_id: stored.run.rebalance_run_id });
+    await insertHistory(db, { ...entry, rebalance_run_id: stored.run.rebalance_run_id });
     return { outcome: 'replayed', ...stored };
   }
 
@@ -146,7 +147,10 @@ export function runQueries(db: SqlExecutor): RunQueries {
     const key = input.run.idempotency_key;
     if (key === null) return undefined;
     if (db.dialect === 'postgres') return recordInOneStatement(db, input, key, resultText);
-    return input.replay ? replayWithoutTransaction(input, key) : undefined;
+    if (!input.replay) return undefined;
+    const { run } = input;
+    const entry = { idempotency_key: key, correlation_id: run.correlation_id, request_hash: run.request_hash, created_at: run.created_at };
+    return replayMappedKey(entry, input.idempotencyHash ?? run.request_hash);
   }
 
   return {
@@ -170,11 +174,9 @@ export function runQueries(db: SqlExecutor): RunQueries {
 
     async replayRun(entry, idempotencyHash) {
       if (db.dialect === 'postgres') return replayInOneStatement(db, entry, idempotencyHash);
-      const [row] = await db.query(GET_MAPPED_RUN, [entry.idempotency_key]);
-      if (!row || row['mapped_hash'] !== idempotencyHash) return null;
-      const stored = runFromStoredText(row);
-      await insertHistory(db, { ...entry, rebalance_run_id: stored.run.rebalance_run_id });
-      return stored;
+      // A conflict writes nothing here either: recordRun decides it once the run is computed.
+      const decided = await replayMappedKey(entry, idempotencyHash);
+      return decided?.outcome === 'replayed' ? { run: decided.run, resultText: decided.resultText } : null;
     },
 
     getRun: (runId) => one(db, GET_RUN, [runId], toRun),
