@@ -34,7 +34,7 @@ export async function openDpmRunStore(options: OpenDpmStoreOptions): Promise<Ope
     namespace: 'dpm',
     store: 'DPM_SUPPORTABILITY',
     migrate: options.migrate,
-    ...(options.migration === undefined ? {} : { migration: options.migration }),
+    migration: options.migration,
   });
   const store = createSqlDpmRunStore(opened.executor);
   return { store, check: opened.check, close: () => store.close() };

@@ -55,7 +55,7 @@ export async function openPolicyPackCatalog(options: OpenPolicyPackCatalogOption
     namespace: 'policy_packs',
     store: 'DPM_POLICY_PACK',
     migrate: options.migrate,
-    ...(options.migration === undefined ? {} : { migration: options.migration }),
+    migration: options.migration,
   });
   const catalog = createSqlPolicyPackCatalog(opened.executor, {
     backend: options.backend,

@@ -33,7 +33,7 @@ export async function openProposalStore(options: OpenProposalStoreOptions): Prom
     namespace: 'proposals',
     store: 'PROPOSAL',
     migrate: options.migrate,
-    ...(options.migration === undefined ? {} : { migration: options.migration }),
+    migration: options.migration,
   });
   const store = createSqlProposalStore(opened.executor);
   return { store, check: opened.check, close: () => store.close() };
